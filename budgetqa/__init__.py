@@ -1,0 +1,1 @@
+"""Budget Q&A: cited answers to questions about Chinese public budget disclosures."""

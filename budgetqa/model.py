@@ -1,0 +1,106 @@
+"""The parsed shape of a budget disclosure: every stage after `parse` works on these.
+
+Money is Decimal; every number keeps the text it was printed as. Units are explicit
+strings ("元", "万元", "%", "人", ...). Locations are 1-based page numbers for PDFs and
+1-based line numbers for text extractions (either may be None when unknown).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+import re
+
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+_NUMBER = re.compile(r"^[-−–]?\(?[0-9][0-9,，]*(\.[0-9]+)?\)?%?$")
+
+
+def parse_number(printed: str) -> Decimal | None:
+    """'21,601,733.00' -> Decimal('21601733.00'); '-' / '' / '无' -> None."""
+    text = printed.strip().replace(" ", "")
+    if not text or not _NUMBER.match(text):
+        return None
+    negative = text[0] in "-−–" or text.startswith("(")
+    digits = text.strip("-−–()%").replace(",", "").replace("，", "")
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def to_yuan(value: Decimal, unit: str) -> Decimal | None:
+    factor = MONEY_UNITS.get(unit)
+    return value * factor if factor is not None else None
+
+
+@dataclass
+class Cell:
+    column: int  # index into Table.columns
+    printed: str  # exactly as in the document
+    value: Decimal | None  # None when the cell is blank or not a number
+
+
+@dataclass
+class Row:
+    code: str  # national classification code ("2010350", "30101") or "" when none
+    label: str  # 科目名称 / 项目, whitespace-normalised ("合计" for total rows)
+    cells: list[Cell]
+    page: int | None = None
+    line: int | None = None
+
+    def cell(self, column: int) -> Cell | None:
+        return next((c for c in self.cells if c.column == column), None)
+
+
+@dataclass
+class Table:
+    id: str  # stable within a document: "t01", "t02", ... in document order
+    title: str  # as printed without the year prefix, e.g. "支出预算总表"
+    unit: str  # unit of measure of its amounts: "万元" or "元"
+    columns: list[tuple[str, ...]]  # header path per value column, e.g. ("项目支出",) or ("收入", "预算数")
+    rows: list[Row]
+    page: int | None = None  # first page
+    pages: list[int] = field(default_factory=list)
+    line: int | None = None  # first line (text documents)
+    part: str = ""  # for side-by-side tables split in two: "收入" / "支出"
+    notes: list[str] = field(default_factory=list)  # "注：…", "本单位无…" (empty-table notes)
+    empty: bool = False  # the document marks it as empty (无 / 空表 / 本单位没有…)
+
+    def column_name(self, column: int) -> str:
+        return " / ".join(p for p in self.columns[column] if p)
+
+
+@dataclass
+class Section:
+    heading: list[str]  # heading path, outermost first
+    text: str
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class DocumentMeta:
+    doc_id: str  # sha256 of the file content, first 16 hex digits
+    source: str  # file name (no directory)
+    entity: str  # the unit's canonical name, e.g. "泉州市12345政务服务便民热线中心"
+    aliases: list[str] = field(default_factory=list)  # other names the document uses
+    year: int | None = None
+    kind: str = ""  # "预算" | "决算"
+    level: str = ""  # "部门" | "单位"
+    region: str = ""  # e.g. "福建省泉州市", "上海市普陀区"
+    pages: int | None = None  # PDFs only
+    lines: int | None = None  # text documents only
+
+    @property
+    def label(self) -> str:
+        """'泉州市12345政务服务便民热线中心 2026年 单位预算'"""
+        return f"{self.entity} {self.year}年 {self.level}{self.kind}"
+
+
+@dataclass
+class ParsedDocument:
+    meta: DocumentMeta
+    tables: list[Table]
+    sections: list[Section]
+    warnings: list[str] = field(default_factory=list)  # "page 7: row '…' has 3 cells for 6 columns"

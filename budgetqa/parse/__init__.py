@@ -1,0 +1,38 @@
+"""parse: a document file -> ParsedDocument (tables, narrative sections, metadata)."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from budgetqa.model import ParsedDocument
+
+SUPPORTED_SUFFIXES = (".pdf", ".txt")
+
+
+class ParseError(Exception):
+    """A file that cannot be ingested; the message is one line naming the reason."""
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def parse_file(path: str | Path) -> ParsedDocument:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ParseError(f"unsupported file type '{suffix or path.name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})")
+    data = path.read_bytes()
+    if not data.strip():
+        raise ParseError("empty file")
+    if suffix == ".pdf":
+        from budgetqa.parse.pdf_layout import parse_pdf
+
+        return parse_pdf(path, data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ParseError(f"not UTF-8 text (byte {error.start})") from None
+    from budgetqa.parse.text_layout import parse_text
+
+    return parse_text(path, text, content_hash(data))
