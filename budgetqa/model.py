@@ -104,3 +104,33 @@ class ParsedDocument:
     tables: list[Table]
     sections: list[Section]
     warnings: list[str] = field(default_factory=list)  # "page 7: row '…' has 3 cells for 6 columns"
+
+
+def document_to_dict(doc: ParsedDocument) -> dict:
+    """JSON-ready form (Decimals as strings) — how a parsed document is stored in the index."""
+    from dataclasses import asdict
+
+    def convert(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [convert(v) for v in value]
+        return value
+
+    return convert(asdict(doc))
+
+
+def document_from_dict(data: dict) -> ParsedDocument:
+    tables = []
+    for t in data["tables"]:
+        rows = [Row(code=r["code"], label=r["label"], page=r.get("page"), line=r.get("line"),
+                    cells=[Cell(column=c["column"], printed=c["printed"],
+                                value=None if c["value"] is None else Decimal(c["value"]))
+                           for c in r["cells"]])
+                for r in t["rows"]]
+        tables.append(Table(**{**t, "rows": rows, "columns": [tuple(c) for c in t["columns"]]}))
+    return ParsedDocument(meta=DocumentMeta(**data["meta"]), tables=tables,
+                          sections=[Section(**s) for s in data["sections"]],
+                          warnings=list(data.get("warnings", [])))

@@ -1,0 +1,96 @@
+"""answer: turn ranked facts into the JSON answer of DESIGN.md — figures only from facts,
+unit conversions shown, citations for every number used."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetqa.facts import Fact
+from budgetqa.model import MONEY_UNITS, DocumentMeta
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain notation without trailing zeros beyond what the value carries: 2170.3947, 147.87, 9."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def convert(fact: Fact, unit: str) -> tuple[Decimal, str, str]:
+    """The fact's value in `unit` when both are money units; returns (value, unit, work shown)."""
+    if not unit or unit == fact.unit or fact.unit not in MONEY_UNITS or unit not in MONEY_UNITS:
+        return fact.value, fact.unit, ""
+    value = fact.value * MONEY_UNITS[fact.unit] / MONEY_UNITS[unit]
+    return value, unit, f"{fact.printed} {fact.unit} = {format_decimal(value)} {unit}"
+
+
+def citation(fact: Fact, meta: DocumentMeta) -> dict:
+    return {
+        "doc": fact.source, "entity": fact.entity, "year": fact.year, "doc_kind": fact.doc_kind,
+        "level": fact.level, "page": fact.page, "line": fact.line,
+        "table": fact.table or None, "table_id": fact.table_id or None, "part": fact.part or None,
+        "row": fact.row if fact.kind == "cell" else None, "column": fact.column or None,
+        "value": float(fact.value), "printed": fact.printed, "unit": fact.unit, "quote": fact.quote,
+        "doc_id": fact.doc_id, "fact_id": fact.id, "kind": fact.kind,
+    }
+
+
+def place(fact: Fact) -> str:
+    if fact.kind == "narrative":
+        return f"原文（{fact.where}）：“{fact.quote}”"
+    table = f"《{fact.table}》" + (f"（{fact.part}）" if fact.part else "")
+    return f"{table} {fact.row} · {fact.column}（{fact.where}）"
+
+
+def answered(question: str, fact: Fact, meta: DocumentMeta, unit: str = "") -> dict:
+    value, value_unit, work = convert(fact, unit)
+    shown = fact.printed if not work else format_decimal(value)
+    statement = f"{meta.label}：{_item_name(fact)} 为 {shown} {value_unit}。"
+    lines = [statement, f"来源：{fact.source}，{place(fact)}"]
+    if work:
+        lines.append(f"换算：{work}")
+    return {
+        "question": question, "status": "answered", "answer": "\n".join(lines),
+        "value": float(value), "value_text": format_decimal(value), "unit": value_unit,
+        "citations": [citation(fact, meta)], "work": [work] if work else [], "candidates": [],
+    }
+
+
+def not_found(question: str, reason: str, nearest: list[tuple[Fact, DocumentMeta]], suggestions: list[str]) -> dict:
+    lines = [f"未找到：{reason}。"]
+    candidates = []
+    if nearest:
+        lines.append("最接近的数据：")
+        for fact, meta in nearest:
+            lines.append(f"- {meta.label} {_item_name(fact)} = {fact.printed} {fact.unit}（{place(fact)}）")
+            candidates.append({"label": f"{meta.label} · {_item_name(fact)}",
+                               "question": f"{meta.entity}{meta.year}年{meta.level}{meta.kind}{_item_name(fact)}是多少？"})
+    for text in suggestions:
+        candidates.append({"label": text, "question": text})
+    return {"question": question, "status": "not_found", "answer": "\n".join(lines), "value": None,
+            "unit": None, "citations": [citation(f, m) for f, m in nearest], "work": [],
+            "candidates": candidates}
+
+
+def ambiguous(question: str, per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "") -> dict:
+    lines = [f"问题可对应 {len(per_doc)} 份文档，请指明单位、年份或预算/决算。各文档中的数据："]
+    candidates, citations = [], []
+    for meta, fact in per_doc:
+        if fact is None:
+            lines.append(f"- {meta.label}：未找到对应数据")
+        else:
+            value, value_unit, _ = convert(fact, unit)
+            lines.append(f"- {meta.label}：{_item_name(fact)} = {format_decimal(value)} {value_unit}（{place(fact)}）")
+            citations.append(citation(fact, meta))
+        candidates.append({"label": meta.label, "doc": meta.source,
+                           "question": f"{meta.entity}{meta.year}年{meta.level}{meta.kind}" + (
+                               f"{_item_name(fact)}是多少？" if fact else "的情况")})
+    return {"question": question, "status": "ambiguous", "answer": "\n".join(lines), "value": None,
+            "unit": None, "citations": citations, "work": [], "candidates": candidates}
+
+
+def _item_name(fact: Fact) -> str:
+    if fact.kind == "narrative":
+        return fact.item or "所述数字"
+    name = fact.row_label if fact.row_label else fact.row
+    column = fact.column.split(" / ")[-1] if fact.column else ""
+    table = fact.table + (f"（{fact.part}）" if fact.part else "")
+    return f"{table}中“{name}”的{column}" if column else f"{table}中“{name}”"

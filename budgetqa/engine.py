@@ -1,0 +1,179 @@
+"""engine: the one object the CLI, the UI and the eval use — ingest files, answer questions."""
+from __future__ import annotations
+
+import os
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from budgetqa import answer as compose
+from budgetqa.facts import Fact, document_facts
+from budgetqa.model import DocumentMeta, ParsedDocument
+from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, parse_file
+from budgetqa.question import EntityIndex, asked_unit, is_comparison, match_documents
+from budgetqa.retrieve import FactRanker
+from budgetqa.store import FactStore
+
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
+FOLLOW_UP_MARKERS = ("那", "那么", "呢")
+
+
+def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
+    """Files to ingest from files and folders; folders contribute only supported types."""
+    files, skipped = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file():
+                    (files if child.suffix.lower() in SUPPORTED_SUFFIXES else skipped).append(child)
+        else:
+            files.append(path)
+    return files, [str(s) for s in skipped]
+
+
+def _parse_one(path: Path) -> tuple[Path, ParsedDocument | None, str]:
+    try:
+        if not path.exists():
+            return path, None, "no such file"
+        return path, parse_file(path), ""
+    except ParseError as error:
+        return path, None, str(error)
+    except Exception as error:  # a parser bug must not stop the other files
+        return path, None, f"cannot parse ({type(error).__name__}: {error})"
+
+
+class Engine:
+    def __init__(self, index_dir: str | Path = "index", chroma_url: str | None = None):
+        self.store = FactStore(index_dir, chroma_url)
+        self._loaded = False
+
+    # -- index ------------------------------------------------------------------------------
+    def ingest(self, paths: list[str | Path], progress: Progress | None = None) -> dict:
+        files, skipped = collect_files(paths)
+        report = {"ingested": [], "failed": [], "skipped": skipped}
+        total = len(files)
+        workers = min(os.cpu_count() or 1, 4, total) or 1
+        done = 0
+        if progress:
+            progress(0, total, "解析文档…")
+        with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
+            for path, doc, error in pool.map(_parse_one, files):
+                done += 1
+                if doc is None:
+                    report["failed"].append([str(path), error])
+                else:
+                    doc.meta.source = path.name
+                    self.store.replace_document(doc, document_facts(doc))
+                    report["ingested"].append({"file": str(path), "doc_id": doc.meta.doc_id,
+                                               "label": doc.meta.label, "tables": len(doc.tables),
+                                               "warnings": len(doc.warnings)})
+                if progress:
+                    progress(done, total, path.name)
+        self._loaded = False
+        return report
+
+    def ensure_index(self, corpus_dirs: list[str | Path], progress: Progress | None = None) -> dict | None:
+        if self.store.documents.count() > 0:
+            return None
+        return self.ingest(corpus_dirs, progress)
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self.docs = self.store.load_documents()
+        self.metas: dict[str, DocumentMeta] = {d: doc.meta for d, doc in self.docs.items()}
+        self.facts: list[Fact] = self.store.load_facts(set(self.docs))
+        self.entities = EntityIndex(list(self.metas.values()))
+        self.ranker = FactRanker(self.facts, self.store.vector_search)
+        self._loaded = True
+
+    def documents(self) -> list[dict]:
+        self._load()
+        rows = []
+        for doc_id, doc in self.docs.items():
+            m = doc.meta
+            rows.append({"doc_id": doc_id, "source": m.source, "entity": m.entity, "aliases": m.aliases,
+                         "year": m.year, "kind": m.kind, "level": m.level, "region": m.region,
+                         "pages": m.pages, "lines": m.lines, "tables": len(doc.tables),
+                         "warnings": len(doc.warnings)})
+        return sorted(rows, key=lambda r: (r["entity"], r["year"] or 0, r["kind"]))
+
+    def parsed(self, doc_id: str) -> ParsedDocument:
+        self._load()
+        return self.docs[doc_id]
+
+    # -- questions --------------------------------------------------------------------------
+    def retrieve(self, question: str, k: int = 10) -> list[dict]:
+        self._load()
+        match = match_documents(question, self.entities)
+        docs = match.docs or list(self.metas.values())
+        ranked = self.ranker.rank(question, [m.doc_id for m in docs], k)
+        return [compose.citation(s.fact, self.metas[s.fact.doc_id]) | {"score": round(s.score, 3)}
+                for s in ranked]
+
+    def ask(self, question: str, context: dict | None = None) -> dict:
+        self._load()
+        question = question.strip()
+        if not question:
+            raise ValueError("empty question")
+        item_text = question
+        if context and _is_follow_up(question):
+            item_text = f"{context.get('question', '')} {question}"
+        else:
+            context = None
+        match = match_documents(question, self.entities, context)
+        unit = asked_unit(question) or (context or {}).get("unit", "")
+        if match.missing:
+            result = compose.not_found(question, match.missing, [], self._unit_list())
+        elif len(match.docs) > 1 and not is_comparison(question):
+            per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
+            result = compose.ambiguous(question, per_doc, unit)
+        elif len(match.docs) > 1:
+            per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
+            result = compose.ambiguous(question, per_doc, unit)  # comparisons: analyst issue
+        else:
+            meta = match.docs[0]
+            ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
+            if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
+                nearest = [(s.fact, meta) for s in ranked[:3]]
+                result = compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
+            else:
+                result = compose.answered(question, ranked[0].fact, meta, unit)
+        result["context"] = {
+            "question": item_text if context else question,
+            "entities": sorted({m.entity for m in match.docs}),
+            "years": sorted({m.year for m in match.docs}) if len(match.docs) == 1 else match.years,
+            "unit": unit,
+        }
+        return result
+
+    def _best(self, question: str, meta: DocumentMeta) -> Fact | None:
+        ranked = self.ranker.rank(question, [meta.doc_id], k=1)
+        return ranked[0].fact if ranked and ranked[0].label_score >= MIN_LABEL_SCORE else None
+
+    def _unit_list(self) -> list[str]:
+        return [f"{m.entity}{m.year}年{m.level}{m.kind}" for m in
+                sorted(self.metas.values(), key=lambda m: (m.entity, m.year or 0))]
+
+
+def _is_follow_up(question: str) -> bool:
+    return question.startswith(FOLLOW_UP_MARKERS[:2]) or question.rstrip("？?。 ").endswith("呢")
+
+
+class _Inline:
+    """Stands in for a process pool when one worker is enough."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    @staticmethod
+    def map(function, items):
+        return map(function, items)
+
+
+

@@ -1,0 +1,144 @@
+"""facts: a ParsedDocument -> one Fact per numeric table cell and per number stated in prose."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from budgetqa.model import ParsedDocument, Section, parse_number, to_yuan
+from budgetqa.text import normalize
+
+# A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
+_PROSE_NUMBER = re.compile(
+    r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<unit>亿元|万元|元|%|％|人|辆|个|名|台)"
+)
+_SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
+_CLAUSE_BREAK = re.compile(r"[，,、：:（(）)]")
+
+
+@dataclass
+class Fact:
+    id: str
+    doc_id: str
+    source: str
+    entity: str
+    year: int
+    doc_kind: str  # 预算 / 决算
+    level: str  # 部门 / 单位
+    kind: str  # "cell" | "narrative"
+    printed: str  # the number exactly as printed
+    value: Decimal  # in `unit`
+    unit: str  # 元 / 万元 / 亿元 / % / 人 / ...
+    table: str = ""
+    table_id: str = ""
+    part: str = ""
+    row_code: str = ""
+    row_label: str = ""
+    column: str = ""
+    page: int | None = None
+    line: int | None = None
+    quote: str = ""  # the sentence for narrative facts; the row as printed for cells
+    item: str = ""  # for narrative facts: the words just before the number ("一般公共预算拨款收入")
+
+    @property
+    def value_yuan(self) -> Decimal | None:
+        return to_yuan(self.value, self.unit)
+
+    @property
+    def row(self) -> str:
+        return f"{self.row_code} {self.row_label}".strip()
+
+    @property
+    def where(self) -> str:
+        """'第7页' / '第123行' — the location a reader can check."""
+        if self.page:
+            return f"第{self.page}页"
+        return f"第{self.line}行" if self.line else ""
+
+    def sentence(self, doc_label: str) -> str:
+        """The human sentence stored as the record text and shown in answers."""
+        if self.kind == "narrative":
+            return f"{doc_label} · {self.quote}"
+        table = f"{self.table}（{self.part}）" if self.part else self.table
+        return f"{doc_label} · {table} · {self.row} · {self.column} = {self.printed} {self.unit}"
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["value"] = str(self.value)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Fact":
+        data = dict(data)
+        data["value"] = Decimal(data["value"])
+        return cls(**data)
+
+
+def document_facts(doc: ParsedDocument) -> list[Fact]:
+    return table_facts(doc) + narrative_facts(doc)
+
+
+def _base(doc: ParsedDocument) -> dict:
+    meta = doc.meta
+    return dict(doc_id=meta.doc_id, source=meta.source, entity=meta.entity, year=meta.year or 0,
+                doc_kind=meta.kind, level=meta.level)
+
+
+def table_facts(doc: ParsedDocument) -> list[Fact]:
+    base = _base(doc)
+    facts = []
+    for table in doc.tables:
+        for row_index, row in enumerate(table.rows):
+            quote = " ".join([row.code, row.label] + [c.printed for c in row.cells]).strip()
+            for cell in row.cells:
+                if cell.value is None:
+                    continue
+                facts.append(Fact(
+                    id=f"{base['doc_id']}:{table.id}:r{row_index}:c{cell.column}", kind="cell",
+                    printed=cell.printed, value=cell.value, unit=table.unit, table=table.title,
+                    table_id=table.id, part=table.part, row_code=row.code, row_label=row.label,
+                    column=table.column_name(cell.column), page=row.page or table.page,
+                    line=row.line, quote=quote, **base))
+    return facts
+
+
+def narrative_facts(doc: ParsedDocument) -> list[Fact]:
+    base = _base(doc)
+    facts = []
+    for section_index, section in enumerate(doc.sections):
+        for sentence_index, (sentence, line) in enumerate(_sentences(section)):
+            for match in _PROSE_NUMBER.finditer(sentence):
+                value = parse_number(match["num"])
+                if value is None or _is_year_or_code(match, sentence):
+                    continue
+                unit = {"％": "%", "名": "人"}.get(match["unit"], match["unit"])
+                facts.append(Fact(
+                    id=f"{base['doc_id']}:s{section_index}:{sentence_index}:{match.start()}",
+                    kind="narrative", printed=match["num"], value=value, unit=unit,
+                    table="", page=section.page, line=line, quote=sentence,
+                    item=_item_before(sentence, match.start()),
+                    row_label=" / ".join(section.heading[-1:]), **base))
+    return facts
+
+
+def _sentences(section: Section):
+    """Sentences of a section with the line each starts on (text documents)."""
+    offset_lines = 0
+    for piece in _SENTENCE_END.split(section.text):
+        sentence = re.sub(r"\s*\n\s*", "", piece).strip()
+        line = section.line + offset_lines if section.line else None
+        offset_lines += piece.count("\n")
+        if sentence:
+            yield sentence, line
+
+
+def _is_year_or_code(match: re.Match, sentence: str) -> bool:
+    following = sentence[match.end("num"):match.end("num") + 1]
+    return following == "年" or (match["unit"] == "个" and len(match["num"]) >= 5)
+
+
+def _item_before(sentence: str, position: int) -> str:
+    """The clause just before a number: '其中：一般公共预算拨款收入147.87万元' -> '一般公共预算拨款收入'."""
+    before = normalize(sentence[:position])
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    return re.sub(r"(为|是|达|共|计|约|合计|总计)$", "", clause)[-30:]

@@ -1,0 +1,145 @@
+"""question: what a question asks for — which documents (unit, year, kind, level), which unit of
+measure, and whether it compares documents. Item matching lives in retrieve.py."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import jieba
+import jieba.posseg
+
+from budgetqa.model import DocumentMeta
+from budgetqa.text import bigrams, normalize
+
+jieba.setLogLevel(60)
+
+_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2})(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
+_ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)")
+_ORG = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:局|委员会|委|办公室|办事处|街道|部|厅|中心|院|所)")
+COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
+                 "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
+_RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
+
+
+@dataclass
+class DocumentMatch:
+    docs: list[DocumentMeta]  # documents that fit the question, best first
+    entity_named: bool  # the question names a unit we recognise
+    unknown_names: list[str] = field(default_factory=list)  # units/places named that no document has
+    years: list[int] = field(default_factory=list)
+    kind: str = ""  # 预算 / 决算 when the question says so
+    level: str = ""  # 部门 / 单位 when the question says so
+    missing: str = ""  # why nothing fits, e.g. "没有2023年的文档"
+
+
+class EntityIndex:
+    """Scores how strongly a question names each document's unit (IDF-weighted bigram overlap)."""
+
+    def __init__(self, docs: list[DocumentMeta]):
+        self.docs = docs
+        names_by_entity: dict[str, set[str]] = {}
+        for meta in docs:
+            names_by_entity.setdefault(meta.entity, set()).update([meta.entity, *meta.aliases])
+        self.names_by_entity = names_by_entity
+        grams_by_entity = {e: set().union(*(bigrams(n) for n in names)) for e, names in names_by_entity.items()}
+        df = Counter(g for grams in grams_by_entity.values() for g in grams)
+        n = max(len(grams_by_entity), 1)
+        self.idf = {g: math.log(1 + n / count) for g, count in df.items()}
+        self.grams_by_entity = grams_by_entity
+        self.known_text = normalize("".join(n for names in names_by_entity.values() for n in names)
+                                    + "".join(m.region for m in docs))
+
+    def scores(self, question: str) -> dict[str, float]:
+        q = bigrams(question)
+        return {entity: sum(self.idf[g] for g in grams & q) for entity, grams in self.grams_by_entity.items()}
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Places or organisations named in the question that appear in no document's names."""
+        unknown = []
+        for token in jieba.posseg.lcut(normalize(question)):
+            if token.flag in ("ns", "nt") and len(token.word) >= 2 and token.word not in self.known_text:
+                core = re.sub(r"(省|市|区|县)$", "", token.word)
+                if core not in self.known_text:
+                    unknown.append(token.word)
+        return unknown
+
+
+def asked_years(question: str) -> list[int]:
+    years = []
+    for match in _YEAR.finditer(normalize(question)):
+        text = match.group(1) or match.group(2)
+        year = int(text) + 2000 if len(text) == 2 else int(text)
+        if 2000 <= year <= 2100 and year not in years:
+            years.append(year)
+    return years
+
+
+def asked_unit(question: str) -> str:
+    match = _ASKED_UNIT.search(normalize(question))
+    return (match.group(1) or match.group(2)) if match else ""
+
+
+def asked_kind(question: str) -> str:
+    q = normalize(question)
+    if "决算" in q or "实际支出" in q or "执行数" in q:
+        return "决算"
+    if "预算" in q:
+        return "预算"
+    return ""
+
+
+def asked_level(question: str) -> str:
+    q = normalize(question)
+    if re.search(r"部门(预算|决算)", q):
+        return "部门"
+    if re.search(r"单位(预算|决算)", q):
+        return "单位"
+    return ""
+
+
+def is_comparison(question: str) -> bool:
+    return any(word in question for word in COMPARE_WORDS)
+
+
+def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
+    """Filter documents by the unit, year, kind and level the question names (or the context had)."""
+    context = context or {}
+    scores = index.scores(question)
+    best = max(scores.values(), default=0.0)
+    entity_named = best >= 1.5
+    unknown = index.unknown_names(question)
+    if entity_named:
+        entities = {e for e, s in scores.items() if s >= 0.75 * best}
+    elif context.get("entities"):
+        entities, entity_named = set(context["entities"]), True
+    else:
+        entities = set(index.names_by_entity)
+    years, kind, level = asked_years(question), asked_kind(question), asked_level(question)
+    if not years and context.get("years") and not entity_named_explicitly(scores, best):
+        years = list(context["years"])
+    docs = [m for m in index.docs if m.entity in entities]
+    match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
+                          years=years, kind=kind, level=level)
+    if unknown and not (entity_named and best >= 3):
+        match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
+        return match
+    by_year = [m for m in docs if not years or m.year in years]
+    if not by_year:
+        have = sorted({m.year for m in docs})
+        match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"
+        return match
+    by_kind = [m for m in by_year if not kind or m.kind == kind]
+    if not by_kind:
+        have = sorted({f'{m.year}年{m.kind}' for m in by_year})
+        match.missing = f"没有{kind}文档（现有：{'、'.join(have)}）"
+        return match
+    by_level = [m for m in by_kind if not level or m.level == level] or by_kind
+    by_level.sort(key=lambda m: (-scores.get(m.entity, 0), -(m.year or 0)))
+    match.docs = by_level
+    return match
+
+
+def entity_named_explicitly(scores: dict[str, float], best: float) -> bool:
+    return best >= 1.5

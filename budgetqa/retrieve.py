@@ -1,0 +1,176 @@
+"""retrieve: rank the facts of the matched documents for a question.
+
+Hybrid scoring, all signals on every candidate fact:
+- structure: how well the row label / classification code, the column header path and the
+  table title match the question, directly or through the budget-terms thesaurus;
+- lexical: BM25 over jieba tokens of each fact's sentence (bm25s);
+- dense: cosine similarity of offline n-gram vectors, from Chroma (the store).
+Structure dominates (it is what tells 基本支出 from 项目支出); BM25 and vectors break ties
+and carry narrative sentences, whose wording is free.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import jieba
+
+from budgetqa import thesaurus
+from budgetqa.facts import Fact
+from budgetqa.text import bigrams, normalize
+
+_NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
+_TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
+TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
+NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
+                  "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
+INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in jieba.lcut_for_search(normalize(text)) if t.strip() and not re.fullmatch(r"\W+", t)]
+
+
+def clean_label(label: str) -> str:
+    return _NUMBERING.sub("", normalize(label))
+
+
+@dataclass
+class Scored:
+    fact: Fact
+    score: float
+    label_score: float
+    detail: str = ""
+
+
+class FactRanker:
+    def __init__(self, facts: list[Fact], vector_search=None):
+        self.facts = facts
+        self.vector_search = vector_search  # callable(text, k, doc_ids) -> [(fact_id, similarity)]
+        self.by_doc: dict[str, list[int]] = {}
+        for i, fact in enumerate(facts):
+            self.by_doc.setdefault(fact.doc_id, []).append(i)
+        labels = [clean_label(f.item if f.kind == "narrative" else f.row_label) for f in facts]
+        self.labels = labels
+        self.label_grams = [bigrams(l) for l in labels]
+        df = Counter(g for grams in {frozenset(g) for g in self.label_grams} for g in grams)
+        n = max(len(set(labels)), 1)
+        self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
+        for word in thesaurus.jieba_words():
+            jieba.add_word(word)
+        self.bm25 = bm25s.BM25()
+        if facts:
+            corpus = [tokens(f"{f.table} {f.row_label} {f.column} {f.quote if f.kind == 'narrative' else ''}")
+                      for f in facts]
+            self.bm25.index(_to_bm25(corpus), show_progress=False)
+
+    # ---------------------------------------------------------------------------------------
+    def rank(self, question: str, doc_ids: list[str], k: int = 10) -> list[Scored]:
+        q = normalize(question)
+        candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]
+        if not candidates:
+            return []
+        expansions = thesaurus.expand(q)
+        wants_narrative = any(cue in q for cue in NARRATIVE_CUES)
+        wants_total = any(w in q for w in TOTAL_WORDS)
+        wants_income = any(w in q for w in INCOME_WORDS)
+        q_grams = bigrams(q)
+        lexical = self._bm25(q, candidates)
+        dense = self._dense(q, doc_ids)
+        label_cache: dict[str, float] = {}
+        scored = []
+        for i in candidates:
+            fact = self.facts[i]
+            key = f"{self.labels[i]}|{fact.row_code}"
+            if key not in label_cache:
+                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total)
+            label = label_cache[key]
+            score = label + self._column_score(fact, q) + self._table_score(fact, q, expansions, wants_income)
+            if fact.kind == "narrative":
+                score += 2.0 if wants_narrative else -3.0
+            score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
+            scored.append(Scored(fact, score, label))
+        scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
+        return scored[:k]
+
+    # -- signals ----------------------------------------------------------------------------
+    def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool) -> float:
+        fact, label = self.facts[i], self.labels[i]
+        if not label:
+            return 0.0
+        best = 0.0
+        if fact.row_code and fact.row_code in q:
+            best = 20.0
+        if label in q:
+            best = max(best, 10.0 + len(label))
+        for expansion in expansions:
+            if fact.row_code and fact.row_code in expansion.codes:
+                best = max(best, 10.0 + len(expansion.term) + (2.0 if label in expansion.labels else 0.0))
+            elif label in expansion.labels:
+                best = max(best, 10.0 + len(expansion.term))
+        if label in _TOTAL_LABELS:
+            best = max(best, 9.0 if wants_total else 0.0)
+        grams = self.label_grams[i]
+        total = sum(self.idf.get(g, 1.0) for g in grams)
+        if total:
+            covered = sum(self.idf.get(g, 1.0) for g in grams & q_grams) / total
+            if covered >= 0.5:
+                best = max(best, 9.0 * covered)
+        return best
+
+    @staticmethod
+    def _column_score(fact: Fact, q: str) -> float:
+        parts = [normalize(p) for p in fact.column.split(" / ") if p]
+        score = sum(4.0 + len(p) for p in parts if len(p) >= 2 and p in q)
+        if not score:
+            first = parts[-1] if parts else ""
+            if first in ("合计", "总计", "小计", "预算数", "决算数", "本年预算", "金额", "") or first.endswith("合计"):
+                score += 2.0
+            if fact.doc_kind == "决算" and "决算" in first:
+                score += 1.0
+        return score
+
+    @staticmethod
+    def _table_score(fact: Fact, q: str, expansions, wants_income: bool) -> float:
+        if fact.kind == "narrative":
+            return 0.0
+        title = normalize(fact.table)
+        score = 0.0
+        for expansion in expansions:
+            if any(t in title for t in expansion.tables):
+                score += 3.0
+        is_income = "收入" in title and "支出" not in title or fact.part == "收入"
+        if is_income and not wants_income:
+            score -= 2.0
+        if wants_income and is_income:
+            score += 2.0
+        for word in ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行"):
+            if word in q and word in title:
+                score += 3.0
+        return score
+
+    def _bm25(self, q: str, candidates: list[int]) -> dict[int, float]:
+        query = tokens(q)
+        if not query or not self.facts:
+            return {}
+        scores = self.bm25.get_scores(query)
+        sub = scores[candidates]
+        top = float(sub.max()) if len(sub) else 0.0
+        if top <= 0:
+            return {}
+        return {i: float(s) / top for i, s in zip(candidates, sub) if s > 0}
+
+    def _dense(self, q: str, doc_ids: list[str]) -> dict[str, float]:
+        if not self.vector_search:
+            return {}
+        return {fact_id: max(similarity, 0.0) for fact_id, similarity in self.vector_search(q, 50, doc_ids)}
+
+
+def _to_bm25(corpus: list[list[str]]):
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
+    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
+

@@ -1,0 +1,18 @@
+"""Text normalisation shared by matching code (never applied to printed values we show)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+
+
+def normalize(text: str) -> str:
+    """Full-width -> half-width (NFKC), no whitespace, no quotes: '“12345” 便民（服务）' -> '12345便民(服务)'."""
+    return _QUOTES.sub("", _SPACE.sub("", unicodedata.normalize("NFKC", text or "")))
+
+
+def bigrams(text: str) -> set[str]:
+    text = normalize(text)
+    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())

@@ -1,0 +1,383 @@
+"""Pure rendering helpers for the chat UI: answers as Markdown, tables as HTML, source excerpts.
+
+Nothing here talks to Gradio or to the engine; every function takes plain data (the answer
+dict of DESIGN.md, `budgetqa.model` objects) and returns text, so it can be unit-tested.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+import html
+import json
+import re
+from typing import Any
+
+from budgetqa.model import ParsedDocument, Table, parse_number
+
+STATUS_LABEL = {"answered": "已找到", "not_found": "未找到", "ambiguous": "问题有歧义"}
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def md_escape(text: Any) -> str:
+    """Escape text so Markdown shows it literally (file names contain '_', rows contain '*')."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def _norm(text: Any) -> str:
+    """Whitespace-free, bracket-normalised form for matching names across parser and engine."""
+    s = "" if text is None else str(text)
+    s = re.sub(r"\s+", "", s)
+    return s.replace("(", "（").replace(")", "）").replace("“", "\"").replace("”", "\"")
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    parsed = parse_number(str(value))
+    if parsed is not None:
+        return parsed
+    try:
+        return Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def format_value(value: Any) -> str:
+    """1011.95 -> '1011.95'; 21601733.0 -> '21,601,733'; '21,601,733.00' stays as printed."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    d = to_decimal(value)
+    if d is None:
+        return str(value)
+    if isinstance(value, float) and d == d.to_integral_value():
+        d = d.quantize(Decimal(1))
+    text = f"{d:,}" if abs(d) >= 10000 else f"{d}"
+    return text
+
+
+def doc_kind_label(citation: dict) -> str:
+    year = citation.get("year")
+    kind = citation.get("doc_kind") or citation.get("kind") or ""
+    level = citation.get("level") or ""
+    parts = []
+    if year:
+        parts.append(f"{year}年")
+    if level or kind:
+        parts.append(f"{level}{kind}")
+    return " ".join(parts)
+
+
+def location_label(citation: dict) -> str:
+    page, line = citation.get("page"), citation.get("line")
+    if page:
+        return f"第{page}页"
+    if line:
+        return f"第{line}行"
+    return ""
+
+
+def citation_short(citation: dict, index: int) -> str:
+    """One line for the citation chooser: '[1] 泉州… 2026年 单位预算 · 支出预算总表 · 第7页'."""
+    parts = [citation.get("entity") or citation.get("doc") or "?", doc_kind_label(citation)]
+    if citation.get("table"):
+        parts.append(str(citation["table"]))
+    elif citation.get("quote"):
+        parts.append("说明文字")
+    loc = location_label(citation)
+    if loc:
+        parts.append(loc)
+    return f"[{index}] " + " · ".join(p for p in parts if p)
+
+
+def citation_markdown(citation: dict, index: int) -> str:
+    """A full citation: document, unit, year, 预算/决算, page or line, table, row, column or quote."""
+    head = " ".join(p for p in [md_escape(citation.get("entity") or ""), md_escape(doc_kind_label(citation))] if p)
+    bits = [f"**[{index}]** {head}".rstrip()]
+    if citation.get("table"):
+        bits.append(f"表：{md_escape(citation['table'])}")
+    if citation.get("row"):
+        bits.append(f"行：{md_escape(citation['row'])}")
+    if citation.get("column"):
+        bits.append(f"列：{md_escape(citation['column'])}")
+    if citation.get("value") is not None and citation.get("value") != "":
+        bits.append(f"数值：{md_escape(format_value(citation['value']))} {md_escape(citation.get('unit') or '')}".rstrip())
+    elif citation.get("unit"):
+        bits.append(f"单位：{md_escape(citation['unit'])}")
+    loc = location_label(citation)
+    if loc:
+        bits.append(loc)
+    if citation.get("doc"):
+        bits.append(f"文件：{md_escape(citation['doc'])}")
+    text = " · ".join(bits)
+    quote = citation.get("quote")
+    if quote and not citation.get("table"):
+        text += f"\n  > “{md_escape(quote)}”"
+    return text
+
+
+def work_step_text(step: Any) -> str:
+    if isinstance(step, str):
+        return step
+    if isinstance(step, dict):
+        for key in ("text", "description", "expression", "expr", "step", "formula"):
+            if step.get(key):
+                result = step.get("result")
+                base = str(step[key])
+                if result is not None and str(result) not in base:
+                    base += f" = {format_value(result)}"
+                return base
+        return json.dumps(step, ensure_ascii=False, default=str)
+    return str(step)
+
+
+def answer_markdown(result: dict) -> str:
+    """The assistant message for one engine answer."""
+    status = result.get("status") or "answered"
+    lines: list[str] = []
+    value, unit = result.get("value"), result.get("unit") or ""
+    if status == "answered" and value is not None and value != "":
+        lines.append(f"### {md_escape(format_value(value))} {md_escape(unit)}".rstrip())
+    elif status == "not_found":
+        lines.append("### 未找到")
+    elif status == "ambiguous":
+        lines.append("### 问题有歧义")
+    answer = (result.get("answer") or "").strip()
+    if answer:
+        lines.append(md_escape(answer).replace("\n", "  \n"))
+    elif status == "not_found":
+        lines.append("公开文件中没有找到这个数字。")
+    elif status == "ambiguous":
+        lines.append("这个问题可以对应多份文件，请选择下面的一个。")
+    work = result.get("work") or []
+    if work:
+        lines.append("**计算过程**")
+        lines.extend(f"{i}. {md_escape(work_step_text(s))}" for i, s in enumerate(work, 1))
+    citations = result.get("citations") or []
+    if citations:
+        lines.append("**来源**")
+        lines.extend("- " + citation_markdown(c, i) for i, c in enumerate(citations, 1))
+    candidates = result.get("candidates") or []
+    if candidates and status != "answered":
+        lines.append("可以点下方的候选问题继续追问。")
+    return "\n\n".join(lines)
+
+
+def candidate_label(candidate: Any) -> tuple[str, str]:
+    """(display text, question to ask) for one candidate."""
+    if isinstance(candidate, str):
+        return candidate, candidate
+    if isinstance(candidate, dict):
+        question = str(candidate.get("question") or candidate.get("label") or "").strip()
+        label = str(candidate.get("label") or "").strip()
+        if label and label not in question:
+            return f"【{label}】{question}", question
+        return question, question
+    return str(candidate), str(candidate)
+
+
+# --------------------------------------------------------------------------- tables
+
+def locate_cell(doc: ParsedDocument, citation: dict) -> tuple[Table | None, int | None, int | None]:
+    """Find the table, row index and column index a citation points at (best match, or Nones)."""
+    tables = doc.tables
+    if not tables:
+        return None, None, None
+    want_table = _norm(citation.get("table"))
+    want_table_id = citation.get("table_id")
+    want_row = _norm(citation.get("row"))
+    want_col = _norm(citation.get("column"))
+    want_value = to_decimal(citation.get("value"))
+    want_page = citation.get("page")
+    want_line = citation.get("line")
+    want_part = citation.get("part") or ""
+
+    best: tuple[float, Table | None, int | None, int | None] = (0.0, None, None, None)
+    for table in tables:
+        t_score = 0.0
+        if want_table_id and table.id == want_table_id:
+            t_score += 10
+        title = _norm(table.title)
+        if want_table:
+            if title == want_table:
+                t_score += 6
+            elif want_table in title or title in want_table:
+                t_score += 3
+            elif not want_table_id:
+                continue
+        if want_part and table.part == want_part:
+            t_score += 1
+        if want_page and (want_page == table.page or want_page in (table.pages or [])):
+            t_score += 1
+        if t_score <= 0 and (want_table or want_table_id):
+            continue
+        if best[1] is None or t_score > best[0]:
+            best = (t_score, table, None, None)
+        for r_i, row in enumerate(table.rows):
+            r_score = 0.0
+            if want_row:
+                full = _norm(f"{row.code}{row.label}")
+                if want_row in (full, _norm(row.label)):
+                    r_score += 4
+                elif row.code and want_row == _norm(row.code):
+                    r_score += 3
+                elif _norm(row.label) and (_norm(row.label) in want_row or want_row in full):
+                    r_score += 1.5
+                else:
+                    continue
+            if want_line and row.line == want_line:
+                r_score += 2
+            if want_page and row.page == want_page:
+                r_score += 0.5
+            for cell in row.cells:
+                c_score = 0.0
+                if want_col:
+                    if not (0 <= cell.column < len(table.columns)):
+                        continue
+                    name = _norm(table.column_name(cell.column))
+                    last = _norm(table.columns[cell.column][-1]) if table.columns[cell.column] else ""
+                    if want_col == name:
+                        c_score += 4
+                    elif want_col == last:
+                        c_score += 3
+                    elif want_col in name or (name and name in want_col):
+                        c_score += 1.5
+                    else:
+                        continue
+                if want_value is not None and cell.value is not None and cell.value == want_value:
+                    c_score += 2
+                total = t_score + r_score + c_score
+                if total > best[0]:
+                    best = (total, table, r_i, cell.column)
+    return best[1], best[2], best[3]
+
+
+def _header_rows(table: Table) -> list[list[tuple[str, int]]]:
+    """Header levels as rows of (text, colspan), merging adjacent equal prefixes."""
+    depth = max((len(c) for c in table.columns), default=1) or 1
+    padded = [tuple(c) + ("",) * (depth - len(c)) for c in table.columns]
+    rows: list[list[tuple[str, int]]] = []
+    for level in range(depth):
+        row: list[tuple[str, int]] = []
+        for i, path in enumerate(padded):
+            key = path[: level + 1]
+            if i and padded[i - 1][: level + 1] == key and row:
+                text, span = row[-1]
+                row[-1] = (text, span + 1)
+            else:
+                row.append((path[level], 1))
+        rows.append(row)
+    return rows
+
+
+def table_html(table: Table, row_index: int | None = None, column: int | None = None,
+               doc_label: str = "") -> str:
+    """The table as HTML with the cited cell highlighted (class 'hl')."""
+    out = ['<div class="bqa-table-wrap">']
+    caption = esc(table.title)
+    if table.part:
+        caption += f"（{esc(table.part)}）"
+    where = []
+    if table.pages:
+        where.append("第" + "、".join(str(p) for p in table.pages) + "页")
+    elif table.page:
+        where.append(f"第{table.page}页")
+    if table.line:
+        where.append(f"自第{table.line}行")
+    meta = esc(doc_label)
+    out.append(f'<div class="bqa-table-title"><b>{caption}</b> <span class="bqa-muted">单位：{esc(table.unit)}'
+               f'{" · " + " · ".join(esc(w) for w in where) if where else ""}</span>'
+               f'{"<div class=bqa-muted>" + meta + "</div>" if meta else ""}</div>')
+    if table.empty:
+        out.append('<div class="bqa-note">本表为空表。</div>')
+    out.append('<table class="bqa-table">')
+    headers = _header_rows(table)
+    n_head = len(headers)
+    for level, hrow in enumerate(headers):
+        out.append("<tr>")
+        if level == 0:
+            out.append(f'<th rowspan="{n_head}">科目编码</th><th rowspan="{n_head}">科目名称 / 项目</th>')
+        for text, span in hrow:
+            out.append(f'<th colspan="{span}">{esc(text)}</th>' if span > 1 else f"<th>{esc(text)}</th>")
+        out.append("</tr>")
+    for r_i, row in enumerate(table.rows):
+        row_cls = ' class="hl-row"' if r_i == row_index else ""
+        loc = f"第{row.page}页" if row.page else (f"第{row.line}行" if row.line else "")
+        out.append(f'<tr{row_cls} title="{esc(loc)}">')
+        out.append(f"<td class=\"code\">{esc(row.code)}</td><td class=\"label\">{esc(row.label)}</td>")
+        cells = {c.column: c for c in row.cells}
+        for c_i in range(len(table.columns)):
+            cell = cells.get(c_i)
+            text = esc(cell.printed) if cell else ""
+            if r_i == row_index and c_i == column:
+                out.append(f'<td class="num hl" id="bqa-hl-cell">{text}</td>')
+            else:
+                out.append(f'<td class="num">{text}</td>')
+        out.append("</tr>")
+    out.append("</table>")
+    for note in table.notes:
+        out.append(f'<div class="bqa-note">{esc(note)}</div>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def citation_header_html(citation: dict, located: tuple[Table | None, int | None, int | None]) -> str:
+    """The facts of a citation as a small definition list above the table."""
+    table, r_i, c_i = located
+    items = [
+        ("文件", citation.get("doc")),
+        ("单位", citation.get("entity")),
+        ("年度", f"{citation['year']}年" if citation.get("year") else None),
+        ("类型", citation.get("doc_kind")),
+        ("位置", location_label(citation) or None),
+        ("表", citation.get("table")),
+        ("行", citation.get("row")),
+        ("列", citation.get("column")),
+        ("数值", (format_value(citation.get("value")) + " " + (citation.get("unit") or "")).strip()
+         if citation.get("value") not in (None, "") else None),
+    ]
+    if table is not None and r_i is not None and c_i is not None:
+        row = table.rows[r_i]
+        cell = row.cell(c_i)
+        if cell is not None:
+            items.append(("原文打印", cell.printed))
+        if row.page or row.line:
+            items.append(("单元格位置", f"第{row.page}页" if row.page else f"第{row.line}行"))
+    parts = ['<dl class="bqa-cite">']
+    for key, val in items:
+        if val:
+            parts.append(f"<dt>{esc(key)}</dt><dd>{esc(val)}</dd>")
+    parts.append("</dl>")
+    if citation.get("quote"):
+        parts.append(f'<blockquote class="bqa-quote">“{esc(citation["quote"])}”</blockquote>')
+    return "".join(parts)
+
+
+def text_excerpt_html(lines: list[str], line: int, printed: str | None = None, radius: int = 5) -> str:
+    """Lines around a 1-based line number of a text extraction, the cited line highlighted."""
+    if not line or line < 1 or line > len(lines):
+        return ""
+    lo, hi = max(1, line - radius), min(len(lines), line + radius)
+    out = ['<div class="bqa-excerpt-title">原文（文本提取）第{}–{}行</div><pre class="bqa-excerpt">'.format(lo, hi)]
+    for n in range(lo, hi + 1):
+        text = esc(lines[n - 1].rstrip("\n").replace("\t", "  ⇥ "))
+        if n == line:
+            if printed:
+                p = esc(printed)
+                text = text.replace(p, f'<mark>{p}</mark>', 1) if p in text else text
+            out.append(f'<span class="hl-line">{n:>5} │ {text}</span>\n')
+        else:
+            out.append(f"{n:>5} │ {text}\n")
+    out.append("</pre>")
+    return "".join(out)
