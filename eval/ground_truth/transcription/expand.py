@@ -49,7 +49,7 @@ def expand(path):
     return out, tables
 
 if __name__ == '__main__':
-    src = Path(sys.argv[1])
+    src = Path(sys.argv[1]).resolve()
     rows, tables = expand(src)
     dst = src.parent.parent / (src.stem + '.csv')
     with open(dst, 'w', encoding='utf-8', newline='') as fh:

@@ -1,0 +1,240 @@
+"""Document metadata from the content of a budget disclosure (shared by text and PDF parsers).
+
+    detect_metadata(head_text, source_name) -> {"entity", "aliases", "year", "kind", "level", "region"}
+
+`head_text` is the document text (or at least its first pages: the cover, the table of
+contents and the first part).  Everything is read from the content; `source_name` (the
+file name, which we chose ourselves) is used only when the content yields nothing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+import re
+
+# Prefecture-level cities (and leagues / prefectures) by province, so that a unit named
+# "泉州市…" gets the region "福建省泉州市".  General knowledge, not tied to any unit.
+_PROVINCE_CITIES = {
+    "河北省": "石家庄 唐山 秦皇岛 邯郸 邢台 保定 张家口 承德 沧州 廊坊 衡水",
+    "山西省": "太原 大同 阳泉 长治 晋城 朔州 晋中 运城 忻州 临汾 吕梁",
+    "内蒙古自治区": "呼和浩特 包头 乌海 赤峰 通辽 鄂尔多斯 呼伦贝尔 巴彦淖尔 乌兰察布",
+    "辽宁省": "沈阳 大连 鞍山 抚顺 本溪 丹东 锦州 营口 阜新 辽阳 盘锦 铁岭 朝阳 葫芦岛",
+    "吉林省": "长春 吉林 四平 辽源 通化 白山 松原 白城",
+    "黑龙江省": "哈尔滨 齐齐哈尔 鸡西 鹤岗 双鸭山 大庆 伊春 佳木斯 七台河 牡丹江 黑河 绥化",
+    "江苏省": "南京 无锡 徐州 常州 苏州 南通 连云港 淮安 盐城 扬州 镇江 泰州 宿迁",
+    "浙江省": "杭州 宁波 温州 嘉兴 湖州 绍兴 金华 衢州 舟山 台州 丽水",
+    "安徽省": "合肥 芜湖 蚌埠 淮南 马鞍山 淮北 铜陵 安庆 黄山 滁州 阜阳 宿州 六安 亳州 池州 宣城",
+    "福建省": "福州 厦门 莆田 三明 泉州 漳州 南平 龙岩 宁德",
+    "江西省": "南昌 景德镇 萍乡 九江 新余 鹰潭 赣州 吉安 宜春 抚州 上饶",
+    "山东省": "济南 青岛 淄博 枣庄 东营 烟台 潍坊 济宁 泰安 威海 日照 临沂 德州 聊城 滨州 菏泽",
+    "河南省": "郑州 开封 洛阳 平顶山 安阳 鹤壁 新乡 焦作 濮阳 许昌 漯河 三门峡 南阳 商丘 信阳 周口 驻马店 济源",
+    "湖北省": "武汉 黄石 十堰 宜昌 襄阳 鄂州 荆门 孝感 荆州 黄冈 咸宁 随州 仙桃 潜江 天门",
+    "湖南省": "长沙 株洲 湘潭 衡阳 邵阳 岳阳 常德 张家界 益阳 郴州 永州 怀化 娄底",
+    "广东省": "广州 韶关 深圳 珠海 汕头 佛山 江门 湛江 茂名 肇庆 惠州 梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮",
+    "广西壮族自治区": "南宁 柳州 桂林 梧州 北海 防城港 钦州 贵港 玉林 百色 贺州 河池 来宾 崇左",
+    "海南省": "海口 三亚 三沙 儋州",
+    "四川省": "成都 自贡 攀枝花 泸州 德阳 绵阳 广元 遂宁 内江 乐山 南充 眉山 宜宾 广安 达州 雅安 巴中 资阳",
+    "贵州省": "贵阳 六盘水 遵义 安顺 毕节 铜仁",
+    "云南省": "昆明 曲靖 玉溪 保山 昭通 丽江 普洱 临沧",
+    "西藏自治区": "拉萨 日喀则 昌都 林芝 山南 那曲",
+    "陕西省": "西安 铜川 宝鸡 咸阳 渭南 延安 汉中 榆林 安康 商洛",
+    "甘肃省": "兰州 嘉峪关 金昌 白银 天水 武威 张掖 平凉 酒泉 庆阳 定西 陇南",
+    "青海省": "西宁 海东",
+    "宁夏回族自治区": "银川 石嘴山 吴忠 固原 中卫",
+    "新疆维吾尔自治区": "乌鲁木齐 克拉玛依 吐鲁番 哈密",
+}
+CITY_PROVINCE = {city: prov for prov, cities in _PROVINCE_CITIES.items() for city in cities.split()}
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+_CJK = "\u4e00-\u9fff"
+_YEAR_KIND = re.compile(r"(20\d{2})\s*年\s*度?\s*(部门|单位)?\s*(预算|决算)")
+_COVER_KIND = re.compile(r"(部门|单位)?(预算|决算)(?:公开)?$")
+# a unit name: optional province, city, county prefix, then a body ending in an organisation suffix
+_ORG_SUFFIX = "中心|委员会|办公室|管理局|事务局|服务局|局|厅|委|院|所|站|队|馆|处|社|学校|学院|大学|医院|公司|协会|联合会|办|部"
+_REGION = (
+    r"(?:北京市|天津市|上海市|重庆市|[%s]{2,3}省|[%s]{2,6}自治区)?"
+    r"(?:[%s]{2,5}?(?:市|自治州|州|盟|地区))?"
+    r"(?:[%s]{1,5}?(?:区|县|旗))?"
+) % (_CJK, _CJK, _CJK, _CJK)
+_UNIT_NAME = re.compile(
+    r"((?:北京市|天津市|上海市|重庆市|[%s]{2,3}省|[%s]{2,6}自治区|[%s]{2,5}?(?:市|自治州|州|盟|地区))"
+    r"[%s0-9“”\"「」（）()]{2,30}?(?:%s))" % (_CJK, _CJK, _CJK, _CJK, _ORG_SUFFIX)
+)
+_QUOTES = "“”\"「」'‘’"
+_TOC = re.compile(r"^目\s*录$")
+_HEADING_START = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _strip_markup(line: str) -> str:
+    return line.replace("**", "").replace("__", "").strip()
+
+
+def canonical_name(name: str) -> str:
+    """Unit name without spaces and quotes: '固原市“12345”便民服务中心' -> '固原市12345便民服务中心'."""
+    name = _squash(name)
+    return "".join(ch for ch in name if ch not in _QUOTES)
+
+
+def cover_lines(text: str, limit: int = 15) -> list[str]:
+    """Non-blank lines before the table of contents (or before the first heading) when
+    they come within the first `limit` non-blank lines; [] when there is no cover."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = _strip_markup(raw)
+        if not line:
+            continue
+        if _TOC.match(_squash(line)) or _HEADING_START.match(line):
+            return out
+        out.append(line)
+        if len(out) >= limit:
+            return []
+    return []
+
+
+def region_of(entity: str) -> str:
+    """Administrative prefix of a unit name, completed with its province when known."""
+    m = re.match(_REGION, entity)
+    prefix = m.group(0) if m else ""
+    if not prefix:
+        return ""
+    if prefix.startswith(MUNICIPALITIES) or re.match(r"^[%s]{2,6}(省|自治区)" % _CJK, prefix):
+        return prefix
+    city = re.match(r"^([%s]{2,5}?)(?:市|自治州|州|盟|地区)" % _CJK, prefix)
+    if city and city.group(1) in CITY_PROVINCE:
+        return CITY_PROVINCE[city.group(1)] + prefix
+    return prefix
+
+
+def _known_region_start(name: str) -> bool:
+    if name.startswith(MUNICIPALITIES) or re.match(r"^[%s]{2,3}省|^[%s]{2,6}自治区" % (_CJK, _CJK), name):
+        return True
+    city = re.match(r"^([%s]{2,5}?)(?:市|自治州|州|盟|地区)" % _CJK, name)
+    return bool(city and city.group(1) in CITY_PROVINCE)
+
+
+def _trim_name(name: str) -> str:
+    """'要职责三明市…中心' -> '三明市…中心': start at a known province / city when one is inside."""
+    for k in range(len(name) - 3):
+        rest = name[k:]
+        if _known_region_start(rest) and _UNIT_NAME.fullmatch(rest):
+            return rest
+    return name
+
+
+def _unit_names(line: str) -> list[str]:
+    return [_trim_name(m.group(1)) for m in _UNIT_NAME.finditer(line)]
+
+
+def _name_candidates(text: str) -> Counter:
+    counts: Counter = Counter()
+    for raw in text.splitlines():
+        for name in _unit_names(_squash(_strip_markup(raw))):
+            counts[name] += 1
+    return counts
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = canonical_name(a), canonical_name(b)
+    if a == b:
+        return True
+    digits_a, digits_b = re.findall(r"\d{3,}", a), re.findall(r"\d{3,}", b)
+    if digits_a and digits_a == digits_b:
+        return True
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / max(1, len(sa | sb)) >= 0.7
+
+
+def detect_metadata(head_text: str, source_name: str = "") -> dict:
+    cover = cover_lines(head_text)
+    cover_text = _squash("".join(cover))
+    squashed_text = _squash(_strip_markup(head_text))
+
+    # year, kind, level: the cover first, then the most frequent "2025年度单位预算" phrase
+    year = kind = level = None
+    m = re.match(r"^(20\d{2})年度?", cover_text)
+    if m:
+        year = int(m.group(1))
+    mk = _COVER_KIND.search(cover_text)
+    if mk:
+        level, kind = mk.group(1), mk.group(2)
+    phrases = Counter((int(y), lv or "", k) for y, lv, k in _YEAR_KIND.findall(squashed_text))
+    if phrases:
+        if year is None:
+            year = Counter(y for (y, _, _), n in phrases.items() for _ in range(n)).most_common(1)[0][0]
+        same_year = Counter()
+        for (y, lv, k), n in phrases.items():
+            if y == year:
+                same_year[(lv, k)] += n
+        if kind is None:
+            kinds = Counter()
+            for (lv, k), n in same_year.items():
+                kinds[k] += n
+            if kinds:
+                kind = kinds.most_common(1)[0][0]
+        if not level:
+            levels = Counter()
+            for (lv, k), n in same_year.items():
+                if lv and (kind is None or k == kind):
+                    levels[lv] += n
+            if levels:
+                level = levels.most_common(1)[0][0]
+
+    # entity: the name on the cover, else the most frequent unit name in the text
+    candidates = _name_candidates(head_text)
+    entity_printed = ""
+    if cover_text:
+        body = re.sub(r"^(20\d{2})年度?", "", cover_text)
+        body = _COVER_KIND.sub("", body)
+        body = re.sub(r"(20\d{2})年度?$", "", body)
+        names = _unit_names(body)
+        if names and body.endswith(names[-1]):
+            entity_printed = body[body.index(names[0]):] if len(names) > 1 else names[-1]
+        elif body:
+            entity_printed = body
+    if not entity_printed and candidates:
+        # prefer names stated as the unit ("X的主要职责", "X主要任务") over frequent mentions
+        for pat in (r"([^，。：:；]{4,40}?)(?:单位)?的主要职责", r"([^，。：:；]{4,40}?)(?:单位)?主要任务"):
+            for raw in head_text.splitlines():
+                mm = re.search(pat, _squash(_strip_markup(raw)))
+                names = _unit_names(mm.group(1)) if mm else []
+                if names:
+                    entity_printed = names[-1]
+                    break
+            if entity_printed:
+                break
+        if not entity_printed:
+            entity_printed = candidates.most_common(1)[0][0]
+    if not entity_printed and source_name:
+        stem = re.sub(r"\.[A-Za-z0-9]+$", "", source_name)
+        entity_printed = re.split(r"[_\s]", stem)[0]
+    entity = canonical_name(entity_printed)
+    if year is None and source_name:
+        ms = re.search(r"(20\d{2})", source_name)
+        year = int(ms.group(1)) if ms else None
+
+    aliases: list[str] = []
+    if entity_printed and _squash(entity_printed) != entity:
+        aliases.append(_squash(entity_printed))
+    region = region_of(entity)
+    prefix = re.match(_REGION, entity).group(0) if entity else ""
+    for name, _count in candidates.most_common():
+        if name in aliases or name == entity:
+            continue
+        if canonical_name(name) == entity:
+            aliases.append(name)
+            continue
+        if prefix and not name.startswith(prefix):
+            continue
+        if name.endswith(entity[-2:]) and _similar(name, entity):
+            aliases.append(name)
+    return {
+        "entity": entity,
+        "aliases": aliases,
+        "year": year,
+        "kind": kind or "",
+        "level": level or "",
+        "region": region,
+    }

@@ -1,0 +1,372 @@
+"""PDF -> ParsedDocument with pdfplumber.
+
+Per page: ruled grids (`page.find_tables`) become tables, with every character placed in
+the cell that contains it; the characters outside grids become text lines, from which
+come table titles ("2026年预算单位收入预算总表" -> "预算单位收入预算总表"), units
+("单位：元"), notes ("注：…本表为空表") and the narrative sections. A grid with no title
+above it continues the table of the previous page when its column boundaries match.
+Anything that cannot be placed is reported in ParsedDocument.warnings with its page.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from budgetqa.model import DocumentMeta, ParsedDocument, Section, Table
+from budgetqa.parse import ParseError, content_hash
+from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
+from budgetqa.parse.pdf_meta import detect_pdf_metadata
+from budgetqa.parse.pdf_tables import (
+    EMPTY_NOTE,
+    LogicalTable,
+    _pre_rows,
+    compatible,
+    continue_table,
+    grid_rows,
+    start_table,
+)
+
+YEAR_PREFIX = re.compile(r"^\s*(?:20\d{2}|19\d{2})\s*年度?\s*")
+TITLE_LINE = re.compile(r"表$")
+UNIT_RE = re.compile(r"单位[:：]\s*(万元|亿元|千元|元)")
+NOTE_START = re.compile(r"^(注|说明|备注)\s*[:：]|^注\s*\d|^注[：:]?")
+PAGE_NO = re.compile(r"^(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
+H0 = re.compile(r"^第[一二三四五六七八九十]+部分")
+H1 = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+H2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+ITEM = re.compile(r"^\d{1,2}\s*[、.．]|^[（(]\d{1,2}[）)]")
+TOC = re.compile(r"^目\s*录$")
+
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def clean_title(text: str) -> str:
+    t = "".join(text.split())
+    t = re.sub(r"^\d{1,2}\s*[.．、]\s*", "", t)  # "5．2025年…" in a contents list
+    return YEAR_PREFIX.sub("", t)
+
+
+def is_title_line(line: Line) -> bool:
+    t = line.compact
+    return bool(TITLE_LINE.search(t)) and 3 <= len(t) <= 60 and not H0.match(t) and not t.startswith("注")
+
+
+def _open_pdf(path: Path, data: bytes):
+    import io
+
+    import pdfplumber
+
+    head = data[:1024]
+    if b"%PDF" not in head:
+        raise ParseError("not a PDF file (no %PDF header)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages  # forces the page tree to be read
+    except Exception as error:  # pdfminer raises many types for broken / locked files
+        name = type(error).__name__
+        if "Password" in name or "Encrypt" in name or "password" in str(error).lower():
+            raise ParseError("encrypted PDF (a password is required to read it)") from None
+        raise ParseError(f"unreadable PDF ({name}: {str(error)[:80] or 'no detail'})".replace("\n", " ")) from None
+    if not pages:
+        pdf.close()
+        raise ParseError("PDF has no pages")
+    return pdf
+
+
+class _State:
+    def __init__(self) -> None:
+        self.logical: list[LogicalTable] = []
+        self.open: LogicalTable | None = None
+        self.warnings: list[str] = []
+        self.unit = ""
+
+
+def _grids_for_page(page) -> list[Grid]:
+    if not (page.lines or page.rects or page.curves):
+        return []
+    grids = []
+    for table in page.find_tables(TABLE_SETTINGS):
+        grid = build_grid(table)
+        if grid is not None:
+            grids.append(grid)
+    grids.sort(key=lambda g: g.bbox[1])
+    return grids
+
+
+def parse_pdf(path: Path, data: bytes) -> ParsedDocument:
+    path = Path(path)
+    pdf = _open_pdf(path, data)
+    state = _State()
+    pages_lines: list[list[str]] = []
+    narrative: list[tuple[int, Line]] = []  # (page, line) in reading order
+    try:
+        for pno, page in enumerate(pdf.pages, 1):
+            try:
+                _parse_page(page, pno, state, pages_lines, narrative)
+            except ParseError:
+                raise
+            except Exception as error:  # one bad page must not lose the document
+                state.warnings.append(f"page {pno}: could not be parsed ({type(error).__name__}: {error})")
+                pages_lines.append([])
+        npages = len(pdf.pages)
+    finally:
+        pdf.close()
+
+    tables: list[Table] = []
+    for lt in state.logical:
+        lt.finish()
+        for table in lt.tables:
+            _finish_table(table, lt, state.warnings)
+            table.id = f"t{len(tables) + 1:02d}"
+            tables.append(table)
+
+    sections = _sections(narrative)
+    titles = [t.title for t in tables]
+    meta = detect_pdf_metadata(pages_lines, titles)
+    if not meta["entity"]:
+        state.warnings.append("page 1: no unit name found on the cover or in table headers")
+    doc_meta = DocumentMeta(
+        doc_id=content_hash(data),
+        source=path.name,
+        entity=meta["entity"],
+        aliases=meta["aliases"],
+        year=meta["year"],
+        kind=meta["kind"],
+        level=meta["level"],
+        region=meta["region"],
+        pages=npages,
+    )
+    return ParsedDocument(meta=doc_meta, tables=tables, sections=sections, warnings=state.warnings)
+
+
+def _finish_table(table: Table, lt: LogicalTable, warnings: list[str]) -> None:
+    has_values = any(c.value is not None for r in table.rows for c in r.cells)
+    marked = any(EMPTY_NOTE.search(n) for n in table.notes) or any(n in ("无", "空表") for n in table.notes)
+    if marked and not has_values:
+        table.empty = True
+    elif marked and has_values:
+        warnings.append(
+            f"page {table.page}: table '{table.title}' is marked empty in its note but has values"
+        )
+    if not table.unit:
+        warnings.append(f"page {table.page}: table '{table.title}' has no unit line (单位：…)")
+
+
+def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: list) -> None:
+    chars = page.chars
+    first_lines = chars_to_lines(chars[:400]) if chars else []
+    is_toc = bool(first_lines) and TOC.match(first_lines[0].compact or "")
+    grids = [] if is_toc else _grids_for_page(page)
+    outside = fill_grids(grids, chars) if grids else chars
+    lines = [ln for ln in chars_to_lines(outside) if not PAGE_NO.match(ln.compact)]
+    pages_lines.append([ln.text for ln in lines])
+    for grid in grids:
+        x0, top, x1, bottom = grid.bbox
+        for ln in lines:
+            if ln.top >= top - 1 and ln.bottom <= bottom + 1 and ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1:
+                state.warnings.append(f"page {pno}: text '{ln.text}' inside a table but in no cell")
+    grids = [g for g in grids if not g.is_blank()]
+    if is_toc or not grids:
+        if lines:
+            state.open = None if _has_body_text(lines) else state.open
+        for ln in lines:
+            narrative.append((pno, ln))
+        if not grids and lines and not is_toc:
+            _warn_unruled_tables(lines, pno, state)
+        return
+
+    cursor = -1.0
+    pending_after: list[Line] = []  # lines after the previous grid on this page
+    prev_lt: LogicalTable | None = None
+    for gi, grid in enumerate(grids):
+        top = grid.bbox[1]
+        above = [ln for ln in lines if ln.bottom <= top + 1 and ln.top > cursor]
+        # title: the title-like line nearest above the grid
+        title_idx = None
+        for i in range(len(above) - 1, -1, -1):
+            if is_title_line(above[i]):
+                title_idx = i
+                break
+        start, pre_texts = _pre_rows(grid)
+        title = ""
+        unit = ""
+        used: set[int] = set()
+        if title_idx is not None:
+            title = clean_title(above[title_idx].text)
+            used.add(title_idx)
+        for t in pre_texts:
+            if TITLE_LINE.search(t) and not title:
+                title = clean_title(t)
+        for i, ln in enumerate(above):
+            m = UNIT_RE.search(ln.compact)
+            if m and (title_idx is None or i >= title_idx):
+                unit = m.group(1)
+                used.add(i)
+            elif ln.compact.startswith("编制") and (title_idx is None or i > title_idx):
+                used.add(i)
+        for t in pre_texts:
+            m = UNIT_RE.search(t)
+            if m:
+                unit = m.group(1)
+        # lines above the title: notes of the previous table (if they look like notes) or narrative
+        before = [ln for i, ln in enumerate(above) if i not in used and (title_idx is None or i < title_idx)]
+        between = [ln for i, ln in enumerate(above) if i not in used and title_idx is not None and i > title_idx]
+        target = prev_lt if prev_lt is not None else (state.open if gi == 0 else None)
+        _notes_or_narrative(before, target, pno, state, narrative)
+        for ln in between:
+            narrative.append((pno, ln))
+        if title:
+            lt, body_start = start_table(grid, title, unit or state.unit, pno, start, state.warnings)
+            if not unit:
+                state.warnings.append(f"page {pno}: no unit printed for table '{title}'; assumed {lt.unit or '?'}")
+            state.unit = lt.unit or state.unit
+            state.logical.append(lt)
+            grid_rows(grid, lt, body_start, pno, state.warnings)
+        elif state.open is not None and not before and compatible(state.open, grid):
+            lt = state.open
+            continue_table(lt, grid, pno, start, state.warnings)
+        else:
+            lt, body_start = start_table(grid, "", unit or state.unit, pno, start, state.warnings)
+            if not any(r for r in _probe_has_numbers(grid)):
+                # a grid without a title and without numbers (a roster of units, a layout box):
+                # keep its text as narrative instead of inventing a table
+                for r in range(grid.nrows):
+                    texts = [c.text for c in grid.anchored(r) if c.text]
+                    if texts:
+                        narrative.append((pno, Line(" | ".join(texts), grid.bbox[0], grid.bbox[2],
+                                                    grid.ys[r], grid.ys[r + 1], 10.0)))
+                state.open = None
+                prev_lt = None
+                cursor = grid.bbox[3]
+                continue
+            state.warnings.append(f"page {pno}: table without a printed title (first row y={top:.0f})")
+            state.logical.append(lt)
+            grid_rows(grid, lt, body_start, pno, state.warnings)
+        state.open = lt
+        prev_lt = lt
+        cursor = grid.bbox[3]
+    after = [ln for ln in lines if ln.top >= cursor - 1]
+    _notes_or_narrative(after, prev_lt, pno, state, narrative)
+
+
+def _probe_has_numbers(grid: Grid):
+    from budgetqa.parse.pdf_tables import is_decimal_number
+
+    return [c for c in grid.cells if is_decimal_number(c.text)]
+
+
+def _has_body_text(lines: list[Line]) -> bool:
+    return any(len(ln.compact) > 0 for ln in lines)
+
+
+def _notes_or_narrative(lines: list[Line], lt: LogicalTable | None, pno: int, state: _State, narrative: list) -> None:
+    if not lines:
+        return
+    if lt is not None and NOTE_START.match(lines[0].compact):
+        notes: list[str] = []
+        for ln in lines:
+            if NOTE_START.match(ln.compact) or not notes:
+                notes.append(ln.compact)
+            else:
+                notes[-1] += ln.compact
+        for table in lt.tables:
+            table.notes.extend(notes)
+        return
+    for ln in lines:
+        narrative.append((pno, ln))
+    state.open = None
+
+
+def _warn_unruled_tables(lines: list[Line], pno: int, state: _State) -> None:
+    """A page with a table title and many amounts but no ruling lines: we do not guess."""
+    from budgetqa.parse.pdf_tables import is_decimal_number
+
+    titles = [ln for ln in lines if is_title_line(ln) and len(ln.compact) <= 40]
+    amounts = sum(1 for ln in lines for tok in ln.text.split() if is_decimal_number(tok))
+    if titles and amounts >= 6:
+        state.warnings.append(
+            f"page {pno}: '{clean_title(titles[0].text)}' looks like a table but has no ruling lines; "
+            "its text is kept as narrative"
+        )
+
+
+def _sections(narrative: list[tuple[int, Line]]) -> list[Section]:
+    """Narrative lines -> sections: headings make the path, numbered items and indented
+    lines start new paragraphs."""
+    sections: list[Section] = []
+    path: list[str] = []
+    levels: list[int] = []
+    current: Section | None = None
+    if not narrative:
+        return sections
+    sizes = sorted(ln.size for _, ln in narrative)
+    body_size = sizes[len(sizes) // 2]
+    margins: dict[int, float] = {}
+    for pno, ln in narrative:
+        margins[pno] = min(margins.get(pno, ln.x0), ln.x0)
+
+    def set_heading(level: int, text: str) -> None:
+        nonlocal current
+        while levels and levels[-1] >= level:
+            levels.pop()
+            path.pop()
+        levels.append(level)
+        path.append(text)
+        current = None
+
+    toc_pages = {pno for pno, ln in narrative if TOC.match(ln.compact)}
+    cover_lines = [ln for pno, ln in narrative if pno == 1]
+    cover = len(cover_lines) <= 8 and 1 not in toc_pages
+    for pno, ln in narrative:
+        t = ln.compact
+        if not t:
+            continue
+        if cover and pno == 1:
+            if current is None or current.heading != ["封面"]:
+                current = Section(heading=["封面"], text=ln.text, page=pno)
+                sections.append(current)
+            else:
+                current.text += "\n" + ln.text
+            continue
+        if pno in toc_pages or (path[:1] == ["目录"] and current is not None and pno == current.page + 1
+                                and not H0.match(t) and ln.size <= body_size * 1.15 and _toc_like(t)):
+            if current is None or current.heading != ["目录"]:
+                path[:] = []
+                levels[:] = []
+                set_heading(0, "目录")
+                current = Section(heading=["目录"], text=ln.text, page=pno)
+                sections.append(current)
+            else:
+                current.text += "\n" + ln.text
+            continue
+        if path[:1] == ["目录"]:
+            path[:] = []
+            levels[:] = []
+        short = len(t) <= 40 and not t.endswith(("。", "；", "，"))
+        if H0.match(t) and short:
+            set_heading(0, t)
+        elif ln.size > body_size * 1.15 and short:
+            set_heading(1, t)
+        elif H1.match(t) and short:
+            set_heading(2, t)
+        elif H2.match(t) and short and "。" not in t:
+            set_heading(3, t)
+        else:
+            new_par = (
+                current is None
+                or ITEM.match(t)
+                or H1.match(t)
+                or H2.match(t)
+                or current.page is None
+                or (ln.x0 - margins.get(pno, ln.x0) > 1.5 * max(ln.size, 1) and pno == current.page)
+            )
+            if new_par:
+                current = Section(heading=list(path), text=t, page=pno)
+                sections.append(current)
+            else:
+                current.text += t
+    return [s for s in sections if s.text]
+
+
+def _toc_like(text: str) -> bool:
+    return "…" in text or bool(H1.match(text)) or bool(ITEM.match(text)) or bool(H0.match(text))

@@ -1,0 +1,417 @@
+"""Interpret ruled grids as budget tables: column roles, header paths, rows, continuations.
+
+Everything here is driven by structure, never by a unit's or a file's name:
+- a column is a *code* column (类/款/项, 科目编码 …), a *label* column (项目, 科目名称 …) or a
+  *value* column, decided from its header words and from what its body cells hold;
+- a table whose columns form several [code…, label, value…] segments stands side by side
+  (收入 | 支出): segments whose spanning header says 收入/支出 become separate tables with
+  `part`; other segments (an economic classification printed in two columns) are one table;
+- header rows end at the first row with body evidence (a number, a classification code, a
+  row label); each value column's header path is the chain of header cells above it;
+- body cells are placed by x-position against the column boundaries of the table's first
+  page, so pages that continue a table (with or without a repeated header) and rows whose
+  empty cells are not drawn land in the right column.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from budgetqa.model import Cell, Row, Table, parse_number
+from budgetqa.parse.pdf_grid import GCell, Grid
+
+CODE_RE = re.compile(r"^\d{2,7}$")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+LABEL_KW = re.compile(r"^(项目|科目|.*名称|摘要|内容|收入项目|支出项目)$")
+CODE_KW = re.compile(r"^(类|款|项|.*编码|.*代码|.*编号)$")
+HEADER_WORD = re.compile(r"^(项目|科目|.*名称|.*编码|.*代码|类|款|项|.*分类|序号|备注|摘要|科目编码)$")
+BLANK_MARKS = {"无", "-", "—", "--", "——", "/", "…", "……", "空", "－", "/"}
+EMPTY_NOTE = re.compile(r"空表|无数据|没有.*(收入|支出|经费|预算|安排)|无.*(安排|收入|支出)的?预算|本表无")
+TOTAL_RE = re.compile(r"(合计|总计|小计)$")
+ENUM_RE = re.compile(r"^([一二三四五六七八九十]+、|\d+[、.．]|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
+ELLIPSIS_RE = re.compile(r"^[…\.。·\s]*$")
+
+
+def is_decimal_number(text: str) -> bool:
+    return parse_number(text) is not None and ("," in text or "." in text or "，" in text)
+
+
+def is_number(text: str) -> bool:
+    return parse_number(text) is not None
+
+
+def has_cjk(text: str) -> bool:
+    return bool(CJK_RE.search(text))
+
+
+@dataclass
+class ColSpec:
+    x0: float
+    x1: float
+    role: str  # "code" | "label" | "value"
+    seg: int = 0
+    path: tuple[str, ...] = ()
+    out: int = -1  # index into its output table's columns (value columns)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class LogicalTable:
+    """One printed table, possibly over several pages, possibly split into parts."""
+
+    title: str
+    unit: str
+    specs: list[ColSpec]
+    tables: list[Table]  # one per part (side-by-side) or a single one
+    seg_table: dict[int, int]  # segment -> index into tables
+    seg_rows: dict[int, list[Row]] = field(default_factory=dict)
+    right: float = 0.0
+    left: float = 0.0
+    has_values: bool = False
+
+    def finish(self) -> None:
+        for table in self.tables:
+            table.rows = []
+        for seg in sorted(self.seg_rows):
+            self.tables[self.seg_table[seg]].rows.extend(self.seg_rows[seg])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _covered_specs(specs: list[ColSpec], x0: float, x1: float) -> list[int]:
+    """Indices of the spec columns whose centre lies inside [x0, x1]."""
+    hit = [i for i, s in enumerate(specs) if x0 - 1 <= s.cx <= x1 + 1]
+    if not hit:  # a narrow cell: the spec column containing its centre
+        cx = (x0 + x1) / 2
+        hit = [i for i, s in enumerate(specs) if s.x0 - 1 <= cx <= s.x1 + 1][:1]
+    return hit
+
+
+def _cell_role(specs: list[ColSpec], cell: GCell) -> tuple[str, list[int]]:
+    idx = _covered_specs(specs, cell.x0, cell.x1)
+    roles = {specs[i].role for i in idx}
+    if not idx:
+        return "none", idx
+    if roles == {"code"}:
+        return "code", idx
+    if "value" in roles and (len(roles) > 1 or len(idx) > 1):
+        return "span", idx  # covers value columns and more: header-ish
+    if "label" in roles:
+        return "label", idx
+    return "value", idx
+
+
+def _pre_rows(grid: Grid) -> tuple[int, list[str]]:
+    """Leading rows inside the grid that hold the title / 编制单位 / 单位 lines, or nothing."""
+    texts: list[str] = []
+    row = 0
+    while row < grid.nrows:
+        cells = [c for c in grid.anchored(row) if c.text]
+        if not cells:
+            row += 1
+            continue
+        if all(_is_title_text(c.text) or _is_meta_text(c.text) for c in cells):
+            texts.extend(c.text for c in cells)
+            row += 1
+            continue
+        break
+    return row, texts
+
+
+TITLE_RE = re.compile(r"表$")
+
+
+def _is_title_text(text: str) -> bool:
+    t = "".join(text.split())
+    return bool(TITLE_RE.search(t)) and len(t) <= 60 and not t.startswith("第")
+
+
+def _is_meta_text(text: str) -> bool:
+    t = "".join(text.split())
+    return t.startswith("编制") or bool(re.match(r"^(金额)?单位[:：]", t))
+
+
+# --------------------------------------------------------------------------- new tables
+
+
+def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[str]]:
+    """Column roles for a grid that starts a table. Returns specs, header_end, warnings."""
+    ncols = grid.ncols
+    # rows of the header keyword zone: up to the first row with a number in a 1-column cell
+    kw_end = grid.nrows
+    for r in range(start, grid.nrows):
+        if any(c.c1 - c.c0 == 1 and is_number(c.text) for c in grid.anchored(r)):
+            kw_end = r
+            break
+    kw_role: list[str | None] = [None] * ncols
+    for c in range(ncols):
+        seen = []
+        for r in range(start, kw_end):
+            cell = grid.at.get((r, c))
+            if cell is None or cell in seen:
+                continue
+            seen.append(cell)
+            if LABEL_KW.match(cell.text):
+                kw_role[c] = "label"
+            elif CODE_KW.match(cell.text):
+                kw_role[c] = "code"
+    n_dec = [0] * ncols
+    n_code = [0] * ncols
+    n_cjk = [0] * ncols
+    n_num = [0] * ncols
+    for cell in grid.cells:
+        if cell.r0 < kw_end or cell.c1 - cell.c0 != 1 or not cell.text:
+            continue
+        t = cell.text
+        c = cell.c0
+        if is_decimal_number(t):
+            n_dec[c] += 1
+        elif CODE_RE.match(t):
+            n_code[c] += 1
+        elif is_number(t):
+            n_num[c] += 1
+        elif has_cjk(t) and t not in BLANK_MARKS and not HEADER_WORD.match(t):
+            n_cjk[c] += 1
+    roles: list[str] = [""] * ncols
+    for c in range(ncols):
+        if n_dec[c] > 0:
+            roles[c] = "value"
+        elif kw_role[c] == "label" or (kw_role[c] is None and n_cjk[c] > 0 and n_cjk[c] >= n_code[c] + n_num[c]):
+            roles[c] = "label"
+    for c in range(ncols):
+        if roles[c]:
+            continue
+        codeish = kw_role[c] == "code" or (n_code[c] > 0 and n_cjk[c] == 0 and n_num[c] == 0)
+        if codeish:
+            # a code column stands left of a label column, with no value column between
+            for d in range(c + 1, ncols):
+                if roles[d] == "label":
+                    roles[c] = "code"
+                    break
+                if roles[d] == "value":
+                    break
+        if not roles[c]:
+            roles[c] = "value"
+    specs: list[ColSpec] = []
+    seg = 0
+    for c in range(ncols):
+        if c > 0 and roles[c] in ("code", "label") and roles[c - 1] == "value":
+            seg += 1
+        specs.append(ColSpec(grid.xs[c], grid.xs[c + 1], roles[c], seg))
+    header_end = find_header_end(grid, specs, start)
+    return specs, header_end, []
+
+
+def find_header_end(grid: Grid, specs: list[ColSpec], start: int) -> int:
+    """First row (>= start) that carries body evidence; grid.nrows when there is none."""
+    for r in range(start, grid.nrows):
+        value_header = False
+        strong = False
+        weak = False
+        for cell in grid.anchored(r):
+            t = cell.text
+            if not t:
+                continue
+            role, _ = _cell_role(specs, cell)
+            if role in ("value", "span"):
+                if is_number(t):
+                    strong = strong or role == "value"
+                elif t not in BLANK_MARKS:
+                    value_header = True
+            elif role in ("code", "label"):
+                if CODE_RE.match(t) or t in BLANK_MARKS:
+                    strong = True
+                elif role == "label" and not HEADER_WORD.match(t) and not ELLIPSIS_RE.match(t):
+                    if TOTAL_RE.search(t) or ENUM_RE.match(t) or t in BLANK_MARKS:
+                        strong = True
+                    else:
+                        weak = True
+        if strong or (weak and not value_header):
+            return r
+    return grid.nrows
+
+
+def header_paths(grid: Grid, specs: list[ColSpec], start: int, end: int) -> None:
+    """Fill ColSpec.path for value columns from the header cells above (and in) row `end`."""
+    last = min(end, grid.nrows - 1)
+    for i, spec in enumerate(specs):
+        if spec.role != "value":
+            continue
+        path: list[str] = []
+        seen: list[GCell] = []
+        for r in range(start, last + 1):
+            for cell in grid.cells:
+                if cell.r0 != r or cell in seen:
+                    continue
+                if i not in _covered_specs(specs, cell.x0, cell.x1):
+                    continue
+                seen.append(cell)
+                t = cell.text
+                if not t or is_number(t) or t in BLANK_MARKS:
+                    continue
+                if r == end and not (_cell_role(specs, cell)[0] in ("value", "span")):
+                    continue
+                if not path or path[-1] != t:
+                    path.append(t)
+        spec.path = tuple(path)
+
+
+def part_names(grid: Grid, specs: list[ColSpec], start: int, end: int) -> dict[int, str]:
+    """Segment -> '收入' / '支出' from the header cell spanning the whole segment."""
+    segs = sorted({s.seg for s in specs})
+    names: dict[int, str] = {}
+    for seg in segs:
+        idx = [i for i, s in enumerate(specs) if s.seg == seg]
+        for r in range(start, min(end + 1, grid.nrows)):
+            for cell in grid.anchored(r):
+                cov = _covered_specs(specs, cell.x0, cell.x1)
+                if set(idx) <= set(cov) and cell.text:
+                    if "收入" in cell.text and "支出" not in cell.text:
+                        names[seg] = "收入"
+                    elif "支出" in cell.text and "收入" not in cell.text:
+                        names[seg] = "支出"
+            if seg in names:
+                break
+    return names
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def grid_rows(
+    grid: Grid, lt: LogicalTable, start: int, page: int, warnings: list[str]
+) -> None:
+    """Append the body rows of `grid` (from row `start`) to the logical table."""
+    specs = lt.specs
+    segs = sorted({s.seg for s in specs})
+    first = start
+    for r in range(start, grid.nrows):
+        cells = [c for c in grid.anchored(r) if c.text]
+        if not cells:
+            continue
+        per_seg: dict[int, dict] = {seg: {"code": [], "label": [], "values": {}} for seg in segs}
+        for cell in cells:
+            role, idx = _cell_role(specs, cell)
+            if role == "none":
+                warnings.append(f"page {page}: text '{cell.text}' outside the columns of table '{lt.title}'")
+                continue
+            seg = specs[idx[0]].seg
+            slot = per_seg[seg]
+            if role == "code":
+                slot["code"].append(cell.text)
+            elif role == "label":
+                slot["label"].append(cell.text)
+            else:
+                if r == first and not is_number(cell.text) and cell.text not in BLANK_MARKS:
+                    continue  # header text sharing the first body row (a mixed row)
+                vidx = [i for i in idx if specs[i].role == "value"]
+                if len(vidx) > 1:
+                    warnings.append(
+                        f"page {page}: cell '{cell.text}' spans {len(vidx)} value columns of table "
+                        f"'{lt.title}'; placed in the first"
+                    )
+                slot["values"][vidx[0]] = cell.text
+        for seg in segs:
+            slot = per_seg[seg]
+            codes = [t for t in slot["code"] if CODE_RE.match(t)]
+            other_code = [t for t in slot["code"] if not CODE_RE.match(t) and not HEADER_WORD.match(t)]
+            code = "".join(codes)
+            label = "".join(slot["label"] + other_code)
+            if not code:
+                m = re.match(r"^(\d{3,7})(?=[\u4e00-\u9fff])", label)
+                if m:
+                    code, label = m.group(1), label[m.end():]
+                elif CODE_RE.match(label):
+                    code, label = label, ""
+            if HEADER_WORD.match(label) and not slot["values"]:
+                continue  # a repeated header fragment
+            values = slot["values"]
+            if not code and not label and not values:
+                continue
+            if not values and (ELLIPSIS_RE.match(label) and not code):
+                continue
+            if label in BLANK_MARKS and not code and not values:
+                tables = lt.tables[lt.seg_table[seg]]
+                tables.notes.append(label)
+                continue
+            row_cells = []
+            for i, text in sorted(values.items()):
+                value = parse_number(text)
+                if value is not None:
+                    lt.has_values = True
+                elif text not in BLANK_MARKS:
+                    warnings.append(
+                        f"page {page}: table '{lt.title}' row '{code or label}' has non-numeric cell '{text}'"
+                    )
+                row_cells.append(Cell(column=specs[i].out, printed=text, value=value))
+            lt.seg_rows.setdefault(seg, []).append(Row(code=code, label=label, cells=row_cells, page=page))
+
+
+def start_table(
+    grid: Grid, title: str, unit: str, page: int, start: int, warnings: list[str]
+) -> tuple[LogicalTable, int]:
+    """Build a LogicalTable from the grid that starts it; returns it and the first body row."""
+    specs, header_end, _ = specs_from_grid(grid, start)
+    header_paths(grid, specs, start, header_end)
+    names = part_names(grid, specs, start, header_end)
+    segs = sorted({s.seg for s in specs})
+    tables: list[Table] = []
+    seg_table: dict[int, int] = {}
+    split = len(segs) > 1 and len({names.get(s) for s in segs}) == len(segs) and all(s in names for s in segs)
+    if split:
+        for seg in segs:
+            cols = [s for s in specs if s.seg == seg and s.role == "value"]
+            for k, s in enumerate(cols):
+                s.out = k
+            seg_table[seg] = len(tables)
+            tables.append(
+                Table(id="", title=title, unit=unit, columns=[s.path for s in cols], rows=[], page=page,
+                      pages=[page], part=names[seg])
+            )
+    else:
+        columns: list[tuple[str, ...]] = []
+        seg_cols: dict[int, list[ColSpec]] = {}
+        for s in specs:
+            if s.role == "value":
+                seg_cols.setdefault(s.seg, []).append(s)
+        for seg in segs:
+            cols = seg_cols.get(seg, [])
+            for k, s in enumerate(cols):
+                # the second column-block of a table printed in two blocks reuses the
+                # first block's columns when the headers agree
+                if seg > segs[0] and k < len(seg_cols.get(segs[0], [])) and seg_cols[segs[0]][k].path == s.path:
+                    s.out = seg_cols[segs[0]][k].out
+                else:
+                    s.out = len(columns)
+                    columns.append(s.path)
+            seg_table[seg] = 0
+        tables.append(Table(id="", title=title, unit=unit, columns=columns, rows=[], page=page, pages=[page]))
+        if len(segs) > 1 and len(names) == len(segs):
+            warnings.append(f"page {page}: table '{title}' has {len(segs)} blocks with the same part name")
+    for s in specs:
+        if s.role == "value" and not s.path:
+            warnings.append(f"page {page}: table '{title}' has a value column without header at x={s.x0:.0f}")
+    lt = LogicalTable(title=title, unit=unit, specs=specs, tables=tables, seg_table=seg_table,
+                      left=grid.xs[0], right=grid.xs[-1])
+    return lt, header_end
+
+
+def compatible(lt: LogicalTable, grid: Grid) -> bool:
+    """Does this grid continue the logical table (same outer edges, boundaries a subset)?"""
+    if abs(grid.xs[0] - lt.left) > 6 or abs(grid.xs[-1] - lt.right) > 6:
+        return False
+    bounds = [s.x0 for s in lt.specs] + [lt.right]
+    hits = sum(1 for x in grid.xs if min(abs(x - b) for b in bounds) <= 4)
+    return hits >= 0.8 * len(grid.xs)
+
+
+def continue_table(lt: LogicalTable, grid: Grid, page: int, start: int, warnings: list[str]) -> None:
+    header_end = find_header_end(grid, lt.specs, start)
+    for table in lt.tables:
+        if page not in table.pages:
+            table.pages.append(page)
+    grid_rows(grid, lt, header_end, page, warnings)

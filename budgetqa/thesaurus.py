@@ -1,0 +1,308 @@
+"""Budget-terms thesaurus: classification codes and the colloquial words journalists use.
+
+Data lives in `budgetqa/data/`:
+- function_codes.csv  政府收支分类科目 · 支出功能分类 (code,name,level with level 类/款/项)
+- economic_codes.csv  部门预算支出经济分类 (code,name,level with level 类/款)
+- terms.json          colloquial term -> labels / codes / parts as they appear in the tables
+
+Everything is loaded once (functools.cache). Matching works on a normalised form of the text
+(NFKC, no whitespace, no quote marks, ASCII parentheses) so "“三公”经费", "三公经费" and
+"维修(护)费" / "维修（护）费" all match; offsets reported by `expand` refer to the original text.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CODE_FILES = {"function": "function_codes.csv", "economic": "economic_codes.csv"}
+
+_DROP = set(" \t\r\n\u3000“”\"‘’'「」『』")
+_MAX_SURFACE = 40  # longest surface form tried by the matcher
+# a classification code in running text: 7/5/3 digits, or split 类/款/项 "204 06 01"
+_CODE_IN_TEXT = re.compile(r"(?<![\d.,])(\d{3})(?:[ \u3000]?(\d{2}))?(?:[ \u3000]?(\d{2}))?(?![\d.,%万元亿人个辆名年月日次])")
+_JIEBA_CHUNK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # what jieba keeps together
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    level: str  # 类 / 款 / 项
+    scheme: str  # "function" (支出功能分类) | "economic" (部门预算支出经济分类)
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    kind: str  # item | total | count | table | level | doc_kind | column
+    synonyms: tuple[str, ...]
+    codes: tuple[str, ...]
+    labels: tuple[str, ...]
+    parts: tuple[str, ...] = ()
+    note: str = ""
+    keywords: tuple[str, ...] = ()  # substrings to look for in project / row names
+    unit: str = ""  # for counts: 人, 辆
+    tables: tuple[str, ...] = ()  # substrings of the titles of tables that carry it ("三公", "基本支出")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    text: str  # the words as they stand in the question
+    start: int  # offsets into the original question
+    end: int
+    term: str  # canonical term, or the official name of a code
+    kind: str  # a Term.kind, or "code" for a classification code / code name
+    labels: tuple[str, ...]  # row / column labels to look for, as printed and normalised
+    codes: tuple[str, ...]  # classification codes it covers
+    parts: tuple[str, ...] = ()  # what sums to it (names of other terms or codes)
+    note: str = ""
+    keywords: tuple[str, ...] = field(default=())
+    unit: str = ""
+    tables: tuple[str, ...] = ()  # table-title substrings, as printed and normalised
+
+
+def normalize(text: str) -> str:
+    """NFKC, whitespace and quote marks removed, parentheses ASCII: the form used for matching."""
+    return _normalize_with_map(text)[0]
+
+
+def _normalize_with_map(text: str) -> tuple[str, list[int]]:
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char in _DROP:
+            continue
+        for piece in unicodedata.normalize("NFKC", char):
+            if piece in _DROP:
+                continue
+            out.append(piece)
+            origin.append(index)
+    return "".join(out), origin
+
+
+# ---------------------------------------------------------------- loading
+
+
+@cache
+def codes() -> dict[str, Code]:
+    """All classification codes by code (function and economic codes never collide: 2xx vs 3xx)."""
+    table: dict[str, Code] = {}
+    for scheme, filename in CODE_FILES.items():
+        with open(DATA_DIR / filename, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                code = row["code"].strip()
+                if code in table:
+                    raise ValueError(f"{filename}: code {code} defined twice")
+                table[code] = Code(code, row["name"].strip(), row["level"].strip(), scheme)
+    return table
+
+
+@cache
+def terms() -> tuple[Term, ...]:
+    with open(DATA_DIR / "terms.json", encoding="utf-8") as handle:
+        data = json.load(handle)
+    return tuple(
+        Term(
+            term=entry["term"],
+            kind=entry["kind"],
+            synonyms=tuple(entry.get("synonyms", ())),
+            codes=tuple(entry.get("codes", ())),
+            labels=tuple(entry.get("labels", ())),
+            parts=tuple(entry.get("parts", ())),
+            note=entry.get("note", ""),
+            keywords=tuple(entry.get("keywords", ())),
+            unit=entry.get("unit", ""),
+            tables=tuple(entry.get("tables", ())),
+        )
+        for entry in data["terms"]
+    )
+
+
+@cache
+def _names() -> dict[str, tuple[str, ...]]:
+    """normalised official name -> codes carrying it (行政运行 -> 2010101, 2010301, …)."""
+    index: dict[str, list[str]] = {}
+    for code in codes().values():
+        index.setdefault(normalize(code.name), []).append(code.code)
+    return {name: tuple(found) for name, found in index.items()}
+
+
+@cache
+def _surfaces() -> dict[str, tuple[Term, ...]]:
+    """normalised surface form (term, synonym) -> the terms it stands for."""
+    index: dict[str, list[Term]] = {}
+    for term in terms():
+        for surface in dict.fromkeys((term.term, *term.synonyms)):
+            key = normalize(surface)
+            if term not in index.setdefault(key, []):
+                index[key].append(term)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+# ---------------------------------------------------------------- codes
+
+
+def code_name(code: str) -> str | None:
+    entry = codes().get(_join_code(code))
+    return entry.name if entry else None
+
+
+def code_level(code: str) -> str | None:
+    entry = codes().get(_join_code(code))
+    return entry.level if entry else None
+
+
+def code_parents(code: str) -> list[str]:
+    """'2010350' -> ['201', '20103']; '30101' -> ['301']; '201' -> []."""
+    code = _join_code(code)
+    return [code[:n] for n in (3, 5) if n < len(code)]
+
+
+def code_children(code: str) -> list[str]:
+    """Direct children known to the thesaurus: '22102' -> ['2210201', '2210202', '2210203']."""
+    code = _join_code(code)
+    return sorted(c for c in codes() if len(c) == len(code) + 2 and c.startswith(code))
+
+
+def code_for_name(name: str) -> list[str]:
+    """Codes whose official name is `name` (tolerates （）/(), spaces, a doubled or missing 支出)."""
+    key = normalize(name)
+    names = _names()
+    candidates = [key]
+    while key.endswith("支出"):  # "事业运行支出", "…事务支出支出" as printed in narratives
+        key = key[:-2]
+        candidates.append(key)
+    candidates.append(normalize(name) + "支出")
+    for candidate in candidates:
+        if candidate in names:
+            return list(names[candidate])
+    return []
+
+
+def _join_code(code: str) -> str:
+    return re.sub(r"\s+", "", str(code))
+
+
+# ---------------------------------------------------------------- text
+
+
+def term(name: str) -> Term | None:
+    """The term entry for a canonical name or synonym (first one when a synonym is shared)."""
+    found = _surfaces().get(normalize(name))
+    return found[0] if found else None
+
+
+def expand(text: str) -> list[Expansion]:
+    """Budget terms, code names and literal codes occurring in `text`, in order of occurrence.
+
+    Forward maximum matching on the normalised text: at each position the longest known
+    surface wins ("公务用车运行维护费" rather than "公务用车"). A surface that is both a term and an
+    official code name yields the term, with the codes of that name added.
+    """
+    found = [_code_expansion(m) for m in _CODE_IN_TEXT.finditer(text)]
+    found = [e for e in found if e is not None]
+    taken = {i for e in found for i in range(e.start, e.end)}
+
+    norm, origin = _normalize_with_map(text)
+    surfaces, names = _surfaces(), _names()
+    i = 0
+    while i < len(norm):
+        for length in range(min(_MAX_SURFACE, len(norm) - i), 1, -1):
+            key = norm[i : i + length]
+            if key not in surfaces and key not in names:
+                continue
+            start, end = origin[i], origin[i + length - 1] + 1
+            if not taken.intersection(range(start, end)):
+                found.extend(_surface_expansions(key, text[start:end], start, end))
+            i += length
+            break
+        else:
+            i += 1
+    # "2010350 事业运行": the name printed beside a literal code adds nothing but 26 other codes
+    literal = {(e.end, e.term) for e in found if e.kind == "code" and e.text[:1].isdigit()}
+    found = [
+        e for e in found
+        if not (e.kind == "code" and not e.text[:1].isdigit()
+                and any((e.start - gap, e.term) in literal for gap in range(3)))
+    ]
+    return sorted(found, key=lambda e: (e.start, -e.end))
+
+
+def _surface_expansions(key: str, text: str, start: int, end: int) -> list[Expansion]:
+    name_codes = _names().get(key, ())
+    matched = _surfaces().get(key, ())
+    if not matched:
+        entries = [codes()[c] for c in name_codes]
+        return [
+            Expansion(text, start, end, term=entries[0].name, kind="code", labels=_variants((entries[0].name,)),
+                      codes=name_codes, note=_code_note(entries))
+        ]
+    return [
+        Expansion(text, start, end, term=t.term, kind=t.kind, labels=_variants(t.labels),
+                  codes=tuple(dict.fromkeys(t.codes + name_codes)), parts=t.parts, note=t.note,
+                  keywords=t.keywords, unit=t.unit, tables=_variants(t.tables))
+        for t in matched
+    ]
+
+
+def _code_expansion(match: re.Match) -> Expansion | None:
+    code = unicodedata.normalize("NFKC", "".join(g for g in match.groups() if g))
+    entry = codes().get(code)
+    if entry is None:
+        return None
+    return Expansion(match.group(0), match.start(), match.end(), term=entry.name, kind="code",
+                     labels=_variants((entry.name,)), codes=(code,), parts=tuple(code_name(c) for c in code_children(code)),
+                     note=_code_note([entry]))
+
+
+def _variants(strings: tuple[str, ...]) -> tuple[str, ...]:
+    """Each string as printed, followed by its normalised form when that differs ("（境）" -> "(境)")."""
+    return tuple(dict.fromkeys(v for s in strings for v in (s, normalize(s))))
+
+
+def _code_note(entries: list[Code]) -> str:
+    scheme = {"function": "支出功能分类", "economic": "经济分类"}
+    described = []
+    for entry in entries[:6]:
+        path = " > ".join(f"{p} {code_name(p)}" for p in code_parents(entry.code))
+        described.append(f"{scheme[entry.scheme]}{entry.level} {entry.code}" + (f" ({path})" if path else ""))
+    more = f" … and {len(entries) - 6} more" if len(entries) > 6 else ""
+    return "; ".join(described) + more
+
+
+# ---------------------------------------------------------------- tokeniser support
+
+
+@cache
+def _jieba_words() -> tuple[str, ...]:
+    words: dict[str, None] = {}
+    phrases = [c.name for c in codes().values()]
+    for t in terms():
+        phrases += [t.term, *t.synonyms, *t.labels, *t.parts]
+    for phrase in phrases:
+        # jieba cuts at punctuation, so a name like 因公出国（境）费 is added as its chunks
+        for chunk in _JIEBA_CHUNK.findall(unicodedata.normalize("NFKC", phrase)):
+            if len(chunk) >= 2 and not chunk.isdigit():
+                words[chunk] = None
+    return tuple(words)
+
+
+def jieba_words() -> list[str]:
+    """Every term, synonym, label and code name, in the pieces jieba can keep whole."""
+    return list(_jieba_words())
+
+
+def add_to_jieba(tokenizer=None) -> None:
+    """Register `jieba_words()` with jieba (the global tokenizer, or the one given)."""
+    if tokenizer is None:
+        import jieba
+
+        tokenizer = jieba
+    for word in jieba_words():
+        tokenizer.add_word(word, freq=2000)

@@ -1,0 +1,646 @@
+"""The Gradio chat UI: cited answers, a sources panel, a documents browser and uploads.
+
+    from budgetqa.ui.app import build_ui, launch
+    launch("index", ["corpus"], host="127.0.0.1", port=7860)
+
+or `python -m budgetqa.ui --index-dir index --corpus corpus --port 7860`.
+
+Everything runs offline: analytics off, no CDN fonts (system CJK fonts first, then the fonts
+Gradio ships), no SSR node server. The engine (`budgetqa.engine.Engine`, CONTRACTS.md) does
+all the work; this module only formats what it returns.
+"""
+from __future__ import annotations
+
+import os
+
+# Before gradio is imported: no analytics, no version check, no hub calls.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from pathlib import Path
+import hashlib
+import logging
+import shutil
+import threading
+import time
+import traceback
+from typing import Any, Callable, Iterable, Sequence
+
+import gradio as gr
+
+from budgetqa.ui import render
+
+log = logging.getLogger("budgetqa.ui")
+
+EXAMPLE_QUESTIONS = [
+    "泉州12345中心2026年话务外包费用是多少？",
+    "三明热线2025年三公经费预算多少？",
+    "福建省12345中心2024年住房公积金是多少？",
+    "固原市12345便民服务中心2024年卫生健康支出是多少？",
+    "三明热线2023年决算的财政拨款支出合计是多少？",
+]
+
+UPLOAD_SUFFIXES = (".pdf", ".txt")
+
+CSS = """
+body, .gradio-container { font-family: "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "Source Sans Pro", sans-serif; }
+#index-status { min-height: 1.5em; }
+#chat h3 { font-size: 1.6em; color: #b23c00; margin: 0 0 4px 0; }
+.bqa-table-wrap { overflow-x: auto; margin: 4px 0 10px 0; }
+.bqa-table-title { margin: 4px 0; }
+.bqa-muted { color: #666; font-size: 0.9em; }
+table.bqa-table { border-collapse: collapse; font-size: 13px; width: auto; }
+table.bqa-table th, table.bqa-table td { border: 1px solid #bbb; padding: 2px 6px; white-space: nowrap; }
+table.bqa-table th { background: #f1f3f6; font-weight: 600; text-align: center; }
+table.bqa-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.bqa-table td.label { white-space: normal; min-width: 10em; }
+table.bqa-table tr.hl-row td { background: #fff8d6; }
+table.bqa-table td.hl { background: #ffd54f !important; outline: 2px solid #e65100; font-weight: 700; }
+.bqa-note { color: #8a4b00; font-size: 0.9em; margin: 4px 0; }
+dl.bqa-cite { display: grid; grid-template-columns: max-content auto; gap: 2px 10px; margin: 4px 0 8px 0; font-size: 14px; }
+dl.bqa-cite dt { color: #666; }
+dl.bqa-cite dd { margin: 0; }
+blockquote.bqa-quote { border-left: 4px solid #e65100; margin: 6px 0; padding: 4px 10px; background: #fff8d6; }
+pre.bqa-excerpt { font-size: 12px; line-height: 1.45; overflow-x: auto; background: #fafafa; padding: 6px; border: 1px solid #ddd; }
+pre.bqa-excerpt .hl-line { background: #fff2a8; display: inline-block; min-width: 100%; }
+pre.bqa-excerpt mark { background: #ffb300; }
+.bqa-excerpt-title { font-weight: 600; margin-top: 8px; }
+"""
+
+
+def make_theme() -> gr.themes.Base:
+    """Gradio's default look with system CJK fonts first; no Google Fonts (offline)."""
+    return gr.themes.Default(
+        font=["Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei",
+              gr.themes.LocalFont("Source Sans Pro"), "sans-serif"],
+        font_mono=["Noto Sans Mono CJK SC", gr.themes.LocalFont("IBM Plex Mono"), "monospace"],
+    )
+
+
+def launch_kwargs() -> dict[str, Any]:
+    """Keyword arguments for `Blocks.launch` that keep the UI offline and styled."""
+    return dict(theme=make_theme(), css=CSS, ssr_mode=False, show_error=True, pwa=False, mcp_server=False)
+
+
+# --------------------------------------------------------------------------- index building
+
+class IndexBuilder:
+    """Runs `engine.ensure_index(corpus_dirs)` once, in the background, and reports progress."""
+
+    def __init__(self, engine: Any, corpus_dirs: Sequence[str | Path] | None, lock: threading.RLock):
+        self.engine = engine
+        self.corpus_dirs = [str(d) for d in (corpus_dirs or [])]
+        self.lock = lock
+        self.state = "ready" if not self.corpus_dirs else "pending"
+        self.done = 0
+        self.total = 0
+        self.message = ""
+        self.error = ""
+        self.started = 0.0
+        self.finished = 0.0
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.state != "pending" or self._thread is not None:
+            return
+        self.state = "building"
+        self.started = time.time()
+        self._thread = threading.Thread(target=self._run, name="budgetqa-index", daemon=True)
+        self._thread.start()
+
+    def _progress(self, done: int, total: int, message: str = "") -> None:
+        self.done, self.total, self.message = done, total, message or ""
+        log.info("index %s/%s %s", done, total, message)
+
+    def _run(self) -> None:
+        try:
+            with self.lock:
+                self.engine.ensure_index(self.corpus_dirs, progress=self._progress)
+            self.state = "ready"
+        except Exception as error:  # shown in the status bar; the UI stays up
+            self.error = f"{type(error).__name__}: {error}"
+            self.state = "error"
+            log.error("building the index failed:\n%s", traceback.format_exc())
+        finally:
+            self.finished = time.time()
+
+    def wait(self, timeout: float | None = None) -> str:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.state
+
+    @property
+    def ready(self) -> bool:
+        return self.state in ("ready", "error")
+
+    def status_text(self) -> str:
+        if self.state == "building":
+            frac = f"{self.done}/{self.total}" if self.total else "准备中"
+            return f"正在建立索引（{frac}）{render.md_escape(self.message)} —— 完成后即可提问。"
+        if self.state == "error":
+            return f"**建立索引失败**：{render.md_escape(self.error)}"
+        return ""
+
+
+# --------------------------------------------------------------------------- the app
+
+class BudgetUI:
+    """State shared by all browser sessions: the engine, a lock around it, document lookups."""
+
+    def __init__(self, engine: Any, corpus_dirs: Sequence[str | Path] | None = None,
+                 uploads_dir: str | Path | None = None, examples: Sequence[str] | None = None):
+        self.engine = engine
+        self.lock = threading.RLock()
+        self.corpus_dirs = [Path(d) for d in (corpus_dirs or [])]
+        if uploads_dir is None:
+            base = getattr(engine, "index_dir", None) or "index"
+            uploads_dir = Path(base) / "uploads"
+        self.uploads_dir = Path(uploads_dir)
+        self.examples = list(examples or EXAMPLE_QUESTIONS)
+        self.builder = IndexBuilder(engine, corpus_dirs, self.lock)
+        self._parsed_cache: dict[str, Any] = {}
+
+    # ---- documents
+    def documents(self) -> list[dict]:
+        try:
+            with self.lock:
+                return list(self.engine.documents() or [])
+        except Exception:
+            log.error("documents() failed:\n%s", traceback.format_exc())
+            return []
+
+    def parsed(self, doc_id: str) -> Any:
+        if doc_id not in self._parsed_cache:
+            with self.lock:
+                self._parsed_cache[doc_id] = self.engine.parsed(doc_id)
+        return self._parsed_cache[doc_id]
+
+    def doc_for_citation(self, citation: dict, docs: list[dict] | None = None) -> dict | None:
+        docs = docs if docs is not None else self.documents()
+        name = citation.get("doc") or citation.get("source")
+        doc_id = citation.get("doc_id")
+        for d in docs:
+            if doc_id and d.get("doc_id") == doc_id:
+                return d
+        for d in docs:
+            if name and (d.get("source") == name or Path(str(d.get("path") or "")).name == name):
+                return d
+        return None
+
+    def source_path(self, doc: dict) -> Path | None:
+        path = doc.get("path")
+        if path and Path(path).is_file():
+            return Path(path)
+        name = doc.get("source")
+        if not name:
+            return None
+        for base in [*self.corpus_dirs, self.uploads_dir]:
+            if base.is_file() and base.name == name:
+                return base
+            if base.is_dir():
+                hit = next(iter(sorted(base.rglob(name))), None)
+                if hit is not None and hit.is_file():
+                    return hit
+        return None
+
+    # ---- chat
+    def ask(self, question: str, context: Any) -> dict:
+        question = (question or "").strip()
+        if not self.builder.ready:
+            return {"question": question, "status": "not_ready",
+                    "answer": "索引还在建立中，请稍候再问。" + self.builder.status_text(),
+                    "citations": [], "candidates": [], "context": context}
+        try:
+            with self.lock:
+                result = self.engine.ask(question, context=context)
+        except Exception as error:
+            log.error("ask(%r) failed:\n%s", question, traceback.format_exc())
+            return {"question": question, "status": "error",
+                    "answer": f"内部错误（{type(error).__name__}: {error}），请换个问法或联系维护者。",
+                    "citations": [], "candidates": [], "context": context}
+        return result if isinstance(result, dict) else {"question": question, "status": "error",
+                                                        "answer": f"引擎返回了无法识别的结果：{result!r}"}
+
+    def source_view(self, citation: dict | None) -> tuple[str, Any]:
+        """(HTML for the sources panel, page image or None) for one citation."""
+        if not citation:
+            return "<div class='bqa-muted'>提问后，这里显示答案引用的表格（高亮被引用的单元格）和原文位置。</div>", None
+        docs = self.documents()
+        doc = self.doc_for_citation(citation, docs)
+        parts: list[str] = []
+        located: tuple[Any, Any, Any] = (None, None, None)
+        parsed = None
+        if doc is not None:
+            try:
+                parsed = self.parsed(doc["doc_id"])
+                if citation.get("table") or citation.get("table_id"):
+                    located = render.locate_cell(parsed, citation)
+            except Exception:
+                log.error("rendering the source failed:\n%s", traceback.format_exc())
+        parts.append(render.citation_header_html(citation, located))
+        table, r_i, c_i = located
+        label = getattr(getattr(parsed, "meta", None), "label", "") if parsed is not None else ""
+        if table is not None:
+            parts.append(render.table_html(table, r_i, c_i, doc_label=label))
+            if r_i is None:
+                parts.append("<div class='bqa-note'>未能在表中定位被引用的单元格，下表为该表全文。</div>")
+        elif citation.get("table"):
+            parts.append("<div class='bqa-note'>未能在解析结果中找到该表。</div>")
+        image = None
+        path = self.source_path(doc) if doc else None
+        printed = None
+        if table is not None and r_i is not None and c_i is not None:
+            cell = table.rows[r_i].cell(c_i)
+            printed = cell.printed if cell else None
+        row_label = table.rows[r_i].label if table is not None and r_i is not None else None
+        if path is not None and path.suffix.lower() == ".pdf":
+            page = citation.get("page") or (table.rows[r_i].page if table is not None and r_i is not None else None)
+            if page:
+                image = page_image(path, int(page), printed or _printed_guess(citation), row_label,
+                                   citation.get("quote"))
+        elif path is not None:
+            line = citation.get("line") or (table.rows[r_i].line if table is not None and r_i is not None else None)
+            if line:
+                try:
+                    lines = path.read_text(encoding="utf-8-sig").splitlines()
+                    parts.append(render.text_excerpt_html(lines, int(line), printed or _printed_guess(citation)))
+                except OSError:
+                    pass
+        return "".join(parts), image
+
+    # ---- uploads
+    def ingest_uploads(self, files: Iterable[Any], progress: Callable[[int, int, str], None]) -> tuple[bool, str]:
+        """Copy uploaded files next to the index and ingest them. (ok, Markdown message)."""
+        paths: list[Path] = []
+        for f in files or []:
+            p = Path(getattr(f, "name", None) or getattr(f, "path", None) or str(f))
+            paths.append(p)
+        if not paths:
+            return False, "**未导入**：请先选择一个 PDF 或 .txt 文件。"
+        messages: list[str] = []
+        accepted: list[tuple[Path, Path]] = []  # (uploaded temp file, our copy)
+        for p in paths:
+            if p.suffix.lower() not in UPLOAD_SUFFIXES:
+                messages.append(f"**未导入** {render.md_escape(p.name)}：不支持的文件类型（只接受 PDF 和 .txt）。")
+                continue
+            try:
+                data = p.read_bytes()
+            except OSError as error:
+                messages.append(f"**未导入** {render.md_escape(p.name)}：无法读取（{render.md_escape(error)}）。")
+                continue
+            if not data.strip():
+                messages.append(f"**未导入** {render.md_escape(p.name)}：文件是空的。")
+                continue
+            accepted.append((p, self._place_upload(p, data)))
+        if not accepted:
+            return False, "\n\n".join(messages + ["索引未改变。"])
+        if not self.builder.ready:
+            self.builder.wait()
+        targets = [str(dest) for _, dest in accepted]
+        try:
+            with self.lock:
+                result = self.engine.ingest(targets, progress=progress) or {}
+        except Exception as error:
+            log.error("ingest failed:\n%s", traceback.format_exc())
+            for _, dest in accepted:
+                self._drop_copy(dest)
+            messages.append(f"**导入失败**：{render.md_escape(type(error).__name__)}: {render.md_escape(error)}。索引未改变。")
+            return False, "\n\n".join(messages)
+        finally:
+            self._parsed_cache.clear()
+        failed = {Path(str(f[0])).name if isinstance(f, (list, tuple)) else Path(str(f)).name:
+                  (f[1] if isinstance(f, (list, tuple)) and len(f) > 1 else "")
+                  for f in result.get("failed") or []}
+        ingested = {_name_of(x) for x in result.get("ingested") or []}
+        skipped = {_name_of(x) for x in result.get("skipped") or []}
+        ok = False
+        docs = None
+        for original, dest in accepted:
+            name = dest.name
+            if name in failed:
+                self._drop_copy(dest)
+                messages.append(f"**导入失败** {render.md_escape(original.name)}：无法解析——{render.md_escape(failed[name])}。索引未改变。")
+            elif name in skipped:
+                messages.append(f"**跳过** {render.md_escape(original.name)}：引擎没有处理这个文件。索引未改变。")
+            else:
+                docs = docs if docs is not None else self.documents()
+                doc = next((d for d in docs if d.get("source") == name), None)
+                if doc is not None or name in ingested:
+                    what = ""
+                    if doc is not None:
+                        what = (f"：{render.md_escape(doc.get('entity') or '')} {doc.get('year') or ''}年 "
+                                f"{doc.get('level') or ''}{doc.get('kind') or ''}，{_count(doc.get('tables'))} 张表")
+                    messages.append(f"**已加入索引** {render.md_escape(name)}{what}。现在可以在“问答”里提问。")
+                    ok = True
+                else:
+                    messages.append(f"**注意** {render.md_escape(name)}：引擎没有报告结果。")
+        return ok, "\n\n".join(messages)
+
+    def _place_upload(self, src: Path, data: bytes) -> Path:
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        dest = self.uploads_dir / src.name
+        if dest.exists() and dest.read_bytes() != data:
+            digest = hashlib.sha256(data).hexdigest()[:8]
+            dest = self.uploads_dir / f"{src.stem}_{digest}{src.suffix}"
+        if not dest.exists():
+            shutil.copyfile(src, dest)
+        return dest
+
+    def _drop_copy(self, dest: Path) -> None:
+        # Keep a copy that an earlier, successful upload placed there (same bytes -> same path).
+        try:
+            known = {d.get("source") for d in self.documents()}
+            if dest.name not in known:
+                dest.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _name_of(item: Any) -> str:
+    if isinstance(item, dict):
+        item = item.get("file") or item.get("source") or item.get("path") or item.get("doc") or ""
+    if isinstance(item, (list, tuple)) and item:
+        item = item[0]
+    return Path(str(item)).name
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict)):
+        return len(value)
+    return value if value is not None else ""
+
+
+def _printed_guess(citation: dict) -> str | None:
+    if citation.get("printed"):
+        return str(citation["printed"])
+    value = citation.get("value")
+    if value in (None, ""):
+        return None
+    return render.format_value(value).replace(",", "") if not isinstance(value, str) else value
+
+
+def page_image(path: Path, page_no: int, printed: str | None, row_label: str | None = None,
+               quote: str | None = None) -> Any:
+    """The PDF page as an image with the cited number boxed (pdfplumber + pypdfium2)."""
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(str(path)) as pdf:
+            if not 1 <= page_no <= len(pdf.pages):
+                return None
+            page = pdf.pages[page_no - 1]
+            im = page.to_image(resolution=110)
+            boxes = []
+            if printed:
+                hits = page.search(printed, regex=False)
+                if not hits and "," not in printed:
+                    d = render.to_decimal(printed)
+                    if d is not None:
+                        hits = page.search(f"{d:,}", regex=False)
+                if hits and row_label and len(hits) > 1:
+                    anchors = page.search(row_label[:8], regex=False)
+                    if anchors:
+                        y = anchors[0]["top"]
+                        hits = sorted(hits, key=lambda h: abs(h["top"] - y))[:1]
+                boxes.extend(hits[:4])
+            elif quote:
+                boxes.extend(page.search(quote[:20], regex=False)[:1])
+            for b in boxes:
+                im.draw_rect((b["x0"] - 2, b["top"] - 2, b["x1"] + 2, b["bottom"] + 2),
+                             fill=(255, 200, 0, 70), stroke=(230, 81, 0), stroke_width=2)
+            return im.annotated.convert("RGB")
+    except Exception:
+        log.error("page image of %s p.%s failed:\n%s", path, page_no, traceback.format_exc())
+        return None
+
+
+# --------------------------------------------------------------------------- Gradio wiring
+
+DOC_HEADERS = ["单位", "年度", "预算/决算", "层级", "页数/行数", "表格数", "文件", "doc_id"]
+
+
+def _docs_rows(docs: list[dict]) -> list[list[Any]]:
+    rows = []
+    for d in docs:
+        size = d.get("pages") or ""
+        if not size and d.get("lines"):
+            size = f"{d['lines']}行"
+        elif size:
+            size = f"{size}页"
+        rows.append([d.get("entity") or "", d.get("year") or "", d.get("kind") or "", d.get("level") or "",
+                     size, _count(d.get("tables")), d.get("source") or "", d.get("doc_id") or ""])
+    return rows
+
+
+def _doc_choices(docs: list[dict]) -> list[tuple[str, str]]:
+    return [(f"{d.get('entity') or d.get('source')} {d.get('year') or ''}年 {d.get('level') or ''}{d.get('kind') or ''}"
+             f" · {d.get('source') or ''}", d.get("doc_id")) for d in docs]
+
+
+def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploads_dir: str | Path | None = None,
+             examples: Sequence[str] | None = None) -> gr.Blocks:
+    """The Gradio app over an Engine. With corpus_dirs, an empty index is built on startup with visible progress."""
+    app = BudgetUI(engine, corpus_dirs=corpus_dirs, uploads_dir=uploads_dir, examples=examples)
+
+    with gr.Blocks(title="预算问答 · Budget Q&A", analytics_enabled=False) as demo:
+        demo.budget_ui = app  # for tests and callers
+        gr.Markdown("## 预算问答 —— 政府预算/决算公开文件中的数字，附出处\n"
+                    "用中文提问：单位、年份、预算还是决算、哪一项。每个数字都标明文件、表、行、列或原句。")
+        status = gr.Markdown(elem_id="index-status")
+        timer = gr.Timer(1.0, active=True)
+
+        ctx_state = gr.State(None)
+        cites_state = gr.State([])
+
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=5, min_width=360):
+                        chatbot = gr.Chatbot(elem_id="chat", height=520, label="对话", latex_delimiters=[],
+                                             feedback_options=None, buttons=["copy"],
+                                             placeholder="在下方输入问题，或点一个示例问题。")
+                        with gr.Row():
+                            question = gr.Textbox(elem_id="question", show_label=False, scale=6, lines=1,
+                                                  placeholder="例如：泉州12345中心2026年话务外包费用是多少？",
+                                                  submit_btn=False)
+                            ask_btn = gr.Button("提问", variant="primary", elem_id="ask-btn", scale=1, min_width=80)
+                            clear_btn = gr.Button("新对话", elem_id="clear-btn", scale=1, min_width=80)
+                        hidden_q = gr.Textbox(visible=False)
+                        followups = gr.Dataset(components=[hidden_q], samples=[], label="候选问题（点击即问）",
+                                               elem_id="followups", visible=False, samples_per_page=12)
+                        example_set = gr.Dataset(components=[hidden_q], samples=[[q] for q in app.examples],
+                                                 label="示例问题（点击即问）", elem_id="examples")
+                    with gr.Column(scale=4, min_width=320):
+                        gr.Markdown("### 出处")
+                        cite_choice = gr.Radio(choices=[], label="引用", elem_id="citation-choice",
+                                               type="index", visible=False)
+                        source_html = gr.HTML(render_source_placeholder(), elem_id="source-view")
+                        page_img = gr.Image(label="PDF 原页（被引用的数字已框出）", type="pil", visible=False,
+                                            elem_id="page-image", interactive=False)
+
+            with gr.Tab("文档", id="docs"):
+                gr.Markdown("索引中的全部文件。选择一个文件和一张表查看解析出的表格。")
+                refresh_btn = gr.Button("刷新", elem_id="docs-refresh", size="sm")
+                docs_table = gr.Dataframe(headers=DOC_HEADERS, value=[], interactive=False, elem_id="docs-table",
+                                          wrap=True)
+                with gr.Row():
+                    doc_select = gr.Dropdown(choices=[], label="文件", elem_id="doc-select", scale=3)
+                    table_select = gr.Dropdown(choices=[], label="表", elem_id="table-select", scale=3)
+                doc_info = gr.Markdown(elem_id="doc-info")
+                doc_table_view = gr.HTML(elem_id="doc-table-view")
+
+            with gr.Tab("上传文档", id="upload"):
+                gr.Markdown("上传预算/决算公开文件（PDF 或从 PDF 提取的 .txt），加入索引后即可提问。"
+                            "无法解析的文件会被拒绝，索引保持不变。")
+                upload = gr.File(label="选择文件", file_types=list(UPLOAD_SUFFIXES), file_count="multiple",
+                                 elem_id="upload-file")
+                upload_btn = gr.Button("加入索引", variant="primary", elem_id="upload-btn")
+                upload_status = gr.Markdown(elem_id="upload-status")
+
+        # ---------------- handlers
+        def status_update():
+            app.builder.start()
+            if app.builder.ready:
+                n = len(app.documents())
+                text = app.builder.status_text() or f"索引已就绪：{n} 份文档。"
+                return text, gr.Timer(active=False)
+            return app.builder.status_text(), gr.Timer(active=True)
+
+        def docs_update():
+            docs = app.documents() if app.builder.ready else []
+            return gr.Dataframe(value=_docs_rows(docs)), gr.Dropdown(choices=_doc_choices(docs))
+
+        def on_tick():
+            text, t = status_update()
+            if app.builder.ready:
+                d, dd = docs_update()
+                return text, t, d, dd
+            return text, t, gr.skip(), gr.skip()
+
+        def respond(q, history, ctx):
+            q = (q or "").strip()
+            history = list(history or [])
+            if not q:
+                return (history, gr.skip(), ctx, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            result = app.ask(q, ctx)
+            history.append({"role": "user", "content": q})
+            history.append({"role": "assistant", "content": render.answer_markdown(result)})
+            new_ctx = result.get("context", ctx) if result.get("status") not in ("error", "not_ready") else ctx
+            cites = [c for c in (result.get("citations") or []) if isinstance(c, dict)]
+            cands = [render.candidate_label(c) for c in (result.get("candidates") or [])]
+            cands = [(label, qq) for label, qq in cands if qq]
+            if cands:
+                fu = gr.Dataset(samples=[[qq] for _, qq in cands], sample_labels=[label for label, _ in cands],
+                                visible=True)
+            else:
+                fu = gr.Dataset(samples=[], visible=False)
+            if cites:
+                radio = gr.Radio(choices=[render.citation_short(c, i) for i, c in enumerate(cites, 1)],
+                                 value=render.citation_short(cites[0], 1), visible=True)
+                html_, img = app.source_view(cites[0])
+            else:
+                radio = gr.Radio(choices=[], value=None, visible=False)
+                html_, img = app.source_view(None)
+            img_upd = gr.Image(value=img, visible=img is not None)
+            return history, "", new_ctx, cites, fu, radio, html_, img_upd
+
+        def from_dataset(sample, history, ctx):
+            q = sample[0] if isinstance(sample, (list, tuple)) else sample
+            return respond(q, history, ctx)
+
+        def on_cite(index, cites):
+            if index is None or not cites or not (0 <= int(index) < len(cites)):
+                return gr.skip(), gr.skip()
+            html_, img = app.source_view(cites[int(index)])
+            return html_, gr.Image(value=img, visible=img is not None)
+
+        def clear():
+            return ([], "", None, [], gr.Dataset(samples=[], visible=False),
+                    gr.Radio(choices=[], value=None, visible=False), render_source_placeholder(),
+                    gr.Image(value=None, visible=False))
+
+        def on_doc(doc_id):
+            if not doc_id:
+                return gr.Dropdown(choices=[], value=None), "", ""
+            try:
+                parsed = app.parsed(doc_id)
+            except Exception as error:
+                return gr.Dropdown(choices=[], value=None), f"**无法读取**：{render.md_escape(error)}", ""
+            m = parsed.meta
+            choices = [(f"{t.id} {t.title}{'（' + t.part + '）' if t.part else ''}"
+                        f"{' · 第' + str(t.page) + '页' if t.page else (' · 第' + str(t.line) + '行' if t.line else '')}"
+                        f"{' · 空表' if t.empty else ''}", t.id) for t in parsed.tables]
+            info = [f"**{render.md_escape(m.label)}**", f"文件：{render.md_escape(m.source)}"]
+            if m.aliases:
+                info.append("别名：" + "、".join(render.md_escape(a) for a in m.aliases))
+            if m.region:
+                info.append(f"地区：{render.md_escape(m.region)}")
+            info.append(f"{'页数：' + str(m.pages) if m.pages else '行数：' + str(m.lines or '')} · "
+                        f"表格 {len(parsed.tables)} 张 · 说明段落 {len(parsed.sections)} 段")
+            if parsed.warnings:
+                info.append("解析警告：\n" + "\n".join(f"- {render.md_escape(w)}" for w in parsed.warnings[:50]))
+            first = parsed.tables[0] if parsed.tables else None
+            view = render.table_html(first, doc_label=m.label) if first else "<i>该文件没有解析出表格。</i>"
+            return (gr.Dropdown(choices=choices, value=first.id if first else None), "  \n".join(info), view)
+
+        def on_table(doc_id, table_id):
+            if not doc_id or not table_id:
+                return gr.skip()
+            parsed = app.parsed(doc_id)
+            table = next((t for t in parsed.tables if t.id == table_id), None)
+            return render.table_html(table, doc_label=parsed.meta.label) if table else ""
+
+        def on_upload(files, progress=gr.Progress()):
+            progress(0, desc="准备导入…")
+
+            def cb(done, total, message=""):
+                progress((done, total) if total else 0, desc=message or "导入中…")
+
+            ok, message = app.ingest_uploads(files, cb)
+            docs = app.documents()
+            n = len(docs)
+            status_text = f"索引已就绪：{n} 份文档。" if app.builder.ready else app.builder.status_text()
+            return (message, gr.File(value=None), gr.Dataframe(value=_docs_rows(docs)),
+                    gr.Dropdown(choices=_doc_choices(docs)), status_text)
+
+        chat_outputs = [chatbot, question, ctx_state, cites_state, followups, cite_choice, source_html, page_img]
+        demo.load(status_update, outputs=[status, timer]).then(docs_update, outputs=[docs_table, doc_select])
+        timer.tick(on_tick, outputs=[status, timer, docs_table, doc_select], show_progress="hidden")
+        ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs)
+        question.submit(respond, [question, chatbot, ctx_state], chat_outputs)
+        followups.click(from_dataset, [followups, chatbot, ctx_state], chat_outputs)
+        example_set.click(from_dataset, [example_set, chatbot, ctx_state], chat_outputs)
+        cite_choice.input(on_cite, [cite_choice, cites_state], [source_html, page_img])
+        clear_btn.click(clear, outputs=chat_outputs)
+        refresh_btn.click(docs_update, outputs=[docs_table, doc_select])
+        doc_select.change(on_doc, [doc_select], [table_select, doc_info, doc_table_view])
+        table_select.change(on_table, [doc_select, table_select], [doc_table_view])
+        upload_btn.click(on_upload, [upload], [upload_status, upload, docs_table, doc_select, status])
+
+    app.builder.start()
+    return demo
+
+
+def render_source_placeholder() -> str:
+    return "<div class='bqa-muted'>提问后，这里显示答案引用的表格（高亮被引用的单元格）和原文位置。</div>"
+
+
+def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | None = ("corpus",),
+           host: str = "127.0.0.1", port: int = 7860, *, uploads_dir: str | Path | None = None,
+           block: bool = True, **engine_kwargs: Any) -> gr.Blocks | None:
+    """Open (or build, from corpus_dirs) the index and serve the UI on host:port (127.0.0.1 by default).
+
+    Blocks until interrupted and returns None; with block=False returns the running Blocks
+    (stop it with `.close()`). Extra keyword arguments go to Engine (e.g. chroma_url)."""
+    from budgetqa.engine import Engine
+
+    engine = Engine(index_dir=str(index_dir), **engine_kwargs)
+    demo = build_ui(engine, corpus_dirs=corpus_dirs,
+                    uploads_dir=uploads_dir if uploads_dir is not None else Path(index_dir) / "uploads")
+    demo.queue(default_concurrency_limit=4)
+    print(f"budget Q&A UI: http://{host}:{port}/  (index: {index_dir})", flush=True)
+    demo.launch(server_name=host, server_port=int(port), prevent_thread_lock=not block, inbrowser=False,
+                **launch_kwargs())
+    return None if block else demo

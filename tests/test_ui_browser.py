@@ -1,0 +1,306 @@
+"""End-to-end test of the chat UI in a real headless browser (Debian chromium via playwright).
+
+Starts `python -m budgetqa.ui` on a free localhost port with a fresh index built from
+corpus/seeds, then: asks a question and checks the figure and its citation, opens the source
+view (cited cell highlighted), browses the documents tab, uploads a small fictitious budget
+table (and a bad file), and asks about the uploaded unit. Screenshots go to test-artifacts/.
+
+Needs /usr/bin/chromium and fonts-noto-cjk: `bash scripts/install_browser.sh`. A missing browser
+is a FAILURE, not a skip: the UI is part of the product.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+BUILD_TIMEOUT_S = 600  # building the index of the seeds, on a slow CI machine
+ANSWER_TIMEOUT_MS = 60_000
+
+FICTITIOUS_UNIT = "云岭市12345政务服务便民热线中心"
+FICTITIOUS_FILE = "云岭市12345政务服务便民热线中心_2025年度单位预算.txt"
+FICTITIOUS_QUESTION = "云岭市12345热线中心2025年住房公积金是多少？"
+FICTITIOUS_FIGURE = "37.61"
+# Same layout as the tab-separated seeds (e.g. 福建省…_2024年度单位预算.txt); figures are made up.
+FICTITIOUS_TEXT = """
+
+2025 年度
+
+云岭市 12345 政务服务便
+
+民热线中心
+
+单位预算
+
+目 录
+
+第一部分 单位概况\t1
+一、单位主要职责.....\t2
+第二部分 2025 年度单位预算表\t3
+一、支出预算总表.....\t3
+二、一般公共预算基本支出经济分类情况表.....\t4
+
+第一部分
+
+单位概况
+
+一、单位主要职责
+
+云岭市 12345 政务服务便民热线中心的主要职责是：受理群众通过 12345 热线反映的诉求并转办、督办。
+
+第二部分
+
+2025年度单位预算表
+
+一、支出预算总表
+
+2025 年度支出预算总表
+
+单位：万元
+
+科目编码\t科目名称\t合计\t基本支出\t项目支出\t事业单位经营支出\t上缴上级支出\t对附属单位补助支出
+\t合计\t512.34\t312.34\t200\t0\t0\t0
+201\t一般公共服务支出\t474.73\t274.73\t200\t0\t0\t0
+20103\t政府办公厅(室)及相关机构事务\t474.73\t274.73\t200\t0\t0\t0
+2010350\t事业运行\t274.73\t274.73\t\t0\t0\t0
+2010399\t其他政府办公厅（室）及相关机构事务支出\t200\t\t200\t0\t0\t0
+221\t住房保障支出\t37.61\t37.61\t\t0\t0\t0
+22102\t住房改革支出\t37.61\t37.61\t\t0\t0\t0
+2210201\t住房公积金\t37.61\t37.61\t\t0\t0\t0
+
+二、一般公共预算基本支出经济分类情况表
+
+2025 年度一般公共预算基本支出经济分类情况表
+
+单位：万元
+
+科目编码\t科目名称\t预算数
+\t合计\t312.34
+301\t工资福利支出\t290.12
+30101\t基本工资\t101.5
+30113\t住房公积金\t37.61
+30199\t其他工资福利支出\t151.01
+302\t商品和服务支出\t22.22
+30201\t办公费\t22.22
+"""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser test needs Debian chromium. "
+                    "Install it with `bash scripts/install_browser.sh` "
+                    "(apt packages: chromium chromium-driver fonts-noto-cjk).", pytrace=False)
+    base = tmp_path_factory.mktemp("ui")
+    index_dir = base / "index"
+    port = _free_port()
+    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", DO_NOT_TRACK="1",
+               PYTHONUNBUFFERED="1", NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    log_path = base / "server.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "budgetqa.ui", "--index-dir", str(index_dir), "--corpus", str(SEEDS),
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the UI exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}", pytrace=False)
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                pytest.fail(f"the UI did not answer on {url} within 90 s:\n{log_path.read_text()[-4000:]}",
+                            pytrace=False)
+            time.sleep(0.3)
+        yield {"url": url, "base": base, "index_dir": index_dir, "log": log_path, "proc": proc}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(log_path, ARTIFACTS / "ui-server.log")
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        pg = context.new_page()
+        pg.set_default_timeout(ANSWER_TIMEOUT_MS)
+        pg.on("request", lambda r: outside.append(r.url)
+              if not r.url.startswith((server["url"], "data:", "blob:")) else None)
+        pg.goto(server["url"], wait_until="domcontentloaded")
+        pg.wait_for_selector("#index-status")
+        # the index of the seeds is built in the background with visible progress
+        pg.wait_for_function(
+            "() => { const s = document.querySelector('#index-status');"
+            " return s && (s.innerText.includes('索引已就绪') || s.innerText.includes('建立索引失败')); }",
+            timeout=BUILD_TIMEOUT_S * 1000)
+        status = pg.inner_text("#index-status")
+        assert "索引已就绪" in status, f"building the index failed: {status}\n{server['log'].read_text()[-3000:]}"
+        pg.outside_requests = outside
+        yield pg
+        _shot(pg, "ui-final.png")
+        browser.close()
+    assert not outside, f"the page made requests off localhost (must work offline): {outside[:10]}"
+
+
+def _bot_count(page) -> int:
+    return page.locator('#chat [data-testid="bot"]').count()
+
+
+def _ask(page, question: str) -> str:
+    """Type a question, submit, return the text of the new answer."""
+    before = _bot_count(page)
+    page.get_by_role("tab", name="问答", exact=True).click()
+    page.fill("#question textarea", question)
+    page.click("#ask-btn")
+    return _wait_answer(page, before)
+
+
+def _wait_answer(page, before: int) -> str:
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before)
+    return page.locator('#chat [data-testid="bot"]').last.inner_text()
+
+
+def test_first_load_offers_examples(page):
+    examples = page.locator("#examples").inner_text()
+    assert "泉州12345中心2026年话务外包费用是多少" in examples
+    assert "三明热线2025年三公经费预算多少" in examples
+    _shot(page, "ui-01-first-load.png")
+
+
+def test_answer_shows_figure_and_citation(page):
+    answer = _ask(page, "泉州12345中心2026年话务外包费用是多少？")
+    assert "1011.95" in answer, answer
+    assert "万元" in answer, answer
+    # the citation names the document, its year and kind, and where the number stands
+    assert "泉州市12345政务服务便民热线中心" in answer, answer
+    assert "2026" in answer and "预算" in answer, answer
+    assert "来源" in answer, answer
+    _shot(page, "ui-02-answer.png")
+
+
+def test_source_view_shows_cited_table_and_location(page):
+    # the sources panel renders the cited table / sentence for the last answer
+    page.wait_for_selector("#citation-choice")
+    view = page.locator("#source-view")
+    view.wait_for()
+    text = view.inner_text()
+    assert "泉州市12345政务服务便民热线中心" in text, text
+    assert "1011.95" in text, text
+    assert ("第" in text and ("行" in text or "页" in text)), text  # page or line
+    if page.locator("#source-view table.bqa-table").count():
+        highlighted = page.locator("#source-view td.hl")
+        assert highlighted.count() == 1
+        assert "1011.95" in highlighted.inner_text()
+    else:  # a narrative fact: the quoted sentence with its line
+        assert page.locator("#source-view .bqa-quote, #source-view .hl-line").count() >= 1
+    page.locator("#source-view").scroll_into_view_if_needed()
+    _shot(page, "ui-03-source.png")
+
+
+def test_example_click_asks_it(page):
+    before = _bot_count(page)
+    page.locator("#examples button", has_text="福建省12345中心2024年住房公积金是多少").click()
+    answer = _wait_answer(page, before)
+    assert "福建省12345" in answer or "未找到" in answer or "歧义" in answer, answer
+    assert any(v in answer for v in ("11.99", "20.68", "未找到", "歧义")), answer
+
+
+def test_not_found_is_said_plainly(page):
+    answer = _ask(page, "火星市12345热线中心2024年话务外包费用是多少？")
+    assert "未找到" in answer or "没有" in answer, answer
+    assert "1011.95" not in answer.split("\n")[0]
+
+
+def test_documents_tab_lists_seeds_and_tables(page):
+    page.get_by_role("tab", name="文档", exact=True).click()
+    page.wait_for_selector("#docs-table")
+    page.wait_for_function("() => document.querySelector('#docs-table').innerText.includes('泉州市12345')")
+    docs = page.locator("#docs-table").inner_text()
+    for entity in ("泉州市12345政务服务便民热线中心", "三明市12345政务服务便民热线中心", "固原市12345便民服务中心"):
+        assert entity in docs, docs
+    page.locator("#doc-select input").click()
+    page.get_by_role("option", name="泉州市12345", exact=False).first.click()
+    page.wait_for_selector("#doc-table-view table.bqa-table")
+    assert "单位：" in page.locator("#doc-table-view").inner_text()
+    _shot(page, "ui-04-documents.png")
+
+
+def test_bad_upload_is_rejected_and_index_unchanged(page, server):
+    bad = server["base"] / "损坏的文件.pdf"
+    bad.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+    page.get_by_role("tab", name="上传文档", exact=True).click()
+    page.wait_for_selector("#upload-file")
+    before_docs = page.locator("#index-status").inner_text()
+    page.locator("#upload-file input[type=file]").set_input_files(str(bad))
+    page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('损坏的文件')")
+    page.click("#upload-btn")
+    page.wait_for_function("() => { const s = document.querySelector('#upload-status');"
+                           " return s && s.innerText.includes('损坏的文件'); }")
+    message = page.locator("#upload-status").inner_text()
+    assert "失败" in message or "未导入" in message, message
+    assert "索引未改变" in message, message
+    assert page.locator("#index-status").inner_text() == before_docs
+    _shot(page, "ui-05-bad-upload.png")
+
+
+def test_upload_then_ask_about_it(page, server):
+    doc = server["base"] / FICTITIOUS_FILE
+    doc.write_text(FICTITIOUS_TEXT, encoding="utf-8")
+    page.get_by_role("tab", name="上传文档", exact=True).click()
+    page.wait_for_selector("#upload-file")
+    page.locator("#upload-file input[type=file]").set_input_files(str(doc))
+    page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('云岭市')")
+    page.click("#upload-btn")
+    page.wait_for_function("() => { const s = document.querySelector('#upload-status');"
+                           " return s && s.innerText.includes('云岭市'); }")
+    message = page.locator("#upload-status").inner_text()
+    assert "已加入索引" in message, message
+    _shot(page, "ui-06-upload.png")
+
+    answer = _ask(page, FICTITIOUS_QUESTION)
+    assert FICTITIOUS_FIGURE in answer, answer
+    assert FICTITIOUS_UNIT in answer, answer
+    source = page.locator("#source-view").inner_text()
+    assert FICTITIOUS_FILE in source, source
+    _shot(page, "ui-07-uploaded-answer.png")
