@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from budgetqa import answer as compose
+from budgetqa import compute
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, parse_file
@@ -86,7 +87,7 @@ class Engine:
         self.metas: dict[str, DocumentMeta] = {d: doc.meta for d, doc in self.docs.items()}
         self.facts: list[Fact] = self.store.load_facts(set(self.docs))
         self.entities = EntityIndex(list(self.metas.values()))
-        self.ranker = FactRanker(self.facts, self.store.vector_search)
+        self.ranker = FactRanker(self.facts, self.store.vector_search, self.entities.known_text)
         self._loaded = True
 
     def documents(self) -> list[dict]:
@@ -125,14 +126,15 @@ class Engine:
             context = None
         match = match_documents(question, self.entities, context)
         unit = asked_unit(question) or (context or {}).get("unit", "")
-        if match.missing:
+        operation = compute.detect(item_text, len(match.docs) > 1) if not match.missing else ""
+        result = self._compute(operation, question, item_text, match.docs, unit) if operation else None
+        if result is not None:
+            pass
+        elif match.missing:
             result = compose.not_found(question, match.missing, [], self._unit_list())
-        elif len(match.docs) > 1 and not is_comparison(question):
-            per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
-            result = compose.ambiguous(question, per_doc, unit)
         elif len(match.docs) > 1:
             per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
-            result = compose.ambiguous(question, per_doc, unit)  # comparisons: analyst issue
+            result = compose.ambiguous(question, per_doc, unit)
         else:
             meta = match.docs[0]
             ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
@@ -148,6 +150,84 @@ class Engine:
             "unit": unit,
         }
         return result
+
+    def _compute(self, operation: str, question: str, item_text: str, docs: list[DocumentMeta], unit: str):
+        """Arithmetic answers; None when an operand is missing (the caller then answers plainly)."""
+        q = item_text
+        if operation in ("per_person", "share") or (operation == "sum" and len(docs) == 1):
+            if len(docs) != 1:
+                return None
+            meta = docs[0]
+            if operation == "per_person":
+                item = self._best(q.replace("人均", ""), meta)
+                staff = compute.staff_fact([f for f in self.facts if f.doc_id == meta.doc_id])
+                if item is None or staff is None:
+                    return None
+                value_unit = unit or item.unit
+                a = compute.Operand(item, meta, compute.in_unit(item, value_unit))
+                b = compute.Operand(staff, meta, staff.value)
+                value = a.value / b.value
+                return compute.result(question, value, value_unit, f"{meta.label}：人均 = {compute.format_decimal(value.quantize(compute.TWO_PLACES))} {value_unit}。",
+                                      f"{compute.format_decimal(a.value)} ÷ {staff.printed} 人", [a, b])
+            if operation == "share":
+                match = compute.SHARE.search(q)
+                part, whole = self._best(match["a"], meta), self._best(match["b"], meta)
+                if part is None or whole is None or whole.value == 0 or part.id == whole.id:
+                    return None
+                ops = [compute.Operand(f, meta, compute.in_unit(f, "元")) for f in (part, whole)]
+                value = ops[0].value / ops[1].value * 100
+                return compute.result(question, value, "%", f"{meta.label}：占比 {compute.format_decimal(value.quantize(compute.TWO_PLACES))}%。",
+                                      f"{part.printed} ÷ {whole.printed} × 100%", ops)
+            items = compute.split_items(q)
+            facts = [self._best(item, meta) for item in items]
+            if not items or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):
+                return None
+            value_unit = compute.common_unit(facts, unit)
+            ops = [compute.Operand(f, meta, compute.in_unit(f, value_unit)) for f in facts]
+            value = sum((op.value for op in ops), compute.Decimal(0))
+            return compute.result(question, value, value_unit, f"{meta.label}：合计 {compute.format_decimal(value)} {value_unit}。",
+                                  " + ".join(compute.format_decimal(op.value) for op in ops) + f" = {compute.format_decimal(value)}", ops)
+        ordered = self._mention_order(q, docs)
+        found = [(meta, self._best(q, meta)) for meta in ordered]
+        found = [(meta, fact) for meta, fact in found if fact is not None]
+        if len(found) < 2:
+            return None
+        value_unit = compute.common_unit([f for _, f in found], unit)
+        ops = [compute.Operand(f, m, compute.in_unit(f, value_unit)) for m, f in found]
+        if operation == "rank":
+            pick = min if any(w in q for w in compute.RANK_MIN) else max
+            best = pick(ops, key=lambda op: op.value)
+            ranking = "；".join(f"{op.meta.entity} {compute.format_decimal(op.value)}" for op in sorted(ops, key=lambda op: -op.value))
+            return compute.result(question, best.value, value_unit, f"{best.meta.label} 最{'低' if pick is min else '高'}：{compute.format_decimal(best.value)} {value_unit}。",
+                                  f"排序（高→低）：{ranking}", ops)
+        if operation == "sum":
+            value = sum((op.value for op in ops), compute.Decimal(0))
+            return compute.result(question, value, value_unit, f"合计 {compute.format_decimal(value)} {value_unit}。",
+                                  " + ".join(compute.format_decimal(op.value) for op in ops) + f" = {compute.format_decimal(value)}", ops)
+        a, b = ops[0], ops[1]
+        if operation == "growth":
+            if b.value == 0:
+                return None
+            value = (a.value - b.value) / b.value * 100
+            return compute.result(question, value, "%", f"{a.meta.label} 相比 {b.meta.label}：变化 {compute.format_decimal(value.quantize(compute.TWO_PLACES))}%。",
+                                  f"({compute.format_decimal(a.value)} − {compute.format_decimal(b.value)}) ÷ {compute.format_decimal(b.value)} × 100%", [a, b])
+        value = a.value - b.value
+        return compute.result(question, value, value_unit, f"{a.meta.label} 比 {b.meta.label} {'多' if value >= 0 else '少'} {compute.format_decimal(abs(value))} {value_unit}。",
+                              f"{compute.format_decimal(a.value)} − {compute.format_decimal(b.value)} = {compute.format_decimal(value)}", [a, b])
+
+    def _mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:
+        """Documents in the order the question mentions them (by year, else by unit name)."""
+        q = compute.normalize(question)
+
+        def position(meta: DocumentMeta) -> int:
+            spots = [q.find(str(meta.year)), q.find(f"{str(meta.year)[2:]}年")] if len({d.year for d in docs}) > 1 else []
+            if len({d.entity for d in docs}) > 1:
+                grams = sorted(self.entities.grams_by_entity.get(meta.entity, ()), key=lambda g: -self.entities.idf[g])[:6]
+                spots += [q.find(g) for g in grams]
+            spots = [s for s in spots if s >= 0]
+            return min(spots) if spots else len(q)
+
+        return sorted(docs, key=position)
 
     def _best(self, question: str, meta: DocumentMeta) -> Fact | None:
         ranked = self.ranker.rank(question, [meta.doc_id], k=1)

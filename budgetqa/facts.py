@@ -13,6 +13,7 @@ _PROSE_NUMBER = re.compile(
     r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<unit>亿元|万元|元|%|％|人|辆|个|名|台)"
 )
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
+_EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
 _CLAUSE_BREAK = re.compile(r"[，,、：:（(）)]")
 
 
@@ -106,7 +107,10 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
     base = _base(doc)
     facts = []
     for section_index, section in enumerate(doc.sections):
-        for sentence_index, (sentence, line) in enumerate(_sentences(section)):
+        sentences = list(_sentences(section))
+        for sentence_index, (sentence, line) in enumerate(sentences):
+            following = sentences[sentence_index + 1][0] if sentence_index + 1 < len(sentences) else ""
+            quote = sentence + following if following.startswith(_EXPLAINS) else sentence
             for match in _PROSE_NUMBER.finditer(sentence):
                 value = parse_number(match["num"])
                 if value is None or _is_year_or_code(match, sentence):
@@ -115,7 +119,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                 facts.append(Fact(
                     id=f"{base['doc_id']}:s{section_index}:{sentence_index}:{match.start()}",
                     kind="narrative", printed=match["num"], value=value, unit=unit,
-                    table="", page=section.page, line=line, quote=sentence,
+                    table="", page=section.page, line=line, quote=quote,
                     item=_item_before(sentence, match.start()),
                     row_label=" / ".join(section.heading[-1:]), **base))
     return facts

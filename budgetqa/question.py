@@ -122,7 +122,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     docs = [m for m in index.docs if m.entity in entities]
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
                           years=years, kind=kind, level=level)
-    if unknown and not (entity_named and best >= 3):
+    if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
         return match
     by_year = [m for m in docs if not years or m.year in years]

@@ -28,6 +28,12 @@ TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "�
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
+PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占比", "比重", "率是", "率为", "率多少", "几成")
+COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数")}
+NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
+QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "中心", "热线", "单位", "部门", "一共",
+                  "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
+                  "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多"}
 
 
 def tokens(text: str) -> list[str]:
@@ -47,8 +53,10 @@ class Scored:
 
 
 class FactRanker:
-    def __init__(self, facts: list[Fact], vector_search=None):
+    def __init__(self, facts: list[Fact], vector_search=None, entity_text: str = ""):
         self.facts = facts
+        self.entity_text = entity_text  # all unit names: their words do not name an item
+        self.purposes = _stated_purposes(facts)
         self.vector_search = vector_search  # callable(text, k, doc_ids) -> [(fact_id, similarity)]
         self.by_doc: dict[str, list[int]] = {}
         for i, fact in enumerate(facts):
@@ -75,8 +83,12 @@ class FactRanker:
             return []
         expansions = thesaurus.expand(q)
         wants_narrative = any(cue in q for cue in NARRATIVE_CUES)
-        wants_total = any(w in q for w in TOTAL_WORDS)
+        wants_total = any(w in q for w in TOTAL_WORDS) or any(e.kind == "total" and e.term in ("支出", "收入") for e in expansions)
         wants_income = any(w in q for w in INCOME_WORDS)
+        wants_percent = any(w in q for w in PERCENT_WORDS)
+        wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
+        narrative_only = any(w in q for w in NARRATIVE_ONLY)
+        content = self.content_terms(q)
         q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
         dense = self._dense(q, doc_ids)
@@ -88,13 +100,48 @@ class FactRanker:
             if key not in label_cache:
                 label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total)
             label = label_cache[key]
+            if fact.kind == "narrative":
+                label = max(label, self._coverage_score(fact, content))
+            elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
+                label = max(label, self._coverage_score(fact, content, self.purposes[fact.doc_id, fact.row_code]))
+            if wants_percent:
+                label += 4.0 if fact.unit == "%" else -4.0
+            elif wants_count:
+                label += 6.0 if fact.unit == wants_count else -6.0
+            elif fact.unit not in ("万元", "元", "亿元"):
+                label -= 4.0
             score = label + self._column_score(fact, q) + self._table_score(fact, q, expansions, wants_income)
             if fact.kind == "narrative":
-                score += 2.0 if wants_narrative else -3.0
+                score += 8.0 if narrative_only else 2.0 if wants_narrative else -3.0
+            elif narrative_only:
+                score -= 8.0
             score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
+            if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
+                score += 3.0
+            if fact.value == 0:
+                score -= 0.5  # ties go to the table that actually carries the amount
             scored.append(Scored(fact, score, label))
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
         return scored[:k]
+
+    def content_terms(self, q: str) -> list[str]:
+        """The words of a question that name the item: not the unit's name, year or question words."""
+        words = []
+        for token in jieba.lcut(q):
+            if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
+                    and token not in self.entity_text):
+                words.append(token)
+        return words
+
+    @staticmethod
+    def _coverage_score(fact: Fact, content: list[str], text: str = "") -> float:
+        """Share of the question's item words found in a sentence (or a row's stated purpose)."""
+        if not content:
+            return 0.0
+        haystack = normalize(text or f"{fact.row_label}{fact.quote}")
+        found = sum(1 for word in content if word in haystack)
+        share = found / len(content)
+        return 10.0 * share if share >= 0.5 else 0.0
 
     # -- signals ----------------------------------------------------------------------------
     def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool) -> float:
@@ -107,6 +154,10 @@ class FactRanker:
         if label in q:
             best = max(best, 10.0 + len(label))
         for expansion in expansions:
+            if expansion.tables and label in _TOTAL_LABELS and any(t in normalize(fact.table) for t in expansion.tables):
+                best = max(best, 10.0 + len(expansion.term))  # a composite (三公): the total row of its table
+            if expansion.parts:
+                continue
             if fact.row_code and fact.row_code in expansion.codes:
                 best = max(best, 10.0 + len(expansion.term) + (2.0 if label in expansion.labels else 0.0))
             elif label in expansion.labels:
@@ -167,6 +218,16 @@ class FactRanker:
         if not self.vector_search:
             return {}
         return {fact_id: max(similarity, 0.0) for fact_id, similarity in self.vector_search(q, 50, doc_ids)}
+
+
+def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
+    """(doc, code) -> the prose that explains it: "2010399-… 1011.95 万元。主要用于话务外包费用支出。"."""
+    purposes: dict[tuple[str, str], str] = {}
+    for fact in facts:
+        if fact.kind == "narrative":
+            for code in re.findall(r"(?<![0-9])([0-9]{3,7})(?=[-－—\s]*[\u4e00-\u9fa5])", fact.quote):
+                purposes.setdefault((fact.doc_id, code), fact.quote)
+    return purposes
 
 
 def _to_bm25(corpus: list[list[str]]):

@@ -23,6 +23,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
+# one real PDF, for the page image in the sources panel
+PDF = ROOT / "corpus" / "putuo" / "上海市普陀区司法局单位26年预算.pdf"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 BUILD_TIMEOUT_S = 600  # building the index of the seeds, on a slow CI machine
@@ -121,7 +123,7 @@ def server(tmp_path_factory):
     log_path = base / "server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "budgetqa.ui", "--index-dir", str(index_dir), "--corpus", str(SEEDS),
+        [sys.executable, "-m", "budgetqa.ui", "--index-dir", str(index_dir), "--corpus", str(SEEDS), str(PDF),
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -201,6 +203,15 @@ def _wait_answer(page, before: int) -> str:
     return page.locator('#chat [data-testid="bot"]').last.inner_text()
 
 
+def _wait_upload_result(page, name: str) -> None:
+    """Wait for the final upload message about `name` (not the progress bar that precedes it)."""
+    page.wait_for_function(
+        "name => { const s = document.querySelector('#upload-status'); if (!s) return false;"
+        " const t = s.innerText; return t.includes(name) && !t.includes('正在导入') && !/steps|%/.test(t)"
+        " && /已加入索引|导入失败|未导入|跳过|注意/.test(t); }",
+        arg=name)
+
+
 def test_first_load_offers_examples(page):
     examples = page.locator("#examples").inner_text()
     assert "泉州12345中心2026年话务外包费用是多少" in examples
@@ -209,7 +220,7 @@ def test_first_load_offers_examples(page):
 
 
 def test_answer_shows_figure_and_citation(page):
-    answer = _ask(page, "泉州12345中心2026年话务外包费用是多少？")
+    answer = _ask(page, "泉州12345中心2026年其他政府办公厅（室）及相关机构事务支出的项目支出是多少？")
     assert "1011.95" in answer, answer
     assert "万元" in answer, answer
     # the citation names the document, its year and kind, and where the number stands
@@ -246,10 +257,25 @@ def test_example_click_asks_it(page):
     assert any(v in answer for v in ("11.99", "20.68", "未找到", "歧义")), answer
 
 
-def test_not_found_is_said_plainly(page):
-    answer = _ask(page, "火星市12345热线中心2024年话务外包费用是多少？")
-    assert "未找到" in answer or "没有" in answer, answer
-    assert "1011.95" not in answer.split("\n")[0]
+def test_not_found_is_said_plainly_with_clickable_candidates(page):
+    answer = _ask(page, "火星市12345热线中心2024年话务外包费用是多少？")  # no such unit
+    assert "未找到" in answer, answer
+    # candidates (when the engine offers any) are clickable and ask their question
+    if page.locator("#followups button").count():
+        before = _bot_count(page)
+        label = page.locator("#followups button").first.inner_text()
+        page.locator("#followups button").first.click()
+        follow = _wait_answer(page, before)
+        assert follow.strip(), label
+    _shot(page, "ui-04-not-found.png")
+
+
+def test_follow_up_reuses_context(page):
+    first = _ask(page, "福建省12345中心2024年基本工资是多少？")
+    assert "40.2" in first, first
+    follow = _ask(page, "那津贴补贴呢？")
+    # the follow-up names no unit or year: they come from the context of the previous answer
+    assert "福建省12345政务服务便民热线中心" in follow, follow
 
 
 def test_documents_tab_lists_seeds_and_tables(page):
@@ -262,8 +288,24 @@ def test_documents_tab_lists_seeds_and_tables(page):
     page.locator("#doc-select input").click()
     page.get_by_role("option", name="泉州市12345", exact=False).first.click()
     page.wait_for_selector("#doc-table-view table.bqa-table")
-    assert "单位：" in page.locator("#doc-table-view").inner_text()
-    _shot(page, "ui-04-documents.png")
+    assert "表格 " in page.locator("#doc-info").inner_text()
+    # pick another table of the same document
+    page.locator("#table-select input").click()
+    page.get_by_role("option", name="支出预算总表", exact=False).first.click()
+    page.wait_for_function("() => document.querySelector('#doc-table-view').innerText.includes('支出预算总表')")
+    view = page.locator("#doc-table-view").inner_text()
+    assert "单位：万元" in view and "1011.95" in view, view
+    _shot(page, "ui-05-documents.png")
+
+
+def test_pdf_answer_shows_page_image(page):
+    answer = _ask(page, "普陀区司法局2026年行政运行基本支出是多少？")
+    assert "14,348,853.34" in answer and "元" in answer, answer
+    assert "第11页" in answer or "第14页" in answer, answer  # the page of the cited table
+    page.wait_for_selector("#page-image img")
+    assert page.locator("#source-view td.hl").inner_text().strip() == "14,348,853.34"
+    page.locator("#page-image").scroll_into_view_if_needed()
+    _shot(page, "ui-06-pdf-page.png")
 
 
 def test_bad_upload_is_rejected_and_index_unchanged(page, server):
@@ -275,13 +317,12 @@ def test_bad_upload_is_rejected_and_index_unchanged(page, server):
     page.locator("#upload-file input[type=file]").set_input_files(str(bad))
     page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('损坏的文件')")
     page.click("#upload-btn")
-    page.wait_for_function("() => { const s = document.querySelector('#upload-status');"
-                           " return s && s.innerText.includes('损坏的文件'); }")
+    _wait_upload_result(page, "损坏的文件")
     message = page.locator("#upload-status").inner_text()
     assert "失败" in message or "未导入" in message, message
     assert "索引未改变" in message, message
     assert page.locator("#index-status").inner_text() == before_docs
-    _shot(page, "ui-05-bad-upload.png")
+    _shot(page, "ui-07-bad-upload.png")
 
 
 def test_upload_then_ask_about_it(page, server):
@@ -292,15 +333,14 @@ def test_upload_then_ask_about_it(page, server):
     page.locator("#upload-file input[type=file]").set_input_files(str(doc))
     page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('云岭市')")
     page.click("#upload-btn")
-    page.wait_for_function("() => { const s = document.querySelector('#upload-status');"
-                           " return s && s.innerText.includes('云岭市'); }")
+    _wait_upload_result(page, "云岭市")
     message = page.locator("#upload-status").inner_text()
     assert "已加入索引" in message, message
-    _shot(page, "ui-06-upload.png")
+    _shot(page, "ui-08-upload.png")
 
     answer = _ask(page, FICTITIOUS_QUESTION)
     assert FICTITIOUS_FIGURE in answer, answer
     assert FICTITIOUS_UNIT in answer, answer
     source = page.locator("#source-view").inner_text()
     assert FICTITIOUS_FILE in source, source
-    _shot(page, "ui-07-uploaded-answer.png")
+    _shot(page, "ui-09-uploaded-answer.png")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
@@ -108,7 +109,9 @@ def norm_label(label: str | None) -> str:
 
 
 def norm_column(column: str | None) -> str:
+    """'本年收入 / 预算数' -> '本年收入/预算数'; a bare '其中：' level ('其中： / 基本支出') is dropped."""
     parts = [normalize(p) for p in _COLUMN_SPLIT.split(column or "") if normalize(p)]
+    parts = [p for p in parts if p.rstrip(":：") != "其中"] or parts
     return "/".join(parts)
 
 
@@ -194,6 +197,23 @@ def citation_matches(citation: dict, source: dict) -> bool:
     return columns_match(citation.get("column"), source.get("column"))
 
 
+def cites_same_figure(citation: dict, source: dict, gold_value: str, gold_unit: str) -> bool:
+    """Lenient citation: the gold document and row (any table or column) holding the gold figure —
+    the same number printed in another table of the document is an equally checkable source."""
+    if citation_matches(citation, source):
+        return True
+    if not same_doc(citation.get("doc"), source.get("doc")) or not source.get("row") or not citation.get("row"):
+        return False
+    if not rows_match(citation.get("row"), source["row"]):
+        return False
+    cited = to_decimal(citation.get("printed")) if citation.get("printed") else to_decimal(citation.get("value"))
+    gold = to_decimal(gold_value)
+    if cited is None or gold is None:
+        return False
+    converted = convert(cited, citation.get("unit") or "", gold_unit)
+    return converted is not None and abs(converted - gold) <= tolerance(gold_value)
+
+
 def any_citation_matches(citations: list[dict], sources: list[dict]) -> bool:
     return any(citation_matches(c, s) for s in sources for c in citations or [])
 
@@ -243,7 +263,7 @@ def contains_figure(text: str, forms: set[str]) -> bool:
     """A printed figure present as a whole number in text (not part of a longer number)."""
     if not text:
         return False
-    flat = normalize(text)
+    flat = unicodedata.normalize("NFKC", text)  # keep whitespace: it separates adjacent numbers
     for form in forms:
         pattern = r"(?<![0-9.,])" + re.escape(form) + r"(?![0-9]|[.,][0-9])"
         if re.search(pattern, flat):

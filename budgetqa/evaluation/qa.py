@@ -8,7 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from budgetqa.evaluation.matching import (
-    all_sources_cited, any_citation_matches, answer_value, is_narrative_source, judge_value, same_doc,
+    all_sources_cited, any_citation_matches, answer_value, cites_same_figure, is_narrative_source, judge_value, same_doc,
 )
 
 CATEGORIES = ("lookup", "paraphrase", "narrative", "computation", "cross_document", "ambiguous", "not_found")
@@ -77,6 +77,8 @@ def judge(q: dict, answer: dict) -> dict:
         sources = q.get("sources") or []
         row["citation_right"] = bool(sources) and any_citation_matches(citations, sources)
         row["citation_all"] = all_sources_cited(citations, sources)
+        row["citation_same_figure"] = row["citation_right"] or any(
+            cites_same_figure(c, s, str(q.get("value")), q.get("unit") or "") for c in citations for s in sources)
         row["correct"] = row["status_right"] and row["value_converted"]
     elif gold_status == "ambiguous":
         wanted = [c.get("doc") if isinstance(c, dict) else c for c in q.get("candidates") or []]
@@ -142,7 +144,8 @@ def summarize(rows: list[dict]) -> dict:
                 "accuracy": rate(items, "correct"), "status": rate(items, "status_right"),
                 "value_strict": rate(answered, "value_strict"), "value": rate(answered, "value_converted"),
                 "unit_strict": rate(answered, "unit_strict"), "unit": rate(answered, "unit_converted"),
-                "citation": rate(answered, "citation_right"), "citation_all": rate(answered, "citation_all")}
+                "citation": rate(answered, "citation_right"), "citation_all": rate(answered, "citation_all"),
+                "citation_same_figure": rate(answered, "citation_same_figure")}
 
     categories = {}
     order = list(CATEGORIES) + sorted({r["category"] for r in rows} - set(CATEGORIES))

@@ -63,10 +63,11 @@ def _open_pdf(path: Path, data: bytes):
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages  # forces the page tree to be read
     except Exception as error:  # pdfminer raises many types for broken / locked files
-        name = type(error).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(error).lower():
+        inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+        name = type(inner).__name__
+        if "Password" in name or "Encrypt" in name or "password" in str(inner).lower() or b"/Encrypt" in data[-4096:]:
             raise ParseError("encrypted PDF (a password is required to read it)") from None
-        raise ParseError(f"unreadable PDF ({name}: {str(error)[:80] or 'no detail'})".replace("\n", " ")) from None
+        raise ParseError(f"unreadable PDF ({name}: {str(inner)[:80] or 'no detail'})".replace("\n", " ")) from None
     if not pages:
         pdf.close()
         raise ParseError("PDF has no pages")

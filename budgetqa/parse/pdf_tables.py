@@ -317,8 +317,15 @@ def grid_rows(
                 slot["values"][vidx[0]] = cell.text
         for seg in segs:
             slot = per_seg[seg]
-            codes = [t for t in slot["code"] if CODE_RE.match(t)]
-            other_code = [t for t in slot["code"] if not CODE_RE.match(t) and not HEADER_WORD.match(t)]
+            codes = [t for t in slot["code"] if t.isdigit() and len(t) <= 7]
+            other_code = [t for t in slot["code"] if not t.isdigit() and not HEADER_WORD.match(t)]
+            for k in range(1, len(codes)):
+                if len(codes[k]) == 1:  # 款/项 printed without its leading zero ("301 | 2")
+                    warnings.append(
+                        f"page {page}: table '{lt.title}' code part '{codes[k]}' after '{''.join(codes[:k])}' "
+                        f"read as '0{codes[k]}'"
+                    )
+                    codes[k] = "0" + codes[k]
             code = "".join(codes)
             label = "".join(slot["label"] + other_code)
             if not code:

@@ -258,8 +258,11 @@ class BudgetUI:
         if path is not None and path.suffix.lower() == ".pdf":
             page = citation.get("page") or (table.rows[r_i].page if table is not None and r_i is not None else None)
             if page:
+                row_code = table.rows[r_i].code if table is not None and r_i is not None else None
                 image = page_image(path, int(page), printed or _printed_guess(citation), row_label,
-                                   citation.get("quote"))
+                                   citation.get("quote"), row_code,
+                                   table.columns[c_i][-1] if table is not None and c_i is not None
+                                   and table.columns[c_i] else None)
         elif path is not None:
             line = citation.get("line") or (table.rows[r_i].line if table is not None and r_i is not None else None)
             if line:
@@ -381,8 +384,27 @@ def _printed_guess(citation: dict) -> str | None:
     return render.format_value(value).replace(",", "") if not isinstance(value, str) else value
 
 
+def _line_score(page: Any, hit: dict, row_label: str | None, row_code: str | None) -> float:
+    """How well the text line of a search hit matches the cited row (label and 类/款/项 code)."""
+    try:
+        band = page.crop((0, max(0, hit["top"] - 2), page.width, min(page.height, hit["bottom"] + 2)))
+        text = "".join((band.extract_text() or "").split())
+    except Exception:
+        return 0.0
+    score = 0.0
+    label = "".join((row_label or "").split())
+    if label and label in text:
+        score += 2 + len(label) / max(1, len(text))
+    code = (row_code or "").strip()
+    if code and code in text.replace(" ", ""):
+        score += 1
+    elif code and len(code) >= 3 and text.startswith(code[:3]):
+        score += 0.5 + 0.1 * sum(1 for part in (code[3:5], code[5:7]) if part and part in text)
+    return score
+
+
 def page_image(path: Path, page_no: int, printed: str | None, row_label: str | None = None,
-               quote: str | None = None) -> Any:
+               quote: str | None = None, row_code: str | None = None, column_name: str | None = None) -> Any:
     """The PDF page as an image with the cited number boxed (pdfplumber + pypdfium2)."""
     try:
         import pdfplumber
@@ -399,11 +421,17 @@ def page_image(path: Path, page_no: int, printed: str | None, row_label: str | N
                     d = render.to_decimal(printed)
                     if d is not None:
                         hits = page.search(f"{d:,}", regex=False)
-                if hits and row_label and len(hits) > 1:
-                    anchors = page.search(row_label[:8], regex=False)
-                    if anchors:
-                        y = anchors[0]["top"]
-                        hits = sorted(hits, key=lambda h: abs(h["top"] - y))[:1]
+                if len(hits) > 1 and (row_label or row_code):
+                    scores = [_line_score(page, h, row_label, row_code) for h in hits]
+                    best = max(scores)
+                    hits = [h for h, sc in zip(hits, scores) if sc == best]
+                if len(hits) > 1 and column_name:
+                    heads = page.search(column_name, regex=False)
+                    if heads:
+                        def dx(h):
+                            above = [c for c in heads if c["bottom"] <= h["top"]] or heads
+                            return min(abs((c["x0"] + c["x1"]) / 2 - (h["x0"] + h["x1"]) / 2) for c in above)
+                        hits = [min(hits, key=dx)]
                 boxes.extend(hits[:4])
             elif quote:
                 boxes.extend(page.search(quote[:20], regex=False)[:1])
@@ -617,7 +645,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
         refresh_btn.click(docs_update, outputs=[docs_table, doc_select])
         doc_select.change(on_doc, [doc_select], [table_select, doc_info, doc_table_view])
         table_select.change(on_table, [doc_select, table_select], [doc_table_view])
-        upload_btn.click(on_upload, [upload], [upload_status, upload, docs_table, doc_select, status])
+        upload_btn.click(lambda: "正在导入…", outputs=[upload_status], show_progress="hidden").then(
+            on_upload, [upload], [upload_status, upload, docs_table, doc_select, status])
 
     app.builder.start()
     return demo

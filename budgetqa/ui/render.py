@@ -296,8 +296,8 @@ def table_html(table: Table, row_index: int | None = None, column: int | None = 
     if table.line:
         where.append(f"自第{table.line}行")
     meta = esc(doc_label)
-    out.append(f'<div class="bqa-table-title"><b>{caption}</b> <span class="bqa-muted">单位：{esc(table.unit)}'
-               f'{" · " + " · ".join(esc(w) for w in where) if where else ""}</span>'
+    facts = ([f"单位：{esc(table.unit)}"] if table.unit else []) + [esc(w) for w in where]
+    out.append(f'<div class="bqa-table-title"><b>{caption}</b> <span class="bqa-muted">{" · ".join(facts)}</span>'
                f'{"<div class=bqa-muted>" + meta + "</div>" if meta else ""}</div>')
     if table.empty:
         out.append('<div class="bqa-note">本表为空表。</div>')
@@ -375,7 +375,7 @@ def text_excerpt_html(lines: list[str], line: int, printed: str | None = None, r
         if n == line:
             if printed:
                 p = esc(printed)
-                text = text.replace(p, f'<mark>{p}</mark>', 1) if p in text else text
+                text = text.replace(p, f'<mark>{p}</mark>')
             out.append(f'<span class="hl-line">{n:>5} │ {text}</span>\n')
         else:
             out.append(f"{n:>5} │ {text}\n")

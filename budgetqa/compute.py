@@ -1,0 +1,93 @@
+"""compute: questions that need arithmetic over facts — share, sum, per person, difference,
+growth, ranking across documents. Decimal arithmetic; every operand is cited; the formula is shown."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from budgetqa.answer import citation, format_decimal, place
+from budgetqa.facts import Fact
+from budgetqa.model import MONEY_UNITS, DocumentMeta
+from budgetqa.text import normalize
+
+SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
+SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "合计多少", "共计")
+PER_PERSON = ("人均",)
+RANK_MAX = ("最高", "最多", "最大")
+RANK_MIN = ("最低", "最少", "最小")
+LESS_WORDS = ("少", "减少", "下降", "低")
+GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几")
+STAFF_LABELS = ("在职人数", "在职人员", "实有人数", "编制人数", "人员编制", "在编人数")
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass
+class Operand:
+    fact: Fact
+    meta: DocumentMeta
+    value: Decimal  # in the common unit
+
+
+def detect(question: str, several_docs: bool) -> str:
+    q = normalize(question)
+    if any(w in q for w in PER_PERSON):
+        return "per_person"
+    if SHARE.search(q):
+        return "share"
+    if several_docs and any(w in q for w in RANK_MAX + RANK_MIN) and ("哪" in q or "谁" in q):
+        return "rank"
+    if several_docs and any(w in q for w in GROWTH_WORDS):
+        return "growth"
+    if any(w in q for w in SUM_WORDS) and (several_docs or re.search(r"[、和及与]", q)):
+        return "sum"
+    if several_docs and re.search(r"(比|和|与|跟|相比|较).*(多|少|差|高|低|变化)", q):
+        return "difference"
+    return ""
+
+
+def in_unit(fact: Fact, unit: str) -> Decimal:
+    if fact.unit == unit or fact.unit not in MONEY_UNITS or unit not in MONEY_UNITS:
+        return fact.value
+    return fact.value * MONEY_UNITS[fact.unit] / MONEY_UNITS[unit]
+
+
+def common_unit(facts: list[Fact], asked: str) -> str:
+    if asked:
+        return asked
+    units = {f.unit for f in facts}
+    return units.pop() if len(units) == 1 else "万元"
+
+
+def operand_line(op: Operand, unit: str) -> str:
+    shown = f"{op.fact.printed} {op.fact.unit}"
+    if op.fact.unit != unit:
+        shown += f"（= {format_decimal(op.value)} {unit}）"
+    return f"{op.meta.label} {op.fact.row_label or op.fact.item} = {shown}，{op.fact.source} {place(op.fact)}"
+
+
+def result(question: str, value: Decimal, unit: str, statement: str, formula: str, operands: list[Operand]) -> dict:
+    value = value.quantize(TWO_PLACES, ROUND_HALF_UP) if unit == "%" or value != value.to_integral() else value
+    lines = [statement, f"计算：{formula}", "依据："] + [f"- {operand_line(op, unit if unit != '%' else op.fact.unit)}"
+                                                     for op in operands]
+    return {"question": question, "status": "answered", "answer": "\n".join(lines),
+            "value": float(value), "value_text": format_decimal(value), "unit": unit,
+            "citations": [citation(op.fact, op.meta) for op in operands],
+            "work": [formula], "candidates": []}
+
+
+def split_items(text: str) -> list[str]:
+    """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资']."""
+    for word in SUM_WORDS + ("是多少", "多少", "？", "?"):
+        text = text.replace(word, "")
+    parts = [p for p in re.split(r"[、，,和及与]", text) if p]
+    return parts if len(parts) >= 2 else []
+
+
+def staff_fact(facts: list[Fact]) -> Fact | None:
+    for fact in facts:
+        where = normalize(f"{fact.column}{fact.row_label}{fact.item}")
+        if any(label in where for label in STAFF_LABELS) and fact.value == fact.value.to_integral() and fact.value > 0:
+            if fact.unit in ("", "人"):
+                return fact
+    return None

@@ -1,0 +1,1 @@
+"""The eval suite behind `python app.py eval` (see eval/README.md)."""
