@@ -17,7 +17,6 @@ jieba.setLogLevel(60)
 
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2})(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 _ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)")
-_ORG = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:局|委员会|委|办公室|办事处|街道|部|厅|中心|院|所)")
 COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
                  "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
@@ -59,7 +58,8 @@ class EntityIndex:
         """Places or organisations named in the question that appear in no document's names."""
         unknown = []
         for token in jieba.posseg.lcut(normalize(question)):
-            if token.flag in ("ns", "nt") and len(token.word) >= 2 and token.word not in self.known_text:
+            named = token.flag in ("ns", "nt") or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|区|县)$", token.word)
+            if named and len(token.word) >= 2 and token.word not in self.known_text:
                 core = re.sub(r"(省|市|区|县)$", "", token.word)
                 if core not in self.known_text:
                     unknown.append(token.word)

@@ -30,6 +30,8 @@ NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年",
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
 PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占比", "比重", "率是", "率为", "率多少", "几成")
 COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数")}
+CHANGE_WORDS = ("比上年", "较上年", "比去年", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
+                "增减", "下降了多少", "执行数")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "中心", "热线", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
@@ -87,7 +89,7 @@ class FactRanker:
         wants_income = any(w in q for w in INCOME_WORDS)
         wants_percent = any(w in q for w in PERCENT_WORDS)
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
-        narrative_only = any(w in q for w in NARRATIVE_ONLY)
+        narrative_only = any(w in q for w in NARRATIVE_ONLY + CHANGE_WORDS)
         content = self.content_terms(q)
         q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
@@ -96,7 +98,7 @@ class FactRanker:
         scored = []
         for i in candidates:
             fact = self.facts[i]
-            key = f"{self.labels[i]}|{fact.row_code}"
+            key = f"{self.labels[i]}|{fact.row_code}|{fact.column if not self.labels[i] else ''}"
             if key not in label_cache:
                 label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total)
             label = label_cache[key]
@@ -146,8 +148,10 @@ class FactRanker:
     # -- signals ----------------------------------------------------------------------------
     def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool) -> float:
         fact, label = self.facts[i], self.labels[i]
-        if not label:
-            return 0.0
+        if not label:  # tables whose items are columns (三公): the column header names the item
+            label = clean_label(fact.column.split(" / ")[-1]) if fact.column else ""
+            if not label:
+                return 0.0
         best = 0.0
         if fact.row_code and fact.row_code in q:
             best = 20.0

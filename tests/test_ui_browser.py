@@ -170,6 +170,13 @@ def page(server):
               if not r.url.startswith((server["url"], "data:", "blob:")) else None)
         pg.goto(server["url"], wait_until="domcontentloaded")
         pg.wait_for_selector("#index-status")
+        try:  # the first seconds: the index is being built, with visible progress
+            pg.wait_for_function("() => document.querySelector('#index-status').innerText.trim() !== ''",
+                                 timeout=10_000)
+            if "正在建立索引" in pg.inner_text("#index-status"):
+                _shot(pg, "ui-00-building-index.png")
+        except Exception:
+            pass
         # the index of the seeds is built in the background with visible progress
         pg.wait_for_function(
             "() => { const s = document.querySelector('#index-status');"

@@ -506,7 +506,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                                                type="index", visible=False)
                         source_html = gr.HTML(render_source_placeholder(), elem_id="source-view")
                         page_img = gr.Image(label="PDF 原页（被引用的数字已框出）", type="pil", visible=False,
-                                            elem_id="page-image", interactive=False)
+                                            elem_id="page-image", interactive=False,
+                                            buttons=["download", "fullscreen"])
 
             with gr.Tab("文档", id="docs"):
                 gr.Markdown("索引中的全部文件。选择一个文件和一张表查看解析出的表格。")
@@ -529,6 +530,7 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
 
         # ---------------- handlers
         def status_update():
+            log.info("status_update enter state=%s", app.builder.state)
             app.builder.start()
             if app.builder.ready:
                 n = len(app.documents())

@@ -1,0 +1,53 @@
+"""Question tests over the bundled corpus: value, unit, status and citation of every case in
+tests/cases/*.jsonl (gold answers read by hand from the documents, see eval/README.md)."""
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budgetqa.model import MONEY_UNITS
+from budgetqa.text import normalize
+
+CASES = [json.loads(line) for path in sorted((Path(__file__).parent / "cases").glob("*.jsonl"))
+         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def close_enough(found: float, unit: str, gold: str, gold_unit: str) -> bool:
+    value = Decimal(str(found))
+    if unit != gold_unit and unit in MONEY_UNITS and gold_unit in MONEY_UNITS:
+        value = value * MONEY_UNITS[unit] / MONEY_UNITS[gold_unit]
+    gold_value = Decimal(gold)
+    places = max(-gold_value.as_tuple().exponent, 0)
+    return abs(value - gold_value) <= Decimal(1).scaleb(-places) / 2
+
+
+def cites(citation: dict, source: dict) -> bool:
+    if citation["doc"] != source["doc"]:
+        return False
+    if source.get("sentence") and not source.get("row"):
+        gold, quote = normalize(source["sentence"]), normalize(citation["quote"])
+        return gold[:12] in quote or quote[:12] in gold
+    gold_row = normalize(source.get("row") or "")
+    row = normalize(citation.get("row") or "")
+    code = re.match(r"[0-9]{3,}", gold_row)
+    return bool(gold_row) and (gold_row in row or row in gold_row or bool(code and row.startswith(code.group())))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_question(engine, case):
+    result = engine.ask(case["question"])
+    assert result["status"] == case["status"], result["answer"]
+    if case["status"] == "answered":
+        assert result["unit"] == case["unit"], result["answer"]
+        assert close_enough(result["value"], result["unit"], case["value"], case["unit"]), result["answer"]
+        for source in case["sources"]:
+            assert any(cites(c, source) for c in result["citations"]), (source, result["citations"])
+    elif case["status"] == "ambiguous":
+        offered = {c.get("doc") for c in result["candidates"]}
+        assert set(case["candidates"]) <= offered, result["candidates"]
+    if result["status"] == "answered":
+        assert result["citations"], "an answered question must cite its source"
