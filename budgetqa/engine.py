@@ -12,7 +12,7 @@ from budgetqa import compute
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, parse_file
-from budgetqa.question import EntityIndex, asked_unit, is_comparison, match_documents
+from budgetqa.question import EntityIndex, asked_unit, match_documents, strip_entity
 from budgetqa.retrieve import FactRanker
 from budgetqa.store import FactStore
 
@@ -125,6 +125,7 @@ class Engine:
         else:
             context = None
         match = match_documents(question, self.entities, context)
+        item_text = strip_entity(item_text, match.docs)
         unit = asked_unit(question) or (context or {}).get("unit", "")
         operation = compute.detect(item_text, len(match.docs) > 1) if not match.missing else ""
         result = self._compute(operation, question, item_text, match.docs, unit) if operation else None
@@ -187,7 +188,7 @@ class Engine:
             value = sum((op.value for op in ops), compute.Decimal(0))
             return compute.result(question, value, value_unit, f"{meta.label}：合计 {compute.format_decimal(value)} {value_unit}。",
                                   " + ".join(compute.format_decimal(op.value) for op in ops) + f" = {compute.format_decimal(value)}", ops)
-        ordered = self._mention_order(q, docs)
+        ordered = self._mention_order(question, docs)
         found = [(meta, self._best(q, meta)) for meta in ordered]
         found = [(meta, fact) for meta, fact in found if fact is not None]
         if len(found) < 2:

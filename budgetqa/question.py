@@ -83,7 +83,9 @@ def asked_unit(question: str) -> str:
 
 def asked_kind(question: str) -> str:
     q = normalize(question)
-    if "决算" in q or "实际支出" in q or "执行数" in q:
+    if "决算" in q and "预算" in q:
+        return ""  # compares the two
+    if "决算" in q or "实际支出" in q:
         return "决算"
     if "预算" in q:
         return "预算"
@@ -97,6 +99,24 @@ def asked_level(question: str) -> str:
     if re.search(r"单位(预算|决算)", q):
         return "单位"
     return ""
+
+
+def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
+    """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
+    names = {n for m in metas for n in [m.entity, *m.aliases]}
+    q, out, i = normalize(question), [], 0
+    while i < len(q):
+        length = 0
+        for size in range(min(12, len(q) - i), 2, -1):
+            if any(q[i:i + size] in name for name in names):
+                length = size
+                break
+        if length:
+            i += length
+        else:
+            out.append(q[i])
+            i += 1
+    return "".join(out)
 
 
 def is_comparison(question: str) -> bool:

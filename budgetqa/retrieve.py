@@ -89,8 +89,11 @@ class FactRanker:
         wants_income = any(w in q for w in INCOME_WORDS)
         wants_percent = any(w in q for w in PERCENT_WORDS)
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
-        narrative_only = any(w in q for w in NARRATIVE_ONLY + CHANGE_WORDS)
+        asks_change = any(w in q for w in CHANGE_WORDS)
+        narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q)
+        if not content and not any(e.kind == "item" for e in expansions):
+            wants_total = True  # "X中心2026年预算多少" names no item: the document's total
         q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
         dense = self._dense(q, doc_ids)
@@ -98,7 +101,7 @@ class FactRanker:
         scored = []
         for i in candidates:
             fact = self.facts[i]
-            key = f"{self.labels[i]}|{fact.row_code}|{fact.column if not self.labels[i] else ''}"
+            key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if not self.labels[i] else ''}"
             if key not in label_cache:
                 label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total)
             label = label_cache[key]
@@ -115,6 +118,8 @@ class FactRanker:
             score = label + self._column_score(fact, q) + self._table_score(fact, q, expansions, wants_income)
             if fact.kind == "narrative":
                 score += 8.0 if narrative_only else 2.0 if wants_narrative else -3.0
+                if asks_change and re.search(r"(增加|减少|增长|下降|增减)$", fact.item):
+                    score += 6.0
             elif narrative_only:
                 score -= 8.0
             score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)

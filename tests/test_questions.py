@@ -32,6 +32,9 @@ def cites(citation: dict, source: dict) -> bool:
         gold, quote = normalize(source["sentence"]), normalize(citation["quote"])
         return gold[:12] in quote or quote[:12] in gold
     gold_row = normalize(source.get("row") or "")
+    if not gold_row and source.get("column"):  # tables whose items are columns (三公)
+        gold_column, column = normalize(source["column"]), normalize(citation.get("column") or "")
+        return bool(column) and (gold_column in column or column in gold_column)
     row = normalize(citation.get("row") or "")
     code = re.match(r"[0-9]{3,}", gold_row)
     return bool(gold_row) and (gold_row in row or row in gold_row or bool(code and row.startswith(code.group())))

@@ -160,11 +160,17 @@ def compare(gt: list[GTCell], parsed: list[ParsedCell]) -> tuple[Counts, dict, l
         if in_scope[hit].unit == g.unit:
             counts.unit_agree += 1
             total.unit_agree += 1
+    by_row: dict[tuple, set[str]] = defaultdict(set)  # (table, part, row) -> parsed column paths
+    for cell in in_scope:
+        for key in cell.keys():
+            by_row[key[:3]].add(cell.column)
     for g in pending:
         other = next((i for i in by_key.get(g.key(), []) if i not in used), None)
         if other is None:
+            columns = sorted(by_row.get(g.key()[:3], ()))
+            hint = ("row found; parsed columns: " + "; ".join(columns[:4])) if columns else "row not found"
             mismatches.append({"kind": "missing", "table": g.table, "part": g.part, "row": _row(g),
-                               "column": g.column, "expected": g.printed, "parsed": None, "where": ""})
+                               "column": g.column, "expected": g.printed, "parsed": None, "where": hint})
         else:
             used.add(other)
             cell = in_scope[other]

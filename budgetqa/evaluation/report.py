@@ -172,8 +172,7 @@ def write_markdown(out: Path, results: dict, charts: list[str], top_n: int = 30)
         md += [_table(["document", "table", "part", "GT", "parsed", "precision", "recall"], rows), ""]
         mismatches = [dict(m, doc=d["doc"]) for d in extraction["documents"] for m in d["mismatches"]]
         if mismatches:
-            order = {"wrong value": 0, "missing": 1, "extra": 2}
-            mismatches.sort(key=lambda m: order.get(m["kind"], 3))
+            mismatches = _spread(mismatches)
             md += [f"### Mismatches (top {min(top_n, len(mismatches))} of {len(mismatches)})", ""]
             md.append(_table(["kind", "document", "table", "part", "row", "column", "expected", "parsed", "where"],
                              [[m["kind"], m["doc"][:24], m["table"], m["part"], m["row"], m["column"],
@@ -197,6 +196,22 @@ def write_markdown(out: Path, results: dict, charts: list[str], top_n: int = 30)
     path = out / "report.md"
     path.write_text("\n".join(md), encoding="utf-8")
     return path
+
+
+def _spread(mismatches: list[dict]) -> list[dict]:
+    """Wrong values first, then round-robin over (document, table, kind) so the top N shows many tables."""
+    order = {"wrong value": 0, "missing": 1, "extra": 2}
+    groups: dict[tuple, list[dict]] = {}
+    for m in mismatches:
+        groups.setdefault((order.get(m["kind"], 3), m["doc"], m["table"], m["part"]), []).append(m)
+    out, level = [], 0
+    keys = sorted(groups, key=lambda k: k[0])
+    while len(out) < len(mismatches):
+        for key in keys:
+            if level < len(groups[key]):
+                out.append(groups[key][level])
+        level += 1
+    return sorted(out, key=lambda m: order.get(m["kind"], 3) if m["kind"] == "wrong value" else 1)
 
 
 def _cite(c: dict) -> str:

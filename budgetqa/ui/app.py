@@ -43,6 +43,7 @@ EXAMPLE_QUESTIONS = [
 ]
 
 UPLOAD_SUFFIXES = (".pdf", ".txt")
+PROGRESS_PREFIX = "@@progress "  # protocol of budgetqa.ui.build_index on stdout
 
 CSS = """
 body, .gradio-container { font-family: "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "Source Sans Pro", sans-serif; }
@@ -87,10 +88,19 @@ def launch_kwargs() -> dict[str, Any]:
 # --------------------------------------------------------------------------- index building
 
 class IndexBuilder:
-    """Runs `engine.ensure_index(corpus_dirs)` once, in the background, and reports progress."""
+    """Builds the index once, in the background, and reports progress for the status bar.
 
-    def __init__(self, engine: Any, corpus_dirs: Sequence[str | Path] | None, lock: threading.RLock):
-        self.engine = engine
+    Two ways: `engine.ensure_index(corpus_dirs)` in a thread (for an Engine handed to
+    build_ui), or, when `child` is given (launch() on a missing index), in a child process
+    running `python -m budgetqa.ui.build_index`, after which `child["open"]()` opens the Engine.
+    The child process keeps the web server responsive: ingestion holds the GIL for long
+    stretches (Chroma writes), which stalls Gradio's event loop when done in-process.
+    """
+
+    def __init__(self, app: "BudgetUI", corpus_dirs: Sequence[str | Path] | None, lock: threading.RLock,
+                 child: dict | None = None):
+        self.app = app
+        self.child = child
         self.corpus_dirs = [str(d) for d in (corpus_dirs or [])]
         self.lock = lock
         self.state = "ready" if not self.corpus_dirs else "pending"
@@ -116,8 +126,11 @@ class IndexBuilder:
 
     def _run(self) -> None:
         try:
-            with self.lock:
-                self.engine.ensure_index(self.corpus_dirs, progress=self._progress)
+            if self.child is not None:
+                self._run_child()
+            else:
+                with self.lock:
+                    self.app.engine.ensure_index(self.corpus_dirs, progress=self._progress)
             self.state = "ready"
         except Exception as error:  # shown in the status bar; the UI stays up
             self.error = f"{type(error).__name__}: {error}"
@@ -125,6 +138,37 @@ class IndexBuilder:
             log.error("building the index failed:\n%s", traceback.format_exc())
         finally:
             self.finished = time.time()
+
+    def _run_child(self) -> None:
+        import json
+        import subprocess
+        import sys
+
+        cmd = [sys.executable, "-m", "budgetqa.ui.build_index", "--index-dir", str(self.child["index_dir"]),
+               "--engine-kwargs", json.dumps(self.child.get("engine_kwargs") or {}), "--corpus", *self.corpus_dirs]
+        tail: list[str] = []
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              encoding="utf-8", errors="replace") as proc:
+            import atexit
+
+            atexit.register(lambda: proc.poll() is None and proc.terminate())
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith(PROGRESS_PREFIX):
+                    try:
+                        item = json.loads(line[len(PROGRESS_PREFIX):])
+                        self._progress(int(item["done"]), int(item["total"]), str(item.get("message", "")))
+                        continue
+                    except (ValueError, KeyError):
+                        pass
+                tail = (tail + [line.rstrip()])[-30:]
+                log.info("build: %s", line.rstrip())
+            rc = proc.wait()
+        if rc != 0:
+            raise RuntimeError(f"index build exited with {rc}: " + " | ".join(t for t in tail[-3:] if t))
+        self.message = "打开索引…"
+        with self.lock:
+            self.app.engine = self.child["open"]()
 
     def wait(self, timeout: float | None = None) -> str:
         if self._thread is not None:
@@ -150,7 +194,8 @@ class BudgetUI:
     """State shared by all browser sessions: the engine, a lock around it, document lookups."""
 
     def __init__(self, engine: Any, corpus_dirs: Sequence[str | Path] | None = None,
-                 uploads_dir: str | Path | None = None, examples: Sequence[str] | None = None):
+                 uploads_dir: str | Path | None = None, examples: Sequence[str] | None = None,
+                 child_build: dict | None = None):
         self.engine = engine
         self.lock = threading.RLock()
         self.corpus_dirs = [Path(d) for d in (corpus_dirs or [])]
@@ -159,7 +204,7 @@ class BudgetUI:
             uploads_dir = Path(base) / "uploads"
         self.uploads_dir = Path(uploads_dir)
         self.examples = list(examples or EXAMPLE_QUESTIONS)
-        self.builder = IndexBuilder(engine, corpus_dirs, self.lock)
+        self.builder = IndexBuilder(self, corpus_dirs, self.lock, child=child_build)
         self._parsed_cache: dict[str, Any] = {}
 
     # ---- documents
@@ -468,9 +513,12 @@ def _doc_choices(docs: list[dict]) -> list[tuple[str, str]]:
 
 
 def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploads_dir: str | Path | None = None,
-             examples: Sequence[str] | None = None) -> gr.Blocks:
-    """The Gradio app over an Engine. With corpus_dirs, an empty index is built on startup with visible progress."""
-    app = BudgetUI(engine, corpus_dirs=corpus_dirs, uploads_dir=uploads_dir, examples=examples)
+             examples: Sequence[str] | None = None, *, _child_build: dict | None = None) -> gr.Blocks:
+    """The Gradio app over an Engine. With corpus_dirs, an empty index is built on startup with visible progress.
+
+    (`_child_build` is launch()'s: engine is None and the index is built in a child process.)"""
+    app = BudgetUI(engine, corpus_dirs=corpus_dirs, uploads_dir=uploads_dir, examples=examples,
+                   child_build=_child_build)
 
     with gr.Blocks(title="预算问答 · Budget Q&A", analytics_enabled=False) as demo:
         demo.budget_ui = app  # for tests and callers
@@ -530,7 +578,6 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
 
         # ---------------- handlers
         def status_update():
-            log.info("status_update enter state=%s", app.builder.state)
             app.builder.start()
             if app.builder.ready:
                 n = len(app.documents())
@@ -667,9 +714,17 @@ def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | 
     (stop it with `.close()`). Extra keyword arguments go to Engine (e.g. chroma_url)."""
     from budgetqa.engine import Engine
 
-    engine = Engine(index_dir=str(index_dir), **engine_kwargs)
-    demo = build_ui(engine, corpus_dirs=corpus_dirs,
-                    uploads_dir=uploads_dir if uploads_dir is not None else Path(index_dir) / "uploads")
+    uploads = uploads_dir if uploads_dir is not None else Path(index_dir) / "uploads"
+    missing = not engine_kwargs.get("chroma_url") and not os.environ.get("BUDGETQA_CHROMA_URL") \
+        and not (Path(index_dir) / "chroma.sqlite3").exists()
+    if corpus_dirs and missing:
+        # no index yet: serve the UI at once and build in a child process (see IndexBuilder)
+        child = {"index_dir": str(index_dir), "engine_kwargs": engine_kwargs,
+                 "open": lambda: Engine(index_dir=str(index_dir), **engine_kwargs)}
+        demo = build_ui(None, corpus_dirs=corpus_dirs, uploads_dir=uploads, _child_build=child)
+    else:
+        engine = Engine(index_dir=str(index_dir), **engine_kwargs)
+        demo = build_ui(engine, corpus_dirs=corpus_dirs, uploads_dir=uploads)
     demo.queue(default_concurrency_limit=4)
     print(f"budget Q&A UI: http://{host}:{port}/  (index: {index_dir})", flush=True)
     demo.launch(server_name=host, server_port=int(port), prevent_thread_lock=not block, inbrowser=False,
