@@ -171,8 +171,8 @@ def page(server):
         pg.goto(server["url"], wait_until="domcontentloaded")
         pg.wait_for_selector("#index-status")
         try:  # the first seconds: the index is being built, with visible progress
-            pg.wait_for_function("() => document.querySelector('#index-status').innerText.trim() !== ''",
-                                 timeout=10_000)
+            pg.wait_for_function("() => /正在建立索引|索引已就绪|建立索引失败/"
+                                 ".test(document.querySelector('#index-status').innerText)", timeout=15_000)
             if "正在建立索引" in pg.inner_text("#index-status"):
                 _shot(pg, "ui-00-building-index.png")
         except Exception:
