@@ -382,6 +382,9 @@ _MONEY = re.compile(r"(?<![0-9.,])(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>
 _PUTUO_ITEM = re.compile(
     r"(?P<label>[^、，。；（(]*)[（(](?P<lei>\d{3})类[）)][^（(]*[（(](?P<kuan>\d{2})款[）)](?P<name>[^（(]*)[（(](?P<xiang>\d{2})项[）)]\s*"
     r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
+_NAMED_ITEM = re.compile(
+    r"[“\"]?(?P<lei>[^“”\"、，。；（(]+)[（(]类[）)](?P<kuan>[^（(“”]+)[（(]款[）)](?P<xiang>[^（(“”]+)[（(]项[）)][”\"]?\s*"
+    r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
 _CODE_ITEM = re.compile(r"(?<!\d)(?P<code>\d{3}|\d{5}|\d{7})\s*[-—－:：]?\s*(?P<name>[\u4e00-\u9fff（）()]+?)\s*"
                         r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
@@ -440,6 +443,13 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
             if row.code.isdigit():
                 row_labels.setdefault(normalize_label(row.label), set()).add(row.code)
     label_to_code = {**{k: next(iter(v)) for k, v in row_labels.items() if len(v) == 1}, **label_codes}
+    named_sets: dict[tuple[str, str, str], set[str]] = {}  # (类, 款, 项 names) -> 7-digit codes
+    for table in doc.tables:
+        names = {r.code: normalize_label(r.label) for r in table.rows if r.code.isdigit() and len(r.code) in (3, 5)}
+        for r in table.rows:
+            if r.code.isdigit() and len(r.code) == 7 and r.code[:3] in names and r.code[:5] in names:
+                named_sets.setdefault((names[r.code[:3]], names[r.code[:5]], normalize_label(r.label)), set()).add(r.code)
+    named = {k: next(iter(v)) for k, v in named_sets.items() if len(v) == 1}
     current_item: tuple[str, int] | None = None  # (code, section) of the last "N、…（项）X万元" item
     for sentence, page, line, section in _sentences(doc):
         m = _PUTUO_ITEM.search(sentence)
@@ -448,7 +458,18 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
             current_item = (code, section)
             _compare_narrative(doc, entries, code, f"{code} {m['name'].strip() or m['label']}", m["num"], m["unit"],
                                sentence, page, line, findings, "")
-            continue
+            if "执行数" not in sentence:
+                continue
+        m = None if current_item and current_item[1] == section and _PUTUO_ITEM.search(sentence) else \
+            _NAMED_ITEM.search(sentence)
+        named_key = (normalize_label(m["lei"]), normalize_label(m["kuan"]), normalize_label(m["xiang"])) if m else None
+        if m and named_key in named:
+            code = named[named_key]
+            current_item = (code, section)
+            _compare_narrative(doc, entries, code, f"{code} {normalize_label(m['xiang'])}", m["num"], m["unit"],
+                               sentence, page, line, findings, "")
+            if "执行数" not in sentence:
+                continue
         if current_item and current_item[1] == section and "执行数" in sentence:
             plan = _PLAN.search(sentence)
             if plan:
