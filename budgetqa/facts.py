@@ -14,7 +14,7 @@ _PROSE_NUMBER = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
-_CLAUSE_BREAK = re.compile(r"[，,、：:（(）)]")
+_CLAUSE_BREAK = re.compile(r"[，,、：:]")
 
 
 @dataclass

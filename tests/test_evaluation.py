@@ -1,7 +1,6 @@
 """The eval's matching rules on small hand-made inputs (no corpus, no index needed)."""
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -217,4 +216,3 @@ def test_subset_takes_every_third_question_per_file():
 def test_percentile():
     assert qa.percentile([10, 20, 30, 40], 0.5) == 25
     assert qa.percentile([], 0.5) is None
-    _ = SimpleNamespace  # keep the import for readers adding engine doubles

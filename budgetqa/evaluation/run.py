@@ -17,7 +17,7 @@ from pathlib import Path
 from budgetqa.evaluation import baseline as naive
 from budgetqa.evaluation import extraction, qa, report
 from budgetqa.evaluation.matching import (
-    citation_matches, contains_figure, gold_printed_forms, is_narrative_source, to_decimal, tolerance, convert,
+    citation_matches, contains_figure, convert, gold_printed_forms, to_decimal, tolerance,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

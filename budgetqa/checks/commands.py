@@ -1,0 +1,114 @@
+"""CLI commands `check` (claim check) and `audit` (consistency audit); wired into budgetqa/cli.py."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from budgetqa.checks.audit import audit_document
+from budgetqa.checks.claims import check_claim
+
+CSV_FIELDS = ["doc", "kind", "severity", "page", "line", "message", "evidence"]
+
+
+def cmd_check(args, engine) -> int:
+    if getattr(args, "jsonl", False):
+        for line in sys.stdin:
+            if line.strip():
+                print(json.dumps(check_claim(engine, line.strip()), ensure_ascii=False), flush=True)
+        return 0
+    if not getattr(args, "claim", None):
+        print("usage error: check needs a CLAIM (or --jsonl)", file=sys.stderr)
+        return 2
+    result = check_claim(engine, args.claim)
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(result["explanation"])
+    return 0
+
+
+def _select(engine, wanted: list[str]) -> list[dict]:
+    docs = engine.documents()
+    if not wanted:
+        return docs
+    chosen = []
+    for name in wanted:
+        hits = [d for d in docs if name in (d["doc_id"], d["source"]) or name in d["source"]
+                or Path(name).name == d["source"]]
+        if not hits:
+            raise SystemExit(f"error: no ingested document matches {name!r}")
+        chosen += [h for h in hits if h not in chosen]
+    return chosen
+
+
+def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
+    engine._load()
+    out = []
+    for d in _select(engine, wanted or []):
+        doc = engine.parsed(d["doc_id"])
+        facts = [f for f in engine.facts if f.doc_id == d["doc_id"]]
+        findings = audit_document(doc, facts)
+        out.append({"doc": d["source"], "doc_id": d["doc_id"],
+                    "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("high", "medium", "low")},
+                    "findings": [f.to_dict() for f in findings]})
+    return out
+
+
+def _evidence_text(evidence: list[dict]) -> str:
+    parts = []
+    for e in evidence:
+        loc = f"p{e['page']}" if e.get("page") else (f"l{e['line']}" if e.get("line") else "")
+        if e.get("table"):
+            parts.append(f"《{e['table']}》{e.get('row') or ''} [{e.get('column') or ''}] = {e.get('printed', '')} "
+                         f"{e.get('unit', '')} {loc}".strip())
+        else:
+            parts.append(f"“{(e.get('quote') or '')[:80]}” {loc}".strip())
+    return "; ".join(parts)
+
+
+def to_markdown(report: list[dict]) -> str:
+    lines = ["# 一致性审核报告", ""]
+    for doc in report:
+        c = doc["counts"]
+        lines += [f"## {doc['doc']}", "", f"高 {c['high']} · 中 {c['medium']} · 低 {c['low']}", ""]
+        if not doc["findings"]:
+            lines += ["未发现不一致。", ""]
+            continue
+        lines += ["| 严重度 | 类型 | 位置 | 说明 | 依据 |", "|---|---|---|---|---|"]
+        for f in doc["findings"]:
+            loc = f"第{f['page']}页" if f.get("page") else (f"第{f['line']}行" if f.get("line") else "")
+            cells = [f["severity"], f["kind"], loc, f["message"], _evidence_text(f["evidence"])]
+            lines.append("| " + " | ".join(str(x).replace("|", "\\|").replace("\n", " ") for x in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_csv(report: list[dict], path: str | Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        for doc in report:
+            for f in doc["findings"]:
+                writer.writerow({"doc": doc["doc"], "kind": f["kind"], "severity": f["severity"], "page": f["page"],
+                                 "line": f["line"], "message": f["message"],
+                                 "evidence": _evidence_text(f["evidence"])})
+
+
+def cmd_audit(args, engine) -> int:
+    report = run_audit(engine, list(getattr(args, "docs", None) or []))
+    if getattr(args, "markdown", None):
+        Path(args.markdown).write_text(to_markdown(report), encoding="utf-8")
+    if getattr(args, "csv", None):
+        write_csv(report, args.csv)
+    if getattr(args, "json", False):
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for doc in report:
+            c = doc["counts"]
+            print(f"{doc['doc']}: 高 {c['high']} · 中 {c['medium']} · 低 {c['low']}")
+            for f in doc["findings"]:
+                loc = f"p{f['page']}" if f.get("page") else (f"l{f['line']}" if f.get("line") else "")
+                print(f"  [{f['severity']}] {f['kind']} {loc}: {f['message']}")
+    return 0
