@@ -25,7 +25,7 @@ CORPUS = ROOT / "corpus"
 GROUND_TRUTH = ROOT / "eval" / "ground_truth"
 THRESHOLDS = ROOT / "eval" / "thresholds.toml"
 REPORTS = ROOT / "eval" / "reports"
-QUESTION_FILES = [ROOT / "eval" / "questions.jsonl", ROOT / "tests" / "cases" / "putuo_questions.jsonl"]
+QUESTION_FILES = [ROOT / "eval" / "questions.jsonl", ROOT / "eval" / "putuo_questions.jsonl"]
 DEFAULT_INDEX = ROOT / "index"
 
 
