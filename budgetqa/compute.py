@@ -60,8 +60,8 @@ def common_unit(facts: list[Fact], asked: str) -> str:
 
 
 def operand_line(op: Operand, unit: str) -> str:
-    shown = f"{op.fact.printed} {op.fact.unit}"
-    if op.fact.unit != unit:
+    shown = f"{op.fact.printed} {op.fact.unit or '人'}"
+    if op.fact.unit != unit and op.fact.unit in MONEY_UNITS and unit in MONEY_UNITS:
         shown += f"（= {format_decimal(op.value)} {unit}）"
     return f"{op.meta.label} {op.fact.row_label or op.fact.item} = {shown}，{op.fact.source} {place(op.fact)}"
 
