@@ -43,6 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--fast", action="store_true", help="a quick subset (CI)")
     ev.add_argument("--report-dir", default=None, help="where to write the report (default: eval/reports/)")
 
+    chk = sub.add_parser("check", parents=[common], help="fact-check a claim against the documents")
+    chk.add_argument("claim", nargs="?", help="the claim, e.g. \"三明市12345热线中心2023年花了400多万元\"")
+    chk.add_argument("--json", action="store_true", help="print the result as JSON")
+    chk.add_argument("--jsonl", action="store_true", help="one claim per stdin line -> one JSON per line")
+
+    aud = sub.add_parser("audit", parents=[common], help="consistency audit of ingested documents")
+    aud.add_argument("docs", nargs="*", help="file names, doc ids or name fragments (default: all)")
+    aud.add_argument("--json", action="store_true", help="print the findings as JSON")
+    aud.add_argument("--markdown", metavar="FILE", help="write the report as Markdown")
+    aud.add_argument("--csv", metavar="FILE", help="write the findings as CSV")
+
     ui = sub.add_parser("ui", parents=[common], help="start the chat UI (the default command)")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=7860)
@@ -148,7 +159,24 @@ def cmd_ui(args) -> int:
                   chroma_url=args.chroma_url) or 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "ui": cmd_ui}
+def cmd_check(args) -> int:
+    from budgetqa.checks.commands import cmd_check as run
+
+    if args.jsonl and args.claim:
+        raise UsageError("give either a CLAIM or --jsonl, not both")
+    if not args.jsonl and not args.claim:
+        raise UsageError("check needs a CLAIM (or --jsonl to read claims from stdin)")
+    return run(args, open_engine(args))
+
+
+def cmd_audit(args) -> int:
+    from budgetqa.checks.commands import cmd_audit as run
+
+    return run(args, open_engine(args))
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "ui": cmd_ui,
+            "check": cmd_check, "audit": cmd_audit}
 
 
 def main(argv: list[str]) -> int:

@@ -554,7 +554,7 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                                                type="index", visible=False)
                         source_html = gr.HTML(render_source_placeholder(), elem_id="source-view")
                         page_img = gr.Image(label="PDF 原页（被引用的数字已框出）", type="pil", visible=False,
-                                            elem_id="page-image", interactive=False, height=640,
+                                            elem_id="page-image", interactive=False,
                                             buttons=["download", "fullscreen"])
 
             with gr.Tab("文档", id="docs"):
