@@ -94,13 +94,23 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
             for cell in row.cells:
                 if cell.value is None:
                     continue
+                column = table.column_name(cell.column)
                 facts.append(Fact(
                     id=f"{base['doc_id']}:{table.id}:r{row_index}:c{cell.column}", kind="cell",
-                    printed=cell.printed, value=cell.value, unit=table.unit, table=table.title,
+                    printed=cell.printed, value=cell.value, unit=table.unit or _count_unit(column + row.label), table=table.title,
                     table_id=table.id, part=table.part, row_code=row.code, row_label=row.label,
-                    column=table.column_name(cell.column), page=row.page or table.page,
+                    column=column, page=row.page or table.page,
                     line=row.line, quote=quote, **base))
     return facts
+
+
+def _count_unit(header: str) -> str:
+    """Tables without a money unit (单位构成): a column such as 在职人数 counts people."""
+    if re.search(r"(人数|编制数|人员数)", header):
+        return "人"
+    if re.search(r"(车辆数|辆)", header):
+        return "辆"
+    return ""
 
 
 def narrative_facts(doc: ParsedDocument) -> list[Fact]:

@@ -151,6 +151,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"
         return match
     by_kind = [m for m in by_year if not kind or m.kind == kind]
+    if not by_kind and kind == "预算":
+        by_kind = [m for m in by_year if m.kind == "决算"]  # 决算 documents print 预算数 beside 决算数
     if not by_kind:
         have = sorted({f'{m.year}年{m.kind}' for m in by_year})
         match.missing = f"没有{kind}文档（现有：{'、'.join(have)}）"

@@ -23,19 +23,24 @@ from budgetqa.facts import Fact
 from budgetqa.text import bigrams, normalize
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
+_ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
+_CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
 TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
+TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
+                    "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款"}
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
 PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占比", "比重", "率是", "率为", "率多少", "几成")
 COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数")}
-CHANGE_WORDS = ("比上年", "较上年", "比去年", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
+CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少", "执行数")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "中心", "热线", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
-                  "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多"}
+                  "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
+                  "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元"}
 
 
 def tokens(text: str) -> list[str]:
@@ -81,6 +86,9 @@ class FactRanker:
     def rank(self, question: str, doc_ids: list[str], k: int = 10) -> list[Scored]:
         q = normalize(question)
         candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]
+        wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
+        if wants_count:  # "几辆/多少人": only counts can answer
+            candidates = [i for i in candidates if self.facts[i].unit == wants_count]
         if not candidates:
             return []
         expansions = thesaurus.expand(q)
@@ -89,11 +97,14 @@ class FactRanker:
         wants_income = any(w in q for w in INCOME_WORDS)
         wants_percent = any(w in q for w in PERCENT_WORDS)
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
-        asks_change = any(w in q for w in CHANGE_WORDS)
+        asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q)
-        if not content and not any(e.kind == "item" for e in expansions):
+        residual = [w for w in content if w not in TOTAL_VOCABULARY]
+        if not residual and not any(e.kind == "item" for e in expansions):
             wants_total = True  # "X中心2026年预算多少" names no item: the document's total
+        elif residual and not any(e.kind == "item" for e in expansions) and not any(w in q for w in TOTAL_WORDS):
+            wants_total = False  # "购买火星探测器花了多少钱": an item we may not have, not the total
         q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
         dense = self._dense(q, doc_ids)
@@ -118,8 +129,8 @@ class FactRanker:
             score = label + self._column_score(fact, q) + self._table_score(fact, q, expansions, wants_income)
             if fact.kind == "narrative":
                 score += 8.0 if narrative_only else 2.0 if wants_narrative else -3.0
-                if asks_change and re.search(r"(增加|减少|增长|下降|增减)$", fact.item):
-                    score += 6.0
+                if _CHANGE_ITEM.search(fact.item):
+                    score += 6.0 if asks_change else -6.0
             elif narrative_only:
                 score -= 8.0
             score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
@@ -142,10 +153,11 @@ class FactRanker:
 
     @staticmethod
     def _coverage_score(fact: Fact, content: list[str], text: str = "") -> float:
-        """Share of the question's item words found in a sentence (or a row's stated purpose)."""
+        """Share of the question's item words found in a row's stated purpose, or in the words of a
+        sentence that describe its number (not a "主要包括：…" list that follows it)."""
         if not content:
             return 0.0
-        haystack = normalize(text or f"{fact.row_label}{fact.quote}")
+        haystack = normalize(text or f"{fact.row_label}{_describing_text(fact)}")
         found = sum(1 for word in content if word in haystack)
         share = found / len(content)
         return 10.0 * share if share >= 0.5 else 0.0
@@ -160,7 +172,7 @@ class FactRanker:
         best = 0.0
         if fact.row_code and fact.row_code in q:
             best = 20.0
-        if label in q:
+        if label in q and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
             best = max(best, 10.0 + len(label))
         for expansion in expansions:
             if expansion.tables and label in _TOTAL_LABELS and any(t in normalize(fact.table) for t in expansion.tables):
@@ -227,6 +239,20 @@ class FactRanker:
         if not self.vector_search:
             return {}
         return {fact_id: max(similarity, 0.0) for fact_id, similarity in self.vector_search(q, 50, doc_ids)}
+
+
+def _describing_text(fact: Fact) -> str:
+    """The part of a narrative fact's sentence that says what its number is: the words before it,
+    the counted noun after it ("2名在职人员"), and an explanation sentence ("主要用于…")."""
+    quote = normalize(fact.quote)
+    at = quote.find(normalize(fact.printed) + fact.unit)
+    if at < 0:
+        return quote
+    text = quote[:at]
+    if fact.unit not in ("万元", "元", "亿元", "%"):
+        text += re.split(r"[，,。；;、]", quote[at:])[0]
+    explanation = re.search(r"。(主要用于|主要原因|主要是|用于)[^。]*", quote[at:])
+    return text + (explanation.group() if explanation else "")
 
 
 def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
