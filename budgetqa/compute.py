@@ -17,7 +17,7 @@ PER_PERSON = ("人均",)
 RANK_MAX = ("最高", "最多", "最大")
 RANK_MIN = ("最低", "最少", "最小")
 LESS_WORDS = ("少", "减少", "下降", "低")
-GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几")
+GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_LABELS = ("在职人数", "在职人员", "实有人数", "编制人数", "人员编制", "在编人数")
 TWO_PLACES = Decimal("0.01")
 
@@ -41,7 +41,7 @@ def detect(question: str, several_docs: bool) -> str:
         return "growth"
     if any(w in q for w in SUM_WORDS) and (several_docs or re.search(r"[、和及与]", q)):
         return "sum"
-    if several_docs and re.search(r"(比|和|与|跟|相比|较).*(多|少|差|高|低|变化)", q):
+    if several_docs and re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q):
         return "difference"
     return ""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -206,6 +207,8 @@ class Engine:
             return compute.result(question, value, value_unit, f"合计 {compute.format_decimal(value)} {value_unit}。",
                                   " + ".join(compute.format_decimal(op.value) for op in ops) + f" = {compute.format_decimal(value)}", ops)
         a, b = ops[0], ops[1]
+        if re.search(r"从.+到", question):  # "从2023年决算到2025年预算": the first named is the base
+            a, b = b, a
         if operation == "growth":
             if b.value == 0:
                 return None

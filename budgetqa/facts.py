@@ -10,7 +10,7 @@ from budgetqa.text import normalize
 
 # A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
 _PROSE_NUMBER = re.compile(
-    r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<unit>亿元|万元|元|%|％|人|辆|个|名|台)"
+    r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<unit>亿元|万元|元|%|％|人(?!次)|辆|个|名|台)"
 )
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before

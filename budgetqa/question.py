@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import jieba
 import jieba.posseg
 
+from budgetqa import thesaurus
 from budgetqa.model import DocumentMeta
 from budgetqa.text import bigrams, normalize
 
@@ -47,12 +48,29 @@ class EntityIndex:
         n = max(len(grams_by_entity), 1)
         self.idf = {g: math.log(1 + n / count) for g, count in df.items()}
         self.grams_by_entity = grams_by_entity
+        self.max_idf = max(self.idf.values(), default=0.0)
         self.known_text = normalize("".join(n for names in names_by_entity.values() for n in names)
                                     + "".join(m.region for m in docs))
 
     def scores(self, question: str) -> dict[str, float]:
-        q = bigrams(question)
+        q = bigrams(without_items(question, self.known_text))
         return {entity: sum(self.idf[g] for g in grams & q) for entity, grams in self.grams_by_entity.items()}
+
+    def uniquely_named(self, question: str) -> set[str]:
+        """Entities the question names by a word pair no other entity has ("泉州", "司法")."""
+        text = without_items(question, self.known_text)
+        q = bigrams(text)
+        unique = {g for g, idf in self.idf.items() if idf == self.max_idf and re.fullmatch(r"[\u4e00-\u9fa5]{2}", g)}
+        named = set()
+        for entity, grams in self.grams_by_entity.items():
+            names = self.names_by_entity[entity]
+            for gram in grams & q & unique:
+                at = text.find(gram)
+                longer = {text[max(at - 1, 0):at + 2], text[at:at + 3]} - {gram}
+                place = any(re.search(gram + "[省市区县]", normalize(n)) for n in names)
+                if place or any(len(piece) == 3 and piece in normalize(n) for piece in longer for n in names):
+                    named.add(entity)
+        return named
 
     def unknown_names(self, question: str) -> list[str]:
         """Places or organisations named in the question that appear in no document's names."""
@@ -64,6 +82,16 @@ class EntityIndex:
                 if core not in self.known_text:
                     unknown.append(token.word)
         return unknown
+
+
+def without_items(question: str, names: str = "") -> str:
+    """The question minus budget terms ("办公费", "住房公积金"), whose words could look like a unit's
+    name — unless the words are part of a unit's name ("司法" in 司法局)."""
+    q = normalize(question)
+    for expansion in sorted(thesaurus.expand(q), key=lambda e: -e.start):
+        if q[expansion.start:expansion.end] not in names:
+            q = q[:expansion.start] + " " + q[expansion.end:]
+    return q
 
 
 def asked_years(question: str) -> list[int]:
@@ -130,7 +158,10 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     best = max(scores.values(), default=0.0)
     entity_named = best >= 1.5
     unknown = index.unknown_names(question)
-    if entity_named:
+    unique = index.uniquely_named(question) if len(index.names_by_entity) > 2 else set()
+    if unique:
+        entities = unique
+    elif entity_named:
         entities = {e for e, s in scores.items() if s >= 0.75 * best}
     elif context.get("entities"):
         entities, entity_named = set(context["entities"]), True

@@ -27,6 +27,7 @@ _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|�
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
 TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
+ITEM_KINDS = ("item", "code", "count")  # thesaurus expansions that name what is counted, not a total
 TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
                     "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款"}
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
@@ -40,7 +41,9 @@ NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原�
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "中心", "热线", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
-                  "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元"}
+                  "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
+                  "加总", "合计", "一共", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
+                  "最少", "涨了", "分别", "各", "谁", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元"}
 
 
 def tokens(text: str) -> list[str]:
@@ -64,6 +67,8 @@ class FactRanker:
         self.facts = facts
         self.entity_text = entity_text  # all unit names: their words do not name an item
         self.purposes = _stated_purposes(facts)
+        labelled = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.row_label}
+        self.column_item_tables = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.value} - labelled
         self.vector_search = vector_search  # callable(text, k, doc_ids) -> [(fact_id, similarity)]
         self.by_doc: dict[str, list[int]] = {}
         for i, fact in enumerate(facts):
@@ -100,10 +105,11 @@ class FactRanker:
         asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q)
-        residual = [w for w in content if w not in TOTAL_VOCABULARY]
-        if not residual and not any(e.kind == "item" for e in expansions):
+        covered = "".join(e.text for e in expansions)
+        residual = [w for w in content if w not in TOTAL_VOCABULARY and w not in covered]
+        if not residual and not any(e.kind in ITEM_KINDS for e in expansions):
             wants_total = True  # "X中心2026年预算多少" names no item: the document's total
-        elif residual and not any(e.kind == "item" for e in expansions) and not any(w in q for w in TOTAL_WORDS):
+        elif residual and not any(e.kind in ITEM_KINDS for e in expansions) and not any(w in q for w in TOTAL_WORDS):
             wants_total = False  # "购买火星探测器花了多少钱": an item we may not have, not the total
         q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
@@ -126,7 +132,7 @@ class FactRanker:
                 label += 6.0 if fact.unit == wants_count else -6.0
             elif fact.unit not in ("万元", "元", "亿元"):
                 label -= 4.0
-            score = label + self._column_score(fact, q) + self._table_score(fact, q, expansions, wants_income)
+            score = label + self._column_score(fact, q, expansions) + self._table_score(fact, q, expansions, wants_income)
             if fact.kind == "narrative":
                 score += 8.0 if narrative_only else 2.0 if wants_narrative else -3.0
                 if _CHANGE_ITEM.search(fact.item):
@@ -165,17 +171,30 @@ class FactRanker:
     # -- signals ----------------------------------------------------------------------------
     def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool) -> float:
         fact, label = self.facts[i], self.labels[i]
-        if not label:  # tables whose items are columns (三公): the column header names the item
-            label = clean_label(fact.column.split(" / ")[-1]) if fact.column else ""
-            if not label:
-                return 0.0
+        if not label and (fact.doc_id, fact.table_id) in self.column_item_tables:
+            # tables whose items are columns (三公): the column header path names the item
+            parts = [clean_label(p) for p in fact.column.split(" / ") if p]
+            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total) for p in parts),
+                       default=0.0)
+        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total)
+
+    def _score_label(self, fact: Fact, label: str, grams: set[str], q: str, q_grams: set[str], expansions,
+                     wants_total: bool) -> float:
+        if not label:
+            return 0.0
         best = 0.0
         if fact.row_code and fact.row_code in q:
             best = 20.0
+        core = re.sub(r"(合计|小计|总计)$", "", label)  # "人员经费合计" is what "人员经费" asks for
+        if len(core) >= 3 and core != label and core in q:
+            best = max(best, 10.0 + len(core))
         if label in q and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
             best = max(best, 10.0 + len(label))
+        names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in expansions:
-            if expansion.tables and label in _TOTAL_LABELS and any(t in normalize(fact.table) for t in expansion.tables):
+            if expansion.kind not in ITEM_KINDS and names_item:
+                continue  # "财政拨款给的公积金": 财政拨款 picks the column, 公积金 the row
+            if expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table):
                 best = max(best, 10.0 + len(expansion.term))  # a composite (三公): the total row of its table
             if expansion.parts:
                 continue
@@ -185,7 +204,6 @@ class FactRanker:
                 best = max(best, 10.0 + len(expansion.term))
         if label in _TOTAL_LABELS:
             best = max(best, 9.0 if wants_total else 0.0)
-        grams = self.label_grams[i]
         total = sum(self.idf.get(g, 1.0) for g in grams)
         if total:
             covered = sum(self.idf.get(g, 1.0) for g in grams & q_grams) / total
@@ -194,9 +212,12 @@ class FactRanker:
         return best
 
     @staticmethod
-    def _column_score(fact: Fact, q: str) -> float:
+    def _column_score(fact: Fact, q: str, expansions=()) -> float:
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
         score = sum(4.0 + len(p) for p in parts if len(p) >= 2 and p in q)
+        for expansion in expansions:
+            if expansion.kind not in ITEM_KINDS and any(p in expansion.labels for p in parts):
+                score += 4.0 + len(expansion.term)
         if not score:
             first = parts[-1] if parts else ""
             if first in ("合计", "总计", "小计", "预算数", "决算数", "本年预算", "金额", "") or first.endswith("合计"):

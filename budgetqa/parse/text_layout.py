@@ -33,6 +33,13 @@ HEADER_FILLERS = {"其中", "其中：", "其中:"}
 LABEL_HEADERS = re.compile(r"^(项目|项目[（(].*|科目名称|单位名称|名称|项目名称|.*名称)$")
 CODE_HEADERS = re.compile(r"(编码|代码)")
 COLNO_ROW = ("栏次", "行次")
+# row-numbering columns (行次 / 栏次 / 序号): the numbers in them are positions, never amounts
+ROWNO_HEADER = re.compile(r"^(行次|栏次|序号|行号|编号)$")
+# side-by-side halves are parts only when the top header names income / expenditure halves;
+# other top cells (人员经费 | 公用经费) are column groups and go into the header paths
+PART_NAME = re.compile(r"(收\s*入|支\s*出)")
+# a label cell that introduces an identifier (部门预算编码 103603), not an amount
+IDENT_LABEL = re.compile(r"(编码|代码|编号)[:：]?$")
 NOTE_START = re.compile(r"^[-–—\s]*(注|备注|说明)\s*\d*[：:.、]")
 EMPTY_NOTE = re.compile(r"(没有|无|未|空表)")
 SUFFIX_WORDS = ("收入", "支出", "结余", "合计", "总计", "小计", "数", "费", "额", "经费")
@@ -315,9 +322,9 @@ def _find_tab_tables(ctx: _Ctx) -> None:
             ctx.used.add(rows[0][0])
             rows = rows[1:]
         if not title:
-            title = _current_heading(ctx, start)
-            if not title:
-                ctx.warn(start, "table without a title")
+            # no printed title (单位构成 lists under a heading): the title stays empty, as printed
+            heading = _current_heading(ctx, start)
+            ctx.warn(start, f"table without a title (under heading '{heading}')" if heading else "table without a title")
         first_line = title_at if title_at is not None else start
         if title_at is not None:
             ctx.title_lines.add(title_at)  # type: ignore[attr-defined]
@@ -418,6 +425,9 @@ def _column_roles(header: list, data: list, width: int) -> list[str]:
     for j in range(width):
         heads = [squash(cells[j]) for _, cells in header if j < len(cells) and cells[j]]
         vals = [cells[j] for _, cells in data if j < len(cells) and cells[j]]
+        if any(ROWNO_HEADER.match(h) for h in heads):
+            roles.append("rowno")
+            continue
         if any(CODE_HEADERS.search(h) for h in heads):
             roles.append("code")
             continue
@@ -445,6 +455,8 @@ def _segments(roles: list[str]) -> list[dict]:
     segs: list[dict] = []
     cur: dict | None = None
     for j, r in enumerate(roles):
+        if r == "rowno":
+            continue
         if r == "code":
             cur = {"code": j, "label": None, "values": [], "start": j}
             segs.append(cur)
@@ -490,17 +502,26 @@ def _grid_tables(ctx: _Ctx, rows: list, title: str, unit: str) -> list[Table]:
     segs = _segments(roles)
     # parts for side-by-side tables: the top header row names them (收入 | 支出 ...)
     part_names = [""] * len(segs)
+    group_names = [""] * len(segs)  # a top header cell over whole segments that is not a part
     if len(segs) > 1 and header:
         top = header[0][1]
         starts = {s["start"] for s in segs}
         nonempty_at = {j for j, c in enumerate(top) if c}
         if nonempty_at and nonempty_at <= starts:
             header = header[1:]
-            for k, s in enumerate(segs):
-                part_names[k] = squash(top[s["start"]]) if s["start"] < len(top) else ""
-        for k in range(len(segs)):
-            if not part_names[k]:
-                part_names[k] = part_names[k - 1] if k > 0 and part_names[k - 1] else f"{k + 1}"
+            names = [squash(top[s["start"]]) if s["start"] < len(top) else "" for s in segs]
+            if all(PART_NAME.search(nm) for nm in names if nm):
+                part_names = names
+            else:
+                # a group cell spans the segments up to the next non-empty top cell
+                for k, nm in enumerate(names):
+                    group_names[k] = nm or (group_names[k - 1] if k > 0 else "")
+        if any(group_names):
+            part_names = [""] * len(segs)
+        else:
+            for k in range(len(segs)):
+                if not part_names[k]:
+                    part_names[k] = part_names[k - 1] if k > 0 and part_names[k - 1] else f"{k + 1}"
     for s in segs:
         for j in (s["code"], s["label"]):
             if j is not None:
@@ -516,12 +537,16 @@ def _grid_tables(ctx: _Ctx, rows: list, title: str, unit: str) -> list[Table]:
             groups[name] = []
             order.append(name)
         groups[name].append(s)
+    group_of = {id(s): g for s, g in zip(segs, group_names)}
     tables = []
     for name in order:
         columns: list[tuple[str, ...]] = []
         seg_rows: list[list[Row]] = []
         for s in groups[name]:
             paths = _header_paths(header, s, width)
+            group = group_of[id(s)]
+            if group:
+                paths = {j: (group, *(p for p in path if not re.fullmatch(r"列\d+", p))) for j, path in paths.items()}
             colmap = {}
             for j in s["values"]:
                 if paths[j] not in columns:
@@ -585,9 +610,13 @@ def _segment_rows(ctx: _Ctx, data: list, seg: dict, colmap: dict, roles: list[st
 
 
 def _form_table(ctx: _Ctx, rows: list, title: str) -> Table:
-    """Tables without a unit line (performance-target forms, unit lists): each line is a row,
-    its first non-empty cell the label (with a vertically spanned first column as prefix),
-    the other cells kept by position under the nearest header-like row above them."""
+    """Tables without a unit line (performance-target forms, unit lists): each line is a row.
+
+    A row with amounts is labelled by its innermost label, the last text cell before its first
+    amount (年度资金总额, 三级指标 ...), skipping printed targets ("≥98%", "≤100 万元"); its cells
+    take their column from the nearest header-like row above them, or, where that row has no
+    header over them, from the row's vertically spanned first cell (专项资金情况(万元)).
+    Rows without amounts keep the whole lead as label (first cell / carried first column)."""
     columns: list[tuple[str, ...]] = []
     out: list[Row] = []
     local_header: list[str] = []
@@ -610,25 +639,83 @@ def _form_table(ctx: _Ctx, rows: list, title: str) -> Table:
         if cells[0]:
             carry = squash(cells[0])
         j0, first = nonempty[0]
-        lead = 1
-        if any(is_number(c) for _, c in nonempty):
-            while lead < len(nonempty) and not is_number(nonempty[lead][1]):
-                jl = nonempty[lead][0]
-                if jl < len(local_header) and local_header[jl]:
-                    break
-                lead += 1
-        label = "/".join(squash(c) for _, c in nonempty[:lead])
-        if j0 > 0 and carry:
-            label = f"{carry}/{label}"
+
+        def header_at(j: int) -> str:
+            return local_header[j] if j < len(local_header) else ""
+
+        def amount(j: int, c: str) -> bool:  # a number that is not a row number (序号 1, 2 ...)
+            return is_number(c) and not ROWNO_HEADER.match(header_at(j))
+
+        first_num = next((i for i, (j, c) in enumerate(nonempty) if amount(j, c)), None)
+
+        if first_num is None:
+            label = squash(first)
+            if j0 > 0 and carry:
+                label = f"{carry}/{label}"
+            lead = 1
+        else:
+            candidates = [
+                (j, c) for j, c in nonempty[:first_num]
+                if not _is_target(c) and not header_at(j).endswith("值")
+            ]
+            named = [(j, c) for j, c in candidates if LABEL_HEADERS.match(header_at(j))]
+            pick = (named or candidates or [None])[-1]
+            if pick is not None:
+                label = squash(pick[1])
+                lead = nonempty.index(pick) + 1
+            else:
+                label, lead = (carry if j0 > 0 else ""), 0
+        # a vertically spanned first cell names the amounts of the rows it spans, when the label
+        # follows it directly (专项资金情况(万元) | 资金总额: | 57.00)
+        group = carry if (j0 > 0 or (first_num is not None and lead == 2)) else ""
+        shift = _target_shift(local_header, nonempty[lead:]) if first_num is not None else 0
+        if shift:
+            ctx.warn(n, f"row '{label}' printed {shift} column(s) left of its header; cells realigned on its target")
         row_cells = []
         for j, c in nonempty[lead:]:
-            name = local_header[j] if j < len(local_header) and local_header[j] and local_header[j] != squash(c) else f"列{j + 1}"
+            j += shift
+            name = _form_column(local_header, cells, j, c) if 0 <= j < len(cells) else None
+            if name is None:
+                name = group if group and group != label and is_number(c) else f"列{j + 1}"
             path = (name,)
             if path not in columns:
                 columns.append(path)
-            row_cells.append(Cell(column=columns.index(path), printed=c.strip(), value=parse_number(c)))
+            value = parse_number(c)
+            if value is not None and (IDENT_LABEL.search(label) or ROWNO_HEADER.match(name)):
+                value = None  # 部门预算编码 103603: an identifier, not an amount
+            row_cells.append(Cell(column=columns.index(path), printed=c.strip(), value=value))
         out.append(Row(code="", label=label, cells=row_cells, line=n + 1))
     return Table(id="", title=title, unit="", columns=columns, rows=out)
+
+
+def _is_target(text: str) -> bool:
+    """A printed indicator target or text value: '≥98%', '≤100 万元', '8 万', '=不新建系统 个'."""
+    s = squash(text)
+    return bool(re.match(r"^[≥≤<>=＞＜≧≦]", s) or re.fullmatch(r"[0-9.,，]+(万元|元|万|亿元|次|个|人|件|天|小时|%|％)", s))
+
+
+def _target_shift(local_header: list[str], cells: list[tuple[int, str]]) -> int:
+    """Rows of an indicator form printed out of line (三级指标 / 年度指标值 / 实际完成值 shifted
+    left): the printed target ('≥98%') must sit under the first '…值' header; returns how many
+    columns the row's cells move right (0 when aligned or when there is nothing to anchor on)."""
+    target_col = next((j for j, h in enumerate(local_header) if h.endswith("值")), None)
+    targets = [j for j, c in cells if _is_target(c)]
+    if target_col is None or len(targets) != 1 or targets[0] >= target_col:
+        return 0
+    return target_col - targets[0]
+
+
+def _form_column(local_header: list[str], cells: list[str], j: int, text: str) -> str | None:
+    """The header over cell j of a form row; a cell one place right of a header whose own cell in
+    this row is blank belongs to that header (rows printed one tab out of line)."""
+    own = local_header[j] if j < len(local_header) else ""
+    if own and own != squash(text):
+        return own
+    if not own and 0 < j <= len(local_header):
+        left = local_header[j - 1] if j - 1 < len(local_header) else ""
+        if left and not cells[j - 1] and left != squash(text):
+            return left
+    return None
 
 
 # ----------------------------------------------------------------------------- space layout
