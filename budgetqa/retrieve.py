@@ -24,6 +24,7 @@ from budgetqa.text import bigrams, normalize
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
+_SPENDING_TABLE = re.compile(r"^支出(预算|决算)?(总)?表$|部门支出(预算)?总表|预算单位支出预算总表")
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
 TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
@@ -43,7 +44,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
                   "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
                   "加总", "合计", "一共", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
-                  "最少", "涨了", "分别", "各", "谁", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元"}
+                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元"}
 
 
 def tokens(text: str) -> list[str]:
@@ -105,6 +106,7 @@ class FactRanker:
         asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q)
+        specific = [w for w in content if w not in TOTAL_VOCABULARY]  # words that single out an item
         covered = "".join(e.text for e in expansions)
         residual = [w for w in content if w not in TOTAL_VOCABULARY and w not in covered]
         if not residual and not any(e.kind in ITEM_KINDS for e in expansions):
@@ -120,12 +122,12 @@ class FactRanker:
             fact = self.facts[i]
             key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if not self.labels[i] else ''}"
             if key not in label_cache:
-                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total)
+                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total, specific)
             label = label_cache[key]
             if fact.kind == "narrative":
-                label = max(label, self._coverage_score(fact, content))
+                label = max(label, self._coverage_score(fact, specific))
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
-                label = max(label, self._coverage_score(fact, content, self.purposes[fact.doc_id, fact.row_code]))
+                label = max(label, self._coverage_score(fact, specific, self.purposes[fact.doc_id, fact.row_code]))
             if wants_percent:
                 label += 4.0 if fact.unit == "%" else -4.0
             elif wants_count:
@@ -142,6 +144,8 @@ class FactRanker:
             score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
             if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
                 score += 3.0
+            if fact.kind == "cell" and _SPENDING_TABLE.search(fact.table):
+                score += 1.0  # the function-classification spending table is where readers check items
             if fact.value == 0:
                 score -= 0.5  # ties go to the table that actually carries the amount
             scored.append(Scored(fact, score, label))
@@ -169,20 +173,25 @@ class FactRanker:
         return 10.0 * share if share >= 0.5 else 0.0
 
     # -- signals ----------------------------------------------------------------------------
-    def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool) -> float:
+    def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool,
+                     specific: list[str] = ()) -> float:
         fact, label = self.facts[i], self.labels[i]
         if not label and (fact.doc_id, fact.table_id) in self.column_item_tables:
             # tables whose items are columns (三公): the column header path names the item
             parts = [clean_label(p) for p in fact.column.split(" / ") if p]
-            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total) for p in parts),
-                       default=0.0)
-        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total)
+            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total, specific)
+                        for p in parts), default=0.0)
+        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total, specific)
 
     def _score_label(self, fact: Fact, label: str, grams: set[str], q: str, q_grams: set[str], expansions,
-                     wants_total: bool) -> float:
+                     wants_total: bool, specific=()) -> float:
         if not label:
             return 0.0
-        best = 0.0
+        if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
+            best_words = 8.0 + sum(len(w) for w in specific) / 2
+        else:
+            best_words = 0.0
+        best = best_words
         if fact.row_code and fact.row_code in q:
             best = 20.0
         core = re.sub(r"(合计|小计|总计)$", "", label)  # "人员经费合计" is what "人员经费" asks for
