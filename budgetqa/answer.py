@@ -54,6 +54,14 @@ def answered(question: str, fact: Fact, meta: DocumentMeta, unit: str = "") -> d
     }
 
 
+def explained(question: str, fact: Fact, meta: DocumentMeta) -> dict:
+    """A why / what-for question: the document's own sentence, quoted with its place."""
+    lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{fact.quote}”"]
+    return {"question": question, "status": "answered", "answer": "\n".join(lines),
+            "value": float(fact.value), "value_text": fact.printed, "unit": fact.unit,
+            "citations": [citation(fact, meta)], "work": [], "candidates": []}
+
+
 def not_found(question: str, reason: str, nearest: list[tuple[Fact, DocumentMeta]], suggestions: list[str]) -> dict:
     lines = [f"未找到：{reason}。"]
     candidates = []

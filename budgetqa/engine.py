@@ -19,6 +19,8 @@ from budgetqa.store import FactStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
+WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
+EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 FOLLOW_UP_MARKERS = ("那", "那么", "呢")
 
 
@@ -88,6 +90,7 @@ class Engine:
         self.metas: dict[str, DocumentMeta] = {d: doc.meta for d, doc in self.docs.items()}
         self.facts: list[Fact] = self.store.load_facts(set(self.docs))
         self.entities = EntityIndex(list(self.metas.values()))
+        self._audit_cache: dict[str, list] = {}
         self.ranker = FactRanker(self.facts, self.store.vector_search, self.entities.known_text)
         self._loaded = True
 
@@ -137,6 +140,13 @@ class Engine:
         elif len(match.docs) > 1:
             per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
             result = compose.ambiguous(question, per_doc, unit)
+        elif WHY.search(question):
+            meta = match.docs[0]
+            fact = self._explaining_sentence(item_text, meta)
+            if fact is None:
+                result = compose.not_found(question, f"{meta.label} 中没有说明这一点的文字", [], [])
+            else:
+                result = compose.explained(question, fact, meta)
         else:
             meta = match.docs[0]
             ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
@@ -145,6 +155,7 @@ class Engine:
                 result = compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
             else:
                 result = compose.answered(question, ranked[0].fact, meta, unit)
+        self._warn_contradictions(result)
         result["context"] = {
             "question": item_text if context else question,
             "entities": sorted({m.entity for m in match.docs}),
@@ -219,6 +230,43 @@ class Engine:
         return compute.result(question, value, value_unit, f"{a.meta.label} 比 {b.meta.label} {'多' if value >= 0 else '少'} {compute.format_decimal(abs(value))} {value_unit}。",
                               f"{compute.format_decimal(a.value)} − {compute.format_decimal(b.value)} = {compute.format_decimal(value)}", [a, b])
 
+    def _explaining_sentence(self, question: str, meta: DocumentMeta) -> Fact | None:
+        """The sentence of the document that explains what the question asks about (原因 / 主要用于)."""
+        q = compute.normalize(WHY.sub("", question))
+        words = [w for w in self.ranker.content_terms(q) if w not in ("科目", "钱", "资金", "主要")]
+        words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
+        changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
+        best, best_score = None, 1
+        for fact in self.facts:
+            if fact.doc_id != meta.doc_id or fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
+                continue
+            quote = compute.normalize(fact.quote)
+            if changes and not any(w in quote for w in changes):
+                continue  # "为什么减少" is answered by a sentence about a decrease
+            score = sum(len(w) for w in set(words) if w in quote)
+            if score > best_score:
+                best, best_score = fact, score
+        return best
+
+    def _warn_contradictions(self, result: dict) -> None:
+        """Say so when a cited cell or sentence is one the document contradicts elsewhere."""
+        warnings = []
+        for cited in result.get("citations", []) if result["status"] == "answered" else []:
+            for finding in self._findings(cited["doc_id"]):
+                if (finding.kind != "cross-foot" or finding.severity == "high") and any(_same_place(cited, e) for e in finding.evidence):
+                    if finding.message not in warnings:
+                        warnings.append(finding.message)
+        result["warnings"] = warnings
+        if warnings:
+            result["answer"] += "\n注意（文件自相矛盾）：" + "；".join(warnings)
+
+    def _findings(self, doc_id: str):
+        if doc_id not in self._audit_cache:
+            from budgetqa.checks.audit import audit_document
+
+            self._audit_cache[doc_id] = audit_document(self.docs[doc_id], [f for f in self.facts if f.doc_id == doc_id])
+        return self._audit_cache[doc_id]
+
     def _mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:
         """Documents in the order the question mentions them (by year, else by unit name)."""
         q = compute.normalize(question)
@@ -240,6 +288,13 @@ class Engine:
     def _unit_list(self) -> list[str]:
         return [f"{m.entity}{m.year}年{m.level}{m.kind}" for m in
                 sorted(self.metas.values(), key=lambda m: (m.entity, m.year or 0))]
+
+
+def _same_place(cited: dict, evidence: dict) -> bool:
+    if evidence.get("quote"):
+        return cited["kind"] == "narrative" and evidence["quote"][:24] in cited["quote"]
+    return (cited["kind"] == "cell" and evidence.get("table") == cited["table"] and evidence.get("row") == cited["row"]
+            and evidence.get("printed") == cited["printed"])
 
 
 def _is_follow_up(question: str) -> bool:

@@ -40,3 +40,32 @@ def test_unit_conversion_is_shown(engine):
     result = engine.ask("三明2023年决算基本工资多少元")
     assert (result["value"], result["unit"]) == (352200.0, "元")  # 30101 基本工资 35.22 万元
     assert result["work"] == ["35.22 万元 = 352200 元"]
+
+
+def test_why_question_quotes_the_documents_sentence(engine):
+    result = engine.ask("泉州热线2026年2010399科目的钱主要用于什么？")
+    assert result["status"] == "answered"
+    citation = result["citations"][0]
+    assert citation["doc"] == QUANZHOU and citation["line"] == 283  # "(二) 2010399-… 1011.95 万元。主要用于话务外包费用支出。"
+    assert "话务外包" in result["answer"] and "话务外包" in citation["quote"]
+
+
+def test_why_question_for_a_change(engine):
+    result = engine.ask("三明热线2023年收入为什么增加？")
+    assert result["citations"][0]["line"] == 366  # "…各增加 55.62 万元，增长 16.03%，主要是人员工资福利待遇上调及热线外包服务费的增加。"
+    assert "热线外包服务费" in result["answer"]
+
+
+def test_answer_warns_when_the_document_contradicts_itself(engine):
+    result = engine.ask("固原便民服务中心2024年职业年金缴多少？")
+    # 4.30 in 一般公共预算财政拨款支出表 (line 102), 4.29 in the 基本支出表: the answer must say so
+    assert result["status"] == "answered"
+    assert result["warnings"] and any("4.29" in w and "4.30" in w for w in result["warnings"])
+    assert "自相矛盾" in result["answer"]
+
+
+def test_recomputed_change_disagrees_with_the_stated_percentage(engine):
+    result = engine.ask("司法局2026年行政运行为什么减少？")
+    # p6: "2025年当年预算执行数为1690.69万元，2026年预算安排1434.89万元，比2025年预算执行数减少1.10%" — really −15.13%
+    assert result["status"] == "answered" and result["citations"][0]["page"] == 6
+    assert any("-15.13%" in w for w in result["warnings"])

@@ -2,8 +2,10 @@
 
 Starts `python -m budgetqa.ui` on a free localhost port with a fresh index built from
 corpus/seeds, then: asks a question and checks the figure and its citation, opens the source
-view (cited cell highlighted), browses the documents tab, uploads a small fictitious budget
-table (and a bad file), and asks about the uploaded unit. Screenshots go to test-artifacts/.
+view (cited cell highlighted), browses the documents tab, checks a journalist's claim (核查),
+audits the Putuo 司法局 PDF for self-contradictions and downloads the report (审查), uploads a
+small fictitious budget table (and a bad file), and asks about the uploaded unit. Screenshots go
+to test-artifacts/.
 
 Needs /usr/bin/chromium and fonts-noto-cjk: `bash scripts/install_browser.sh`. A missing browser
 is a FAILURE, not a skip: the UI is part of the product.
@@ -313,6 +315,61 @@ def test_pdf_answer_shows_page_image(page):
     assert page.locator("#source-view td.hl").inner_text().strip() == "14,348,853.34"
     page.locator("#page-image").scroll_into_view_if_needed()
     _shot(page, "ui-06-pdf-page.png")
+
+
+def test_claim_check_shows_verdict_and_citation(page):
+    page.get_by_role("tab", name="核查", exact=True).click()
+    page.wait_for_selector("#claim-text textarea")
+    page.fill("#claim-text textarea", "三明市12345热线中心2023年花了400多万元")
+    page.click("#claim-btn")
+    page.wait_for_selector("#claim-result .bqa-claim-head .bqa-verdict")
+    assert page.locator("#claim-result .bqa-claim-head .bqa-verdict").inner_text().strip() == "属实"
+    result = page.locator("#claim-result").inner_text()
+    assert "402.64" in result and "万元" in result, result
+    # the citation: document, year, 决算, line, table
+    assert "三明市12345政务服务便民热线中心_2023年度部门决算.txt" in result, result
+    assert "决算" in result and "支出决算表" in result and "第166行" in result, result
+    _shot(page, "ui-10-claim-check.png")
+
+
+def test_claim_check_flags_document_self_contradiction(page):
+    page.get_by_role("tab", name="核查", exact=True).click()
+    page.fill("#claim-text textarea", "固原市12345便民服务中心2024年卫生健康支出4.24万元")
+    page.click("#claim-btn")
+    page.wait_for_function("() => document.querySelector('#claim-result').innerText.includes('固原')")
+    result = page.locator("#claim-result").inner_text()
+    assert page.locator("#claim-result .bqa-conflict").count() == 1, result
+    assert "4.24" in result and "4.25" in result, result  # both citations
+    assert "第69行" in result and "第213行" in result, result
+    _shot(page, "ui-11-claim-conflict.png")
+
+
+def test_audit_of_putuo_pdf_lists_findings_and_exports(page):
+    page.get_by_role("tab", name="审查", exact=True).click()
+    page.wait_for_selector("#audit-select")
+    page.locator("#audit-select input").click()
+    page.get_by_role("option", name="上海市普陀区司法局单位26年预算.pdf", exact=False).first.click()
+    page.click("#audit-btn")
+    page.wait_for_selector("#audit-result table.bqa-findings")
+    result = page.locator("#audit-result").inner_text()
+    assert "上海市普陀区司法局单位26年预算.pdf" in result, result
+    assert "64,840,547" in result, result
+    assert "三明市" not in result  # only the chosen document
+    # high first
+    severities = page.locator("#audit-result table.bqa-findings tr td:first-child").all_inner_texts()
+    order = {"高": 0, "中": 1, "低": 2}
+    ranks = [order[s.strip()] for s in severities]
+    assert ranks and ranks == sorted(ranks) and ranks[0] == 0, severities
+    _shot(page, "ui-12-audit.png")
+    # the exports download
+    for button, suffix in (("#audit-csv", ".csv"), ("#audit-md", ".md")):
+        page.wait_for_selector(button)
+        with page.expect_download() as info:
+            page.click(button)
+        download = info.value
+        assert download.suggested_filename.endswith(suffix), download.suggested_filename
+        text = Path(download.path()).read_text(encoding="utf-8-sig")
+        assert "64,840,547" in text, text[:500]
 
 
 def test_bad_upload_is_rejected_and_index_unchanged(page, server):

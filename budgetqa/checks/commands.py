@@ -8,6 +8,7 @@ from pathlib import Path
 
 from budgetqa.checks.audit import audit_document
 from budgetqa.checks.claims import check_claim
+from budgetqa.checks.closure import closure_summary
 
 CSV_FIELDS = ["doc", "kind", "severity", "page", "line", "message", "evidence"]
 
@@ -50,10 +51,18 @@ def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
         doc = engine.parsed(d["doc_id"])
         facts = [f for f in engine.facts if f.doc_id == d["doc_id"]]
         findings = audit_document(doc, facts)
+        closure = closure_summary([doc])[0]
         out.append({"doc": d["source"], "doc_id": d["doc_id"],
+                    "closure": {"checks": closure["checks"], "closing": closure["closing"],
+                                "share": round(closure["share"], 4)},
                     "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("high", "medium", "low")},
                     "findings": [f.to_dict() for f in findings]})
     return out
+
+
+def _closure_text(doc: dict) -> str:
+    closure = doc["closure"]
+    return f"勾稽 {closure['closing']}/{closure['checks']} 闭合（{closure['share']:.1%}）"
 
 
 def _evidence_text(evidence: list[dict]) -> str:
@@ -72,7 +81,7 @@ def to_markdown(report: list[dict]) -> str:
     lines = ["# 一致性审核报告", ""]
     for doc in report:
         c = doc["counts"]
-        lines += [f"## {doc['doc']}", "", f"高 {c['high']} · 中 {c['medium']} · 低 {c['low']}", ""]
+        lines += [f"## {doc['doc']}", "", f"高 {c['high']} · 中 {c['medium']} · 低 {c['low']} · {_closure_text(doc)}", ""]
         if not doc["findings"]:
             lines += ["未发现不一致。", ""]
             continue
@@ -107,7 +116,7 @@ def cmd_audit(args, engine) -> int:
     else:
         for doc in report:
             c = doc["counts"]
-            print(f"{doc['doc']}: 高 {c['high']} · 中 {c['medium']} · 低 {c['low']}")
+            print(f"{doc['doc']}: 高 {c['high']} · 中 {c['medium']} · 低 {c['low']} · {_closure_text(doc)}")
             for f in doc["findings"]:
                 loc = f"p{f['page']}" if f.get("page") else (f"l{f['line']}" if f.get("line") else "")
                 print(f"  [{f['severity']}] {f['kind']} {loc}: {f['message']}")

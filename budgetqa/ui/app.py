@@ -68,6 +68,18 @@ pre.bqa-excerpt { font-size: 12px; line-height: 1.45; overflow-x: auto; backgrou
 pre.bqa-excerpt .hl-line { background: #fff2a8; display: inline-block; min-width: 100%; }
 pre.bqa-excerpt mark { background: #ffb300; }
 .bqa-excerpt-title { font-weight: 600; margin-top: 8px; }
+.bqa-verdict { display: inline-block; padding: 2px 14px; border-radius: 6px; font-weight: 700; color: #fff; }
+.bqa-claim-head .bqa-verdict { font-size: 1.8em; }
+.bqa-v-supported { background: #2e7d32; } .bqa-v-contradicted { background: #c62828; }
+.bqa-v-partly { background: #ef6c00; } .bqa-v-unverifiable { background: #757575; }
+.bqa-check { border: 1px solid #ddd; border-radius: 6px; padding: 8px 12px; margin: 10px 0; }
+.bqa-check-head { font-size: 1.15em; margin-bottom: 4px; }
+.bqa-explain { margin: 6px 0; }
+.bqa-conflict { background: #ffebee; border-left: 4px solid #c62828; padding: 4px 10px; margin: 6px 0; font-weight: 600; }
+.bqa-sev { display: inline-block; padding: 0 8px; border-radius: 4px; color: #fff; font-weight: 600; }
+.bqa-sev-high { background: #c62828; } .bqa-sev-medium { background: #ef6c00; } .bqa-sev-low { background: #9e9e9e; }
+.bqa-audit-counts { margin: 4px 0 8px 0; }
+table.bqa-findings td.bqa-evidence { font-size: 12px; color: #444; min-width: 24em; }
 """
 
 
@@ -318,6 +330,31 @@ class BudgetUI:
                     pass
         return "".join(parts), image
 
+    # ---- claim check and consistency audit
+    def check_claim(self, text: str) -> dict | None:
+        """check_claim's result, or None while the index is not ready."""
+        from budgetqa.checks.claims import check_claim
+
+        if not self.builder.ready or self.engine is None:
+            return None
+        with self.lock:
+            return check_claim(self.engine, text)
+
+    def audit(self, doc_id: str | None, out_dir: str | Path | None = None) -> tuple[list[dict], Path, Path]:
+        """run_audit over one document (doc_id) or all (None), with its Markdown and CSV exports written out."""
+        import tempfile
+
+        from budgetqa.checks.commands import run_audit, to_markdown, write_csv
+
+        with self.lock:
+            report = run_audit(self.engine, [doc_id] if doc_id else None)
+        out = Path(out_dir or tempfile.mkdtemp(prefix="budgetqa-audit-"))
+        stem = "审查报告_" + (Path(report[0]["doc"]).stem if doc_id and report else "全部文档")
+        md_path, csv_path = out / f"{stem}.md", out / f"{stem}.csv"
+        md_path.write_text(to_markdown(report), encoding="utf-8")
+        write_csv(report, csv_path)
+        return report, md_path, csv_path
+
     # ---- uploads
     def ingest_uploads(self, files: Iterable[Any], progress: Callable[[int, int, str], None]) -> tuple[bool, str]:
         """Copy uploaded files next to the index and ingest them. (ok, Markdown message)."""
@@ -512,6 +549,13 @@ def _doc_choices(docs: list[dict]) -> list[tuple[str, str]]:
              f" · {d.get('source') or ''}", d.get("doc_id")) for d in docs]
 
 
+ALL_DOCS = "__all__"
+EXAMPLE_CLAIMS = [
+    "三明市12345热线中心2023年花了400多万元",
+    "固原市12345便民服务中心2024年卫生健康支出4.24万元",
+]
+
+
 def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploads_dir: str | Path | None = None,
              examples: Sequence[str] | None = None, *, _child_build: dict | None = None) -> gr.Blocks:
     """The Gradio app over an Engine. With corpus_dirs, an empty index is built on startup with visible progress.
@@ -576,6 +620,26 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                 upload_btn = gr.Button("加入索引", variant="primary", elem_id="upload-btn")
                 upload_status = gr.Markdown(elem_id="upload-status")
 
+            with gr.Tab("核查", id="check"):
+                gr.Markdown("粘贴一句话或一段文字，逐个核对其中的数字（金额、百分比、人数）与公开文件是否一致。")
+                claim_text = gr.Textbox(elem_id="claim-text", show_label=False, lines=3,
+                                        placeholder="例如：三明市12345热线中心2023年花了400多万元")
+                claim_btn = gr.Button("核查这段话", variant="primary", elem_id="claim-btn")
+                claim_examples = gr.Dataset(components=[hidden_q], samples=[[c] for c in EXAMPLE_CLAIMS],
+                                            label="示例（点击即核查）", elem_id="claim-examples")
+                claim_result = gr.HTML(elem_id="claim-result")
+
+            with gr.Tab("审查", id="audit"):
+                gr.Markdown("检查一份文件自身是否前后矛盾：表内勾稽、表与表、说明文字与表格、增减率。")
+                with gr.Row():
+                    audit_select = gr.Dropdown(choices=[("全部文档", ALL_DOCS)], value=ALL_DOCS, label="文档",
+                                               elem_id="audit-select", scale=4)
+                    audit_btn = gr.Button("开始审查", variant="primary", elem_id="audit-btn", scale=1)
+                with gr.Row():
+                    audit_md = gr.DownloadButton("下载 Markdown 报告", visible=False, elem_id="audit-md", size="sm")
+                    audit_csv = gr.DownloadButton("下载 CSV", visible=False, elem_id="audit-csv", size="sm")
+                audit_result = gr.HTML(elem_id="audit-result")
+
         # ---------------- handlers
         def status_update():
             app.builder.start()
@@ -587,14 +651,14 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
 
         def docs_update():
             docs = app.documents() if app.builder.ready else []
-            return gr.Dataframe(value=_docs_rows(docs)), gr.Dropdown(choices=_doc_choices(docs))
+            return (gr.Dataframe(value=_docs_rows(docs)), gr.Dropdown(choices=_doc_choices(docs)),
+                    gr.Dropdown(choices=[("全部文档", ALL_DOCS)] + _doc_choices(docs)))
 
         def on_tick():
             text, t = status_update()
             if app.builder.ready:
-                d, dd = docs_update()
-                return text, t, d, dd
-            return text, t, gr.skip(), gr.skip()
+                return (text, t, *docs_update())
+            return text, t, gr.skip(), gr.skip(), gr.skip()
 
         def respond(q, history, ctx):
             q = (q or "").strip()
@@ -680,22 +744,57 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
             n = len(docs)
             status_text = f"索引已就绪：{n} 份文档。" if app.builder.ready else app.builder.status_text()
             return (message, gr.File(value=None), gr.Dataframe(value=_docs_rows(docs)),
-                    gr.Dropdown(choices=_doc_choices(docs)), status_text)
+                    gr.Dropdown(choices=_doc_choices(docs)),
+                    gr.Dropdown(choices=[("全部文档", ALL_DOCS)] + _doc_choices(docs)), status_text)
+
+        def on_claim(text):
+            text = (text or "").strip()
+            if not text:
+                return "<div class='bqa-muted'>请先粘贴要核查的句子或段落。</div>"
+            try:
+                result = app.check_claim(text)
+            except Exception as error:
+                log.error("check_claim(%r) failed:\n%s", text, traceback.format_exc())
+                return f"<div class='bqa-note'>内部错误（{render.esc(type(error).__name__)}: {render.esc(error)}）</div>"
+            if result is None:
+                return "<div class='bqa-note'>索引还在建立中，请稍候再核查。</div>"
+            return render.claim_html(result)
+
+        def on_claim_example(sample):
+            text = sample[0] if isinstance(sample, (list, tuple)) else sample
+            return text, on_claim(text)
+
+        def on_audit(choice):
+            hidden = gr.DownloadButton(visible=False)
+            if not app.builder.ready or app.engine is None:
+                return "<div class='bqa-note'>索引还在建立中，请稍候再审查。</div>", hidden, hidden
+            try:
+                report, md_path, csv_path = app.audit(None if choice in (None, "", ALL_DOCS) else choice)
+            except (Exception, SystemExit) as error:
+                log.error("audit(%r) failed:\n%s", choice, traceback.format_exc())
+                return f"<div class='bqa-note'>审查失败（{render.esc(error)}）</div>", hidden, hidden
+            return (render.audit_html(report), gr.DownloadButton(value=str(md_path), visible=True),
+                    gr.DownloadButton(value=str(csv_path), visible=True))
 
         chat_outputs = [chatbot, question, ctx_state, cites_state, followups, cite_choice, source_html, page_img]
-        demo.load(status_update, outputs=[status, timer]).then(docs_update, outputs=[docs_table, doc_select])
-        timer.tick(on_tick, outputs=[status, timer, docs_table, doc_select], show_progress="hidden")
+        doc_outputs = [docs_table, doc_select, audit_select]
+        demo.load(status_update, outputs=[status, timer]).then(docs_update, outputs=doc_outputs)
+        timer.tick(on_tick, outputs=[status, timer, *doc_outputs], show_progress="hidden")
         ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs)
         question.submit(respond, [question, chatbot, ctx_state], chat_outputs)
         followups.click(from_dataset, [followups, chatbot, ctx_state], chat_outputs)
         example_set.click(from_dataset, [example_set, chatbot, ctx_state], chat_outputs)
         cite_choice.input(on_cite, [cite_choice, cites_state], [source_html, page_img])
         clear_btn.click(clear, outputs=chat_outputs)
-        refresh_btn.click(docs_update, outputs=[docs_table, doc_select])
+        refresh_btn.click(docs_update, outputs=doc_outputs)
         doc_select.change(on_doc, [doc_select], [table_select, doc_info, doc_table_view])
         table_select.change(on_table, [doc_select, table_select], [doc_table_view])
         upload_btn.click(lambda: "正在导入…", outputs=[upload_status], show_progress="hidden").then(
-            on_upload, [upload], [upload_status, upload, docs_table, doc_select, status])
+            on_upload, [upload], [upload_status, upload, docs_table, doc_select, audit_select, status])
+        claim_btn.click(on_claim, [claim_text], [claim_result])
+        claim_text.submit(on_claim, [claim_text], [claim_result])
+        claim_examples.click(on_claim_example, [claim_examples], [claim_text, claim_result])
+        audit_btn.click(on_audit, [audit_select], [audit_result, audit_md, audit_csv])
 
     app.builder.start()
     return demo

@@ -381,3 +381,105 @@ def text_excerpt_html(lines: list[str], line: int, printed: str | None = None, r
             out.append(f"{n:>5} │ {text}\n")
     out.append("</pre>")
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- claim check (核查)
+
+VERDICT_LABEL = {"supported": "属实", "contradicted": "不实", "partly": "部分属实", "unverifiable": "无法核实"}
+
+
+def verdict_badge(verdict: str | None) -> str:
+    verdict = verdict if verdict in VERDICT_LABEL else "unverifiable"
+    return f'<span class="bqa-verdict bqa-v-{verdict}">{VERDICT_LABEL[verdict]}</span>'
+
+
+def claim_check_html(check: dict, index: int) -> str:
+    """One checked figure: stated vs. document figure, verdict, explanation, citations."""
+    found = check.get("found")
+    found_text = (f"{format_value(found)} {check.get('found_unit') or ''}".strip() if found is not None
+                  else "—（文档中没有可直接对应的数字）")
+    items = [("所述数字", check.get("text")), ("核对标准", check.get("test")), ("文档数字", found_text)]
+    out = [f'<div class="bqa-check"><div class="bqa-check-head">数字 {index}：<b>{esc(check.get("text"))}</b> '
+           f'{verdict_badge(check.get("verdict"))}</div><dl class="bqa-cite">']
+    out += [f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items if v]
+    out.append("</dl>")
+    out.append(f'<div class="bqa-explain">{esc(check.get("explanation"))}</div>')
+    conflict = bool(check.get("document_conflict"))
+    if conflict:
+        out.append('<div class="bqa-conflict">⚠ 文件自相矛盾：同一份文件在不同位置印了不同的数字，两处出处都列在下面。</div>')
+    for i, citation in enumerate(check.get("citations") or [], 1):
+        title = f"出处 {i}"
+        if conflict:
+            title += "（查询命中的位置）" if i == 1 else "（同一文件的另一处）"
+        out.append(f'<div class="bqa-excerpt-title">{esc(title)}</div>')
+        out.append(citation_header_html(citation, (None, None, None)))
+    out.append("</div>")
+    return "".join(out)
+
+
+def claim_html(result: dict) -> str:
+    """The result of `check_claim`: overall verdict first, then each figure."""
+    out = ['<div class="bqa-claim">',
+           f'<div class="bqa-claim-head">结论：{verdict_badge(result.get("verdict"))}</div>']
+    if result.get("claim"):
+        out.append(f'<blockquote class="bqa-quote">{esc(result["claim"])}</blockquote>')
+    checks = result.get("checks") or []
+    if not checks:
+        out.append(f'<div class="bqa-explain">{esc(result.get("explanation"))}</div>')
+    out += [claim_check_html(c, i) for i, c in enumerate(checks, 1)]
+    out.append("</div>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- consistency audit (审查)
+
+SEVERITY_LABEL = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+KIND_LABEL = {"cross-foot": "表内勾稽不闭合", "table-vs-table": "表与表不一致", "narrative-vs-table": "说明与表格不一致",
+              "stated-change": "增减率与数字不符", "structure": "表格结构"}
+
+
+def evidence_lines(evidence: list[dict]) -> list[str]:
+    """Each cell or sentence a finding rests on, with the figure as printed and where it stands."""
+    lines = []
+    for e in evidence or []:
+        loc = location_label(e)
+        if e.get("table"):
+            lines.append(f"《{e['table']}》{e.get('row') or ''} [{e.get('column') or ''}] = "
+                         f"{e.get('printed', '')} {e.get('unit') or ''} {loc}".strip())
+        else:
+            lines.append(f"“{(e.get('quote') or '')[:80]}” {loc}".strip())
+    return lines
+
+
+def audit_html(report: list[dict]) -> str:
+    """`run_audit` output: per document the high/medium/low counts and a findings table, high first."""
+    if not report:
+        return "<div class='bqa-muted'>没有可审查的文档。</div>"
+    out = []
+    for doc in report:
+        counts = doc.get("counts") or {}
+        out.append(f'<div class="bqa-audit-doc"><h3>{esc(doc.get("doc"))}</h3><div class="bqa-audit-counts">'
+                   + " ".join(f'<span class="bqa-sev bqa-sev-{s}">{SEVERITY_LABEL[s]} {counts.get(s, 0)}</span>'
+                              for s in ("high", "medium", "low")))
+        closure = doc.get("closure")
+        if closure and closure.get("checks"):
+            out.append(f' <span class="bqa-muted">勾稽 {closure["closing"]}/{closure["checks"]} 闭合'
+                       f'（{closure["share"]:.1%}）</span>')
+        out.append("</div>")
+        findings = sorted(doc.get("findings") or [],
+                          key=lambda f: (SEVERITY_RANK.get(f.get("severity"), 3), f.get("page") or 0, f.get("line") or 0))
+        if not findings:
+            out.append("<div>未发现不一致。</div></div>")
+            continue
+        out.append('<div class="bqa-table-wrap"><table class="bqa-table bqa-findings"><tr><th>严重度</th><th>类型</th>'
+                   '<th>位置</th><th>说明</th><th>依据（原文数字）</th></tr>')
+        for f in findings:
+            sev = f.get("severity") or ""
+            evidence = "<br>".join(esc(x) for x in evidence_lines(f.get("evidence") or []))
+            out.append(f'<tr class="bqa-f-{esc(sev)}"><td><span class="bqa-sev bqa-sev-{esc(sev)}">'
+                       f'{esc(SEVERITY_LABEL.get(sev, sev))}</span></td>'
+                       f'<td>{esc(KIND_LABEL.get(f.get("kind"), f.get("kind")))}</td><td>{esc(location_label(f))}</td>'
+                       f'<td class="label">{esc(f.get("message"))}</td><td class="label bqa-evidence">{evidence}</td></tr>')
+        out.append("</table></div></div>")
+    return "".join(out)
