@@ -174,7 +174,9 @@ class Engine:
             if operation == "per_person":
                 item = self._best(q.replace("人均", ""), meta)
                 staff = compute.staff_fact([f for f in self.facts if f.doc_id == meta.doc_id])
-                if item is None or staff is None:
+                if staff is None:
+                    return compose.not_found(question, f"{meta.label} 未载明在职人数，无法计算人均", [], [])
+                if item is None:
                     return None
                 value_unit = unit or item.unit
                 a = compute.Operand(item, meta, compute.in_unit(item, value_unit))
@@ -201,7 +203,8 @@ class Engine:
             return compute.result(question, value, value_unit, f"{meta.label}：合计 {compute.format_decimal(value)} {value_unit}。",
                                   " + ".join(compute.format_decimal(op.value) for op in ops) + f" = {compute.format_decimal(value)}", ops)
         ordered = self._mention_order(question, docs)
-        found = [(meta, self._best(q, meta)) for meta in ordered]
+        level_text = compute.CHANGE_ASKED.sub("", q)  # each operand is a level, not the change asked for
+        found = [(meta, self._best(level_text, meta)) for meta in ordered]
         found = [(meta, fact) for meta, fact in found if fact is not None]
         if len(found) < 2:
             return None

@@ -109,8 +109,11 @@ def asked_unit(question: str) -> str:
     return (match.group(1) or match.group(2)) if match else ""
 
 
+_FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
+
+
 def asked_kind(question: str) -> str:
-    q = normalize(question)
+    q = _FUND_TERMS.sub("", normalize(question))  # "一般公共预算拨款" does not say which kind of document
     if "决算" in q and "预算" in q:
         return ""  # compares the two
     if "决算" in q or "实际支出" in q:

@@ -99,9 +99,8 @@ class FactRanker:
             return []
         expansions = thesaurus.expand(q)
         wants_narrative = any(cue in q for cue in NARRATIVE_CUES)
-        wants_total = any(w in q for w in TOTAL_WORDS) or any(e.kind == "total" and e.term in ("支出", "收入") for e in expansions)
         wants_income = any(w in q for w in INCOME_WORDS)
-        wants_percent = any(w in q for w in PERCENT_WORDS)
+        wants_percent = any(w in q for w in PERCENT_WORDS) or bool(re.search(r"(增长|下降)了?多少(?!万|元|亿)", q))
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
         asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
@@ -109,10 +108,9 @@ class FactRanker:
         specific = [w for w in content if w not in TOTAL_VOCABULARY]  # words that single out an item
         covered = "".join(e.text for e in expansions)
         residual = [w for w in content if w not in TOTAL_VOCABULARY and w not in covered]
-        if not residual and not any(e.kind in ITEM_KINDS for e in expansions):
-            wants_total = True  # "X中心2026年预算多少" names no item: the document's total
-        elif residual and not any(e.kind in ITEM_KINDS for e in expansions) and not any(w in q for w in TOTAL_WORDS):
-            wants_total = False  # "购买火星探测器花了多少钱": an item we may not have, not the total
+        # The document's total only when the question names no item: "X中心2026年预算多少" asks for it,
+        # "话务外包一共花了多少" or "购买火星探测器花了多少钱" do not.
+        wants_total = not residual and not any(e.kind in ITEM_KINDS for e in expansions)
         q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
         dense = self._dense(q, doc_ids)
@@ -223,7 +221,12 @@ class FactRanker:
     @staticmethod
     def _column_score(fact: Fact, q: str, expansions=()) -> float:
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
-        score = sum(4.0 + len(p) for p in parts if len(p) >= 2 and p in q)
+        score = sum(4.0 + len(p) for p in parts if len(p) >= 2 and (p in q or (p.endswith("数") and p[:-1] in q)))
+        header = "".join(parts)
+        if re.search(r"实际|决算|执行|花了", q) and re.search(r"决算|执行|实际", header):
+            score += 3.0
+        elif re.search(r"年初|预算数|预算是|预算多少|预算安排", q) and "预算" in header and "决算" not in header:
+            score += 1.5
         for expansion in expansions:
             if expansion.kind not in ITEM_KINDS and any(p in expansion.labels for p in parts):
                 score += 4.0 + len(expansion.term)

@@ -449,7 +449,7 @@ def evidence_lines(evidence: list[dict]) -> list[str]:
                          f"{e.get('printed', '')} {e.get('unit') or ''} {loc}".strip())
         else:
             lines.append(f"“{(e.get('quote') or '')[:80]}” {loc}".strip())
-    return lines
+    return list(dict.fromkeys(lines))  # one sentence backs several figures: show it once
 
 
 def audit_html(report: list[dict]) -> str:
