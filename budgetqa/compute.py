@@ -20,6 +20,7 @@ LESS_WORDS = ("少", "减少", "下降", "低")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_LABELS = ("在职人数", "在职人员", "实有人数", "编制人数", "人员编制", "在编人数")
 TWO_PLACES = Decimal("0.01")
+STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|涨|降|多|少|差)了?(百分之)?(多少|几)")
 
 
@@ -30,12 +31,17 @@ class Operand:
     value: Decimal  # in the common unit
 
 
+ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)了?(多少|几)")
+
+
 def detect(question: str, several_docs: bool) -> str:
     q = normalize(question)
     if any(w in q for w in PER_PERSON):
         return "per_person"
     if SHARE.search(q):
         return "share"
+    if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
+        return "item_difference"
     if several_docs and any(w in q for w in RANK_MAX + RANK_MIN) and ("哪" in q or "谁" in q):
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
@@ -78,17 +84,27 @@ def result(question: str, value: Decimal, unit: str, statement: str, formula: st
 
 
 def split_items(text: str) -> list[str]:
-    """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资']."""
+    """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
+    '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
     for word in SUM_WORDS + ("是多少", "多少", "？", "?"):
         text = text.replace(word, "")
-    parts = [p for p in re.split(r"[、，,和及与]", text) if p]
+    parts = [p for p in re.split(r"[、，,]", text) if p]
+    if len(parts) == 1:
+        parts = re.split(r"[和及与]", parts[0])
+    elif re.search(r"[和及与]", parts[-1]):
+        parts = parts[:-1] + re.split(r"[和及与]", parts[-1], maxsplit=1)
+    parts = [p for p in parts if p]
     return parts if len(parts) >= 2 else []
 
 
 def staff_fact(facts: list[Fact]) -> Fact | None:
+    """The staff count a document states: a 在职人数 cell, else a sentence such as "实有6人"."""
     for fact in facts:
         where = normalize(f"{fact.column}{fact.row_label}{fact.item}")
         if any(label in where for label in STAFF_LABELS) and fact.value == fact.value.to_integral() and fact.value > 0:
             if fact.unit in ("", "人"):
                 return fact
+    for fact in facts:
+        if fact.kind == "narrative" and fact.unit == "人" and re.search(r"(实有|在职|在编)(人员|人数)?$", fact.item):
+            return fact
     return None

@@ -167,12 +167,24 @@ class Engine:
     def _compute(self, operation: str, question: str, item_text: str, docs: list[DocumentMeta], unit: str):
         """Arithmetic answers; None when an operand is missing (the caller then answers plainly)."""
         q = item_text
-        if operation in ("per_person", "share") or (operation == "sum" and len(docs) == 1):
+        if operation in ("per_person", "share", "item_difference") or (operation == "sum" and len(docs) == 1):
             if len(docs) != 1:
                 return None
             meta = docs[0]
+            if operation == "item_difference":
+                match = compute.ITEM_DIFFERENCE.search(q)
+                first, second = self._best(match["a"], meta), self._best(match["b"], meta)
+                if first is None or second is None or first.id == second.id:
+                    return None
+                value_unit = compute.common_unit([first, second], unit)
+                a, b = (compute.Operand(f, meta, compute.in_unit(f, value_unit)) for f in (first, second))
+                value = a.value - b.value if match[3] in "多高" else b.value - a.value
+                formula = (f"{compute.format_decimal(a.value)} − {compute.format_decimal(b.value)}" if match[3] in "多高"
+                           else f"{compute.format_decimal(b.value)} − {compute.format_decimal(a.value)}")
+                return compute.result(question, value, value_unit, f"{meta.label}：相差 {compute.format_decimal(value)} {value_unit}。",
+                                      f"{formula} = {compute.format_decimal(value)}", [a, b])
             if operation == "per_person":
-                item = self._best(q.replace("人均", ""), meta)
+                item = self._best(compute.STAFF_WORDS.sub("", q.replace("人均", "")), meta)
                 staff = compute.staff_fact([f for f in self.facts if f.doc_id == meta.doc_id])
                 if staff is None:
                     return compose.not_found(question, f"{meta.label} 未载明在职人数，无法计算人均", [], [])
@@ -229,9 +241,16 @@ class Engine:
             value = (a.value - b.value) / b.value * 100
             return compute.result(question, value, "%", f"{a.meta.label} 相比 {b.meta.label}：变化 {compute.format_decimal(value.quantize(compute.TWO_PLACES))}%。",
                                   f"({compute.format_decimal(a.value)} − {compute.format_decimal(b.value)}) ÷ {compute.format_decimal(b.value)} × 100%", [a, b])
-        value = a.value - b.value
-        return compute.result(question, value, value_unit, f"{a.meta.label} 比 {b.meta.label} {'多' if value >= 0 else '少'} {compute.format_decimal(abs(value))} {value_unit}。",
-                              f"{compute.format_decimal(a.value)} − {compute.format_decimal(b.value)} = {compute.format_decimal(value)}", [a, b])
+        shortfall = bool(re.search(r"比.+?少了?(多少|几)", q))
+        if shortfall:  # "A比B少多少": the shortfall B − A
+            value = b.value - a.value
+            formula = f"{compute.format_decimal(b.value)} − {compute.format_decimal(a.value)} = {compute.format_decimal(value)}"
+        else:
+            value = a.value - b.value
+            formula = f"{compute.format_decimal(a.value)} − {compute.format_decimal(b.value)} = {compute.format_decimal(value)}"
+        more = (value >= 0) != shortfall
+        return compute.result(question, value, value_unit, f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {compute.format_decimal(abs(value))} {value_unit}。",
+                              formula, [a, b])
 
     def _explaining_sentence(self, question: str, meta: DocumentMeta) -> Fact | None:
         """The sentence of the document that explains what the question asks about (原因 / 主要用于)."""

@@ -134,12 +134,13 @@ def asked_level(question: str) -> str:
 
 def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
-    names = {n for m in metas for n in [m.entity, *m.aliases]}
+    names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
     q, out, i = normalize(question), [], 0
     while i < len(q):
         length = 0
-        for size in range(min(12, len(q) - i), 2, -1):
-            if any(q[i:i + size] in name for name in names):
+        for size in range(min(12, len(q) - i), 1, -1):
+            piece = q[i:i + size]
+            if any(piece in name if size > 2 else re.search(re.escape(piece) + "[省市区县]", name) for name in names):
                 length = size
                 break
         if length:
@@ -180,6 +181,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
         return match
     by_year = [m for m in docs if not years or m.year in years]
+    if years and len(entities) > 1 and entity_named:  # "福建、泉州、三明（2025年）": the year qualifies one unit
+        covered = {m.entity for m in by_year}
+        by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
     if not by_year:
         have = sorted({m.year for m in docs})
         match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"

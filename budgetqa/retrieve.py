@@ -30,7 +30,8 @@ _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总�
 TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
 ITEM_KINDS = ("item", "code", "count")  # thesaurus expansions that name what is counted, not a total
 TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
-                    "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款"}
+                    "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款",
+                    "支出合计", "收入合计", "支出总计", "收入总计", "总额是"}
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
@@ -44,7 +45,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
                   "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
                   "加总", "合计", "一共", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
-                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元"}
+                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行"}
 
 
 def tokens(text: str) -> list[str]:
@@ -104,7 +105,7 @@ class FactRanker:
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
         asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
-        content = self.content_terms(q)
+        content = self.content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
         specific = [w for w in content if w not in TOTAL_VOCABULARY]  # words that single out an item
         covered = "".join(e.text for e in expansions)
         residual = [w for w in content if w not in TOTAL_VOCABULARY and w not in covered]
@@ -137,6 +138,8 @@ class FactRanker:
                 score += 8.0 if narrative_only else 2.0 if wants_narrative else -3.0
                 if _CHANGE_ITEM.search(fact.item):
                     score += 6.0 if asks_change else -6.0
+            elif asks_change:
+                score -= 15.0  # "比上年增加多少": the change is stated in prose, not printed in a cell
             elif narrative_only:
                 score -= 8.0
             score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
@@ -150,12 +153,13 @@ class FactRanker:
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
         return scored[:k]
 
-    def content_terms(self, q: str) -> list[str]:
+    def content_terms(self, q: str, entity_text: str | None = None) -> list[str]:
         """The words of a question that name the item: not the unit's name, year or question words."""
+        entity_text = self.entity_text if entity_text is None else entity_text
         words = []
         for token in jieba.lcut(q):
             if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
-                    and token not in self.entity_text):
+                    and token not in entity_text):
                 words.append(token)
         return words
 
