@@ -173,7 +173,9 @@ class Engine:
             meta = docs[0]
             if operation == "item_difference":
                 match = compute.ITEM_DIFFERENCE.search(q)
-                first, second = self._best(match["a"], meta), self._best(match["b"], meta)
+                # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first item
+                first = self._best(re.split(r"[，,：:]", match["a"])[-1], meta)
+                second = self._best(match["b"], meta)
                 if first is None or second is None or first.id == second.id:
                     return None
                 value_unit = compute.common_unit([first, second], unit)
@@ -268,6 +270,9 @@ class Engine:
             score = sum(len(w) for w in set(words) if w in quote)
             if score > best_score:
                 best, best_score = fact, score
+        if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself
+            same = [f for f in self.facts if f.doc_id == best.doc_id and f.quote == best.quote]
+            best = next((f for f in same if any(f.item.endswith(w) for w in changes)), best)
         return best
 
     def _warn_contradictions(self, result: dict) -> None:
@@ -296,8 +301,9 @@ class Engine:
         def position(meta: DocumentMeta) -> int:
             spots = [q.find(str(meta.year)), q.find(f"{str(meta.year)[2:]}年")] if len({d.year for d in docs}) > 1 else []
             if len({d.entity for d in docs}) > 1:
-                grams = sorted(self.entities.grams_by_entity.get(meta.entity, ()), key=lambda g: -self.entities.idf[g])[:6]
-                spots += [q.find(g) for g in grams]
+                grams = self.entities.grams_by_entity.get(meta.entity, set())
+                unique = [g for g in grams if self.entities.idf[g] == self.entities.max_idf] or list(grams)
+                spots += [q.find(g) for g in unique]
             spots = [s for s in spots if s >= 0]
             return min(spots) if spots else len(q)
 
