@@ -45,7 +45,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
                   "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
                   "加总", "合计", "一共", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
-                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行"}
+                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "多少钱", "花了"}
 
 
 def tokens(text: str) -> list[str]:
@@ -106,8 +106,8 @@ class FactRanker:
         asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
-        specific = [w for w in content if w not in TOTAL_VOCABULARY]  # words that single out an item
         covered = "".join(e.text for e in expansions)
+        specific = [w for w in content if w not in TOTAL_VOCABULARY]  # words that single out an item
         residual = [w for w in content if w not in TOTAL_VOCABULARY and w not in covered]
         # The document's total only when the question names no item: "X中心2026年预算多少" asks for it,
         # "话务外包一共花了多少" or "购买火星探测器花了多少钱" do not.
@@ -133,7 +133,8 @@ class FactRanker:
                 label += 6.0 if fact.unit == wants_count else -6.0
             elif fact.unit not in ("万元", "元", "亿元"):
                 label -= 4.0
-            score = label + self._column_score(fact, q, expansions) + self._table_score(fact, q, expansions, wants_income)
+            # a fact whose row names nothing the question asks for cannot win on column or table alone
+            score = label - (10.0 if label < 3 else 0.0) + self._column_score(fact, q, expansions) + self._table_score(fact, q, expansions, wants_income)
             if fact.kind == "narrative":
                 score += 8.0 if narrative_only else 2.0 if wants_narrative else -3.0
                 if _CHANGE_ITEM.search(fact.item):
