@@ -131,7 +131,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                     kind="narrative", printed=match["num"], value=value, unit=unit,
                     table="", page=section.page, line=line, quote=quote,
                     item=_item_before(sentence, match.start()),
-                    row_label=" / ".join(section.heading[-1:]), **base))
+                    row_label=" / ".join(section.heading[-2:]), **base))
     return facts
 
 
