@@ -12,7 +12,7 @@ from budgetqa.model import MONEY_UNITS, DocumentMeta
 from budgetqa.text import normalize
 
 SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
-SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "合计多少", "共计")
+SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
 RANK_MAX = ("最高", "最多", "最大")
 RANK_MIN = ("最低", "最少", "最小")
@@ -46,7 +46,8 @@ def detect(question: str, several_docs: bool) -> str:
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"
-    if any(w in q for w in SUM_WORDS) and (several_docs or re.search(r"[、和及与]", q)):
+    listed = "、" in q and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
+    if (any(w in q for w in SUM_WORDS) or listed) and (several_docs or re.search(r"[、和]", q)):
         return "sum"
     if several_docs and re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q):
         return "difference"
@@ -86,13 +87,13 @@ def result(question: str, value: Decimal, unit: str, statement: str, formula: st
 def split_items(text: str) -> list[str]:
     """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
-    for word in SUM_WORDS + ("是多少", "多少", "？", "?"):
+    for word in SUM_WORDS + ("合计", "总计", "总共", "是多少", "多少", "？", "?"):
         text = text.replace(word, "")
     parts = [p for p in re.split(r"[、，,]", text) if p]
-    if len(parts) == 1:
-        parts = re.split(r"[和及与]", parts[0])
-    elif re.search(r"[和及与]", parts[-1]):
-        parts = parts[:-1] + re.split(r"[和及与]", parts[-1], maxsplit=1)
+    if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
+        parts = re.split(r"和", parts[0])
+    elif "和" in parts[-1]:
+        parts = parts[:-1] + parts[-1].split("和", 1)
     parts = [p for p in parts if p]
     return parts if len(parts) >= 2 else []
 

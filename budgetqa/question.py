@@ -75,7 +75,7 @@ class EntityIndex:
     def unknown_names(self, question: str) -> list[str]:
         """Places or organisations named in the question that appear in no document's names."""
         unknown = []
-        for token in jieba.posseg.lcut(normalize(question)):
+        for token in jieba.posseg.lcut(without_items(question, self.known_text)):
             named = token.flag in ("ns", "nt") or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|区|县)$", token.word)
             if named and len(token.word) >= 2 and token.word not in self.known_text:
                 core = re.sub(r"(省|市|区|县)$", "", token.word)
