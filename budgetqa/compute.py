@@ -31,6 +31,9 @@ class Operand:
     value: Decimal  # in the common unit
 
 
+# "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
+COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?)"
+                           r".*(增长|增加|减少|下降|变化|多|少|高|低)")
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)了?(多少|几)")
 
 
@@ -40,6 +43,8 @@ def detect(question: str, several_docs: bool) -> str:
         return "per_person"
     if SHARE.search(q):
         return "share"
+    if not several_docs and COLUMN_CHANGE.search(q):
+        return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
     if several_docs and any(w in q for w in RANK_MAX + RANK_MIN) and ("哪" in q or "谁" in q):
@@ -96,6 +101,25 @@ def split_items(text: str) -> list[str]:
         parts = parts[:-1] + parts[-1].split("和", 1)
     parts = [p for p in parts if p]
     return parts if len(parts) >= 2 else []
+
+
+def base_column(columns: dict[str, "Fact"], base: str, year: int) -> "Fact | None":
+    """The cell of a row that the question compares against: 2023年执行数, 上年, 年初预算 …"""
+    base = normalize(base)
+    wanted_year = re.match(r"(20[0-9]{2}|[0-9]{2})年", base)
+    for column, fact in columns.items():
+        header = normalize(column)
+        if re.search(r"增减|变动|%|与", header):
+            continue
+        if wanted_year:
+            number = wanted_year.group(1)
+            if (number if len(number) == 4 else "20" + number) in header:
+                return fact
+        elif base.startswith(("上年", "去年")) and (re.search(r"上年", header) or str(year - 1) in header):
+            return fact
+        elif base.startswith(("年初预算", "全年预算")) and base[:4] in header:
+            return fact
+    return None
 
 
 def staff_fact(facts: list[Fact]) -> Fact | None:

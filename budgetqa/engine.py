@@ -167,10 +167,12 @@ class Engine:
     def _compute(self, operation: str, question: str, item_text: str, docs: list[DocumentMeta], unit: str):
         """Arithmetic answers; None when an operand is missing (the caller then answers plainly)."""
         q = item_text
-        if operation in ("per_person", "share", "item_difference") or (operation == "sum" and len(docs) == 1):
+        if operation in ("per_person", "share", "item_difference", "column_change") or (operation == "sum" and len(docs) == 1):
             if len(docs) != 1:
                 return None
             meta = docs[0]
+            if operation == "column_change":
+                return self._column_change(question, q, meta, unit)
             if operation == "item_difference":
                 match = compute.ITEM_DIFFERENCE.search(q)
                 # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first item
@@ -293,6 +295,43 @@ class Engine:
 
             self._audit_cache[doc_id] = audit_document(self.docs[doc_id], [f for f in self.facts if f.doc_id == doc_id])
         return self._audit_cache[doc_id]
+
+    def _column_change(self, question: str, q: str, meta: DocumentMeta, unit: str) -> dict | None:
+        """One row, two of its columns: this year's figure against the base the question names."""
+        match = compute.COLUMN_CHANGE.search(q)
+        item_text = q[:match.start()]
+        ranked = [r for r in self.ranker.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
+        for scored in ranked:
+            if scored.label_score < MIN_LABEL_SCORE:
+                break
+            fact = scored.fact
+            row = {f.column: f for f in self.facts if f.doc_id == fact.doc_id and f.table_id == fact.table_id
+                   and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"}
+            base = compute.base_column(row, match["base"], meta.year or 0)
+            if base is None or base.id == fact.id:
+                continue
+            if compute.base_column({fact.column: fact}, match["base"], meta.year or 0) is not None:
+                continue  # the ranked cell is itself a base-period cell
+            if fact.column.split(" / ")[-1] not in ("合计", "小计", "总计", "金额", "预算数", "决算数") and " / " in fact.column:
+                continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
+            headers = compute.normalize("".join(row))
+            if any(w in headers and w not in compute.normalize(fact.row_label) for w in self.ranker.content_terms(item_text)):
+                continue  # the question's item is a column here (基本支出), which the base period lacks
+            value_unit = compute.common_unit([fact, base], unit)
+            a, b = (compute.Operand(f, meta, compute.in_unit(f, value_unit)) for f in (fact, base))
+            if re.search(r"百分之|%|增长率|增幅|变化了?百分", q) or (re.search(r"(增长|下降)了?多少", q) and not unit):
+                if b.value == 0:
+                    return None
+                value = (a.value - b.value) / b.value * 100
+                return compute.result(question, value, "%", f"{meta.label}：{fact.row_label} 变化 {compute.format_decimal(value.quantize(compute.TWO_PLACES))}%。",
+                                      f"({compute.format_decimal(a.value)} − {compute.format_decimal(b.value)}) ÷ {compute.format_decimal(b.value)} × 100%", [a, b])
+            shortfall = bool(re.search(r"(少|减少|下降|低)了?(多少|几)", q))
+            value = b.value - a.value if shortfall else a.value - b.value
+            formula = (f"{compute.format_decimal(b.value)} − {compute.format_decimal(a.value)}" if shortfall
+                       else f"{compute.format_decimal(a.value)} − {compute.format_decimal(b.value)}")
+            return compute.result(question, value, value_unit, f"{meta.label}：{fact.row_label} 相差 {compute.format_decimal(value)} {value_unit}。",
+                                  f"{formula} = {compute.format_decimal(value)}", [a, b])
+        return None
 
     def _mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:
         """Documents in the order the question mentions them (by year, else by unit name)."""
