@@ -205,10 +205,11 @@ class Engine:
                 part, whole = self._best(match["a"], meta), self._best(match["b"], meta)
                 if part is None or whole is None or whole.value == 0 or part.id == whole.id:
                     return None
-                ops = [compute.Operand(f, meta, compute.in_unit(f, "元")) for f in (part, whole)]
+                shown_unit = compute.common_unit([part, whole], "")
+                ops = [compute.Operand(f, meta, compute.in_unit(f, shown_unit)) for f in (part, whole)]
                 value = ops[0].value / ops[1].value * 100
                 return compute.result(question, value, "%", f"{meta.label}：占比 {compute.format_decimal(value.quantize(compute.TWO_PLACES))}%。",
-                                      f"{part.printed} ÷ {whole.printed} × 100%", ops)
+                                      f"{compute.format_decimal(ops[0].value)} {shown_unit} ÷ {compute.format_decimal(ops[1].value)} {shown_unit} × 100%", ops)
             items = compute.split_items(q)
             facts = [self._best(item, meta) for item in items]
             if not items or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):

@@ -201,7 +201,7 @@ class FactRanker:
         if len(core) >= 3 and core != label and core in q:
             best = max(best, 10.0 + len(core))
         if label in q and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
-            best = max(best, 10.0 + len(label))
+            best = max(best, 12.0 + len(label))  # the question names the row as printed: beats a synonym
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in expansions:
             if expansion.kind not in ITEM_KINDS and names_item:
