@@ -24,7 +24,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from budgetqa.checks.closure import Check, closure_checks
+from budgetqa.checks.closure import closure_checks
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS, ParsedDocument, Row, Table, parse_number
 

@@ -177,7 +177,6 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
         return
 
     cursor = -1.0
-    pending_after: list[Line] = []  # lines after the previous grid on this page
     prev_lt: LogicalTable | None = None
     for gi, grid in enumerate(grids):
         top = grid.bbox[1]

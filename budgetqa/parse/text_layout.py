@@ -744,7 +744,7 @@ def _find_space_tables(ctx: _Ctx) -> None:
         end, tables = _space_table(ctx, i + 1, title, unit)
         for t in tables:
             t.line = start + 1
-        after = _collect_notes(ctx, end, tables[0])
+        _collect_notes(ctx, end, tables[0])
         for t in tables[1:]:
             t.notes = list(tables[0].notes)
         for t in tables:

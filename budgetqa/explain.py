@@ -1,0 +1,33 @@
+"""explain: why / what-for questions are answered with the document's own sentence."""
+from __future__ import annotations
+
+import re
+
+from budgetqa.facts import Fact
+from budgetqa.model import DocumentMeta
+from budgetqa.text import normalize
+
+WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
+EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
+
+
+def explaining_sentence(question: str, meta: DocumentMeta, facts: list[Fact], ranker) -> Fact | None:
+    """The sentence of the document that explains what the question asks about (原因 / 主要用于)."""
+    q = normalize(WHY.sub("", question))
+    words = [w for w in ranker.content_terms(q) if w not in ("科目", "钱", "资金", "主要")]
+    words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
+    changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
+    best, best_score = None, 1
+    for fact in facts:
+        if fact.doc_id != meta.doc_id or fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
+            continue
+        quote = normalize(fact.quote)
+        if changes and not any(w in quote for w in changes):
+            continue  # "为什么减少" is answered by a sentence about a decrease
+        score = sum(len(w) for w in set(words) if w in quote)
+        if score > best_score:
+            best, best_score = fact, score
+    if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself
+        same = [f for f in facts if f.doc_id == best.doc_id and f.quote == best.quote]
+        best = next((f for f in same if any(f.item.endswith(w) for w in changes)), best)
+    return best
