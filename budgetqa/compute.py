@@ -51,7 +51,7 @@ def detect(question: str, several_docs: bool) -> str:
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"
-    listed = "、" in q and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
+    listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
     if (any(w in q for w in SUM_WORDS) or listed) and (several_docs or re.search(r"[、和]", q)):
         return "sum"
     if several_docs and re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q):
