@@ -17,7 +17,7 @@ from budgetqa.text import bigrams, normalize
 jieba.setLogLevel(60)
 
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2})(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
-_ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
+ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                          r"|(?:几个|多少个?)(亿)(?!元)")
 COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
                  "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
@@ -106,7 +106,7 @@ def asked_years(question: str) -> list[int]:
 
 
 def asked_unit(question: str) -> str:
-    match = _ASKED_UNIT.search(normalize(question))
+    match = ASKED_UNIT.search(normalize(question))
     if not match:
         return ""
     return match.group(1) or match.group(2) or "亿元"  # "几个亿"

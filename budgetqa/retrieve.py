@@ -20,23 +20,29 @@ import jieba
 
 from budgetqa import thesaurus
 from budgetqa.facts import Fact
+from budgetqa.question import ASKED_UNIT
 from budgetqa.text import bigrams, normalize
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _SPENDING_TABLE = re.compile(r"^支出(预算|决算)?(总)?表$|部门支出(预算)?总表|预算单位支出预算总表")
+_TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
+_COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
+_YEAR = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
 TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
 ITEM_KINDS = ("item", "code", "count")  # thesaurus expansions that name what is counted, not a total
 TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
                     "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款",
-                    "支出合计", "收入合计", "支出总计", "收入总计", "总额是", "总盘子", "盘子", "开支"}
+                    "支出合计", "收入合计", "支出总计", "收入总计", "总额是", "总盘子", "盘子", "开支", "全部", "所有",
+                    "总预算", "预算总额", "总支出", "总收入", "全部支出", "全部收入", "决算支出", "预算支出"}
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
 PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占比", "比重", "率是", "率为", "率多少", "几成")
-COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数")}
+COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
+               "个": ("几个项目", "多少个项目", "有几个", "多少个")}
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少", "执行数")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
@@ -46,7 +52,8 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
                   "加总", "合计", "一共", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
                   "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "多少钱", "花了", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
-                  "安排了", "安排的", "大约", "保留两位小数", "两位小数", "几个亿"}
+                  "安排了", "安排的", "大约", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算", "换算", "心里",
+                  "中心里", "里面", "当中", "之中", "其中"}
 
 
 def tokens(text: str) -> list[str]:
@@ -108,8 +115,8 @@ class FactRanker:
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
         covered = "".join(e.text for e in expansions)
-        specific = [w for w in content if w not in TOTAL_VOCABULARY]  # words that single out an item
-        residual = [w for w in content if w not in TOTAL_VOCABULARY and w not in covered]
+        specific = [w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)]  # item words
+        residual = [w for w in specific if w not in covered]
         # The document's total only when the question names no item: "X中心2026年预算多少" asks for it,
         # "话务外包一共花了多少" or "购买火星探测器花了多少钱" do not.
         wants_total = not residual and not any(e.kind in ITEM_KINDS for e in expansions)
@@ -159,8 +166,10 @@ class FactRanker:
         """The words of a question that name the item: not the unit's name, year or question words."""
         entity_text = self.entity_text if entity_text is None else entity_text
         words = []
+        q = ASKED_UNIT.sub(" ", _YEAR.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
         for token in jieba.lcut(q):
             if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
+                    and not _COUNTING.fullmatch(token)
                     and token not in entity_text):
                 words.append(token)
         return words
@@ -205,7 +214,7 @@ class FactRanker:
             best = max(best, 12.0 + len(label))  # the question names the row as printed: beats a synonym
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in expansions:
-            if expansion.kind not in ITEM_KINDS and names_item:
+            if expansion.kind not in ITEM_KINDS and (names_item or not wants_total):
                 continue  # "财政拨款给的公积金": 财政拨款 picks the column, 公积金 the row
             if expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table):
                 best = max(best, 10.0 + len(expansion.term))  # a composite (三公): the total row of its table
