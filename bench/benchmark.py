@@ -29,7 +29,8 @@ def _pages(path: Path) -> int:
 
 def load_questions(limit: int) -> list[str]:
     questions = []
-    for name in ("eval/questions.jsonl", "eval/putuo_questions.jsonl", "eval/analyst_questions.jsonl"):
+    for name in ("eval/questions.jsonl", "eval/putuo_questions.jsonl", "eval/analyst_questions.jsonl",
+                 "eval/heldout_questions.jsonl"):
         path = ROOT / name
         if path.exists():
             questions += [json.loads(l)["question"] for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]

@@ -26,7 +26,7 @@ GROUND_TRUTH = ROOT / "eval" / "ground_truth"
 THRESHOLDS = ROOT / "eval" / "thresholds.toml"
 REPORTS = ROOT / "eval" / "reports"
 QUESTION_FILES = [ROOT / "eval" / "questions.jsonl", ROOT / "eval" / "putuo_questions.jsonl",
-                  ROOT / "eval" / "analyst_questions.jsonl"]
+                  ROOT / "eval" / "analyst_questions.jsonl", ROOT / "eval" / "heldout_questions.jsonl"]
 DEFAULT_INDEX = ROOT / "index"
 
 
