@@ -40,6 +40,7 @@ class Fact:
     line: int | None = None
     quote: str = ""  # the sentence for narrative facts; the row as printed for cells
     item: str = ""  # for narrative facts: the words just before the number ("一般公共预算拨款收入")
+    offset: int = -1  # for narrative facts: where the number starts in `quote`
 
     @property
     def value_yuan(self) -> Decimal | None:
@@ -130,7 +131,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                     id=f"{base['doc_id']}:s{section_index}:{sentence_index}:{match.start()}",
                     kind="narrative", printed=match["num"], value=value, unit=unit,
                     table="", page=section.page, line=line, quote=quote,
-                    item=_item_before(sentence, match.start()),
+                    item=_item_before(sentence, match.start()), offset=match.start(),
                     row_label=" / ".join(section.heading[-2:]), **base))
     return facts
 

@@ -26,6 +26,7 @@ from budgetqa.text import bigrams, normalize
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _SPENDING_TABLE = re.compile(r"^支出(预算|决算)?(总)?表$|部门支出(预算)?总表|预算单位支出预算总表")
+_KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
 _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
 _YEAR = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")
@@ -53,7 +54,8 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "加总", "合计", "一共", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
                   "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "多少钱", "花了", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
                   "安排了", "安排的", "大约", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算", "换算", "心里",
-                  "中心里", "里面", "当中", "之中", "其中"}
+                  "中心里", "里面", "当中", "之中", "其中", "保留", "两位", "小数",
+                  "四舍五入", "精确", "决算数", "预算数"}
 
 
 def tokens(text: str) -> list[str]:
@@ -209,7 +211,7 @@ class FactRanker:
             best = 20.0
         core = re.sub(r"(合计|小计|总计|支出)$", "", label)  # "人员经费合计" is what "人员经费" asks for
         if len(core) >= 3 and core != label and core in q:
-            best = max(best, 10.0 + len(core))
+            best = max(best, 12.0 + len(core))
         if label in q and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
             best = max(best, 12.0 + len(label))  # the question names the row as printed: beats a synonym
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
@@ -218,10 +220,12 @@ class FactRanker:
                 continue  # "财政拨款给的公积金": 财政拨款 picks the column, 公积金 the row
             if expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table):
                 best = max(best, 10.0 + len(expansion.term))  # a composite (三公): the total row of its table
-            if expansion.parts:
+            if len(expansion.parts) > 1:  # its codes are those of its parts, not of the whole
+                if label in expansion.labels:
+                    best = max(best, 10.0 + len(expansion.term))
                 continue
             if fact.row_code and fact.row_code in expansion.codes:
-                best = max(best, 10.0 + len(expansion.term) + (2.0 if label in expansion.labels else 0.0))
+                best = max(best, 10.0 + len(expansion.term) + (1.0 if label in expansion.labels else 0.0))
             elif label in expansion.labels:
                 best = max(best, 10.0 + len(expansion.term))
         if label in _TOTAL_LABELS:
@@ -236,7 +240,9 @@ class FactRanker:
     @staticmethod
     def _column_score(fact: Fact, q: str, expansions=()) -> float:
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
-        score = sum(4.0 + len(p) for p in parts if len(p) >= 2 and (p in q or (p.endswith("数") and p[:-1] in q)))
+        named = [p for p in parts if len(p) >= 2 and (p in q or (p.endswith("数") and p[:-1] in q))]
+        # "预算数"/"决算数" only say which kind of figure; a named column (项目支出) says which figure
+        score = sum(2.0 if p in _KIND_COLUMNS else 4.0 + len(p) for p in named)
         header = "".join(parts)
         if re.search(r"实际|决算|执行|花了", q) and re.search(r"决算|执行|实际", header):
             score += 3.0
@@ -244,7 +250,7 @@ class FactRanker:
             score += 1.5
         for expansion in expansions:
             if expansion.kind not in ITEM_KINDS and any(p in expansion.labels for p in parts):
-                score += 4.0 + len(expansion.term)
+                score += 6.0 + len(expansion.term)
         if not score:
             first = parts[-1] if parts else ""
             if first in ("合计", "总计", "小计", "预算数", "决算数", "本年预算", "金额", "") or first.endswith("合计"):
@@ -290,17 +296,26 @@ class FactRanker:
 
 
 def _describing_text(fact: Fact) -> str:
-    """The part of a narrative fact's sentence that says what its number is: the words before it,
-    the counted noun after it ("2名在职人员"), and an explanation sentence ("主要用于…")."""
-    quote = normalize(fact.quote)
-    at = quote.find(normalize(fact.printed) + fact.unit)
+    """The words of a narrative fact's sentence that say what its number is: the stretch since the
+    previous number (two stretches when this one only says "比上年增加"), the counted noun after it
+    ("2名在职人员"), and an explanation sentence that follows ("主要用于…")."""
+    quote, at = fact.quote, fact.offset
     if at < 0:
-        return quote
-    text = quote[:at]
+        return normalize(quote)
+    ends = [m.end() for m in _PROSE_AMOUNT.finditer(quote[:at])]
+    start = ends[-1] if ends else 0
+    if ends and _CHANGE_PHRASE.search(quote[start:at]):
+        start = ends[-2] if len(ends) > 1 else 0
+    text = quote[start:at]
+    after = quote[at:]
     if fact.unit not in ("万元", "元", "亿元", "%"):
-        text += re.split(r"[，,。；;、]", quote[at:])[0]
-    explanation = re.search(r"。(主要用于|主要原因|主要是|用于)[^。]*", quote[at:])
-    return text + (explanation.group() if explanation else "")
+        text += re.split(r"[，,。；;、]", after)[0]
+    explanation = re.search(r"。(主要用于|主要原因|主要是|用于)[^。]*", after)
+    return normalize(text + (explanation.group() if explanation else ""))
+
+
+_PROSE_AMOUNT = re.compile(r"[0-9][0-9,，]*(?:\.[0-9]+)?\s*(?:亿元|万元|元|%|％)")
+_CHANGE_PHRASE = re.compile(r"比上年|较上年|比20[0-9]{2}年|增加|减少|增长|下降|持平")
 
 
 def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
