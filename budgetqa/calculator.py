@@ -100,7 +100,8 @@ class Calculator:
             value = (a.value - b.value) / b.value * 100
             return result(question, value, "%", f"{a.meta.label} 相比 {b.meta.label}：变化 {format_decimal(value.quantize(TWO_PLACES))}%。",
                                   f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%", [a, b])
-        shortfall = bool(re.search(r"比.+?少了?(多少|几)", q))
+        # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
+        shortfall = bool(re.search(r"比.+?少了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
         if shortfall:  # "A比B少多少": the shortfall B − A
             value = b.value - a.value
             formula = f"{format_decimal(b.value)} − {format_decimal(a.value)} = {format_decimal(value)}"

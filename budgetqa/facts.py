@@ -41,6 +41,8 @@ class Fact:
     quote: str = ""  # the sentence for narrative facts; the row as printed for cells
     item: str = ""  # for narrative facts: the words just before the number ("一般公共预算拨款收入")
     offset: int = -1  # for narrative facts: where the number starts in `quote`
+    lead: str = ""  # for narrative facts: the paragraph's opening words up to its first number, when the
+    #                 sentence continues a paragraph ("5、…信息化建设（13项）" for "2025年当年预算执行数为…")
 
     @property
     def value_yuan(self) -> Decimal | None:
@@ -122,6 +124,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
         for sentence_index, (sentence, line) in enumerate(sentences):
             following = sentences[sentence_index + 1][0] if sentence_index + 1 < len(sentences) else ""
             quote = sentence + following if following.startswith(_EXPLAINS) else sentence
+            lead = _PROSE_NUMBER.split(sentences[0][0])[0] if sentence_index else ""
             for match in _PROSE_NUMBER.finditer(sentence):
                 value = parse_number(match["num"])
                 if value is None or _is_year_or_code(match, sentence):
@@ -131,7 +134,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                     id=f"{base['doc_id']}:s{section_index}:{sentence_index}:{match.start()}",
                     kind="narrative", printed=match["num"], value=value, unit=unit,
                     table="", page=section.page, line=line, quote=quote,
-                    item=_item_before(sentence, match.start()), offset=match.start(),
+                    item=_item_before(sentence, match.start()), offset=match.start(), lead=lead,
                     row_label=" / ".join(section.heading[-2:]), **base))
     return facts
 

@@ -306,7 +306,7 @@ def _describing_text(fact: Fact) -> str:
     start = ends[-1] if ends else 0
     if ends and _CHANGE_PHRASE.search(quote[start:at]):
         start = ends[-2] if len(ends) > 1 else 0
-    text = quote[start:at]
+    text = fact.lead + quote[start:at]
     after = quote[at:]
     if fact.unit not in ("万元", "元", "亿元", "%"):
         text += re.split(r"[，,。；;、]", after)[0]
