@@ -21,7 +21,7 @@ GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之
 STAFF_LABELS = ("在职人数", "在职人员", "实有人数", "编制人数", "人员编制", "在编人数")
 TWO_PLACES = Decimal("0.01")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
-CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|涨|降|多|少|差)了?(百分之)?(多少|几)")
+CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
 
 
 @dataclass

@@ -106,6 +106,10 @@ class FactRanker:
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
         if wants_count:  # "几辆/多少人": only counts can answer
             candidates = [i for i in candidates if self.facts[i].unit == wants_count]
+        asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
+        if not asks_change:  # "比上年增加2名" is a change, never the level asked for
+            candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
+                                                        and _CHANGE_ITEM.search(self.facts[i].item))]
         if not candidates:
             return []
         expansions = thesaurus.expand(q)
@@ -113,7 +117,6 @@ class FactRanker:
         wants_income = any(w in q for w in INCOME_WORDS)
         wants_percent = any(w in q for w in PERCENT_WORDS) or bool(re.search(r"(增长|下降)了?多少(?!万|元|亿)", q))
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
-        asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
         covered = "".join(e.text for e in expansions)
