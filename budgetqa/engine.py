@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -123,6 +124,10 @@ class Engine:
         question = question.strip()
         if not question:
             raise ValueError("empty question")
+        if not re.search(r"[\u4e00-\u9fa5A-Za-z0-9]", question):
+            result = compose.not_found(question, "问题中没有可查询的内容（单位、年份、项目）", [], self._unit_list())
+            result["warnings"], result["context"] = [], {}
+            return result
         item_text = question
         if context and _is_follow_up(question):
             item_text = f"{context.get('question', '')} {question}"

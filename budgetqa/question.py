@@ -76,11 +76,15 @@ class EntityIndex:
     def unknown_names(self, question: str) -> list[str]:
         """Places or organisations named in the question that appear in no document's names."""
         unknown = []
+        # "火星市12345热线中心…": a place name the question opens with, no part of which any document has
+        opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", without_items(question, self.known_text).strip())
+        if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
+            unknown.append(opening.group())
         for token in jieba.posseg.lcut(without_items(question, self.known_text)):
             named = token.flag in ("ns", "nt") or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|区|县)$", token.word)
             if named and len(token.word) >= 2 and token.word not in self.known_text:
                 core = re.sub(r"(省|市|区|县)$", "", token.word)
-                if core not in self.known_text:
+                if core not in self.known_text and token.word not in unknown:
                     unknown.append(token.word)
         return unknown
 
