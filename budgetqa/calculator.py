@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from budgetqa.answer import not_found
 from budgetqa.compute import (
-    COLUMN_CHANGE, ITEM_DIFFERENCE, RANK_MIN, SHARE, STAFF_WORDS, TWO_PLACES, CHANGE_ASKED, Operand, base_column,
+    COLUMN_CHANGE, ITEM_DIFFERENCE, RANK_MIN, SHARE, STAFF_WORDS, CHANGE_ASKED, Operand, base_column,
     common_unit, format_decimal, in_unit, normalize, result, split_items, staff_fact,
 )
 from budgetqa.model import DocumentMeta
+from budgetqa.retrieve import MIN_LABEL_SCORE
 
 
 class Calculator:
@@ -35,6 +36,8 @@ class Calculator:
                 if first is None or second is None or first.id == second.id:
                     return None
                 value_unit = common_unit([first, second], unit)
+                if value_unit is None:
+                    return None  # operands in units that do not add up
                 a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
                 value = a.value - b.value if match[3] in "多高" else b.value - a.value
                 formula = (f"{format_decimal(a.value)} − {format_decimal(b.value)}" if match[3] in "多高"
@@ -52,23 +55,28 @@ class Calculator:
                 a = Operand(item, meta, in_unit(item, value_unit))
                 b = Operand(staff, meta, staff.value)
                 value = a.value / b.value
-                return result(question, value, value_unit, f"{meta.label}：人均 = {format_decimal(value.quantize(TWO_PLACES))} {value_unit}。",
-                                      f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b])
+                return result(question, value, value_unit, f"{meta.label}：人均 = {{value}} {value_unit}。",
+                                      f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b], divided=True)
             if operation == "share":
                 match = SHARE.search(q)
                 part, whole = self.engine._best(match["a"], meta), self.engine._best(match["b"], meta)
                 if part is None or whole is None or whole.value == 0 or part.id == whole.id:
                     return None
                 shown_unit = common_unit([part, whole], "")
+                if shown_unit is None:
+                    return None  # operands in units that do not add up
                 ops = [Operand(f, meta, in_unit(f, shown_unit)) for f in (part, whole)]
                 value = ops[0].value / ops[1].value * 100
-                return result(question, value, "%", f"{meta.label}：占比 {format_decimal(value.quantize(TWO_PLACES))}%。",
-                                      f"{format_decimal(ops[0].value)} {shown_unit} ÷ {format_decimal(ops[1].value)} {shown_unit} × 100%", ops)
+                return result(question, value, "%", f"{meta.label}：占比 {{value}}%。",
+                                      f"{format_decimal(ops[0].value)} {shown_unit} ÷ {format_decimal(ops[1].value)} {shown_unit} × 100%", ops,
+                                      divided=True)
             items = split_items(q)
             facts = [self.engine._best(item, meta) for item in items]
             if not items or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):
                 return None
             value_unit = common_unit(facts, unit)
+            if value_unit is None:
+                return None  # operands in units that do not add up
             ops = [Operand(f, meta, in_unit(f, value_unit)) for f in facts]
             value = sum((op.value for op in ops), Decimal(0))
             return result(question, value, value_unit, f"{meta.label}：合计 {format_decimal(value)} {value_unit}。",
@@ -80,6 +88,8 @@ class Calculator:
         if len(found) < 2:
             return None
         value_unit = common_unit([f for _, f in found], unit)
+        if value_unit is None:
+            return None  # operands in units that do not add up
         ops = [Operand(f, m, in_unit(f, value_unit)) for m, f in found]
         if operation == "rank":
             pick = min if any(w in q for w in RANK_MIN) else max
@@ -98,8 +108,9 @@ class Calculator:
             if b.value == 0:
                 return None
             value = (a.value - b.value) / b.value * 100
-            return result(question, value, "%", f"{a.meta.label} 相比 {b.meta.label}：变化 {format_decimal(value.quantize(TWO_PLACES))}%。",
-                                  f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%", [a, b])
+            return result(question, value, "%", f"{a.meta.label} 相比 {b.meta.label}：变化 {{value}}%。",
+                                  f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%", [a, b],
+                                  divided=True)
         # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
         shortfall = bool(re.search(r"比.+?少了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
         if shortfall:  # "A比B少多少": the shortfall B − A
@@ -118,7 +129,7 @@ class Calculator:
         item_text = q[:match.start()]
         ranked = [r for r in self.engine.ranker.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
         for scored in ranked:
-            if scored.label_score < self.engine.MIN_LABEL_SCORE:
+            if scored.label_score < MIN_LABEL_SCORE:
                 break
             fact = scored.fact
             row = {f.column: f for f in self.engine.facts if f.doc_id == fact.doc_id and f.table_id == fact.table_id
@@ -134,13 +145,16 @@ class Calculator:
             if any(w in headers and w not in normalize(fact.row_label) for w in self.engine.ranker.content_terms(item_text)):
                 continue  # the question's item is a column here (基本支出), which the base period lacks
             value_unit = common_unit([fact, base], unit)
+            if value_unit is None:
+                return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
             if re.search(r"百分之|%|增长率|增幅|变化了?百分", q) or (re.search(r"(增长|下降)了?多少", q) and not unit):
                 if b.value == 0:
                     return None
                 value = (a.value - b.value) / b.value * 100
-                return result(question, value, "%", f"{meta.label}：{fact.row_label} 变化 {format_decimal(value.quantize(TWO_PLACES))}%。",
-                                      f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%", [a, b])
+                return result(question, value, "%", f"{meta.label}：{fact.row_label} 变化 {{value}}%。",
+                                      f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%", [a, b],
+                                      divided=True)
             shortfall = bool(re.search(r"(少|减少|下降|低)了?(多少|几)", q))
             value = b.value - a.value if shortfall else a.value - b.value
             formula = (f"{format_decimal(b.value)} − {format_decimal(a.value)}" if shortfall

@@ -65,22 +65,31 @@ def in_unit(fact: Fact, unit: str) -> Decimal:
     return fact.value * MONEY_UNITS[fact.unit] / MONEY_UNITS[unit]
 
 
-def common_unit(facts: list[Fact], asked: str) -> str:
-    if asked:
-        return asked
+def common_unit(facts: list[Fact], asked: str) -> str | None:
+    """The unit to compute in: the one asked, the operands' own, or 万元 for mixed money units;
+    None when the operands cannot be added (人 and 万元, % and 万元)."""
     units = {f.unit for f in facts}
+    if len(units) > 1 and not units <= set(MONEY_UNITS):
+        return None
+    if asked and units <= set(MONEY_UNITS):
+        return asked
     return units.pop() if len(units) == 1 else "万元"
 
 
 def operand_line(op: Operand, unit: str) -> str:
-    shown = f"{op.fact.printed} {op.fact.unit or '人'}"
+    shown = f"{op.fact.printed} {op.fact.unit}".strip()
     if op.fact.unit != unit and op.fact.unit in MONEY_UNITS and unit in MONEY_UNITS:
         shown += f"（= {format_decimal(op.value)} {unit}）"
     return f"{op.meta.label} {op.fact.row_label or op.fact.item} = {shown}，{op.fact.source} {place(op.fact)}"
 
 
-def result(question: str, value: Decimal, unit: str, statement: str, formula: str, operands: list[Operand]) -> dict:
-    value = value.quantize(TWO_PLACES, ROUND_HALF_UP) if unit == "%" or value != value.to_integral() else value
+def result(question: str, value: Decimal, unit: str, statement: str, formula: str, operands: list[Operand],
+           divided: bool = False) -> dict:
+    """A computed answer. Quotients (shares, growth, per person) are rounded half-up to 2 places — the
+    statement ("{value}") shows that same figure; sums and differences of printed amounts stay exact."""
+    if divided:
+        value = value.quantize(TWO_PLACES, ROUND_HALF_UP)
+        statement = statement.format(value=format_decimal(value))
     lines = [statement, f"计算：{formula}", "依据："] + [f"- {operand_line(op, unit if unit != '%' else op.fact.unit)}"
                                                      for op in operands]
     return {"question": question, "status": "answered", "answer": "\n".join(lines),

@@ -15,12 +15,10 @@ from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, parse_file
 from budgetqa.question import EntityIndex, asked_unit, match_documents, strip_entity
-from budgetqa.retrieve import FactRanker
+from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker
 from budgetqa.store import FactStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
-MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
-FOLLOW_UP_MARKERS = ("那", "那么", "呢")
 
 
 def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
@@ -48,7 +46,6 @@ def _parse_one(path: Path) -> tuple[Path, ParsedDocument | None, str]:
 
 
 class Engine:
-    MIN_LABEL_SCORE = MIN_LABEL_SCORE
     def __init__(self, index_dir: str | Path = "index", chroma_url: str | None = None):
         self.store = FactStore(index_dir, chroma_url)
         self.calculator = Calculator(self)
@@ -138,28 +135,8 @@ class Engine:
         unit = asked_unit(question) or (context or {}).get("unit", "")
         operation = compute.detect(item_text, len(match.docs) > 1) if not match.missing else ""
         result = self.calculator.answer(operation, question, item_text, match.docs, unit) if operation else None
-        if result is not None:
-            pass
-        elif match.missing:
-            result = compose.not_found(question, match.missing, [], self._unit_list())
-        elif len(match.docs) > 1:
-            per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
-            result = compose.ambiguous(question, per_doc, unit)
-        elif WHY.search(question):
-            meta = match.docs[0]
-            fact = explaining_sentence(item_text, meta, self.facts, self.ranker)
-            if fact is None:
-                result = compose.not_found(question, f"{meta.label} 中没有说明这一点的文字", [], [])
-            else:
-                result = compose.explained(question, fact, meta)
-        else:
-            meta = match.docs[0]
-            ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
-            if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
-                nearest = [(s.fact, meta) for s in ranked[:3]]
-                result = compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
-            else:
-                result = compose.answered(question, ranked[0].fact, meta, unit)
+        if result is None:
+            result = self._plain_answer(question, item_text, match, unit)
         self._warn_contradictions(result)
         result["context"] = {
             "question": item_text if context else question,
@@ -168,6 +145,24 @@ class Engine:
             "unit": unit,
         }
         return result
+
+    def _plain_answer(self, question: str, item_text: str, match, unit: str) -> dict:
+        """Not found / ambiguous / why / a single cited figure."""
+        if match.missing:
+            return compose.not_found(question, match.missing, [], self._unit_list())
+        if len(match.docs) > 1:
+            return compose.ambiguous(question, [(meta, self._best(item_text, meta)) for meta in match.docs], unit)
+        meta = match.docs[0]
+        if WHY.search(question):
+            fact = explaining_sentence(item_text, meta, self.facts, self.ranker)
+            if fact is None:
+                return compose.not_found(question, f"{meta.label} 中没有说明这一点的文字", [], [])
+            return compose.explained(question, fact, meta)
+        ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
+        if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
+            nearest = [(s.fact, meta) for s in ranked[:3]]
+            return compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
+        return compose.answered(question, ranked[0].fact, meta, unit)
 
     def _warn_contradictions(self, result: dict) -> None:
         """Say so when a cited cell or sentence is one the document contradicts elsewhere."""
@@ -205,7 +200,7 @@ def _same_place(cited: dict, evidence: dict) -> bool:
 
 
 def _is_follow_up(question: str) -> bool:
-    return question.startswith(FOLLOW_UP_MARKERS[:2]) or question.rstrip("？?。 ").endswith("呢")
+    return question.startswith("那") or question.rstrip("？?。 ").endswith("呢")  # "那2023年呢？"
 
 
 class _Inline:

@@ -100,20 +100,27 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                 column = table.column_name(cell.column)
                 facts.append(Fact(
                     id=f"{base['doc_id']}:{table.id}:r{row_index}:c{cell.column}", kind="cell",
-                    printed=cell.printed, value=cell.value, unit=table.unit or _count_unit(column + row.label), table=table.title,
+                    printed=cell.printed, value=cell.value, unit=_cell_unit(table.unit, cell.printed, column, row.label), table=table.title,
                     table_id=table.id, part=table.part, row_code=row.code, row_label=row.label,
                     column=column, page=row.page or table.page,
                     line=row.line, quote=quote, **base))
     return facts
 
 
-def _count_unit(header: str) -> str:
-    """Tables without a money unit (单位构成): a column such as 在职人数 counts people."""
+def _cell_unit(table_unit: str, printed: str, column: str, label: str) -> str:
+    """A cell's unit: % when printed so or under a 增减%/…率 header; in tables without a money unit
+    (单位构成, 绩效表) what the header says: 在职人数 counts people, 年度资金总额(万元) is money."""
+    if printed.strip().endswith(("%", "％")) or re.search(r"%|％|率$", column):
+        return "%"
+    if table_unit:
+        return table_unit
+    header = column + label
     if re.search(r"(人数|编制数|人员数)", header):
         return "人"
     if re.search(r"(车辆数|辆)", header):
         return "辆"
-    return ""
+    money = re.search(r"[（(](亿元|万元|千元|元)[)）]", header)
+    return money.group(1) if money else ""
 
 
 def narrative_facts(doc: ParsedDocument) -> list[Fact]:
@@ -151,8 +158,7 @@ def _sentences(section: Section):
 
 
 def _is_year_or_code(match: re.Match, sentence: str) -> bool:
-    following = sentence[match.end("num"):match.end("num") + 1]
-    return following == "年" or (match["unit"] == "个" and len(match["num"]) >= 5)
+    return match["unit"] == "个" and len(match["num"]) >= 5  # "12345 个" is a hotline number, not a count
 
 
 def _item_before(sentence: str, position: int) -> str:

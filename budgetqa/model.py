@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 import re
 
-MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 _NUMBER = re.compile(r"^[-−–]?\(?[0-9][0-9,，]*(\.[0-9]+)?\)?%?$")
 
@@ -95,7 +95,7 @@ class DocumentMeta:
     @property
     def label(self) -> str:
         """'泉州市12345政务服务便民热线中心 2026年 单位预算'"""
-        return f"{self.entity} {self.year}年 {self.level}{self.kind}"
+        return f"{self.entity} {self.year or '年份未知'}年 {self.level}{self.kind}".replace("年份未知年", "年份未知")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from budgetqa.text import bigrams, normalize
 
 jieba.setLogLevel(60)
 
-_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2})(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
+_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                          r"|(?:几个|多少个?)(亿)(?!元)")
 COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
@@ -179,7 +179,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     else:
         entities = set(index.names_by_entity)
     years, kind, level = asked_years(question), asked_kind(question), asked_level(question)
-    if not years and context.get("years") and not entity_named_explicitly(scores, best):
+    if not years and context.get("years") and best < 1.5:  # a follow-up naming no unit keeps the years
         years = list(context["years"])
     docs = [m for m in index.docs if m.entity in entities]
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
@@ -192,7 +192,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         covered = {m.entity for m in by_year}
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
     if not by_year:
-        have = sorted({m.year for m in docs})
+        have = sorted({m.year for m in docs if m.year})
         match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"
         return match
     by_kind = [m for m in by_year if not kind or m.kind == kind]
@@ -206,7 +206,3 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     by_level.sort(key=lambda m: (-scores.get(m.entity, 0), -(m.year or 0)))
     match.docs = by_level
     return match
-
-
-def entity_named_explicitly(scores: dict[str, float], best: float) -> bool:
-    return best >= 1.5

@@ -26,6 +26,7 @@ from budgetqa.text import bigrams, normalize
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _SPENDING_TABLE = re.compile(r"^支出(预算|决算)?(总)?表$|部门支出(预算)?总表|预算单位支出预算总表")
+MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
 _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
 _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
@@ -106,6 +107,8 @@ class FactRanker:
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
         if wants_count:  # "几辆/多少人": only counts can answer
             candidates = [i for i in candidates if self.facts[i].unit == wants_count]
+        else:  # a figure without a unit (a score, an unlabeled form cell) answers nothing
+            candidates = [i for i in candidates if self.facts[i].unit]
         asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
         if not asks_change:  # "比上年增加2名" is a change, never the level asked for
             candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
