@@ -113,6 +113,10 @@ def cmd_ingest(args) -> int:
 def cmd_ask(args) -> int:
     if args.jsonl and args.question:
         raise UsageError("give either a QUESTION or --jsonl, not both")
+    if args.jsonl and args.session:
+        raise UsageError("give either --jsonl or --session, not both")
+    if args.question is not None and not args.question.strip():
+        raise UsageError("the question is empty")
     if not args.jsonl and not args.session and not args.question:
         raise UsageError("ask needs a QUESTION (or --jsonl to read questions from stdin)")
     engine = open_engine(args)
@@ -121,7 +125,11 @@ def cmd_ask(args) -> int:
             question = line.strip()
             if not question:
                 continue
-            print(json.dumps(engine.ask(question), ensure_ascii=False), flush=True)
+            try:
+                answer = engine.ask(question)
+            except Exception as error:  # one bad line must not end the batch
+                answer = {"question": question, "status": "error", "error": f"{type(error).__name__}: {error}"}
+            print(json.dumps(answer, ensure_ascii=False), flush=True)
         return 0
     if args.session:
         context = None
@@ -182,9 +190,9 @@ COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "ui": cmd_ui
 def main(argv: list[str]) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv or ["ui"])
-        if args.command is None:
-            args = parser.parse_args(["ui", *argv])
+        if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+            argv = ["ui", *argv]  # "python app.py --index-dir DIR" starts the UI on that index
+        args = parser.parse_args(argv)
         return COMMANDS[args.command](args)
     except UsageError as error:
         print(f"usage error: {error}", file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from llama_index.core.embeddings import BaseEmbedding
 
 from budgetqa.text import normalize
 
@@ -26,18 +25,3 @@ def ngram_vector(text: str, dimensions: int = DIMENSIONS) -> list[float]:
             vector[(digest >> 1) % dimensions] += sign * weight
     norm = float(np.linalg.norm(vector))
     return (vector / norm if norm else vector).tolist()
-
-
-class NgramHashEmbedding(BaseEmbedding):
-    """llama-index embedding model wrapper around `ngram_vector`."""
-
-    model_name: str = f"ngram-hash-{DIMENSIONS}"
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return ngram_vector(query)
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return ngram_vector(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return ngram_vector(text)

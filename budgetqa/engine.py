@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from budgetqa import answer as compose
-from budgetqa import compute
+from budgetqa import compute, thesaurus
 from budgetqa.calculator import Calculator
 from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
@@ -73,6 +73,7 @@ class Engine:
                                                "warnings": len(doc.warnings)})
                 if progress:
                     progress(done, total, path.name)
+        self.store.remove_orphans(set(self.store.documents.get(include=[])["ids"]))  # left by an interrupted run
         self._loaded = False
         return report
 
@@ -132,6 +133,11 @@ class Engine:
             context = None
         match = match_documents(question, self.entities, context)
         item_text = strip_entity(item_text, match.docs)
+        if not (match.entity_named or match.years or match.unknown_names or context
+                or self.ranker.content_terms(item_text) or thesaurus.expand(item_text)):
+            result = compose.not_found(question, "问题没有指明单位、年份或项目", [], self._unit_list())
+            result["warnings"], result["context"] = [], {}
+            return result
         unit = asked_unit(question) or (context or {}).get("unit", "")
         operation = compute.detect(item_text, len(match.docs) > 1) if not match.missing else ""
         result = self.calculator.answer(operation, question, item_text, match.docs, unit) if operation else None

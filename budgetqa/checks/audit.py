@@ -379,7 +379,7 @@ def _table_vs_table(doc: ParsedDocument) -> list[Finding]:
 # -- narrative ------------------------------------------------------------------------------------
 
 _MONEY = re.compile(r"(?<![0-9.,])(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>亿元|万元|元)")
-_PUTUO_ITEM = re.compile(
+_CODED_ITEM = re.compile(
     r"(?P<label>[^、，。；（(]*)[（(](?P<lei>\d{3})类[）)][^（(]*[（(](?P<kuan>\d{2})款[）)](?P<name>[^（(]*)[（(](?P<xiang>\d{2})项[）)]\s*"
     r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
 _NAMED_ITEM = re.compile(
@@ -452,7 +452,7 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
     named = {k: next(iter(v)) for k, v in named_sets.items() if len(v) == 1}
     current_item: tuple[str, int] | None = None  # (code, section) of the last "N、…（项）X万元" item
     for sentence, page, line, section in _sentences(doc):
-        m = _PUTUO_ITEM.search(sentence)
+        m = _CODED_ITEM.search(sentence)
         if m:
             code = m["lei"] + m["kuan"] + m["xiang"]
             current_item = (code, section)
@@ -460,7 +460,7 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
                                sentence, page, line, findings, "")
             if "执行数" not in sentence:
                 continue
-        m = None if current_item and current_item[1] == section and _PUTUO_ITEM.search(sentence) else \
+        m = None if current_item and current_item[1] == section and _CODED_ITEM.search(sentence) else \
             _NAMED_ITEM.search(sentence)
         named_key = (normalize_label(m["lei"]), normalize_label(m["kuan"]), normalize_label(m["xiang"])) if m else None
         if m and named_key in named:
@@ -494,8 +494,6 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
             clause = re.split(r"[，,；;。：:、]", before)[-1]
             clause = re.sub(r"(为|是|达|共计|合计)$", "", normalize_label(clause.strip()))
             if clause in label_to_code and not re.search(r"增加|减少|增长|下降|执行数|上年|决算数", clause):
-                if re.search(r"比|较|与上年", sentence[m.end():m.end() + 2]):
-                    pass
                 _compare_narrative(doc, entries, label_to_code[clause], clause, m["num"], m["unit"], sentence,
                                    page, line, findings, "")
     return findings

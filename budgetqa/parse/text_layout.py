@@ -153,8 +153,6 @@ def _mark_cover_and_toc(ctx: _Ctx) -> None:
             continue
         entries.append((j, line))
         j += 1
-        if len(entries) >= 3 or j >= len(lines):
-            pass
     # entries with page numbers / dot leaders
     def paged(line: str) -> bool:
         return bool(re.search(r"(\.{3,}|…{2,}|\t\s*\d+\s*$|\s\.{2,}\s*\d*$)", line)) or bool(
@@ -579,8 +577,6 @@ def _segment_rows(ctx: _Ctx, data: list, seg: dict, colmap: dict, roles: list[st
         def cell(j):
             return cells[j].strip() if j is not None and j < len(cells) else ""
         code, label = cell(seg["code"]), cell(seg["label"])
-        if seg["code"] is None and seg["label"] is None:
-            pass
         if code and not CODE.match(squash(code)):
             if is_number(code):
                 ctx.warn(n, f"number '{code}' in the code column")
