@@ -5,20 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetqa.facts import Fact
-from budgetqa.model import MONEY_UNITS, DocumentMeta
+from budgetqa.model import DocumentMeta, convert_unit
 
 
 def format_decimal(value: Decimal) -> str:
-    """Plain notation without trailing zeros beyond what the value carries: 2170.3947, 147.87, 9."""
-    text = format(value.normalize(), "f")
-    return text
+    """A computed value in plain notation, trailing zeros dropped: 2170.3947, 147.87, 9. (Figures
+    taken from a document are shown as printed, not through this.)"""
+    return format(value.normalize(), "f")
 
 
 def convert(fact: Fact, unit: str) -> tuple[Decimal, str, str]:
     """The fact's value in `unit` when both are money units; returns (value, unit, work shown)."""
-    if not unit or unit == fact.unit or fact.unit not in MONEY_UNITS or unit not in MONEY_UNITS:
+    value = convert_unit(fact.value, fact.unit, unit) if unit and unit != fact.unit else None
+    if value is None:
         return fact.value, fact.unit, ""
-    value = fact.value * MONEY_UNITS[fact.unit] / MONEY_UNITS[unit]
     return value, unit, f"{fact.printed} {fact.unit} = {format_decimal(value)} {unit}"
 
 

@@ -8,8 +8,21 @@ from decimal import Decimal
 
 from budgetqa.answer import not_found
 from budgetqa.compute import (
-    COLUMN_CHANGE, ITEM_DIFFERENCE, RANK_MIN, SHARE, STAFF_WORDS, CHANGE_ASKED, Operand, base_column,
-    common_unit, format_decimal, in_unit, normalize, result, split_items, staff_fact,
+    CHANGE_ASKED,
+    COLUMN_CHANGE,
+    ITEM_DIFFERENCE,
+    RANK_MIN,
+    SHARE,
+    STAFF_WORDS,
+    Operand,
+    base_column,
+    common_unit,
+    format_decimal,
+    in_unit,
+    normalize,
+    result,
+    split_items,
+    staff_fact,
 )
 from budgetqa.model import DocumentMeta
 from budgetqa.retrieve import MIN_LABEL_SCORE

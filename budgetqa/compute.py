@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budgetqa.answer import citation, format_decimal, place
 from budgetqa.facts import Fact
-from budgetqa.model import MONEY_UNITS, DocumentMeta
+from budgetqa.model import MONEY_UNITS, DocumentMeta, convert_unit
 from budgetqa.text import normalize
 
 SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
@@ -60,9 +60,9 @@ def detect(question: str, several_docs: bool) -> str:
 
 
 def in_unit(fact: Fact, unit: str) -> Decimal:
-    if fact.unit == unit or fact.unit not in MONEY_UNITS or unit not in MONEY_UNITS:
-        return fact.value
-    return fact.value * MONEY_UNITS[fact.unit] / MONEY_UNITS[unit]
+    """The operand in the computation's unit (common_unit has made sure it converts)."""
+    converted = convert_unit(fact.value, fact.unit, unit)
+    return fact.value if converted is None else converted
 
 
 def common_unit(facts: list[Fact], asked: str) -> str | None:

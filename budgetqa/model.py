@@ -6,9 +6,9 @@ strings ("元", "万元", "%", "人", ...). Locations are 1-based page numbers f
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-import re
 
 MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
@@ -29,9 +29,29 @@ def parse_number(printed: str) -> Decimal | None:
     return -value if negative else value
 
 
+def convert_unit(value: Decimal, unit: str, target: str) -> Decimal | None:
+    """The same amount in `target`: money converts between 元/千元/万元/亿元; any unit converts to
+    itself; anything else (人 to 万元, % to 元) is None."""
+    if unit == target:
+        return value
+    if unit in MONEY_UNITS and target in MONEY_UNITS:
+        return value * MONEY_UNITS[unit] / MONEY_UNITS[target]
+    return None
+
+
 def to_yuan(value: Decimal, unit: str) -> Decimal | None:
-    factor = MONEY_UNITS.get(unit)
-    return value * factor if factor is not None else None
+    return convert_unit(value, unit, "元") if unit in MONEY_UNITS else None
+
+
+def as_decimal(value) -> Decimal | None:
+    """A JSON or printed number as Decimal: 1011.95, 9, '21,601,733.00', '4.58%'; None otherwise."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, float)):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return parse_number(str(value))
 
 
 @dataclass

@@ -17,7 +17,10 @@ import chromadb
 from chromadb.config import Settings
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.core.vector_stores.types import (
-    FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
 )
 from llama_index.vector_stores.chroma import ChromaVectorStore
 

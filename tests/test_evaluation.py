@@ -6,7 +6,12 @@ import pytest
 
 from budgetqa.evaluation import matching as m
 from budgetqa.evaluation import qa
-from budgetqa.evaluation.extraction import GTCell, ParsedCell, compare, load_ground_truth
+from budgetqa.evaluation.extraction import (
+    GTCell,
+    ParsedCell,
+    compare,
+    load_ground_truth,
+)
 from budgetqa.evaluation.run import check, load_thresholds
 
 

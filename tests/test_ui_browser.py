@@ -13,13 +13,13 @@ is a FAILURE, not a skip: the UI is part of the product.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 

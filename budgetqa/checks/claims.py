@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetqa.model import MONEY_UNITS, parse_number
+from budgetqa.model import convert_unit, parse_number
 
 _FIGURE = re.compile(
     r"(?P<qual>超过|逾|多于|高于|不到|少于|低于|不足|大约|约|近|将近|接近)?\s*"
@@ -92,14 +92,6 @@ def _question(claim: str, fig: dict) -> str:
     return target if target == head else f"{head}，{target}"
 
 
-def _in_unit(value: Decimal, unit: str, wanted: str) -> Decimal | None:
-    if unit == wanted:
-        return value
-    if unit in MONEY_UNITS and wanted in MONEY_UNITS:
-        return value * MONEY_UNITS[unit] / MONEY_UNITS[wanted]
-    return None
-
-
 def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: Decimal) -> list[dict]:
     """Other places of the same document that print the claimed figure for an item the claim names."""
     from budgetqa.answer import citation as cite
@@ -114,7 +106,7 @@ def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: De
     for fact in engine.facts:
         if fact.doc_id != doc_id or fact.id == citation.get("fact_id"):
             continue
-        value = _in_unit(fact.value, fact.unit, fig["unit"])
+        value = convert_unit(fact.value, fact.unit, fig["unit"])
         if value is None or value == found:
             continue
         name = normalize_label(fact.item if fact.kind == "narrative" else fact.row_label)
@@ -138,7 +130,7 @@ def check_figure(engine, claim: str, fig: dict) -> dict:
         result["explanation"] = (f"无法核实“{fig['text']}”：文档中没有能直接对应的数据。"
                                  f"查询“{question}”的结果：{what}")
         return result
-    found = _in_unit(Decimal(str(answer.get("value_text") or answer["value"])), answer.get("unit") or "", fig["unit"])
+    found = convert_unit(Decimal(str(answer.get("value_text") or answer["value"])), answer.get("unit") or "", fig["unit"])
     if found is None:
         result["explanation"] = (f"无法核实“{fig['text']}”：文档给出的是 {answer.get('value')} {answer.get('unit')}，"
                                  f"与所述单位 {fig['unit']} 不可比。")

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetqa.evaluation.matching import norm_column, norm_label, norm_table, to_decimal
-from budgetqa.model import ParsedDocument
+from budgetqa.evaluation.matching import norm_column, norm_label, norm_table
+from budgetqa.model import ParsedDocument, as_decimal
 
 
 @dataclass
@@ -148,9 +148,9 @@ def compare(gt: list[GTCell], parsed: list[ParsedCell]) -> tuple[Counts, dict, l
         counts = counts_for(g.table, g.part)
         counts.gt += 1
         total.gt += 1
-        gold = to_decimal(g.printed)
+        gold = as_decimal(g.printed)
         hit = next((i for i in by_key.get(g.key(), []) if i not in used
-                    and to_decimal(in_scope[i].printed) == gold), None)
+                    and as_decimal(in_scope[i].printed) == gold), None)
         if hit is None:
             pending.append(g)
             continue

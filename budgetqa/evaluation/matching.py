@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 
+from budgetqa.model import MONEY_UNITS, as_decimal, convert_unit
 from budgetqa.text import bigrams, normalize
 
-MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+MONEY = MONEY_UNITS
 _YEAR_PREFIX = re.compile(r"^(?:[0-9]{4}|[0-9]{2})\s*年(?:度)?")
 _TABLE_SUFFIX = re.compile(r"[(（]?续(?:表)?[0-9]*[)）]?$")
 _ORDINAL = re.compile(
@@ -28,24 +29,6 @@ NARRATIVE_OVERLAP = 0.6  # bigram overlap coefficient between cited quote and go
 
 
 # -- numbers -----------------------------------------------------------------------------------
-def to_decimal(value) -> Decimal | None:
-    """'21,601,733.00' / 1011.95 / Decimal -> Decimal; None when not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        value = repr(value)
-    text = normalize(str(value)).replace(",", "").replace("，", "").rstrip("%")
-    if text.startswith("(") and text.endswith(")"):
-        text = "-" + text[1:-1]
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def tolerance(gold_printed: str) -> Decimal:
     """Half a unit of the last printed decimal place: '1011.95' -> 0.005, '9' -> 0.5."""
     text = normalize(str(gold_printed)).replace(",", "").rstrip("%")
@@ -53,19 +36,13 @@ def tolerance(gold_printed: str) -> Decimal:
     return Decimal(5) / (Decimal(10) ** (places + 1))
 
 
-def convert(value: Decimal, unit: str, target: str) -> Decimal | None:
-    """Money between 元/万元/亿元; the same value for the same unit; None otherwise."""
-    if unit == target:
-        return value
-    if unit in MONEY and target in MONEY:
-        return value * MONEY[unit] / MONEY[target]
-    return None
+convert = convert_unit  # money between 元/万元/亿元; same unit -> same value; None otherwise
 
 
 def answer_value(answer: dict) -> Decimal | None:
     """The principal figure of an answer; prefers an exact `value_text` over the float."""
     for key in ("value_text", "value"):
-        number = to_decimal(answer.get(key))
+        number = as_decimal(answer.get(key))
         if number is not None:
             return number
     return None
@@ -73,8 +50,8 @@ def answer_value(answer: dict) -> Decimal | None:
 
 def judge_value(answer_val, answer_unit: str | None, gold_value: str, gold_unit: str) -> dict:
     """{'value_strict', 'value_converted', 'unit_strict', 'unit_converted'} for one answer."""
-    gold = to_decimal(gold_value)
-    got = to_decimal(answer_val)
+    gold = as_decimal(gold_value)
+    got = as_decimal(answer_val)
     answer_unit = answer_unit or ""
     out = {"value_strict": False, "value_converted": False,
            "unit_strict": answer_unit == gold_unit, "unit_converted": False}
@@ -206,8 +183,8 @@ def cites_same_figure(citation: dict, source: dict, gold_value: str, gold_unit: 
         return False
     if not rows_match(citation.get("row"), source["row"]):
         return False
-    cited = to_decimal(citation.get("printed")) if citation.get("printed") else to_decimal(citation.get("value"))
-    gold = to_decimal(gold_value)
+    cited = as_decimal(citation.get("printed")) if citation.get("printed") else as_decimal(citation.get("value"))
+    gold = as_decimal(gold_value)
     if cited is None or gold is None:
         return False
     converted = convert(cited, citation.get("unit") or "", gold_unit)
@@ -240,7 +217,7 @@ def printed_variants(value: Decimal, places: int | None = None) -> set[str]:
 
 def gold_printed_forms(gold_value: str, gold_unit: str) -> set[str]:
     """The gold figure's printed variants, in its unit and (money) in 元 and 万元 with 2 decimals."""
-    value = to_decimal(gold_value)
+    value = as_decimal(gold_value)
     if value is None:
         return set()
     forms = printed_variants(value)

@@ -8,7 +8,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from budgetqa.evaluation.matching import (
-    all_sources_cited, any_citation_matches, answer_value, cites_same_figure, is_narrative_source, judge_value, same_doc,
+    all_sources_cited,
+    answer_value,
+    any_citation_matches,
+    cites_same_figure,
+    is_narrative_source,
+    judge_value,
+    same_doc,
 )
 
 CATEGORIES = ("lookup", "paraphrase", "narrative", "computation", "cross_document", "ambiguous", "not_found")

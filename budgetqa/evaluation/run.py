@@ -17,8 +17,13 @@ from pathlib import Path
 from budgetqa.evaluation import baseline as naive
 from budgetqa.evaluation import extraction, qa, report
 from budgetqa.evaluation.matching import (
-    citation_matches, contains_figure, convert, gold_printed_forms, to_decimal, tolerance,
+    citation_matches,
+    contains_figure,
+    convert,
+    gold_printed_forms,
+    tolerance,
 )
+from budgetqa.model import as_decimal
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -90,7 +95,7 @@ def source_printed_forms(q: dict, facts: list) -> set[str]:
     forms = gold_printed_forms(str(q.get("value")), q.get("unit") or "")
     if source.get("printed"):
         forms.add(str(source["printed"]))
-    gold = to_decimal(q.get("value"))
+    gold = as_decimal(q.get("value"))
     if gold is None:
         return forms
     tol = tolerance(str(q.get("value")))
@@ -109,7 +114,7 @@ def run_baseline(questions: list[dict], qa_rows: list[dict], engine) -> dict:
     retriever = naive.NaiveRetriever(files)
     facts = getattr(engine, "facts", []) if engine is not None else []
     by_id = {r["id"]: r for r in qa_rows}
-    eligible = [q for q in questions if qa.single_source(q) is not None and to_decimal(q.get("value")) is not None]
+    eligible = [q for q in questions if qa.single_source(q) is not None and as_decimal(q.get("value")) is not None]
     ks = (3, 5, 10)
     base_hits = {k: 0 for k in ks}
     ours_hits = {k: 0 for k in ks}

@@ -8,8 +8,8 @@ file name, which we chose ourselves) is used only when the content yields nothin
 """
 from __future__ import annotations
 
-from collections import Counter
 import re
+from collections import Counter
 
 # Prefecture-level cities (and leagues / prefectures) by province, so that a unit named
 # "泉州市…" gets the region "福建省泉州市".  General knowledge, not tied to any unit.

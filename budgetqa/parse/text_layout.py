@@ -12,11 +12,19 @@ contents becomes narrative Sections, one per paragraph, under its heading path.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetqa.model import Cell, DocumentMeta, ParsedDocument, Row, Section, Table, parse_number
+from budgetqa.model import (
+    Cell,
+    DocumentMeta,
+    ParsedDocument,
+    Row,
+    Section,
+    Table,
+    parse_number,
+)
 from budgetqa.parse.metadata import cover_lines, detect_metadata
 
 CN_NUM = "一二三四五六七八九十"

@@ -19,13 +19,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-from pathlib import Path
 import hashlib
 import logging
 import shutil
 import threading
 import time
 import traceback
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import gradio as gr

@@ -5,13 +5,13 @@ dict of DESIGN.md, `budgetqa.model` objects) and returns text, so it can be unit
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 import html
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
-from budgetqa.model import ParsedDocument, Table, parse_number
+from budgetqa.model import ParsedDocument, Table, as_decimal
 
 STATUS_LABEL = {"answered": "已找到", "not_found": "未找到", "ambiguous": "问题有歧义"}
 
@@ -34,31 +34,13 @@ def _norm(text: Any) -> str:
     return s.replace("(", "（").replace(")", "）").replace("“", "\"").replace("”", "\"")
 
 
-def to_decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    parsed = parse_number(str(value))
-    if parsed is not None:
-        return parsed
-    try:
-        return Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-
-
 def format_value(value: Any) -> str:
     """1011.95 -> '1011.95'; 21601733.0 -> '21,601,733'; '21,601,733.00' stays as printed."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value.strip()
-    d = to_decimal(value)
+    d = as_decimal(value)
     if d is None:
         return str(value)
     if isinstance(value, float) and d == d.to_integral_value():
@@ -198,7 +180,7 @@ def locate_cell(doc: ParsedDocument, citation: dict) -> tuple[Table | None, int 
     want_table_id = citation.get("table_id")
     want_row = _norm(citation.get("row"))
     want_col = _norm(citation.get("column"))
-    want_value = to_decimal(citation.get("value"))
+    want_value = as_decimal(citation.get("value"))
     want_page = citation.get("page")
     want_line = citation.get("line")
     want_part = citation.get("part") or ""
