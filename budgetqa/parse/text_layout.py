@@ -30,8 +30,8 @@ from budgetqa.parse.metadata import cover_lines, detect_metadata
 CN_NUM = "一二三四五六七八九十"
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 CODE_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
-UNIT_LINE = re.compile(r"^(?:金额)?单位[：:]\s*(万元|元|亿元)$")
-UNIT_TAIL = re.compile(r"^(.*?表)\s*(?:金额)?单位[：:]\s*(万元|元|亿元)$")
+UNIT_LINE = re.compile(r"^(?:金额)?单位[：:]\s*(万元|千元|元|亿元)$")
+UNIT_TAIL = re.compile(r"^(.*?表)\s*(?:金额)?单位[：:]\s*(万元|千元|元|亿元)$")
 UNIT_ENTITY_LINE = re.compile(r"^(?:编制|预算|决算)?单位[：:]")
 PUBLIC_NO = re.compile(r"^公开\s*\d+\s*表$")
 YEAR_PREFIX = re.compile(r"^\s*\d{4}\s*年\s*度?\s*")
