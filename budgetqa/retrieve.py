@@ -27,6 +27,9 @@ _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _SPENDING_TABLE = re.compile(r"^支出(预算|决算)?(总)?表$|部门支出(预算)?总表|预算单位支出预算总表")
 MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
+# a measure the question names -> what the cited column must say (年初预算 is not 决算数)
+_MEASURES = [("年初预算", r"(年初预算|年初|预算数)$|年初预算"), ("全年预算", r"全年预算|调整预算"),
+             ("执行数", r"执行|决算"), (r"实际|花了|决算数", r"决算|执行|实际")]
 _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
 _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
@@ -56,7 +59,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
                   "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算", "心里",
                   "中心里", "里面", "当中", "之中", "其中", "保留", "两位", "小数",
-                  "四舍五入", "精确", "决算数", "预算数"}
+                  "四舍五入", "精确", "决算数", "预算数", "算是", "算下来", "算起来"}
 
 
 def tokens(text: str) -> list[str]:
@@ -119,6 +122,9 @@ class FactRanker:
         wants_narrative = any(cue in q for cue in NARRATIVE_CUES)
         wants_income = any(w in q for w in INCOME_WORDS)
         wants_percent = any(w in q for w in PERCENT_WORDS) or bool(re.search(r"(增长|下降)了?多少(?!万|元|亿)", q))
+        if wants_percent and any(self.facts[i].unit == "%" for i in candidates):
+            candidates = [i for i in candidates if self.facts[i].unit == "%"]  # "百分之几" is answered by a %
+        measures = [column for asked, column in _MEASURES if re.search(asked, q)]
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = self.content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
@@ -140,7 +146,10 @@ class FactRanker:
                 label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total, specific)
             label = label_cache[key]
             if fact.kind == "narrative":
-                label = max(label, self._coverage_score(fact, specific))
+                coverage = self._coverage_score(fact, specific)
+                if specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
+                    label *= 0.5 + coverage / 20.0
+                label = max(label, coverage)
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
                 label = max(label, self._coverage_score(fact, specific, self.purposes[fact.doc_id, fact.row_code]))
             if wants_percent:
@@ -166,6 +175,8 @@ class FactRanker:
                 score += 1.0  # the function-classification spending table is where readers check items
             if fact.value == 0:
                 score -= 0.5  # ties go to the table that actually carries the amount
+            if fact.kind == "cell" and any(not re.search(column, normalize(fact.column)) for column in measures):
+                score -= 6.0  # "年初预算是多少": a column of other figures (决算数) is not what was asked
             scored.append(Scored(fact, score, label))
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
         return scored[:k]
