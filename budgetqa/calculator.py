@@ -43,9 +43,12 @@ class Calculator:
                 return self.column_change(question, q, meta, unit)
             if operation == "item_difference":
                 match = ITEM_DIFFERENCE.search(q)
-                # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first item
-                first = self.engine._best(re.split(r"[，,：:]", match["a"])[-1], meta)
-                second = self.engine._best(match["b"], meta)
+                # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first
+                # item; the clauses before it (基本支出里, 2010399科目里) narrow down both operands
+                *context, first_item = re.split(r"[，,：:]", match["a"])
+                context = "".join(context)
+                first = self.engine._best(context + first_item, meta)
+                second = self.engine._best(context + match["b"], meta)
                 if first is None or second is None or first.id == second.id:
                     return None
                 value_unit = common_unit([first, second], unit)
