@@ -75,8 +75,13 @@ class Calculator:
                                       f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b], divided=True)
             if operation == "share":
                 match = SHARE.search(q)
-                part, whole = self.engine._best(match["a"], meta), self.engine._best(match["b"], meta)
-                if part is None or whole is None or whole.value == 0 or part.id == whole.id:
+                part = self.engine._best(match["a"], meta)
+                if part is None:
+                    return None
+                # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
+                whole = next((f for f in self.engine._candidates(match["b"], meta, 5)
+                              if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0), None)
+                if whole is None:
                     return None
                 shown_unit = common_unit([part, whole], "")
                 if shown_unit is None:

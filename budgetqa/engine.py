@@ -190,8 +190,11 @@ class Engine:
         return self._audit_cache[doc_id]
 
     def _best(self, question: str, meta: DocumentMeta) -> Fact | None:
-        ranked = self.ranker.rank(question, [meta.doc_id], k=1)
-        return ranked[0].fact if ranked and ranked[0].label_score >= MIN_LABEL_SCORE else None
+        return next(iter(self._candidates(question, meta, 1)), None)
+
+    def _candidates(self, question: str, meta: DocumentMeta, k: int) -> list[Fact]:
+        """The facts of one document that name what the question asks for, best first."""
+        return [s.fact for s in self.ranker.rank(question, [meta.doc_id], k=k) if s.label_score >= MIN_LABEL_SCORE]
 
     def _unit_list(self) -> list[str]:
         return [f"{m.entity}{m.year}年{m.level}{m.kind}" for m in
