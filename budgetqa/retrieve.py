@@ -285,9 +285,9 @@ class FactRanker:
         for expansion in expansions:
             if any(t in title for t in expansion.tables):
                 score += 3.0
-        is_income = "收入" in title and "支出" not in title or fact.part == "收入"
+        is_income = "收入" in title and "支出" not in title or fact.part == "收入" or "收入" in fact.row_label
         if is_income and not wants_income:
-            score -= 2.0
+            score -= 6.0 if "支出" in q else 2.0  # a question about spending is not answered by an income line
         if wants_income and is_income:
             score += 2.0
         for word in ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行"):
