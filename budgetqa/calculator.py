@@ -25,7 +25,7 @@ from budgetqa.compute import (
     staff_fact,
 )
 from budgetqa.model import DocumentMeta
-from budgetqa.retrieve import MIN_LABEL_SCORE
+from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE
 
 
 class Calculator:
@@ -104,7 +104,11 @@ class Calculator:
                                   " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
         ordered = self.mention_order(question, docs)
         level_text = CHANGE_ASKED.sub("", q)  # each operand is a level, not the change asked for
-        found = [(meta, self.engine._best(level_text, meta)) for meta in ordered]
+        # across documents an operand must name the item firmly: a near miss (301 工资福利支出 for
+        # 30199 其他工资福利支出) in one document would decide a ranking or a sum
+        found = [(meta, self.engine._best(level_text, meta, FIRM_LABEL_SCORE)) for meta in ordered]
+        quoted = [normalize(w) for w in re.findall(r"[“\"「『](.+?)[”\"」』]", question)]
+        found = [(meta, fact if fact is not None and _accounts_for(fact, quoted) else None) for meta, fact in found]
         found = [(meta, fact) for meta, fact in found if fact is not None]
         if len(found) < 2:
             return None
@@ -198,3 +202,9 @@ class Calculator:
             return min(spots) if spots else len(q)
 
         return sorted(docs, key=position)
+
+
+def _accounts_for(fact, words: list[str]) -> bool:
+    """Every item the question quotes appears where the fact stands (“其他工资福利支出”, not 工资福利支出)."""
+    where = normalize(f"{fact.row_label}{fact.column}{fact.table}{fact.quote if fact.kind == 'narrative' else ''}")
+    return all(word in where for word in words)

@@ -189,12 +189,12 @@ class Engine:
             self._audit_cache[doc_id] = audit_document(self.docs[doc_id], [f for f in self.facts if f.doc_id == doc_id])
         return self._audit_cache[doc_id]
 
-    def _best(self, question: str, meta: DocumentMeta) -> Fact | None:
-        return next(iter(self._candidates(question, meta, 1)), None)
+    def _best(self, question: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
+        return next(iter(self._candidates(question, meta, 1, minimum)), None)
 
-    def _candidates(self, question: str, meta: DocumentMeta, k: int) -> list[Fact]:
+    def _candidates(self, question: str, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
         """The facts of one document that name what the question asks for, best first."""
-        return [s.fact for s in self.ranker.rank(question, [meta.doc_id], k=k) if s.label_score >= MIN_LABEL_SCORE]
+        return [s.fact for s in self.ranker.rank(question, [meta.doc_id], k=k) if s.label_score >= minimum]
 
     def _unit_list(self) -> list[str]:
         return [f"{m.entity}{m.year}年{m.level}{m.kind}" for m in

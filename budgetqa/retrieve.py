@@ -27,6 +27,7 @@ _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _SPENDING_TABLE = re.compile(r"^支出(预算|决算)?(总)?表$|部门支出(预算)?总表|预算单位支出预算总表")
 MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
+FIRM_LABEL_SCORE = 9.0  # a row named through its label, code or a thesaurus term, not a partial overlap
 # a measure the question names -> what the cited column must say (年初预算 is not 决算数)
 _MEASURES = [("年初预算", r"(年初预算|年初|预算数)$|年初预算"), ("全年预算", r"全年预算|调整预算"),
              ("执行数", r"执行|决算"), (r"实际|花了|决算数", r"决算|执行|实际")]
