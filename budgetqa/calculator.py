@@ -17,7 +17,9 @@ from budgetqa.compute import (
     Operand,
     base_column,
     common_unit,
+    difference,
     format_decimal,
+    growth,
     in_unit,
     normalize,
     result,
@@ -55,11 +57,7 @@ class Calculator:
                 if value_unit is None:
                     return None  # operands in units that do not add up
                 a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
-                value = a.value - b.value if match[3] in "多高" else b.value - a.value
-                formula = (f"{format_decimal(a.value)} − {format_decimal(b.value)}" if match[3] in "多高"
-                           else f"{format_decimal(b.value)} − {format_decimal(a.value)}")
-                return result(question, value, value_unit, f"{meta.label}：相差 {format_decimal(value)} {value_unit}。",
-                                      f"{formula} = {format_decimal(value)}", [a, b])
+                return difference(question, a, b, match[3] not in "多高", value_unit, f"{meta.label}：相差")
             if operation == "per_person":
                 item = self.engine._best(STAFF_WORDS.sub("", q.replace("人均", "")), meta)
                 staff = staff_fact([f for f in self.engine.facts if f.doc_id == meta.doc_id])
@@ -130,12 +128,7 @@ class Calculator:
         if re.search(r"从.+到", question):  # "从2023年决算到2025年预算": the first named is the base
             a, b = b, a
         if operation == "growth":
-            if b.value == 0:
-                return None
-            value = (a.value - b.value) / b.value * 100
-            return result(question, value, "%", f"{a.meta.label} 相比 {b.meta.label}：变化 {{value}}%。",
-                                  f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%", [a, b],
-                                  divided=True)
+            return growth(question, a, b, f"{a.meta.label} 相比 {b.meta.label}")
         # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
         shortfall = bool(re.search(r"比.+?少了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
         if shortfall:  # "A比B少多少": the shortfall B − A
@@ -174,18 +167,9 @@ class Calculator:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
             if re.search(r"百分之|%|增长率|增幅|变化了?百分", q) or (re.search(r"(增长|下降)了?多少", q) and not unit):
-                if b.value == 0:
-                    return None
-                value = (a.value - b.value) / b.value * 100
-                return result(question, value, "%", f"{meta.label}：{fact.row_label} 变化 {{value}}%。",
-                                      f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%", [a, b],
-                                      divided=True)
+                return growth(question, a, b, f"{meta.label}：{fact.row_label}")
             shortfall = bool(re.search(r"(少|减少|下降|低)了?(多少|几)", q))
-            value = b.value - a.value if shortfall else a.value - b.value
-            formula = (f"{format_decimal(b.value)} − {format_decimal(a.value)}" if shortfall
-                       else f"{format_decimal(a.value)} − {format_decimal(b.value)}")
-            return result(question, value, value_unit, f"{meta.label}：{fact.row_label} 相差 {format_decimal(value)} {value_unit}。",
-                                  f"{formula} = {format_decimal(value)}", [a, b])
+            return difference(question, a, b, shortfall, value_unit, f"{meta.label}：{fact.row_label} 相差")
         return None
 
     def mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:

@@ -98,6 +98,24 @@ def result(question: str, value: Decimal, unit: str, statement: str, formula: st
             "work": [formula], "candidates": []}
 
 
+def growth(question: str, a: Operand, b: Operand, subject: str) -> dict | None:
+    """(a − b) ÷ b in %, rounded half-up to 2 places; None when the base is 0."""
+    if b.value == 0:
+        return None
+    value = (a.value - b.value) / b.value * 100
+    return result(question, value, "%", f"{subject} 变化 {{value}}%。",
+                  f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%",
+                  [a, b], divided=True)
+
+
+def difference(question: str, a: Operand, b: Operand, shortfall: bool, unit: str, subject: str) -> dict:
+    """a − b, or the shortfall b − a when the question asks "少多少"; exact, never rounded."""
+    first, second = (b, a) if shortfall else (a, b)
+    value = first.value - second.value
+    return result(question, value, unit, f"{subject} {format_decimal(value)} {unit}。",
+                  f"{format_decimal(first.value)} − {format_decimal(second.value)} = {format_decimal(value)}", [a, b])
+
+
 def split_items(text: str) -> list[str]:
     """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
