@@ -24,12 +24,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetqa.model import ParsedDocument, Row, Table
+from budgetqa.parse.vocabulary import AR_ENUM, CN_ENUM, FINAL_TOTAL, SANGONG_ITEM, SANGONG_TOTAL
 
 TOTAL_LABEL = re.compile(r"(合计|总计)$")
-FINAL_TOTAL = re.compile(r"总计$")
 TOTAL_HEADER = re.compile(r"^(合计|小计|总计)$|合计$")
-CN_ENUM = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-AR_ENUM = re.compile(r"^\d{1,2}\s*[、.．]|^[（(]\d{1,2}[）)]")
 ZERO = Decimal(0)
 
 
@@ -212,6 +210,8 @@ def _row_checks(doc: str, table: Table) -> list[Check]:
             for p in cols:
                 if len(p) > k and p[:k] == prefix and p[k] != name and p[k] not in siblings:
                     siblings.append(p[k])
+            if SANGONG_TOTAL.search(name):
+                siblings = [sib for sib in siblings if SANGONG_ITEM.search(sib)]
             if not siblings:
                 continue
             parts: list[int] = []

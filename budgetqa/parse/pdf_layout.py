@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from budgetqa.model import DocumentMeta, ParsedDocument, Section, Table
-from budgetqa.parse import ParseError, content_hash
+from budgetqa.parse import ParseError, content_hash, vocabulary
+from budgetqa.parse.vocabulary import NOTE_START, PAGE_NUMBER, TOC, UNIT, clean_title
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
 from budgetqa.parse.pdf_tables import (
@@ -26,29 +27,18 @@ from budgetqa.parse.pdf_tables import (
     start_table,
 )
 
-YEAR_PREFIX = re.compile(r"^\s*(?:20\d{2}|19\d{2})\s*年度?\s*")
-TITLE_LINE = re.compile(r"表$")
-UNIT_RE = re.compile(r"单位[:：]\s*(万元|亿元|千元|元)")
-NOTE_START = re.compile(r"^(注|说明|备注)\s*[:：]|^注\s*\d|^注[：:]?")
-PAGE_NO = re.compile(r"^(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
-H0 = re.compile(r"^第[一二三四五六七八九十]+部分")
-H1 = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-H2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-ITEM = re.compile(r"^\d{1,2}\s*[、.．]|^[（(]\d{1,2}[）)]")
-TOC = re.compile(r"^目\s*录$")
+H0 = vocabulary.PART_HEADING
+H1 = vocabulary.CN_ENUM
+H2 = vocabulary.CN_PAREN_ENUM
+ITEM = vocabulary.AR_ENUM
+# running headers and footers sit in these top / bottom shares of the page
+RUNNING_BAND = 0.08
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
-def clean_title(text: str) -> str:
-    t = "".join(text.split())
-    t = re.sub(r"^\d{1,2}\s*[.．、]\s*", "", t)  # "5．2025年…" in a contents list
-    return YEAR_PREFIX.sub("", t)
-
-
 def is_title_line(line: Line) -> bool:
-    t = line.compact
-    return bool(TITLE_LINE.search(t)) and 3 <= len(t) <= 60 and not H0.match(t) and not t.startswith("注")
+    return vocabulary.is_title(line.compact)
 
 
 def _open_pdf(path: Path, data: bytes):
@@ -80,6 +70,7 @@ class _State:
         self.open: LogicalTable | None = None
         self.warnings: list[str] = []
         self.unit = ""
+        self.running: set[str] = set()  # running header / footer texts (digits as #)
 
 
 def _grids_for_page(page) -> list[Grid]:
@@ -98,6 +89,7 @@ def parse_pdf(path: Path, data: bytes) -> ParsedDocument:
     path = Path(path)
     pdf = _open_pdf(path, data)
     state = _State()
+    state.running = _running_texts(pdf.pages)
     pages_lines: list[list[str]] = []
     narrative: list[tuple[int, Line]] = []  # (page, line) in reading order
     try:
@@ -159,8 +151,9 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
     is_toc = bool(first_lines) and TOC.match(first_lines[0].compact or "")
     grids = [] if is_toc else _grids_for_page(page)
     outside = fill_grids(grids, chars) if grids else chars
-    lines = [ln for ln in chars_to_lines(outside) if not PAGE_NO.match(ln.compact)]
+    lines = [ln for ln in chars_to_lines(outside) if not PAGE_NUMBER.match(ln.compact)]
     pages_lines.append([ln.text for ln in lines])
+    lines = [ln for ln in lines if not _is_running(ln, page.height, state.running)]
     for grid in grids:
         x0, top, x1, bottom = grid.bbox
         for ln in lines:
@@ -195,17 +188,17 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
             title = clean_title(above[title_idx].text)
             used.add(title_idx)
         for t in pre_texts:
-            if TITLE_LINE.search(t) and not title:
+            if vocabulary.is_title(t) and not title:
                 title = clean_title(t)
         for i, ln in enumerate(above):
-            m = UNIT_RE.search(ln.compact)
+            m = UNIT.search(ln.compact)
             if m and (title_idx is None or i >= title_idx):
                 unit = m.group(1)
                 used.add(i)
             elif ln.compact.startswith("编制") and (title_idx is None or i > title_idx):
                 used.add(i)
         for t in pre_texts:
-            m = UNIT_RE.search(t)
+            m = UNIT.search(t)
             if m:
                 unit = m.group(1)
         # lines above the title: notes of the previous table (if they look like notes) or narrative
@@ -247,6 +240,30 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
         cursor = grid.bbox[3]
     after = [ln for ln in lines if ln.top >= cursor - 1]
     _notes_or_narrative(after, prev_lt, pno, state, narrative)
+
+
+def _band_key(line: Line, height: float) -> str | None:
+    """The digit-blind text of a line in the top or bottom band of its page, else None."""
+    if line.bottom > height * RUNNING_BAND and line.top < height * (1 - RUNNING_BAND):
+        return None
+    return "".join("#" if ch.isdigit() else ch for ch in line.compact)
+
+
+def _running_texts(pages) -> set[str]:
+    """Texts printed in the top/bottom band of many pages (running headers, footers, page
+    numbers): they separate nothing, so a table goes on across them."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        band = [c for c in page.chars if c["bottom"] <= page.height * RUNNING_BAND
+                or c["top"] >= page.height * (1 - RUNNING_BAND)]
+        for key in {_band_key(ln, page.height) for ln in chars_to_lines(band)} - {None, ""}:
+            counts[key] = counts.get(key, 0) + 1
+    least = max(3, len(pages) * 3 // 10)
+    return {key for key, n in counts.items() if n >= least}
+
+
+def _is_running(line: Line, height: float, running: set[str]) -> bool:
+    return _band_key(line, height) in running
 
 
 def _probe_has_numbers(grid: Grid):

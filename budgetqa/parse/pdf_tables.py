@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetqa.model import Cell, Row, Table, parse_number
+from budgetqa.parse import vocabulary
 from budgetqa.parse.pdf_grid import GCell, Grid
 
 CODE_RE = re.compile(r"^\d{2,7}$")
@@ -26,9 +27,9 @@ LABEL_KW = re.compile(r"^(项目|科目|.*名称|摘要|内容|收入项目|支�
 CODE_KW = re.compile(r"^(类|款|项|.*编码|.*代码|.*编号)$")
 HEADER_WORD = re.compile(r"^(项目|科目|.*名称|.*编码|.*代码|类|款|项|.*分类|序号|备注|摘要|科目编码)$")
 BLANK_MARKS = {"无", "-", "—", "--", "——", "/", "…", "……", "空", "－"}
-EMPTY_NOTE = re.compile(r"空表|无数据|没有.*(收入|支出|经费|预算|安排)|无.*(安排|收入|支出)的?预算|本表无")
-TOTAL_RE = re.compile(r"(合计|总计|小计)$")
-ENUM_RE = re.compile(r"^([一二三四五六七八九十]+、|\d+[、.．]|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
+EMPTY_NOTE = vocabulary.EMPTY_NOTE
+TOTAL_RE = vocabulary.TOTAL_LABEL
+ENUM_RE = vocabulary.ENUMERATOR
 ELLIPSIS_RE = re.compile(r"^[…\.。·\s]*$")
 
 
@@ -122,17 +123,14 @@ def _pre_rows(grid: Grid) -> tuple[int, list[str]]:
     return row, texts
 
 
-TITLE_RE = re.compile(r"表$")
 
 
 def _is_title_text(text: str) -> bool:
-    t = "".join(text.split())
-    return bool(TITLE_RE.search(t)) and len(t) <= 60 and not t.startswith("第")
+    return vocabulary.is_title(text) or vocabulary.is_table_number(text)
 
 
 def _is_meta_text(text: str) -> bool:
-    t = "".join(text.split())
-    return t.startswith("编制") or bool(re.match(r"^(金额)?单位[:：]", t))
+    return vocabulary.is_meta_line(text)
 
 
 # --------------------------------------------------------------------------- new tables
@@ -336,6 +334,8 @@ def grid_rows(
                     code, label = label, ""
             if HEADER_WORD.match(label) and not slot["values"]:
                 continue  # a repeated header fragment
+            if vocabulary.ROW_NUMBER_LABEL.match(label) and not code:
+                continue  # the 栏次 row numbers the columns: positions, not amounts
             values = slot["values"]
             if not code and not label and not values:
                 continue
