@@ -28,11 +28,22 @@ def parse_file(path: str | Path) -> ParsedDocument:
     if suffix == ".pdf":
         from budgetqa.parse.pdf_layout import parse_pdf
 
-        return parse_pdf(path, data)
+        return classify(parse_pdf(path, data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ParseError(f"not UTF-8 text (byte {error.start})") from None
     from budgetqa.parse.text_layout import parse_text
 
-    return parse_text(path, text, content_hash(data))
+    return classify(parse_text(path, text, content_hash(data)))
+
+
+def classify(doc: ParsedDocument) -> ParsedDocument:
+    """Give each table its standard type, phase and canonical measures (budgetqa.standard)."""
+    from budgetqa import standard
+
+    for table in doc.tables:
+        table.kind = standard.table_type(table.title)
+        table.phase = standard.table_phase(table.title, doc.meta.kind)
+        table.measures = [standard.measure(path, table.phase) for path in table.columns]
+    return doc

@@ -1,0 +1,137 @@
+"""The national disclosure templates as terms every layout is mapped into.
+
+Every 部门/单位 budget or final-accounts disclosure prints the same standard tables (收支总表,
+收入总表, 支出总表, 财政拨款收支总表, …) in its own layout and wording. A parsed table gets the
+standard type its printed title names, each of its columns the canonical measure its printed
+header path names, each coded row the classification (功能/经济) and level (类/款/项) of its code.
+What is not recognised is "other": never guessed. The printed title and header stay beside.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OTHER = "other"
+
+# (standard type, pattern on the whitespace-free title) — first match wins, so the narrower
+# templates come before the broader ones they contain ("财政拨款收支总表" before "收支总表").
+TABLE_TYPES: list[tuple[str, re.Pattern]] = [
+    ("三公经费表", re.compile(r"三公")),
+    ("财政拨款收支总表", re.compile(r"财政拨款收[入]?支[出]?.*总表")),
+    ("收支总表", re.compile(r"收[入]?支[出]?.*总表|收支.*表$")),
+    ("政府性基金预算支出表", re.compile(r"政府性基金")),
+    ("国有资本经营预算支出表", re.compile(r"国有资本经营")),
+    ("机关运行经费表", re.compile(r"机关运行经费")),
+    ("政府采购表", re.compile(r"政府采购")),
+    ("国有资产占用表", re.compile(r"国有资产|资产占用|资产情况")),
+    ("项目支出绩效目标表", re.compile(r"绩效目标|绩效")),
+    ("项目支出表", re.compile(r"项目支出.*表|项目.*明细")),
+    ("一般公共预算基本支出表", re.compile(r"一般公共预算.*基本支出|基本支出.*经济分类")),
+    ("财政拨款基本支出表", re.compile(r"财政拨款.*基本支出")),
+    ("一般公共预算支出经济分类表", re.compile(r"一般公共预算.*支出.*经济分类")),
+    ("一般公共预算支出表", re.compile(r"一般公共预算.*支出")),
+    ("财政拨款支出表", re.compile(r"财政拨款.*支出")),
+    ("收入总表", re.compile(r"收入.*表$")),
+    ("支出总表", re.compile(r"支出.*表$")),
+]
+
+# Canonical measures, tested on one header level at a time (the deepest level first).
+MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
+    ("增减率", re.compile(r"增长率|增减率|增幅|降幅|[%％]")),
+    ("增减", re.compile(r"增减|增加|减少|变动")),
+    ("人员经费", re.compile(r"人员经费|人员支出")),
+    ("公用经费", re.compile(r"公用经费|公用支出")),
+    ("基本支出", re.compile(r"基本支出")),
+    ("项目支出", re.compile(r"项目支出")),
+    ("上年结转", re.compile(r"上年结转|结转结余|结转和结余")),
+    ("年初预算", re.compile(r"年初预算")),
+    ("调整预算", re.compile(r"调整预算|调整后")),
+    ("执行数", re.compile(r"执行数|预计执行")),
+    ("决算数", re.compile(r"决算")),
+    ("财政拨款", re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")),
+    ("其他资金", re.compile(r"其他资金|其他收入|事业收入|经营收入|上级补助收入|附属单位上缴|财政专户|单位资金")),
+    ("合计", re.compile(r"^(?:其中[:：]?)?(?:合计|小计|总计)$|合计$")),
+    ("本年预算", re.compile(r"预算数|预算$|本年预算")),
+    # an amount column that names no phase: the document's own figure (预算 or 决算)
+    ("金额", re.compile(r"^金额$|^本年$|^本年数$|^本年收入$|^本年支出$")),
+]
+LAST_YEAR = re.compile(r"上年|上一年|去年")
+# a 小计 under a breakdown is the breakdown's own total ("基本支出 / 小计" = 基本支出)
+GROUP_TOTAL = re.compile(r"^(?:合计|小计)$")
+BREAKDOWNS = ("基本支出", "项目支出", "人员经费", "公用经费")
+
+
+@dataclass(frozen=True)
+class Classification:
+    scheme: str  # "功能" (支出功能分类, 2xx) | "经济" (经济分类, 3xx/5xx) | ""
+    level: str  # "类" | "款" | "项" | ""
+
+
+def table_type(title: str) -> str:
+    compact = "".join(title.split())
+    for name, pattern in TABLE_TYPES:
+        if pattern.search(compact):
+            return name
+    return OTHER
+
+
+def table_phase(title: str, document_kind: str) -> str:
+    """预算 or 决算: the title's word, else the document's."""
+    if "决算" in title:
+        return "决算"
+    if "预算" in title:
+        return "预算"
+    return document_kind
+
+
+def measure(path: tuple[str, ...] | list[str], phase: str = "预算") -> str:
+    """The canonical measure of a printed header path in a table of `phase`, e.g.
+    ("本年预算", "基本支出", "小计") -> "基本支出"; ("上年预算数",) -> "上年预算";
+    ("金额",) in a 决算 table -> "决算数"; ("部门",) -> "other"."""
+    levels = ["".join(p.split()) for p in path if p and p.strip()]
+    if not levels:
+        return OTHER
+    last_year = any(LAST_YEAR.search(p) and "结转" not in p for p in levels)
+    for depth in range(len(levels) - 1, -1, -1):
+        word = levels[depth]
+        if GROUP_TOTAL.match(word) and depth > 0:
+            parent = _word_measure(levels[depth - 1])
+            if parent in BREAKDOWNS:
+                return parent
+        found = _word_measure(word)
+        if found == "金额":
+            found = "决算数" if phase == "决算" else "本年预算"
+        if found != OTHER:
+            return _year(found, last_year)
+    return OTHER
+
+
+def _word_measure(word: str) -> str:
+    for name, pattern in MEASURE_WORDS:
+        if pattern.search(word):
+            return name
+    return OTHER
+
+
+def _year(found: str, last_year: bool) -> str:
+    if last_year and found in ("本年预算", "合计"):
+        return "上年预算"
+    if last_year and found == "执行数":
+        return "上年执行数"
+    return found
+
+
+def classification(code: str) -> Classification:
+    """'2080505' -> 功能/项; '30101' -> 经济/款; '' -> no classification."""
+    if not code or not code.isdigit() or len(code) not in (3, 5, 7):
+        return Classification("", "")
+    scheme = "功能" if code[0] == "2" else "经济" if code[0] in "35" and len(code) <= 5 else ""
+    level = {3: "类", 5: "款", 7: "项"}[len(code)] if scheme else ""
+    return Classification(scheme, level)
+
+
+# the standard tables a complete 预算 disclosure prints (the national 8/9-table set)
+EXPECTED_BUDGET_TABLES = (
+    "收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表",
+    "一般公共预算基本支出表", "三公经费表", "政府性基金预算支出表",
+)
