@@ -111,6 +111,8 @@ class DocumentMeta:
     year: int | None = None
     kind: str = ""  # "预算" | "决算"
     level: str = ""  # "部门" | "单位"
+    scope: str = ""  # "本级" (the unit itself) | "汇总" (a department with its subordinate units)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (scanned, no text layer)
     region: str = ""  # e.g. "福建省泉州市", "上海市普陀区"
     pages: int | None = None  # PDFs only
     lines: int | None = None  # text documents only

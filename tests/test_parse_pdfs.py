@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetqa.parse import ParseError, parse_file
+from budgetqa.parse import NotABudget, ParseError, parse_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "putuo"
 WANLI = "上海市普陀区人民政府万里街道办事处24年预算.pdf"
@@ -21,7 +21,8 @@ COMMERCE_UNIT = "上海市普陀区商务委员会单位25年预算.pdf"
 FINANCE = "上海市普陀区财政局2024年度部门决算.pdf"
 SOCIAL = "中共上海市普陀区委社会工作部_2024_年度部门决算.pdf"
 TEMPLATE = "附件2：部门决算模板.pdf"
-ALL = [WANLI, OFFICE, JUSTICE, COMMERCE, COMMERCE_UNIT, FINANCE, SOCIAL, TEMPLATE]
+ALL = [WANLI, OFFICE, JUSTICE, COMMERCE, COMMERCE_UNIT, FINANCE, SOCIAL]
+NOT_BUDGETS = Path(__file__).resolve().parent / "fixtures" / "not_budgets"
 
 _cache: dict = {}
 
@@ -94,7 +95,7 @@ def _distinct_titles(d):
 @pytest.mark.parametrize("name,titles", [
     (WANLI, BUDGET_TITLES_DEPT), (OFFICE, BUDGET_TITLES_DEPT), (COMMERCE, BUDGET_TITLES_DEPT),
     (JUSTICE, BUDGET_TITLES_UNIT), (COMMERCE_UNIT, BUDGET_TITLES_UNIT),
-    (FINANCE, FINAL_TITLES), (SOCIAL, FINAL_TITLES), (TEMPLATE, FINAL_TITLES),
+    (FINANCE, FINAL_TITLES), (SOCIAL, FINAL_TITLES),
 ])
 def test_table_titles(name, titles):
     assert _distinct_titles(doc(name)) == titles
@@ -282,12 +283,10 @@ def test_empty_tables():
     assert any(x.startswith("page 31") and "marked empty" in x for x in w.warnings)
 
 
-def test_template_no_values():
-    d = doc(TEMPLATE)
-    assert not any(c.value is not None for t in d.tables for r in t.rows for c in r.cells)
-    t = table(d, "收入决算表")
-    assert [r.code for r in t.rows if r.code][:3] == ["205", "20502", "2050205"]
-    assert d.meta.kind == "决算" and d.meta.year == 2024
+def test_template_is_not_a_budget():
+    # a blank 部门决算 template (unit "上海市XX局") is refused, never indexed as a budget
+    with pytest.raises(NotABudget, match="template.*上海市XX局"):
+        parse_file(NOT_BUDGETS / TEMPLATE)
 
 
 def test_toc_and_cover_are_not_tables():

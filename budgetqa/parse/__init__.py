@@ -13,6 +13,10 @@ class ParseError(Exception):
     """A file that cannot be ingested; the message is one line naming the reason."""
 
 
+class NotABudget(ParseError):
+    """A readable file that is no budget disclosure (a report, a notice, a template)."""
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
@@ -28,14 +32,23 @@ def parse_file(path: str | Path) -> ParsedDocument:
     if suffix == ".pdf":
         from budgetqa.parse.pdf_layout import parse_pdf
 
-        return classify(parse_pdf(path, data))
+        return _settle(classify(parse_pdf(path, data)))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ParseError(f"not UTF-8 text (byte {error.start})") from None
     from budgetqa.parse.text_layout import parse_text
 
-    return classify(parse_text(path, text, content_hash(data)))
+    return _settle(classify(parse_text(path, text, content_hash(data))))
+
+
+def _settle(doc: ParsedDocument) -> ParsedDocument:
+    from budgetqa.parse.metadata import settle
+
+    problem = settle(doc.meta, doc.tables, doc.sections)
+    if problem:
+        raise NotABudget(problem)
+    return doc
 
 
 def classify(doc: ParsedDocument) -> ParsedDocument:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from budgetqa.parse import vocabulary
+
 # Prefecture-level cities (and leagues / prefectures) by province, so that a unit named
 # "泉州市…" gets the region "福建省泉州市".  General knowledge, not tied to any unit.
 _PROVINCE_CITIES = {
@@ -76,6 +78,28 @@ def canonical_name(name: str) -> str:
     """Unit name without spaces and quotes: '固原市“12345”便民服务中心' -> '固原市12345便民服务中心'."""
     name = _squash(name)
     return "".join(ch for ch in name if ch not in _QUOTES)
+
+
+_SCOPE_MARK = re.compile(r"[(（](本级|汇总|本部|机关本级)[)）]$")
+_PLACEHOLDER = re.compile(r"XX|ＸＸ|××|\*\*|＊＊|某某")
+
+
+def clean_entity(name: str) -> tuple[str, str]:
+    """'2026年度无锡市交通运输局（本级）' -> ('无锡市交通运输局', '本级'): no year, no leading
+    punctuation; a printed 本级/汇总 mark becomes the scope."""
+    name = canonical_name(name).lstrip(".．。，,、:：;；-—·")
+    name = vocabulary.YEAR_PREFIX.sub("", name)
+    scope = ""
+    m = _SCOPE_MARK.search(name)
+    if m:
+        scope = "汇总" if m.group(1) == "汇总" else "本级"
+        name = name[: m.start()]
+    return name, scope
+
+
+def is_placeholder(name: str) -> bool:
+    """A template's stand-in name ('上海市XX局')."""
+    return bool(_PLACEHOLDER.search(name))
 
 
 def cover_lines(text: str, limit: int = 15) -> list[str]:
@@ -238,3 +262,26 @@ def detect_metadata(head_text: str, source_name: str = "") -> dict:
         "level": level or "",
         "region": region,
     }
+
+
+# the tables only a budget or final-accounts disclosure prints
+_BUDGET_TABLE_KINDS = ("收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表",
+                       "一般公共预算基本支出表", "三公经费表", "财政拨款支出表", "财政拨款基本支出表")
+
+
+def settle(meta, tables: list, sections: list) -> str | None:
+    """Clean the detected metadata in place (entity without year or 本级 mark, scope) and say
+    why the document is not a budget disclosure, or None when it is one."""
+    meta.entity, scope = clean_entity(meta.entity)
+    meta.aliases = [a for a in (clean_entity(a)[0] for a in meta.aliases) if a and a != meta.entity]
+    meta.scope = scope or {"单位": "本级", "部门": "汇总"}.get(meta.level, "")
+    if is_placeholder(meta.entity):
+        return f"a template, not a disclosure (its unit is a placeholder: {meta.entity})"
+    kinds = {t.kind for t in tables if t.kind in _BUDGET_TABLE_KINDS}
+    if not kinds:
+        head = next((t.title for t in tables if t.title), "")
+        head = head or next((s.heading[-1] if s.heading else s.text.split("\n")[0]
+                             for s in sections if s.text.strip()), "")
+        what = f" — it reads '{_squash(head)[:40]}'" if head else ""
+        return f"not a budget disclosure: no standard budget table (收支总表, 支出总表, 三公经费表 …){what}"
+    return None
