@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from budgetqa.model import DocumentMeta, ParsedDocument, Section, Table
-from budgetqa.parse import ParseError, content_hash, vocabulary
+from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
 from budgetqa.parse.vocabulary import NOTE_START, PAGE_NUMBER, TOC, UNIT, clean_title
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
@@ -71,6 +71,7 @@ class _State:
         self.warnings: list[str] = []
         self.unit = ""
         self.running: set[str] = set()  # running header / footer texts (digits as #)
+        self.ocr_pages: list[int] = []
 
 
 def _grids_for_page(page) -> list[Grid]:
@@ -128,6 +129,7 @@ def parse_pdf(path: Path, data: bytes) -> ParsedDocument:
         level=meta["level"],
         region=meta["region"],
         pages=npages,
+        ocr_pages=state.ocr_pages,
     )
     return ParsedDocument(meta=doc_meta, tables=tables, sections=sections, warnings=state.warnings)
 
@@ -145,7 +147,20 @@ def _finish_table(table: Table, lt: LogicalTable, warnings: list[str]) -> None:
         warnings.append(f"page {table.page}: table '{table.title}' has no unit line (单位：…)")
 
 
+def _ocr_page(page, pno: int, state: _State, pages_lines: list, narrative: list) -> None:
+    try:
+        lines = ocr.page_lines(page)
+    except ocr.OcrUnavailable as error:
+        raise ParseError(f"scanned PDF without a text layer, and {error}") from None
+    state.ocr_pages.append(pno)
+    pages_lines.append([ln.text for ln in lines])
+    narrative.extend((pno, ln) for ln in lines)
+
+
 def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: list) -> None:
+    if ocr.needs_ocr(page):
+        _ocr_page(page, pno, state, pages_lines, narrative)
+        return
     chars = page.chars
     first_lines = chars_to_lines(chars[:400]) if chars else []
     is_toc = bool(first_lines) and TOC.match(first_lines[0].compact or "")

@@ -115,8 +115,9 @@ def _pre_rows(grid: Grid) -> tuple[int, list[str]]:
         if not cells:
             row += 1
             continue
-        if all(_is_title_text(c.text) or _is_meta_text(c.text) for c in cells):
-            texts.extend(c.text for c in cells)
+        pieces = [piece for c in cells for piece in vocabulary.split_meta(c.text)]
+        if all(_is_title_text(piece) or _is_meta_text(piece) for piece in pieces):
+            texts.extend(pieces)
             row += 1
             continue
         break

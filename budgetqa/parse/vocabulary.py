@@ -76,6 +76,14 @@ def is_meta_line(text: str) -> bool:
     return bool(ENTITY_LINE.match(t) or UNIT.match(t)) or t.startswith("编制")
 
 
+_META_START = re.compile(r"(?=(?:编制|预算|决算|主管)?(?:单位|部门)(?:名称)?\s*[:：]|金额单位\s*[:：])")
+
+
+def split_meta(text: str) -> list[str]:
+    """'…预算总表编制单位：某中心单位：元' (title and meta lines in one drawn box) -> its lines."""
+    return [piece for piece in _META_START.split(compact(text)) if piece]
+
+
 def is_title(text: str) -> bool:
     """A line that names a table: ends in 表, short, not a table number, heading or note."""
     t = compact(text)

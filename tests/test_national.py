@@ -1,0 +1,96 @@
+"""Documents from places the parser was not written on: the national sample.
+
+Gold: eval/metadata.csv (read from each file's cover and first pages by hand),
+tests/fixtures/not_budgets/ocr_gold.csv (figures read from the scanned page images).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from budgetqa import standard
+from budgetqa.parse import NotABudget, ocr, parse_file
+from budgetqa.parse.metadata import canonical_name
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = list(csv.DictReader((ROOT / "eval" / "metadata.csv").open(encoding="utf-8")))
+BUDGETS = [m for m in METADATA if m["is_budget"] == "yes"]
+NOT_BUDGETS = [m for m in METADATA if m["is_budget"] == "no"]
+SCANNED = ROOT / "tests" / "fixtures" / "not_budgets" / "长沙_市场监督管理局_2026年部门预算.pdf"
+_docs: dict = {}
+
+
+def doc(path: str):
+    if path not in _docs:
+        _docs[path] = parse_file(ROOT / path)
+    return _docs[path]
+
+
+@pytest.mark.parametrize("gold", BUDGETS, ids=[m["file"].split("/")[-1] for m in BUDGETS])
+def test_metadata_from_content(gold):
+    meta = doc(gold["file"]).meta
+    assert canonical_name(meta.entity) == canonical_name(gold["entity"])
+    assert meta.year == int(gold["year"])
+    assert meta.kind == gold["kind"][-2:]  # 预算 / 决算
+
+
+@pytest.mark.parametrize("gold", NOT_BUDGETS, ids=[m["file"].split("/")[-1] for m in NOT_BUDGETS])
+def test_files_that_are_no_budget_are_refused(gold):
+    with pytest.raises(NotABudget) as error:
+        parse_file(ROOT / gold["file"])
+    message = str(error.value)
+    assert "\n" not in message and len(message) < 200
+
+
+def test_scanned_report_is_read_by_ocr_and_named_in_the_refusal():
+    with pytest.raises(NotABudget, match="绩效评价"):
+        parse_file(SCANNED)
+
+
+def test_ocr_reads_the_hand_read_figures():
+    gold = list(csv.DictReader((SCANNED.parent / "ocr_gold.csv").open(encoding="utf-8")))
+    pages = {int(g["page"]) for g in gold}
+    with pdfplumber.open(SCANNED) as pdf:
+        assert all(ocr.needs_ocr(page) for page in pdf.pages)
+        text = {p: "".join("".join(ln.text.split()) for ln in ocr.page_lines(pdf.pages[p - 1])) for p in pages}
+    found = [g for g in gold if g["printed"] in text[int(g["page"])]]
+    assert len(gold) >= 12
+    assert len(found) >= len(gold) - 1, [g["printed"] for g in gold if g not in found]
+
+
+NATIONAL = [m["file"] for m in BUDGETS if m["file"].startswith("corpus/national/")]
+
+
+@pytest.mark.parametrize("path", NATIONAL, ids=[p.split("/")[-1] for p in NATIONAL])
+def test_standard_tables_found(path):
+    kinds = {t.kind for t in doc(path).tables}
+    assert {"收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表",
+            "一般公共预算基本支出表", "三公经费表"} <= kinds
+
+
+@pytest.mark.parametrize("path,expected", [
+    (("本年预算", "基本支出", "小计"), "基本支出"),
+    (("上年预算数",), "上年预算"),
+    (("本年支出", "预算数", "基本支出", "人员经费"), "人员经费"),
+    (("一般公共预算支出", "合计"), "合计"),
+    (("收入预算", "事业收入"), "其他资金"),
+    (("年初结转和结余",), "上年结转"),
+    (("部门",), "other"),
+])
+def test_measures_from_printed_headers(path, expected):
+    assert standard.measure(path) == expected
+
+
+def test_amount_columns_take_the_phase_of_their_table():
+    assert standard.measure(("金额",), "决算") == "决算数"
+    assert standard.measure(("金额",), "预算") == "本年预算"
+    assert standard.measure(("财政拨款“三公”经费", "合计", "预算数"), "决算") == "本年预算"
+
+
+def test_classification_levels():
+    assert standard.classification("2080505") == standard.Classification("功能", "项")
+    assert standard.classification("30101") == standard.Classification("经济", "款")
+    assert standard.classification("12345") == standard.Classification("", "")
