@@ -30,14 +30,19 @@ def citation(fact: Fact, meta: DocumentMeta) -> dict:
         "row": fact.row if fact.kind == "cell" else None, "column": fact.column or None,
         "value": float(fact.value), "printed": fact.printed, "unit": fact.unit, "quote": fact.quote,
         "doc_id": fact.doc_id, "fact_id": fact.id, "kind": fact.kind,
+        "table_kind": fact.table_kind or None, "measure": fact.measure or None, "ocr": fact.ocr,
     }
 
 
+OCR_NOTE = "（OCR 识别 — 请核对页面图像）"
+
+
 def place(fact: Fact) -> str:
+    note = OCR_NOTE if fact.ocr else ""
     if fact.kind == "narrative":
-        return f"原文（{fact.where}）：“{fact.quote}”"
+        return f"原文（{fact.where}）{note}：“{fact.quote}”"
     table = f"《{fact.table}》" + (f"（{fact.part}）" if fact.part else "")
-    return f"{table} {fact.row} · {fact.column}（{fact.where}）"
+    return f"{table} {fact.row} · {fact.column}（{fact.where}）{note}"
 
 
 def answered(question: str, fact: Fact, meta: DocumentMeta, unit: str = "") -> dict:

@@ -102,8 +102,9 @@ def cmd_ingest(args) -> int:
     bar.close()
     report["failed"] = [[p, "no such file or directory"] for p in missing] + report["failed"]
     for item in report["ingested"]:
-        print(f"ingested {item['file']}: {item['label']}, {item['tables']} tables"
-              + (f", {item['warnings']} warnings" if item["warnings"] else ""), file=sys.stderr)
+        print(f"ingested {item['file']}: {item['summary']}", file=sys.stderr)
+        for kind, count in item["report"]["warnings"].items():
+            print(f"  {count} × {kind}", file=sys.stderr)
     failures = _print_failures(report)
     print(f"{len(report['ingested'])} ingested, {failures} failed, {len(report['skipped'])} skipped (unsupported type)",
           file=sys.stderr)

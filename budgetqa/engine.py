@@ -10,6 +10,7 @@ from typing import Callable
 from budgetqa import answer as compose
 from budgetqa import compute, thesaurus
 from budgetqa.calculator import Calculator
+from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
@@ -67,10 +68,12 @@ class Engine:
                     report["failed"].append([str(path), error])
                 else:
                     doc.meta.source = path.name
-                    self.store.replace_document(doc, document_facts(doc))
+                    parsed = ingest_report(doc)
+                    self.store.replace_document(doc, document_facts(doc), parsed.to_json())
                     report["ingested"].append({"file": str(path), "doc_id": doc.meta.doc_id,
                                                "label": doc.meta.label, "tables": len(doc.tables),
-                                               "warnings": len(doc.warnings)})
+                                               "warnings": len(doc.warnings), "report": parsed.to_json(),
+                                               "summary": parsed.summary()})
                 if progress:
                     progress(done, total, path.name)
         self.store.remove_orphans(set(self.store.documents.get(include=[])["ids"]))  # left by an interrupted run
@@ -95,13 +98,18 @@ class Engine:
 
     def documents(self) -> list[dict]:
         self._load()
+        reports = self.store.load_reports()
         rows = []
         for doc_id, doc in self.docs.items():
             m = doc.meta
             rows.append({"doc_id": doc_id, "source": m.source, "entity": m.entity, "aliases": m.aliases,
                          "year": m.year, "kind": m.kind, "level": m.level, "region": m.region,
                          "pages": m.pages, "lines": m.lines, "tables": len(doc.tables),
-                         "warnings": len(doc.warnings)})
+                         "warnings": len(doc.warnings), "scope": m.scope,
+                         "closure": reports.get(doc_id, {}).get("closure"),
+                         "doubtful": reports.get(doc_id, {}).get("doubtful", False),
+                         "missing_tables": reports.get(doc_id, {}).get("missing_tables", []),
+                         "ocr_pages": len(m.ocr_pages)})
         return sorted(rows, key=lambda r: (r["entity"], r["year"] or 0, r["kind"]))
 
     def parsed(self, doc_id: str) -> ParsedDocument:

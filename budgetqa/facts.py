@@ -43,6 +43,9 @@ class Fact:
     offset: int = -1  # for narrative facts: where the number starts in `quote`
     lead: str = ""  # for narrative facts: the paragraph's opening words up to its first number, when the
     #                 sentence continues a paragraph ("5、…信息化建设（13项）" for "2025年当年预算执行数为…")
+    table_kind: str = ""  # standard table type (budgetqa.standard), "other" when none
+    measure: str = ""  # canonical measure of the cell's column (本年预算, 基本支出, 决算数 …)
+    ocr: bool = False  # read by OCR from a scanned page: the page image is the authority
 
     @property
     def value_yuan(self) -> Decimal | None:
@@ -103,7 +106,9 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                     printed=cell.printed, value=cell.value, unit=_cell_unit(table.unit, cell.printed, column, row.label), table=table.title,
                     table_id=table.id, part=table.part, row_code=row.code, row_label=row.label,
                     column=column, page=row.page or table.page,
-                    line=row.line, quote=quote, **base))
+                    line=row.line, quote=quote, table_kind=table.kind,
+                    measure=table.measures[cell.column] if cell.column < len(table.measures) else "",
+                    ocr=(row.page or table.page) in doc.meta.ocr_pages, **base))
     return facts
 
 
@@ -142,7 +147,8 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                     kind="narrative", printed=match["num"], value=value, unit=unit,
                     table="", page=section.page, line=line, quote=quote,
                     item=_item_before(sentence, match.start()), offset=match.start(), lead=lead,
-                    row_label=" / ".join(section.heading[-2:]), **base))
+                    row_label=" / ".join(section.heading[-2:]),
+                    ocr=section.page is not None and section.page in doc.meta.ocr_pages, **base))
     return facts
 
 

@@ -28,6 +28,8 @@ from budgetqa.embedding import ngram_vector
 from budgetqa.facts import Fact
 from budgetqa.model import ParsedDocument, document_from_dict, document_to_dict
 
+# records per store call: far below SQLite's variable limit and Chroma's batch limit
+PAGE = 5000
 FACTS = "budget_facts"
 DOCUMENTS = "budget_documents"
 CHROMA_URL_ENV = "BUDGETQA_CHROMA_URL"  # e.g. http://127.0.0.1:8000 — use a Chroma server
@@ -56,7 +58,7 @@ class FactStore:
         self.vectors = ChromaVectorStore(chroma_collection=self.facts)
 
     # -- writing ---------------------------------------------------------------------------
-    def replace_document(self, doc: ParsedDocument, facts: list[Fact]) -> None:
+    def replace_document(self, doc: ParsedDocument, facts: list[Fact], report: dict | None = None) -> None:
         """Replace every record of this document (same content hash or same file name)."""
         self.remove_document(doc.meta.doc_id, doc.meta.source)
         label = doc.meta.label
@@ -71,11 +73,12 @@ class FactStore:
                 excluded_embed_metadata_keys=["fact"], excluded_llm_metadata_keys=["fact"],
                 relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=fact.doc_id)},
             ))
-        for start in range(0, len(nodes), 2000):
-            self.vectors.add(nodes[start:start + 2000])
+        for start in range(0, len(nodes), PAGE):
+            self.vectors.add(nodes[start:start + PAGE])
         self.documents.upsert(
             ids=[doc.meta.doc_id], documents=[json.dumps(document_to_dict(doc), ensure_ascii=False)],
-            metadatas=[{"source": doc.meta.source, "entity": doc.meta.entity}], embeddings=[[0.0]])
+            metadatas=[{"source": doc.meta.source, "entity": doc.meta.entity,
+                        "report": json.dumps(report or {}, ensure_ascii=False)}], embeddings=[[0.0]])
 
     def remove_document(self, doc_id: str, source: str | None = None) -> None:
         old_ids = {doc_id}
@@ -86,19 +89,23 @@ class FactStore:
             self.facts.delete(where={"doc_id": old})
 
     def remove_orphans(self, known_doc_ids: set[str]) -> None:
-        stored = {m["doc_id"] for m in self.facts.get(include=["metadatas"])["metadatas"]}
+        stored = {m["doc_id"] for _, _, m in _pages(self.facts, ["metadatas"])}
         for orphan in stored - known_doc_ids:
             self.facts.delete(where={"doc_id": orphan})
 
     # -- reading ---------------------------------------------------------------------------
     def load_documents(self) -> dict[str, ParsedDocument]:
-        stored = self.documents.get(include=["documents"])
         return {doc_id: document_from_dict(json.loads(text))
-                for doc_id, text in zip(stored["ids"], stored["documents"])}
+                for doc_id, text, _ in _pages(self.documents, ["documents"], page=200)}
+
+    def load_reports(self) -> dict[str, dict]:
+        """The ingest report stored beside each document (budgetqa.checks.ingest_report)."""
+        return {doc_id: json.loads((meta or {}).get("report") or "{}")
+                for doc_id, _, meta in _pages(self.documents, ["metadatas"], page=200)}
 
     def load_facts(self, doc_ids: set[str]) -> list[Fact]:
-        stored = self.facts.get(include=["metadatas"])
-        return [Fact.from_dict(json.loads(m["fact"])) for m in stored["metadatas"] if m["doc_id"] in doc_ids]
+        return [Fact.from_dict(json.loads(m["fact"])) for _, _, m in _pages(self.facts, ["metadatas"])
+                if m["doc_id"] in doc_ids]
 
     def vector_search(self, text: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
         filters = None
@@ -108,3 +115,18 @@ class FactStore:
         result = self.vectors.query(VectorStoreQuery(query_embedding=ngram_vector(text),
                                                      similarity_top_k=k, filters=filters))
         return list(zip(result.ids or [], result.similarities or []))
+
+
+def _pages(collection, include: list[str], page: int = PAGE):
+    """(id, document, metadata) of every record, read `page` records per call: one call for
+    all records hits SQLite's variable limit past ~32k records."""
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=page, offset=offset)
+        ids = got["ids"]
+        documents = got.get("documents") or [None] * len(ids)
+        metadatas = got.get("metadatas") or [None] * len(ids)
+        yield from zip(ids, documents, metadatas)
+        if len(ids) < page:
+            return
+        offset += page

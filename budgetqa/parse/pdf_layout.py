@@ -9,7 +9,6 @@ Anything that cannot be placed is reported in ParsedDocument.warnings with its p
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from budgetqa.model import DocumentMeta, ParsedDocument, Section, Table

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import gradio as gr
 
+from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.ui import render
 
 log = logging.getLogger("budgetqa.ui")
@@ -720,8 +721,11 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                 info.append(f"地区：{render.md_escape(m.region)}")
             info.append(f"{'页数：' + str(m.pages) if m.pages else '行数：' + str(m.lines or '')} · "
                         f"表格 {len(parsed.tables)} 张 · 说明段落 {len(parsed.sections)} 段")
-            if parsed.warnings:
-                info.append("解析警告：\n" + "\n".join(f"- {render.md_escape(w)}" for w in parsed.warnings[:50]))
+            report = ingest_report(parsed)
+            info.append("解析报告：" + render.md_escape(report.summary()))
+            if report.warnings:  # developer detail, folded away
+                info.append("<details><summary>解析警告（按类别计数）</summary>\n\n" + "\n".join(
+                    f"- {n} × {render.md_escape(kind)}" for kind, n in report.warnings.items()) + "\n</details>")
             first = parsed.tables[0] if parsed.tables else None
             view = render.table_html(first, doc_label=m.label) if first else "<i>该文件没有解析出表格。</i>"
             return (gr.Dropdown(choices=choices, value=first.id if first else None), "  \n".join(info), view)
