@@ -12,6 +12,7 @@ import jieba.posseg
 
 from budgetqa import thesaurus
 from budgetqa.model import DocumentMeta
+from budgetqa.parse.metadata import region_of
 from budgetqa.text import bigrams, normalize
 
 jieba.setLogLevel(60)
@@ -21,6 +22,7 @@ ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?
                          r"|(?:几个|多少个?)(亿)(?!元)")
 COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
                  "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
+_PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
 
 
@@ -52,14 +54,30 @@ class EntityIndex:
         self.max_idf = max(self.idf.values(), default=0.0)
         self.known_text = normalize("".join(n for names in names_by_entity.values() for n in names)
                                     + "".join(m.region for m in docs))
+        # the places each unit belongs to ("福建省泉州市…" -> 福建, 泉州): a place the question names
+        # must be one of them
+        self.places_by_entity: dict[str, set[str]] = {}
+        for meta in docs:
+            regions = [meta.region, region_of(meta.entity)] + [region_of(a) for a in meta.aliases]
+            cores = {c for r in regions for c in _PLACE_CORE.findall(normalize(r))}
+            self.places_by_entity.setdefault(meta.entity, set()).update(cores)
+        self.places = set().union(*self.places_by_entity.values()) if self.places_by_entity else set()
+
+    def named_places(self, question: str) -> set[str]:
+        q = normalize(question)
+        return {p for p in self.places if p in q}
+
+    def _name_text(self, question: str) -> str:
+        """The question as it may name a unit: no budget terms, no years ("2023" is no part of "12345")."""
+        return _YEAR.sub(" ", without_items(question, self.known_text))
 
     def scores(self, question: str) -> dict[str, float]:
-        q = bigrams(without_items(question, self.known_text))
+        q = bigrams(self._name_text(question))
         return {entity: sum(self.idf[g] for g in grams & q) for entity, grams in self.grams_by_entity.items()}
 
     def uniquely_named(self, question: str) -> set[str]:
         """Entities the question names by a word pair no other entity has ("泉州", "司法")."""
-        text = without_items(question, self.known_text)
+        text = self._name_text(question)
         q = bigrams(text)
         unique = {g for g, idf in self.idf.items() if idf == self.max_idf and re.fullmatch(r"[\u4e00-\u9fa5]{2}", g)}
         named = set()
@@ -178,6 +196,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities, entity_named = set(context["entities"]), True
     else:
         entities = set(index.names_by_entity)
+    places = index.named_places(question)
+    if places:  # "福州12345热线": a unit of another place does not fit, however well its name matches
+        entities = {e for e in entities if index.places_by_entity.get(e, set()) & places}
     years, kind, level = asked_years(question), asked_kind(question), asked_level(question)
     if not years and context.get("years") and best < 1.5:  # a follow-up naming no unit keeps the years
         years = list(context["years"])
@@ -186,6 +207,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                           years=years, kind=kind, level=level)
     if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
+        return match
+    if not docs:
+        match.missing = f"文档库中没有“{'、'.join(sorted(places))}”的这一单位的文档"
         return match
     by_year = [m for m in docs if not years or m.year in years]
     if years and len(entities) > 1 and entity_named:  # "福建、泉州、三明（2025年）": the year qualifies one unit

@@ -172,6 +172,8 @@ class FactRanker:
             score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
             if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
                 score += 3.0
+                # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
+                score += 0.5 if self.labels[i].startswith("本年") else 0.0
             if fact.kind == "cell" and _SPENDING_TABLE.search(fact.table):
                 score += 1.0  # the function-classification spending table is where readers check items
             if fact.value == 0:

@@ -137,6 +137,14 @@ def run_qa(engine, questions: list[dict], log=print, retrieve_k: int = 10) -> li
     return rows
 
 
+def silent_wrong(rows: list[dict]) -> float | None:
+    """Share of questions answered with a figure that is wrong: the worst outcome (a wrong figure
+    said with confidence), where ambiguous / not_found at least warn the reader."""
+    if not rows:
+        return None
+    return sum(1 for r in rows if r.get("status") == "answered" and not r["correct"]) / len(rows)
+
+
 def rate(rows: list[dict], key: str) -> float | None:
     values = [bool(r.get(key)) for r in rows if key in r]
     return sum(values) / len(values) if values else None

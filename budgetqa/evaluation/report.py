@@ -120,6 +120,24 @@ def write_markdown(out: Path, results: dict, charts: list[str], top_n: int = 30)
     for chart in charts:
         md += [f"![{chart}]({chart})", ""]
 
+    validation = results.get("validation")
+    if validation:
+        md += ["## Validation set (national sample, never tuned on)", "",
+               f"Silent-wrong rate (answered with a wrong figure): {pct(validation['silent_wrong'])}", "",
+               _table(["category", "n", "accuracy", "status", "value", "unit", "citation", "citation (same figure)"],
+                      qa_rows(validation["summary"])), ""]
+    if results.get("closure"):
+        md += ["## Closure (勾稽) per document", "", _table(
+            ["document", "checks", "closing", "share", "not closing"],
+            [[r["doc"], r["checks"], r["closing"], pct(r["share"]), "; ".join(r["failures"][:4])]
+             for r in results["closure"]]), ""]
+    if results.get("metadata"):
+        meta_gold = results["metadata"]
+        md += ["## Metadata vs eval/metadata.csv", "",
+               _table(["field", "right"], [[f, pct(v)] for f, v in meta_gold["fields"].items()]), ""]
+        if meta_gold["wrong"]:
+            md += [_table(["file", "field", "expected", "got"],
+                          [[w["file"], w["field"], w["expected"], w["got"]] for w in meta_gold["wrong"]]), ""]
     qa = results.get("qa")
     if qa:
         md += ["## QA accuracy per category", "",

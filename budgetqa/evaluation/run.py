@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from budgetqa.evaluation import baseline as naive
-from budgetqa.evaluation import extraction, qa, report
+from budgetqa.evaluation import documents, extraction, qa, report
 from budgetqa.evaluation.matching import (
     citation_matches,
     contains_figure,
@@ -32,6 +32,9 @@ THRESHOLDS = ROOT / "eval" / "thresholds.toml"
 REPORTS = ROOT / "eval" / "reports"
 QUESTION_FILES = [ROOT / "eval" / "questions.jsonl", ROOT / "eval" / "putuo_questions.jsonl",
                   ROOT / "eval" / "analyst_questions.jsonl", ROOT / "eval" / "heldout_questions.jsonl"]
+# written from the national sample's pages before any ranking change; never tuned on, reported apart
+VALIDATION_FILE = ROOT / "eval" / "validation_questions.jsonl"
+METADATA_GOLD = ROOT / "eval" / "metadata.csv"
 DEFAULT_INDEX = ROOT / "index"
 
 
@@ -154,6 +157,18 @@ def metrics(results: dict) -> dict[str, float | None]:
         docs = ex["documents"]
         out["extraction.worst_doc_precision"] = min(((d["precision"] or 0) for d in docs), default=None)
         out["extraction.worst_doc_recall"] = min(((d["recall"] or 0) for d in docs), default=None)
+    for row in results.get("closure", []):
+        out[f"closure.{row['doc']}"] = row["share"]
+    if results.get("closure"):
+        out["closure.worst_doc"] = min(row["share"] for row in results["closure"])
+    for field, share in results.get("metadata", {}).get("fields", {}).items():
+        out[f"metadata.{field}"] = share
+    v = results.get("validation")
+    if v:
+        out["validation.accuracy"] = v["summary"]["overall"]["accuracy"]
+        out["validation.silent_wrong"] = v["silent_wrong"]
+        for category, block in v["summary"]["categories"].items():
+            out[f"validation.category.{category}"] = block["accuracy"]
     q = results.get("qa")
     if q:
         overall = q["summary"]["overall"]
@@ -234,6 +249,10 @@ def run_eval(args) -> int:
     results["extraction"] = {"documents": [d.as_dict() for d in docs],
                              "overall": extraction.overall(docs).as_dict()}
 
+    log("eval: closure and metadata per document")
+    results["closure"] = documents.corpus_closure(CORPUS, log=log)
+    results["metadata"] = documents.metadata_accuracy(METADATA_GOLD, ROOT)
+
     all_questions = qa.load_questions(QUESTION_FILES, log=log)
     questions = qa.subset(all_questions, fast)
     results["meta"].update(questions=len(questions), questions_total=len(all_questions),
@@ -245,6 +264,10 @@ def run_eval(args) -> int:
         rows = qa.run_qa(engine, questions, log=log)
         results["qa"] = {"rows": rows, "summary": qa.summarize(rows), "retrieval": qa.summarize_retrieval(rows),
                          "latency": qa.summarize_latency(rows)}
+        validation = qa.subset(qa.load_questions([VALIDATION_FILE], log=log), fast)
+        log(f"eval: {len(validation)} validation questions (national sample, never tuned on)")
+        vrows = qa.run_qa(engine, validation, log=log)
+        results["validation"] = {"rows": vrows, "summary": qa.summarize(vrows), "silent_wrong": qa.silent_wrong(vrows)}
         log("eval: naive baseline")
         try:
             results["baseline"] = run_baseline(questions, rows, engine)

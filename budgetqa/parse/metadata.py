@@ -81,20 +81,24 @@ def canonical_name(name: str) -> str:
 
 
 _SCOPE_MARK = re.compile(r"[(（](本级|汇总|本部|机关本级)[)）]$")
-_PLACEHOLDER = re.compile(r"XX|ＸＸ|××|\*\*|＊＊|某某")
+_PLACEHOLDER = re.compile(r"XX|ＸＸ|××|\*\*|＊＊")
 
 
 def clean_entity(name: str) -> tuple[str, str]:
     """'2026年度无锡市交通运输局（本级）' -> ('无锡市交通运输局', '本级'): no year, no leading
     punctuation; a printed 本级/汇总 mark becomes the scope."""
-    name = canonical_name(name).lstrip(".．。，,、:：;；-—·")
+    name, scope = _undecorated(name)
+    return canonical_name(name), scope
+
+
+def _undecorated(name: str) -> tuple[str, str]:
+    """The name as printed minus year prefix, leading punctuation and 本级/汇总 mark, and the mark."""
+    name = _squash(name).lstrip(".．。，,、:：;；-—·")
     name = vocabulary.YEAR_PREFIX.sub("", name)
-    scope = ""
     m = _SCOPE_MARK.search(name)
-    if m:
-        scope = "汇总" if m.group(1) == "汇总" else "本级"
-        name = name[: m.start()]
-    return name, scope
+    if not m:
+        return name, ""
+    return name[: m.start()], "汇总" if m.group(1) == "汇总" else "本级"
 
 
 def is_placeholder(name: str) -> bool:
@@ -273,7 +277,7 @@ def settle(meta, tables: list, sections: list) -> str | None:
     """Clean the detected metadata in place (entity without year or 本级 mark, scope) and say
     why the document is not a budget disclosure, or None when it is one."""
     meta.entity, scope = clean_entity(meta.entity)
-    meta.aliases = [a for a in (clean_entity(a)[0] for a in meta.aliases) if a and a != meta.entity]
+    meta.aliases = [a for a in (_undecorated(a)[0] for a in meta.aliases) if a and a != meta.entity]
     meta.scope = scope or {"单位": "本级", "部门": "汇总"}.get(meta.level, "")
     if is_placeholder(meta.entity):
         return f"a template, not a disclosure (its unit is a placeholder: {meta.entity})"
