@@ -42,6 +42,22 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def ocr_benchmark() -> dict:
+    """OCR throughput on the scanned fixture (every page, one process)."""
+    import pdfplumber
+
+    from budgetqa.parse import ocr
+
+    scanned = ROOT / "tests" / "fixtures" / "not_budgets" / "长沙_市场监督管理局_2026年部门预算.pdf"
+    with pdfplumber.open(scanned) as pdf:
+        start = time.perf_counter()
+        lines = sum(len(ocr.page_lines(page)) for page in pdf.pages)
+        seconds = time.perf_counter() - start
+        pages = len(pdf.pages)
+    return {"ocr_pages": pages, "ocr_lines": lines, "ocr_seconds": round(seconds, 2),
+            "ocr_pages_per_second": round(pages / seconds, 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=300)
@@ -56,6 +72,8 @@ def main() -> int:
     parse_seconds = time.perf_counter() - start
     results.update(pdf_files=len(pdfs), pdf_pages=pages, pdf_parse_seconds=round(parse_seconds, 2),
                    pages_per_second=round(pages / parse_seconds, 1))
+
+    results.update(ocr_benchmark())
 
     with tempfile.TemporaryDirectory() as index_dir:
         engine = Engine(index_dir)
