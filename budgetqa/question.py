@@ -198,7 +198,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities = set(index.names_by_entity)
     places = index.named_places(question)
     if places:  # "福州12345热线": a unit of another place does not fit, however well its name matches
-        entities = {e for e in entities if index.places_by_entity.get(e, set()) & places}
+        entities = {e for e in entities if e in unique or index.places_by_entity.get(e, set()) & places}
     years, kind, level = asked_years(question), asked_kind(question), asked_level(question)
     if not years and context.get("years") and best < 1.5:  # a follow-up naming no unit keeps the years
         years = list(context["years"])
