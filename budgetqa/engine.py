@@ -134,6 +134,11 @@ class Engine:
             result = compose.not_found(question, "问题中没有可查询的内容（单位、年份、项目）", [], self._unit_list())
             result["warnings"], result["context"] = [], {}
             return result
+        if not re.search(r"[\u4e00-\u9fa5]", question):  # the documents and their terms are Chinese
+            result = compose.not_found(question, "请用中文提问，并写明单位、年份和要查的项目"
+                                       "（例如“泉州12345中心2026年三公经费是多少？”）", [], [])
+            result["warnings"], result["context"] = [], {}
+            return result
         item_text = question
         if context and _is_follow_up(question):
             item_text = f"{context.get('question', '')} {question}"

@@ -44,7 +44,8 @@ class EntityIndex:
         self.docs = docs
         names_by_entity: dict[str, set[str]] = {}
         for meta in docs:
-            names_by_entity.setdefault(meta.entity, set()).update([meta.entity, *meta.aliases])
+            names = {meta.entity, *meta.aliases}
+            names_by_entity.setdefault(meta.entity, set()).update(names | thesaurus.abbreviated(names))
         self.names_by_entity = names_by_entity
         grams_by_entity = {e: set().union(*(bigrams(n) for n in names)) for e, names in names_by_entity.items()}
         df = Counter(g for grams in grams_by_entity.values() for g in grams)
@@ -87,7 +88,8 @@ class EntityIndex:
                 at = text.find(gram)
                 longer = {text[max(at - 1, 0):at + 2], text[at:at + 3]} - {gram}
                 place = any(re.search(gram + "[省市区县]", normalize(n)) for n in names)
-                if place or any(len(piece) == 3 and piece in normalize(n) for piece in longer for n in names):
+                if place or (any(len(piece) == 3 and piece in normalize(n) for piece in longer for n in names)
+                             and not _item_words(_shared_run(text, at, names))):
                     named.add(entity)
         return named
 
@@ -105,6 +107,28 @@ class EntityIndex:
                 if core not in self.known_text and token.word not in unknown:
                     unknown.append(token.word)
         return unknown
+
+
+_ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
+
+
+def _shared_run(text: str, at: int, names: set[str]) -> str:
+    """The longest stretch of the question around position `at` that a unit name contains."""
+    normalized = [normalize(n) for n in names]
+    start, end = at, at + 2
+    while start > 0 and any(text[start - 1:end] in n for n in normalized):
+        start -= 1
+    while end < len(text) and any(text[start:end + 1] in n for n in normalized):
+        end += 1
+    return text[start:end]
+
+
+def _item_words(run: str) -> bool:
+    """'社会保障' in '社会保障和就业': words of a budget classification, not a unit's name — unless the
+    stretch ends like an organisation ('司法局')."""
+    if _ORG_END.search(run):
+        return False
+    return any(run in name for name in thesaurus.classification_names())
 
 
 def without_items(question: str, names: str = "") -> str:

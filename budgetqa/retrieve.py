@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import bm25s
 import jieba
 
-from budgetqa import thesaurus
+from budgetqa import standard, thesaurus
 from budgetqa.facts import Fact
-from budgetqa.question import ASKED_UNIT
+from budgetqa.question import ASKED_UNIT, asked_kind
 from budgetqa.text import bigrams, normalize
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
@@ -117,8 +117,11 @@ class FactRanker:
         if not asks_change:  # "比上年增加2名" is a change, never the level asked for
             candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
                                                         and _CHANGE_ITEM.search(self.facts[i].item))]
+        if asked_kind(q) == "决算":  # a 决算 question is never answered from a 预算 column
+            candidates = [i for i in candidates if self.facts[i].measure not in standard.BUDGET_MEASURES]
         if not candidates:
             return []
+        named = standard.named_measures(q) - ({"上年预算"} if asks_change else set())
         expansions = thesaurus.expand(q)
         wants_narrative = any(cue in q for cue in NARRATIVE_CUES)
         wants_income = any(w in q for w in INCOME_WORDS)
@@ -170,6 +173,7 @@ class FactRanker:
             elif narrative_only:
                 score -= 8.0
             score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
+            score += _measure_score(fact, named)
             if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
                 score += 3.0
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
@@ -313,6 +317,18 @@ class FactRanker:
         if not self.vector_search:
             return {}
         return {fact_id: max(similarity, 0.0) for fact_id, similarity in self.vector_search(q, 50, doc_ids)}
+
+
+def _measure_score(fact: Fact, named: set[str]) -> float:
+    """The column a question names (人员经费, 年初预算 …) is the one cited; a question naming none
+    asks for the whole, not one of its breakdowns."""
+    if fact.kind != "cell" or not fact.measure:
+        return 0.0
+    if named:
+        if fact.measure in named:
+            return 4.0
+        return -4.0 if fact.measure in standard.BREAKDOWN_MEASURES | standard.BUDGET_MEASURES - {"本年预算"} else 0.0
+    return -1.0 if fact.measure in ("人员经费", "公用经费") else 0.0
 
 
 def _describing_text(fact: Fact) -> str:

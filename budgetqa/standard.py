@@ -121,6 +121,27 @@ def _year(found: str, last_year: bool) -> str:
     return found
 
 
+# measures a question can name, and the words it names them by
+QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
+    ("人员经费", re.compile(r"人员经费")),
+    ("公用经费", re.compile(r"公用经费")),
+    ("基本支出", re.compile(r"基本支出")),
+    ("项目支出", re.compile(r"项目支出")),
+    ("年初预算", re.compile(r"年初预算")),
+    ("调整预算", re.compile(r"调整预算|调整后预算")),
+    ("上年预算", re.compile(r"上年预算|去年预算|上一年预算")),
+    ("决算数", re.compile(r"决算数|实际支出|实际花")),
+]
+BUDGET_MEASURES = frozenset({"本年预算", "上年预算", "年初预算", "调整预算"})
+BREAKDOWN_MEASURES = frozenset({"人员经费", "公用经费", "基本支出", "项目支出"})
+
+
+def named_measures(question: str) -> set[str]:
+    """The canonical measures a question names ("人员经费是多少" -> {"人员经费"})."""
+    compact = "".join(question.split())
+    return {name for name, pattern in QUESTION_MEASURES if pattern.search(compact)}
+
+
 def classification(code: str) -> Classification:
     """'2080505' -> 功能/项; '30101' -> 经济/款; '' -> no classification."""
     if not code or not code.isdigit() or len(code) not in (3, 5, 7):

@@ -148,6 +148,25 @@ def _surfaces() -> dict[str, tuple[Term, ...]]:
 # ---------------------------------------------------------------- codes
 
 
+@cache
+def _abbreviations() -> tuple[tuple[str, str], ...]:
+    """Common short forms of government department names (医疗保障 -> 医保): general usage."""
+    with open(DATA_DIR / "name_abbreviations.csv", encoding="utf-8", newline="") as handle:
+        return tuple((row["long"], row["short"]) for row in csv.DictReader(handle))
+
+
+def abbreviated(names: set[str]) -> set[str]:
+    """The names as people shorten them ('上海市医疗保险事业管理中心' -> '上海市医保事业管理中心')."""
+    return {name.replace(long, short) for name in names for long, short in _abbreviations()
+            if long in name and long != short}
+
+
+@cache
+def classification_names() -> tuple[str, ...]:
+    """The names of all national 功能/经济 classification codes, normalised."""
+    return tuple(normalize(c.name) for c in codes().values())
+
+
 def code_name(code: str) -> str | None:
     entry = codes().get(_join_code(code))
     return entry.name if entry else None
