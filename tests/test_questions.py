@@ -26,6 +26,12 @@ def close_enough(found: float, unit: str, gold: str, gold_unit: str) -> bool:
 
 
 def cites(citation: dict, source: dict) -> bool:
+    """The citation names the gold source, or one of the places the gold lists as printing the same
+    figure (`alternatives`)."""
+    return any(_cites(citation, {**source, **alt}) for alt in [{}] + source.get("alternatives", []))
+
+
+def _cites(citation: dict, source: dict) -> bool:
     if citation["doc"] != source["doc"]:
         return False
     if source.get("sentence") and not source.get("row"):
