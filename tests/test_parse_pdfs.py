@@ -285,7 +285,7 @@ def test_empty_tables():
 
 def test_template_is_not_a_budget():
     # a blank 部门决算 template (unit "上海市XX局") is refused, never indexed as a budget
-    with pytest.raises(NotABudget, match="template.*上海市XX局"):
+    with pytest.raises(NotABudget, match="模板.*上海市XX局"):
         parse_file(NOT_BUDGETS / TEMPLATE)
 
 
@@ -400,3 +400,46 @@ def test_small_reportlab_table(tmp_path):
 
     checks = closure_checks(d)
     assert checks and all(c.closes for c in checks)
+
+
+def test_unruled_table_columns_from_text_positions(tmp_path):
+    """The same table printed without any ruling line: amounts right-aligned in their columns,
+    blanks left empty; columns come from the positions of the text."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "unruled.pdf"
+    c = canvas.Canvas(str(path), pagesize=(842, 595))
+    c.setFont("STSong-Light", 16)
+    c.drawString(300, 540, "2030年部门支出预算总表")
+    c.setFont("STSong-Light", 10)
+    c.drawString(60, 515, "编制部门：某某市某某区测试局")
+    c.drawString(700, 515, "单位：元")
+    rows = [
+        ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["201", "一般公共服务支出", "1,300.00", "100.00", "1,200.00"],
+        ["20103", "政府办公厅事务", "1,300.00", "100.00", "1,200.00"],
+        ["2010301", "行政运行", "100.00", "100.00", ""],
+        ["2010302", "一般行政管理事务", "1,200.00", "", "1,200.00"],
+        ["", "合计", "1,300.00", "100.00", "1,200.00"],
+    ]
+    for i, r in enumerate(rows):
+        y = 490 - i * 20
+        for j, text in enumerate(r):
+            if text and i > 0 and j >= 2:
+                c.drawRightString([480, 600, 720][j - 2], y, text)
+            elif text:
+                c.drawString([60, 130, 440, 560, 680][j], y, text)
+    c.showPage()
+    c.save()
+    d = parse_file(path)
+    t = d.tables[0]
+    assert t.title == "部门支出预算总表" and t.unit == "元" and t.kind == "支出总表"
+    assert t.columns == [("合计",), ("基本支出",), ("项目支出",)]
+    assert [r.code for r in t.rows] == ["201", "20103", "2010301", "2010302", ""]
+    assert printed(t, "2010302", "项目支出") == "1,200.00"
+    assert printed(t, "2010302", "基本支出") == ""
+    assert printed(t, "2010301", "项目支出") == ""
+    assert any("without ruling lines" in w for w in d.warnings)

@@ -392,6 +392,20 @@ def test_bad_upload_is_rejected_and_index_unchanged(page, server):
     _shot(page, "ui-07-bad-upload.png")
 
 
+def test_upload_of_a_file_that_is_no_budget_says_so(page, server):
+    notice = Path(__file__).resolve().parent / "fixtures" / "not_budgets" / "宁波_卫生健康委员会_2026年部门预算.pdf"
+    page.get_by_role("tab", name="上传文档", exact=True).click()
+    page.wait_for_selector("#upload-file")
+    before_docs = page.locator("#index-status").inner_text()
+    page.locator("#upload-file input[type=file]").set_input_files(str(notice))
+    page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('宁波')")
+    page.click("#upload-btn")
+    _wait_upload_result(page, "宁波")
+    message = page.locator("#upload-status").inner_text()
+    assert "不是预算或决算公开文件" in message and "索引未改变" in message, message
+    assert page.locator("#index-status").inner_text() == before_docs
+
+
 def test_upload_then_ask_about_it(page, server):
     doc = server["base"] / FICTITIOUS_FILE
     doc.write_text(FICTITIOUS_TEXT, encoding="utf-8")

@@ -280,12 +280,22 @@ def settle(meta, tables: list, sections: list) -> str | None:
     meta.aliases = [a for a in (_undecorated(a)[0] for a in meta.aliases) if a and a != meta.entity]
     meta.scope = scope or {"单位": "本级", "部门": "汇总"}.get(meta.level, "")
     if is_placeholder(meta.entity):
-        return f"a template, not a disclosure (its unit is a placeholder: {meta.entity})"
-    kinds = {t.kind for t in tables if t.kind in _BUDGET_TABLE_KINDS}
-    if not kinds:
+        return f"是模板，不是公开文件（单位名称为占位符：{meta.entity}），未导入"
+    kinds = {t.kind for t in tables if t.kind in _BUDGET_TABLE_KINDS} or _titles_in_text(sections)
+    if not kinds or not (meta.entity and meta.year):
         head = next((t.title for t in tables if t.title), "")
         head = head or next((s.heading[-1] if s.heading else s.text.split("\n")[0]
                              for s in sections if s.text.strip()), "")
-        what = f" — it reads '{_squash(head)[:40]}'" if head else ""
-        return f"not a budget disclosure: no standard budget table (收支总表, 支出总表, 三公经费表 …){what}"
+        what = f"；文件内容为“{_squash(head)[:40]}”" if head else ""
+        return f"不是预算或决算公开文件：没有标准预算表（收支总表、支出总表、三公经费表等）{what}，未导入"
     return None
+
+
+def _titles_in_text(sections: list) -> set[str]:
+    """Standard budget tables named by title lines of the text (tables we could not read as tables,
+    e.g. printed without ruling lines, still make a disclosure)."""
+    from budgetqa import standard
+
+    lines = (line for section in sections for line in section.text.split("\n"))
+    kinds = {standard.table_type(vocabulary.clean_title(line)) for line in lines if vocabulary.is_title(line)}
+    return kinds & set(_BUDGET_TABLE_KINDS) if len(kinds & set(_BUDGET_TABLE_KINDS)) >= 2 else set()

@@ -16,6 +16,7 @@ from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
 from budgetqa.parse.vocabulary import NOTE_START, PAGE_NUMBER, TOC, UNIT, clean_title
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
+from budgetqa.parse.pdf_unruled import unruled_grid
 from budgetqa.parse.pdf_tables import (
     EMPTY_NOTE,
     LogicalTable,
@@ -164,6 +165,11 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
     first_lines = chars_to_lines(chars[:400]) if chars else []
     is_toc = bool(first_lines) and TOC.match(first_lines[0].compact or "")
     grids = [] if is_toc else _grids_for_page(page)
+    if not grids and not is_toc:
+        grid = unruled_grid(chars, lambda ln: PAGE_NUMBER.match(ln.compact) or _is_running(ln, page.height, state.running))
+        if grid is not None:
+            grids = [grid]
+            state.warnings.append(f"page {pno}: table without ruling lines; columns read from the text positions")
     outside = fill_grids(grids, chars) if grids else chars
     lines = [ln for ln in chars_to_lines(outside) if not PAGE_NUMBER.match(ln.compact)]
     pages_lines.append([ln.text for ln in lines])
