@@ -124,8 +124,7 @@ def write_markdown(out: Path, results: dict, charts: list[str], top_n: int = 30)
     if validation:
         md += ["## Validation set (national sample, never tuned on)", "",
                f"Silent-wrong rate (answered with a wrong figure): {pct(validation['silent_wrong'])}", "",
-               _table(["category", "n", "accuracy", "status", "value", "unit", "citation", "citation (same figure)"],
-                      qa_rows(validation["summary"])), ""]
+               _table(QA_HEADERS, qa_rows(validation["summary"])), ""]
     if results.get("closure"):
         md += ["## Closure (勾稽) per document", "", _table(
             ["document", "checks", "closing", "share", "not closing"],
