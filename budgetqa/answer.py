@@ -88,10 +88,11 @@ def ambiguous(question: str, per_doc: list[tuple[DocumentMeta, Fact | None]], un
     candidates, citations = [], []
     for meta, fact in per_doc:
         if fact is None:
-            lines.append(f"- {meta.label}：未找到对应数据")
+            lines.append(f"- {meta.label}{_scope(meta)}：未找到对应数据")
         else:
             value, value_unit, _ = convert(fact, unit)
-            lines.append(f"- {meta.label}：{_item_name(fact)} = {format_decimal(value)} {value_unit}（{place(fact)}）")
+            lines.append(f"- {meta.label}{_scope(meta)}：{_item_name(fact)} = {format_decimal(value)} {value_unit}"
+                         f"（{place(fact)}）")
             citations.append(citation(fact, meta))
         candidates.append({"label": meta.label, "doc": meta.source,
                            "question": f"{meta.entity}{meta.year}年{meta.level}{meta.kind}" + (
@@ -100,10 +101,42 @@ def ambiguous(question: str, per_doc: list[tuple[DocumentMeta, Fact | None]], un
             "unit": None, "citations": citations, "work": [], "candidates": candidates}
 
 
+def one_figure(per_doc: list[tuple[DocumentMeta, Fact | None]]) -> bool:
+    """Every document holds the item, names it alike and prints the same amount."""
+    facts = [fact for _, fact in per_doc]
+    if any(f is None or f.kind != "cell" for f in facts):
+        return False
+    amounts = {f.value_yuan if f.value_yuan is not None else (f.value, f.unit) for f in facts}
+    items = {f.row_code or f.row_label for f in facts}
+    return len(amounts) == 1 and len(items) == 1
+
+
+def answered_by_each(question: str, per_doc: list[tuple[DocumentMeta, Fact]], unit: str = "") -> dict:
+    """Several documents fit and print one figure: the figure, cited in each of them."""
+    first = per_doc[0][1]
+    value, value_unit, work = convert(first, unit)
+    shown = first.printed if not work else format_decimal(value)
+    lines = [f"{_item_name(first)} 为 {shown} {value_unit}：{len(per_doc)} 份文档印的是同一数字。"]
+    lines += [f"- {meta.label}{_scope(meta)}：{fact.source}，{place(fact)}" for meta, fact in per_doc]
+    if work:
+        lines.append(f"换算：{work}")
+    return {"question": question, "status": "answered", "answer": "\n".join(lines),
+            "value": float(value), "value_text": format_decimal(value), "unit": value_unit,
+            "citations": [citation(fact, meta) for meta, fact in per_doc], "work": [work] if work else [],
+            "candidates": []}
+
+
+def _scope(meta: DocumentMeta) -> str:
+    """What a document covers: a 部门 document includes its subordinate units."""
+    return {"汇总": "（部门汇总，含所属单位）", "本级": "（本单位）"}.get(meta.scope, "")
+
+
 def _item_name(fact: Fact) -> str:
     if fact.kind == "narrative":
         return fact.item or "所述数字"
     name = fact.row_label if fact.row_label else fact.row
     column = fact.column.split(" / ")[-1] if fact.column else ""
     table = fact.table + (f"（{fact.part}）" if fact.part else "")
+    if not name:  # a table of one unlabeled row (三公): the header path names the figure
+        return f"{table}中“{fact.column}”" if fact.column else table
     return f"{table}中“{name}”的{column}" if column else f"{table}中“{name}”"

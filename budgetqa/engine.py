@@ -170,7 +170,10 @@ class Engine:
         if match.missing:
             return compose.not_found(question, match.missing, [], self._unit_list())
         if len(match.docs) > 1:
-            return compose.ambiguous(question, [(meta, self._best(item_text, meta)) for meta in match.docs], unit)
+            per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
+            if compose.one_figure(per_doc):  # the documents print the same figure for the same item
+                return compose.answered_by_each(question, per_doc, unit)
+            return compose.ambiguous(question, per_doc, unit)
         meta = match.docs[0]
         if WHY.search(question):
             fact = explaining_sentence(item_text, meta, self.facts, self.ranker)

@@ -117,8 +117,8 @@ class FactRanker:
         if not asks_change:  # "比上年增加2名" is a change, never the level asked for
             candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
                                                         and _CHANGE_ITEM.search(self.facts[i].item))]
-        if asked_kind(q) == "决算":  # a 决算 question is never answered from a 预算 column
-            candidates = [i for i in candidates if self.facts[i].measure not in standard.BUDGET_MEASURES]
+        if asked_kind(q) == "决算":  # a 决算 question is never answered from a 预算 figure
+            candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:
             return []
         named = standard.named_measures(q) - ({"上年预算"} if asks_change else set())
@@ -317,6 +317,13 @@ class FactRanker:
         if not self.vector_search:
             return {}
         return {fact_id: max(similarity, 0.0) for fact_id, similarity in self.vector_search(q, 50, doc_ids)}
+
+
+def _budget_figure(fact: Fact) -> bool:
+    """A planned figure: a cell of a 预算 column, or a sentence's number said of 预算 ("年初预算为0.95万元")."""
+    if fact.kind == "cell":
+        return fact.measure in standard.BUDGET_MEASURES
+    return bool(re.search(r"预算数?$", fact.item))
 
 
 def _measure_score(fact: Fact, named: set[str]) -> float:

@@ -69,3 +69,25 @@ def test_recomputed_change_disagrees_with_the_stated_percentage(engine):
     # p6: "2025年当年预算执行数为1690.69万元，2026年预算安排1434.89万元，比2025年预算执行数减少1.10%" — really −15.13%
     assert result["status"] == "answered" and result["citations"][0]["page"] == 6
     assert any("-15.13%" in w for w in result["warnings"])
+
+
+def test_a_question_in_english_gets_a_clear_message(engine):
+    result = engine.ask("What is the 2026 budget of the Quanzhou hotline centre?")
+    assert result["status"] == "not_found" and result["citations"] == []
+    assert "请用中文提问" in result["answer"]
+
+
+def test_documents_printing_the_same_figure_answer_it_and_cite_each(engine):
+    # 商务委员会 2025: the 部门 and the 单位 budget both print 机关运行经费 171.01 万元 (p21 of each)
+    result = engine.ask("商务委2025年机关运行经费预算是多少？")
+    assert result["status"] == "answered" and (result["value"], result["unit"]) == (171.01, "万元")
+    assert {c["doc"] for c in result["citations"]} == {"上海市普陀区商务委员会25年预算.pdf",
+                                                        "上海市普陀区商务委员会单位25年预算.pdf"}
+    assert "含所属单位" in result["answer"] and "本单位" in result["answer"]
+
+
+def test_a_final_accounts_question_is_never_answered_from_a_budget_column(engine):
+    # 普陀区财政局 2024 决算, 三公 table p18: only the 预算数 cells are printed (0.95); the 决算数 cells are blank
+    result = engine.ask("普陀区财政局2024年三公经费决算数是多少？")
+    assert not (result["status"] == "answered" and result["value"] == 0.95), result["answer"]
+    assert all(c.get("measure") not in ("本年预算", "年初预算", "上年预算") for c in result["citations"])
