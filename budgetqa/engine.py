@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Callable
 
 from budgetqa import answer as compose
-from budgetqa import compute, thesaurus
+from budgetqa import compute, standard, thesaurus
 from budgetqa.calculator import Calculator
 from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, parse_file
-from budgetqa.question import EntityIndex, asked_unit, match_documents, strip_entity
+from budgetqa.question import EntityIndex, Query, match_documents, parse_query
 from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker
 from budgetqa.store import FactStore
 
@@ -139,34 +139,29 @@ class Engine:
                                        "（例如“泉州12345中心2026年三公经费是多少？”）", [], [])
             result["warnings"], result["context"] = [], {}
             return result
-        item_text = question
-        if context and _is_follow_up(question):
-            item_text = f"{context.get('question', '')} {question}"
-        else:
-            context = None
-        match = match_documents(question, self.entities, context)
-        item_text = strip_entity(item_text, match.docs)
-        if not (match.entity_named or match.years or match.unknown_names or context
+        query = parse_query(question, self.entities, context)
+        match, item_text, unit = query.match, query.item_text, query.unit
+        if not (match.entity_named or match.years or match.unknown_names or query.follow_up
                 or self.ranker.content_terms(item_text) or thesaurus.expand(item_text)):
             result = compose.not_found(question, "问题没有指明单位、年份或项目", [], self._unit_list())
             result["warnings"], result["context"] = [], {}
             return result
-        unit = asked_unit(question) or (context or {}).get("unit", "")
         operation = compute.detect(item_text, len(match.docs) > 1) if not match.missing else ""
         result = self.calculator.answer(operation, question, item_text, match.docs, unit) if operation else None
         if result is None:
-            result = self._plain_answer(question, item_text, match, unit)
+            result = self._plain_answer(query)
         self._warn_contradictions(result)
         result["context"] = {
-            "question": item_text if context else question,
+            "question": item_text if query.follow_up else question,
             "entities": sorted({m.entity for m in match.docs}),
             "years": sorted({m.year for m in match.docs}) if len(match.docs) == 1 else match.years,
             "unit": unit,
         }
         return result
 
-    def _plain_answer(self, question: str, item_text: str, match, unit: str) -> dict:
+    def _plain_answer(self, query: Query) -> dict:
         """Not found / ambiguous / why / a single cited figure."""
+        question, item_text, match, unit = query.text, query.item_text, query.match, query.unit
         if match.missing:
             return compose.not_found(question, match.missing, [], self._unit_list())
         if len(match.docs) > 1:
@@ -180,11 +175,31 @@ class Engine:
             if fact is None:
                 return compose.not_found(question, f"{meta.label} 中没有说明这一点的文字", [], [])
             return compose.explained(question, fact, meta)
+        whole = self._measure_total(query, meta)
+        if whole is not None:
+            return compose.answered(question, whole, meta, unit)
         ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
         if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
             nearest = [(s.fact, meta) for s in ranked[:3]]
             return compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
-        return compose.answered(question, ranked[0].fact, meta, unit)
+        fitting = [s for s in ranked if s.label_score >= MIN_LABEL_SCORE and _fits_measures(s.fact, query.measures)]
+        if not fitting:  # the item is there, but not in the column the question names: say so
+            nearest = [(s.fact, meta) for s in ranked[:3]]
+            named = "、".join(sorted(query.measures))
+            return compose.not_found(question, f"{meta.label} 中没有“{named}”栏目下与问题对应的数据", nearest, [])
+        return compose.answered(question, fitting[0].fact, meta, unit)
+
+    def _measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
+        """A question that names a measure and nothing else ("人员经费多少") asks for that column's
+        total in the standard table that carries it."""
+        if len(query.measures) != 1 or set(self.ranker.content_terms(query.item_text)) - query.measures:
+            return None
+        named = next(iter(query.measures))
+        totals = [f for f in self.facts if f.doc_id == meta.doc_id and f.kind == "cell"
+                  and TOTAL_ROW.search(f.row_label) and f.measure == named]
+        order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
+        totals = [f for f in totals if f.table_kind in order]
+        return min(totals, key=lambda f: order[f.table_kind], default=None)
 
     def _warn_contradictions(self, result: dict) -> None:
         """Say so when a cited cell or sentence is one the document contradicts elsewhere."""
@@ -224,8 +239,18 @@ def _same_place(cited: dict, evidence: dict) -> bool:
             and evidence.get("printed") == cited["printed"])
 
 
-def _is_follow_up(question: str) -> bool:
-    return question.startswith("那") or question.rstrip("？?。 ").endswith("呢")  # "那2023年呢？"
+TOTAL_ROW = re.compile(r"^(?:合计|总计|本年支出合计)$")
+
+
+def _fits_measures(fact: Fact, measures: set[str]) -> bool:
+    """A cell answers a question naming measures only from one of those columns; a sentence only
+    when it names one of them."""
+    if not measures:
+        return True
+    if fact.kind == "cell":
+        return not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
+                                       for m in measures)
+    return any(standard.sentence_names_measure(m, fact.item) for m in measures)
 
 
 class _Inline:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import jieba
 import jieba.posseg
 
-from budgetqa import thesaurus
+from budgetqa import standard, thesaurus
 from budgetqa.model import DocumentMeta
 from budgetqa.parse.metadata import region_of
 from budgetqa.text import bigrams, normalize
@@ -35,6 +35,36 @@ class DocumentMatch:
     kind: str = ""  # 预算 / 决算 when the question says so
     level: str = ""  # 部门 / 单位 when the question says so
     missing: str = ""  # why nothing fits, e.g. "没有2023年的文档"
+
+
+@dataclass
+class Query:
+    """A question parsed once: what the answering code below reads instead of the raw string."""
+    text: str  # as asked
+    item_text: str  # what it asks about: without the unit's name; a follow-up carries the previous question
+    match: DocumentMatch  # the documents that fit, with the years, kind (预算/决算) and level named
+    unit: str  # the unit asked for (万元 …), else ""
+    measures: set[str]  # canonical measures named (人员经费, 年初预算, 决算数 …; budgetqa.standard)
+    follow_up: bool
+
+    @property
+    def phase(self) -> str:
+        return self.match.kind
+
+
+def parse_query(question: str, index: "EntityIndex", context: dict | None = None) -> Query:
+    follow_up = bool(context) and is_follow_up(question)
+    context = context if follow_up else None
+    item_text = f"{context.get('question', '')} {question}" if context else question
+    match = match_documents(question, index, context)
+    item_text = strip_entity(item_text, match.docs)
+    unit = asked_unit(question) or (context or {}).get("unit", "")
+    return Query(text=question, item_text=item_text, match=match, unit=unit,
+                 measures=standard.named_measures(item_text), follow_up=follow_up)
+
+
+def is_follow_up(question: str) -> bool:
+    return question.startswith("那") or question.rstrip("？?。 ").endswith("呢")  # "那2023年呢？"
 
 
 class EntityIndex:

@@ -332,7 +332,7 @@ def _measure_score(fact: Fact, named: set[str]) -> float:
     if fact.kind != "cell" or not fact.measure:
         return 0.0
     if named:
-        if fact.measure in named:
+        if any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind) for m in named):
             return 4.0
         return -4.0 if fact.measure in standard.BREAKDOWN_MEASURES | standard.BUDGET_MEASURES - {"本年预算"} else 0.0
     return -1.0 if fact.measure in ("人员经费", "公用经费") else 0.0

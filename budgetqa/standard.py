@@ -142,6 +142,34 @@ def named_measures(question: str) -> set[str]:
     return {name for name, pattern in QUESTION_MEASURES if pattern.search(compact)}
 
 
+# where the whole of a measure is printed, best first (a 合计 row of that column)
+TOTAL_SOURCES = {
+    "基本支出": ("支出总表", "一般公共预算支出表", "财政拨款支出表"),
+    "项目支出": ("支出总表", "一般公共预算支出表", "财政拨款支出表"),
+    "人员经费": ("一般公共预算基本支出表", "财政拨款基本支出表", "支出总表", "一般公共预算支出表"),
+    "公用经费": ("一般公共预算基本支出表", "财政拨款基本支出表", "支出总表", "一般公共预算支出表"),
+}
+
+
+def answers_measure(named: str, measure_: str, table_kind: str, document_kind: str) -> bool:
+    """Whether a cell (its column's measure, its table's type, its document's kind) holds the
+    measure a question names: the column itself, a 决算 document's own figures for 决算数, or a
+    基本支出/项目支出 table for those."""
+    if measure_ == named:
+        return True
+    if named == "决算数":
+        return document_kind == "决算" and measure_ not in BUDGET_MEASURES
+    if named in ("基本支出", "项目支出"):
+        return named in table_kind
+    return False
+
+
+def sentence_names_measure(named: str, words: str) -> bool:
+    """Whether the words a sentence says of its number ("支出决算为") name the measure."""
+    patterns = [pattern for name, pattern in MEASURE_WORDS + QUESTION_MEASURES if name == named]
+    return any(pattern.search(words) for pattern in patterns)
+
+
 def classification(code: str) -> Classification:
     """'2080505' -> 功能/项; '30101' -> 经济/款; '' -> no classification."""
     if not code or not code.isdigit() or len(code) not in (3, 5, 7):
