@@ -192,7 +192,8 @@ class Engine:
     def _measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
         total in the standard table that carries it."""
-        if len(query.measures) != 1 or set(self.ranker.content_terms(query.item_text)) - query.measures:
+        if (len(query.measures) != 1 or query.asks_change
+                or set(self.ranker.content_terms(query.item_text)) - query.measures):
             return None
         named = next(iter(query.measures))
         totals = [f for f in self.facts if f.doc_id == meta.doc_id and f.kind == "cell"
@@ -239,7 +240,7 @@ def _same_place(cited: dict, evidence: dict) -> bool:
             and evidence.get("printed") == cited["printed"])
 
 
-TOTAL_ROW = re.compile(r"^(?:合计|总计|本年支出合计)$")
+TOTAL_ROW = re.compile(r"(?:合计|总计)$")
 
 
 def _fits_measures(fact: Fact, measures: set[str]) -> bool:
@@ -250,7 +251,8 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
     if fact.kind == "cell":
         return not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
                                        for m in measures)
-    return any(standard.sentence_names_measure(m, fact.item) for m in measures)
+    said = fact.lead + (fact.quote[:fact.offset] if fact.offset >= 0 else fact.item)
+    return any(standard.sentence_names_measure(m, said) for m in measures)
 
 
 class _Inline:

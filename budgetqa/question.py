@@ -22,6 +22,7 @@ ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?
                          r"|(?:几个|多少个?)(亿)(?!元)")
 COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
                  "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
+CHANGE_OR_SHARE = re.compile(r"比|增加|减少|增长|下降|上升|降低|变化|变动|百分|%|率|占")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
 
@@ -46,6 +47,7 @@ class Query:
     unit: str  # the unit asked for (万元 …), else ""
     measures: set[str]  # canonical measures named (人员经费, 年初预算, 决算数 …; budgetqa.standard)
     follow_up: bool
+    asks_change: bool  # a difference, growth or share ("比…减少了多少", "百分之几"), not a level
 
     @property
     def phase(self) -> str:
@@ -60,7 +62,8 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
     item_text = strip_entity(item_text, match.docs)
     unit = asked_unit(question) or (context or {}).get("unit", "")
     return Query(text=question, item_text=item_text, match=match, unit=unit,
-                 measures=standard.named_measures(item_text), follow_up=follow_up)
+                 measures=standard.named_measures(item_text), follow_up=follow_up,
+                 asks_change=bool(CHANGE_OR_SHARE.search(normalize(item_text))))
 
 
 def is_follow_up(question: str) -> bool:

@@ -101,6 +101,9 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算") -> str:
         found = _word_measure(word)
         if found == "金额":
             found = "决算数" if phase == "决算" else "本年预算"
+        if found in ("本年预算", "决算数"):  # "公用经费 / 金额": the breakdown above says which figure
+            above = [_word_measure(w) for w in levels[:depth]]
+            found = next((m for m in reversed(above) if m in BREAKDOWNS), found)
         if found != OTHER:
             return _year(found, last_year)
     return OTHER

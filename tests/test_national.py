@@ -79,6 +79,8 @@ def test_standard_tables_found(path):
     (("收入预算", "事业收入"), "其他资金"),
     (("年初结转和结余",), "上年结转"),
     (("部门",), "other"),
+    (("公用经费", "金额"), "公用经费"),
+    (("财政拨款“三公”经费", "合计", "预算数"), "本年预算"),
 ])
 def test_measures_from_printed_headers(path, expected):
     assert standard.measure(path) == expected

@@ -35,3 +35,37 @@ def test_a_year_given_for_one_of_several_units(engine):
     result = engine.ask("福建省、固原、泉州、三明（2025年）这四家12345中心的支出预算，哪家最高？")
     assert (result["value"], result["unit"]) == (1182.04, "万元")  # 泉州 2026 支出合计 (line 107)
     assert len(result["citations"]) == 4
+
+
+def test_a_question_is_parsed_once_into_the_model_terms(engine):
+    from budgetqa.question import parse_query
+
+    query = parse_query("普陀区司法局2026年基本支出中的人员经费是多少万元？", engine.entities)
+    assert [m.entity for m in query.match.docs] == ["上海市普陀区司法局"]
+    assert query.match.years == [2026] and query.unit == "万元"
+    assert query.measures == {"基本支出", "人员经费"} and not query.follow_up
+    first = engine.ask("三明热线2025年住房公积金多少？")
+    follow = parse_query("那2023年呢？", engine.entities, first["context"])
+    assert follow.follow_up and "住房公积金" in follow.item_text and follow.match.years == [2023]
+
+
+def test_a_question_naming_only_a_measure_gets_that_columns_total(engine):
+    # 司法局 2026 p19, 基本支出 economic table: 合计 22,118,861.34 | 人员经费 20,272,981.00 | 公用经费 1,845,880.34
+    result = engine.ask("普陀区司法局2026年人员经费多少？")
+    assert result["status"] == "answered" and (result["value"], result["unit"]) == (20272981, "元")
+    cited = result["citations"][0]
+    assert (cited["printed"], cited["measure"], cited["page"]) == ("20,272,981.00", "人员经费", 19)
+
+
+@pytest.mark.parametrize("named, measure, table_kind, doc_kind, fits", [
+    ("人员经费", "人员经费", "一般公共预算基本支出表", "预算", True),
+    ("人员经费", "公用经费", "一般公共预算基本支出表", "预算", False),
+    ("决算数", "合计", "支出总表", "决算", True),       # a 决算 document's own 合计 column
+    ("决算数", "本年预算", "三公经费表", "决算", False),  # the 预算数 beside it
+    ("基本支出", "本年预算", "一般公共预算基本支出表", "预算", True),
+    ("年初预算", "本年预算", "收支总表", "决算", False),
+])
+def test_which_cells_hold_a_named_measure(named, measure, table_kind, doc_kind, fits):
+    from budgetqa import standard
+
+    assert standard.answers_measure(named, measure, table_kind, doc_kind) is fits
