@@ -139,7 +139,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
             lead = _PROSE_NUMBER.split(sentences[0][0])[0] if sentence_index else ""
             for match in _PROSE_NUMBER.finditer(sentence):
                 value = parse_number(match["num"])
-                if value is None or _is_year_or_code(match, sentence):
+                if value is None or _in_name(match["num"], base["entity"]):
                     continue
                 unit = {"％": "%", "名": "人"}.get(match["unit"], match["unit"])
                 facts.append(Fact(
@@ -163,8 +163,9 @@ def _sentences(section: Section):
             yield sentence, line
 
 
-def _is_year_or_code(match: re.Match, sentence: str) -> bool:
-    return match["unit"] == "个" and len(match["num"]) >= 5  # "12345 个" is a hotline number, not a count
+def _in_name(number: str, entity: str) -> bool:
+    """A number that is part of the unit's own name (a hotline's number) is no figure."""
+    return number in re.findall(r"\d{3,}", entity)
 
 
 def _item_before(sentence: str, position: int) -> str:

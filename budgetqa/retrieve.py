@@ -25,7 +25,6 @@ from budgetqa.text import bigrams, normalize
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
-_SPENDING_TABLE = re.compile(r"^支出(预算|决算)?(总)?表$|部门支出(预算)?总表|预算单位支出预算总表")
 MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
 FIRM_LABEL_SCORE = 9.0  # a row named through its label, code or a thesaurus term, not a partial overlap
 # a measure the question names -> what the cited column must say (年初预算 is not 决算数)
@@ -52,14 +51,14 @@ COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名"
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少", "执行数")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
-QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "中心", "热线", "单位", "部门", "一共",
+QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
                   "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
                   "加总", "合计", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
                   "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
-                  "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算", "心里",
-                  "中心里", "里面", "当中", "之中", "其中", "保留", "两位", "小数",
+                  "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
+                  "里面", "当中", "之中", "其中", "保留", "两位", "小数",
                   "四舍五入", "精确", "决算数", "预算数", "算是", "算下来", "算起来"}
 
 
@@ -178,7 +177,7 @@ class FactRanker:
                 score += 3.0
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
                 score += 0.5 if self.labels[i].startswith("本年") else 0.0
-            if fact.kind == "cell" and _SPENDING_TABLE.search(fact.table):
+            if fact.kind == "cell" and fact.table_kind == "支出总表":
                 score += 1.0  # the function-classification spending table is where readers check items
             if fact.value == 0:
                 score -= 0.5  # ties go to the table that actually carries the amount
