@@ -57,7 +57,7 @@ class Calculator:
                 if value_unit is None:
                     return None  # operands in units that do not add up
                 a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
-                return difference(question, a, b, match[3] not in "多高", value_unit, f"{meta.label}：相差")
+                return difference(question, a, b, match[3] not in "多高", value_unit, meta.label)
             if operation == "per_person":
                 item = self.engine._best(STAFF_WORDS.sub("", q.replace("人均", "")), meta)
                 staff = staff_fact([f for f in self.engine.facts if f.doc_id == meta.doc_id])
@@ -138,8 +138,10 @@ class Calculator:
             value = a.value - b.value
             formula = f"{format_decimal(a.value)} − {format_decimal(b.value)} = {format_decimal(value)}"
         more = (value >= 0) != shortfall
-        return result(question, value, value_unit, f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {format_decimal(abs(value))} {value_unit}。",
-                              formula, [a, b])
+        return result(question, value, value_unit,
+                      f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {format_decimal(abs(value))} {value_unit}"
+                      f"（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
+                      formula, [a, b])
 
     def column_change(self, question: str, q: str, meta: DocumentMeta, unit: str) -> dict | None:
         """One row, two of its columns: this year's figure against the base the question names."""
@@ -169,7 +171,7 @@ class Calculator:
             if re.search(r"百分之|%|增长率|增幅|变化了?百分", q) or (re.search(r"(增长|下降)了?多少", q) and not unit):
                 return growth(question, a, b, f"{meta.label}：{fact.row_label}")
             shortfall = bool(re.search(r"(少|减少|下降|低)了?(多少|几)", q))
-            return difference(question, a, b, shortfall, value_unit, f"{meta.label}：{fact.row_label} 相差")
+            return difference(question, a, b, shortfall, value_unit, f"{meta.label}：{fact.row_label}")
         return None
 
     def mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:

@@ -109,11 +109,27 @@ def growth(question: str, a: Operand, b: Operand, subject: str) -> dict | None:
 
 
 def difference(question: str, a: Operand, b: Operand, shortfall: bool, unit: str, subject: str) -> dict:
-    """a − b, or the shortfall b − a when the question asks "少多少"; exact, never rounded."""
+    """a − b, or the shortfall b − a when the question asks "少多少"; exact, never rounded. The
+    headline names the larger and gives both values: never a bare signed number."""
     first, second = (b, a) if shortfall else (a, b)
     value = first.value - second.value
-    return result(question, value, unit, f"{subject} {format_decimal(value)} {unit}。",
+    by_column = a.fact.row_label == b.fact.row_label  # one row, two columns (本年 vs 上年 …)
+    name = {id(op): operand_name(op, by_column) for op in (a, b)}
+    larger, smaller = (a, b) if a.value >= b.value else (b, a)
+    headline = (f"{subject}：{name[id(a)]} {format_decimal(a.value)} {unit}，{name[id(b)]} "
+                f"{format_decimal(b.value)} {unit}；{name[id(larger)]}多 "
+                f"{format_decimal(larger.value - smaller.value)} {unit}。")
+    return result(question, value, unit, headline,
                   f"{format_decimal(first.value)} − {format_decimal(second.value)} = {format_decimal(value)}", [a, b])
+
+
+def operand_name(op: Operand, by_column: bool = False) -> str:
+    """How a headline names an operand: its row, or its column when both operands share the row."""
+    fact = op.fact
+    column = fact.column.split(" / ")[-1] if fact.column else ""
+    if by_column and column:
+        return column
+    return fact.row_label or fact.item or column or fact.row
 
 
 def split_items(text: str) -> list[str]:

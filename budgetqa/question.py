@@ -218,18 +218,23 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
     names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
     q, out, i = normalize(question), [], 0
+    after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
     while i < len(q):
         length = 0
         for size in range(min(12, len(q) - i), 1, -1):
             piece = q[i:i + size]
-            if any(piece in name if size > 2 else re.search(re.escape(piece) + "[省市区县]", name) for name in names):
+            if any(piece in name if size > 2 or after_name else re.search(re.escape(piece) + "[省市区县]", name)
+                   for name in names):
                 length = size
                 break
         if length:
             i += length
+            if q[i:i + 1] in ("里", "内"):  # "…中心里": the locative belongs to the name, not to the item
+                i += 1
         else:
             out.append(q[i])
             i += 1
+        after_name = bool(length)
     return "".join(out)
 
 
