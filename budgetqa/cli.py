@@ -106,8 +106,8 @@ def cmd_ingest(args) -> int:
         for kind, count in item["report"]["warnings"].items():
             print(f"  {count} × {kind}", file=sys.stderr)
     failures = _print_failures(report)
-    print(f"{len(report['ingested'])} ingested, {failures} failed, {len(report['skipped'])} skipped (unsupported type)",
-          file=sys.stderr)
+    print(f"{len(report['ingested'])} ingested, {failures} failed, {len(report['unchanged'])} unchanged (already indexed), "
+          f"{len(report['skipped'])} skipped (unsupported type)", file=sys.stderr)
     return 1 if failures else 0
 
 

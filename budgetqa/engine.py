@@ -14,7 +14,7 @@ from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
-from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, parse_file
+from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
 from budgetqa.question import EntityIndex, Query, match_documents, parse_query
 from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker
 from budgetqa.store import FactStore
@@ -55,7 +55,10 @@ class Engine:
     # -- index ------------------------------------------------------------------------------
     def ingest(self, paths: list[str | Path], progress: Progress | None = None) -> dict:
         files, skipped = collect_files(paths)
-        report = {"ingested": [], "failed": [], "skipped": skipped}
+        stored = self.store.stored_sources()
+        unchanged = [f for f in files if f.is_file() and stored.get(content_hash(f.read_bytes())) == f.name]
+        files = [f for f in files if f not in unchanged]  # re-ingesting an unchanged file is a no-op
+        report = {"ingested": [], "failed": [], "skipped": skipped, "unchanged": [str(f) for f in unchanged]}
         total = len(files)
         workers = min(os.cpu_count() or 1, 4, total) or 1
         done = 0

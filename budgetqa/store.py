@@ -98,6 +98,10 @@ class FactStore:
         return {doc_id: document_from_dict(json.loads(text))
                 for doc_id, text, _ in _pages(self.documents, ["documents"], page=200)}
 
+    def stored_sources(self) -> dict[str, str]:
+        """doc_id (content hash) -> file name of every stored document."""
+        return {doc_id: (meta or {}).get("source", "") for doc_id, _, meta in _pages(self.documents, ["metadatas"], page=200)}
+
     def load_reports(self) -> dict[str, dict]:
         """The ingest report stored beside each document (budgetqa.checks.ingest_report)."""
         return {doc_id: json.loads((meta or {}).get("report") or "{}")

@@ -46,8 +46,9 @@ def test_ingest_reports_bad_files_and_keeps_the_good_ones(tmp_path):
     before = FactStore(index).facts.count()
     again = run_app("ingest", str(SEED), "--index-dir", str(index))
     assert again.returncode == 0
+    assert "0 ingested, 0 failed, 1 unchanged" in again.stderr  # same content, same name: nothing to do
     store = FactStore(index)
-    assert store.facts.count() == before and store.documents.count() == 1  # replaced, not duplicated
+    assert store.facts.count() == before and store.documents.count() == 1  # not duplicated
 
 
 def test_ask_jsonl_prints_one_json_object_per_question(tmp_path):

@@ -401,6 +401,7 @@ class BudgetUI:
                   for f in result.get("failed") or []}
         ingested = {_name_of(x) for x in result.get("ingested") or []}
         skipped = {_name_of(x) for x in result.get("skipped") or []}
+        unchanged = {_name_of(x) for x in result.get("unchanged") or []}
         ok = False
         docs = None
         for original, dest in accepted:
@@ -410,6 +411,9 @@ class BudgetUI:
                 messages.append(f"**导入失败** {render.md_escape(original.name)}：无法解析——{render.md_escape(failed[name])}。索引未改变。")
             elif name in skipped:
                 messages.append(f"**跳过** {render.md_escape(original.name)}：引擎没有处理这个文件。索引未改变。")
+            elif name in unchanged:
+                messages.append(f"**已在索引中** {render.md_escape(original.name)}：内容未变，无需重新导入。")
+                ok = True
             else:
                 docs = docs if docs is not None else self.documents()
                 doc = next((d for d in docs if d.get("source") == name), None)
