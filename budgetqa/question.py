@@ -206,10 +206,15 @@ def asked_kind(question: str) -> str:
 
 
 def asked_level(question: str) -> str:
+    """部门 or 单位 when the question says which, anywhere in the sentence ("部门收入预算")."""
     q = normalize(question)
     if re.search(r"部门(预算|决算)", q):
         return "部门"
     if re.search(r"单位(预算|决算)", q):
+        return "单位"
+    if "部门" in q and "单位" not in q:
+        return "部门"
+    if re.search(r"本单位|单位(本级|自身|收入|支出)", q) and "部门" not in q:
         return "单位"
     return ""
 

@@ -69,3 +69,11 @@ def test_which_cells_hold_a_named_measure(named, measure, table_kind, doc_kind, 
     from budgetqa import standard
 
     assert standard.answers_measure(named, measure, table_kind, doc_kind) is fits
+
+
+def test_department_named_anywhere_picks_the_department_document(engine):
+    # "部门收入预算": 部门 names the 部门预算 (商务委员会25年预算.pdf, p9 收入总计 371,514,655.00 元), not the 单位预算
+    result = engine.ask("商务委2025年部门收入预算是多少？")
+    assert result["status"] == "answered"
+    assert {c["doc"] for c in result["citations"]} == {"上海市普陀区商务委员会25年预算.pdf"}
+    assert result["citations"][0]["printed"] == "371,514,655.00"
