@@ -7,6 +7,7 @@ same shape the ruled tables have, and the rest of the PDF parser reads it like a
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from budgetqa.model import parse_number
@@ -16,6 +17,9 @@ from budgetqa.parse.pdf_grid import GCell, Grid, chars_to_lines
 MIN_BODY_ROWS = 3  # rows with at least two amounts, for a page to hold an unruled table
 ALIGN = 6.0  # points: right edges of amounts in one column
 HEADER_LINES = 4  # header lines above the first body row, at most
+
+
+_NUMERIC = re.compile(r"^-?[0-9][0-9,]*\.?$")
 
 
 @dataclass
@@ -53,7 +57,9 @@ def _words(line, chars: list[dict]) -> list[_Word]:
     words: list[_Word] = []
     for ch in mine:
         size = max(ch["bottom"] - ch["top"], 1.0)
-        if words and ch["x0"] - words[-1].x1 <= 0.6 * size:
+        # "25180591 .33": a number broken by a space still ends at its decimals
+        broken = bool(words) and _NUMERIC.match(words[-1].text) and (ch["text"] == "." or words[-1].text.endswith("."))
+        if words and (ch["x0"] - words[-1].x1 <= 0.6 * size or broken):
             words[-1] = _Word(words[-1].text + ch["text"], words[-1].x0, ch["x1"])
         else:
             words.append(_Word(ch["text"], ch["x0"], ch["x1"]))

@@ -25,16 +25,17 @@ from budgetqa.model import (
     Table,
     parse_number,
 )
+from budgetqa.parse import vocabulary
 from budgetqa.parse.metadata import cover_lines, detect_metadata
 
-CN_NUM = "一二三四五六七八九十"
-CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+CN_NUM = vocabulary.CN_NUM
+CODE = vocabulary.CODE
 CODE_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
-UNIT_LINE = re.compile(r"^(?:金额)?单位[：:]\s*(万元|千元|元|亿元)$")
+UNIT_LINE = vocabulary.UNIT_LINE
 UNIT_TAIL = re.compile(r"^(.*?表)\s*(?:金额)?单位[：:]\s*(万元|千元|元|亿元)$")
 UNIT_ENTITY_LINE = re.compile(r"^(?:编制|预算|决算)?单位[：:]")
-PUBLIC_NO = re.compile(r"^公开\s*\d+\s*表$")
-YEAR_PREFIX = re.compile(r"^\s*\d{4}\s*年\s*度?\s*")
+PUBLIC_NO = vocabulary.TABLE_NUMBER
+YEAR_PREFIX = vocabulary.YEAR_PREFIX
 TITLE = re.compile(r"(表|目录|清单)(（续）|\(续\))?$")
 TOTAL_WORDS = ("合计", "总计", "小计", "类")
 HEADER_FILLERS = {"其中", "其中：", "其中:"}
@@ -42,13 +43,13 @@ LABEL_HEADERS = re.compile(r"^(项目|项目[（(].*|科目名称|单位名称|�
 CODE_HEADERS = re.compile(r"(编码|代码)")
 COLNO_ROW = ("栏次", "行次")
 # row-numbering columns (行次 / 栏次 / 序号): the numbers in them are positions, never amounts
-ROWNO_HEADER = re.compile(r"^(行次|栏次|序号|行号|编号)$")
+ROWNO_HEADER = vocabulary.ROW_NUMBER_HEADER
 # side-by-side halves are parts only when the top header names income / expenditure halves;
 # other top cells (人员经费 | 公用经费) are column groups and go into the header paths
 PART_NAME = re.compile(r"(收\s*入|支\s*出)")
 # a label cell that introduces an identifier (部门预算编码 103603), not an amount
 IDENT_LABEL = re.compile(r"(编码|代码|编号)[:：]?$")
-NOTE_START = re.compile(r"^[-–—\s]*(注|备注|说明)\s*\d*[：:.、]")
+NOTE_START = vocabulary.NOTE_START
 EMPTY_NOTE = re.compile(r"(没有|无|未|空表)")
 SUFFIX_WORDS = ("收入", "支出", "结余", "合计", "总计", "小计", "数", "费", "额", "经费")
 
