@@ -190,7 +190,14 @@ class Engine:
             nearest = [(s.fact, meta) for s in ranked[:3]]
             named = "、".join(sorted(query.measures))
             return compose.not_found(question, f"{meta.label} 中没有“{named}”栏目下与问题对应的数据", nearest, [])
-        return compose.answered(question, fitting[0].fact, meta, unit)
+        best = fitting[0].fact
+        if query.asks_change and not _states_a_change(best):
+            # a difference, growth or share was asked and nothing computed it: a level figure
+            # would be a confident wrong answer
+            nearest = [(s.fact, meta) for s in ranked[:3]]
+            return compose.not_found(question, f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出",
+                                     nearest, [])
+        return compose.answered(question, best, meta, unit)
 
     def _measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -244,6 +251,11 @@ def _same_place(cited: dict, evidence: dict) -> bool:
 
 
 TOTAL_ROW = re.compile(r"(?:合计|总计)$")
+
+
+def _states_a_change(fact: Fact) -> bool:
+    """A figure that is itself a change or a ratio: a sentence's number, a % cell, an 增减 column."""
+    return fact.kind == "narrative" or fact.unit == "%" or fact.measure in ("增减", "增减率")
 
 
 def _fits_measures(fact: Fact, measures: set[str]) -> bool:
