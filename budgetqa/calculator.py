@@ -107,8 +107,8 @@ class Calculator:
         found = [(meta, self.engine._best(level_text, meta, FIRM_LABEL_SCORE)) for meta in ordered]
         quoted = [normalize(w) for w in re.findall(r"[“\"「『](.+?)[”\"」』]", question)]
         found = [(meta, fact if fact is not None and _accounts_for(fact, quoted) else None) for meta, fact in found]
-        found = [(meta, fact) for meta, fact in found if fact is not None]
-        if len(found) < 2:
+        found = _one_per_unit_and_year([(meta, fact) for meta, fact in found if fact is not None])
+        if found is None or len(found) < 2:
             return None
         value_unit = common_unit([f for _, f in found], unit)
         if value_unit is None:
@@ -188,6 +188,22 @@ class Calculator:
             return min(spots) if spots else len(q)
 
         return sorted(docs, key=position)
+
+
+def _one_per_unit_and_year(found: list) -> list | None:
+    """The 部门 and the 单位 document of one unit and year are one operand, not two: kept once when
+    they print the same figure; when they differ the comparison cannot be decided (None)."""
+    kept: dict = {}
+    for meta, fact in found:
+        key = (meta.entity, meta.year)
+        if key in kept:
+            other = kept[key][1]
+            if (other.value_yuan, other.unit if other.value_yuan is None else "") != \
+                    (fact.value_yuan, fact.unit if fact.value_yuan is None else ""):
+                return None
+            continue
+        kept[key] = (meta, fact)
+    return list(kept.values())
 
 
 def _accounts_for(fact, words: list[str]) -> bool:

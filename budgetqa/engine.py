@@ -169,7 +169,7 @@ class Engine:
             return compose.not_found(question, match.missing, [], self._unit_list())
         if len(match.docs) > 1:
             per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
-            if compose.one_figure(per_doc):  # the documents print the same figure for the same item
+            if not WHY.search(question) and compose.one_figure(per_doc):  # one figure for the same item
                 return compose.answered_by_each(question, per_doc, unit)
             return compose.ambiguous(question, per_doc, unit)
         meta = match.docs[0]

@@ -132,7 +132,7 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("项目支出", re.compile(r"项目支出")),
     ("年初预算", re.compile(r"年初预算")),
     ("调整预算", re.compile(r"调整预算|调整后预算")),
-    ("上年预算", re.compile(r"上年预算|去年预算|上一年预算")),
+    ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末)")),
     ("决算数", re.compile(r"决算数|实际支出|实际花")),
 ]
 BUDGET_MEASURES = frozenset({"本年预算", "上年预算", "年初预算", "调整预算"})
