@@ -24,6 +24,8 @@ COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高"
                  "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
+_UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
+                        r"(中心|局|委员会|办公室|街道|医院|学校)")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
 
@@ -264,6 +266,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities, entity_named = set(context["entities"]), True
     else:
         entities = set(index.names_by_entity)
+    kind_of_unit = _UNIT_KIND.search(normalize(question))
+    if kind_of_unit and not unique:  # "哪家中心…最高": only units of that kind take part
+        entities = {e for e in entities if kind_of_unit.group(1) in e} or entities
     places = index.named_places(question)
     if places:  # "福州12345热线": a unit of another place does not fit, however well its name matches
         entities = {e for e in entities if e in unique or index.places_by_entity.get(e, set()) & places}
