@@ -32,7 +32,7 @@ from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE
 
 class Calculator:
     def __init__(self, engine):
-        self.engine = engine  # finds operands: engine._best(text, meta), engine.facts, engine.ranker
+        self.engine = engine  # finds operands: engine.best_fact(text, meta), engine.facts, engine.ranker
 
     def answer(self, operation: str, question: str, item_text: str, docs: list[DocumentMeta], unit: str):
         """Arithmetic answers; None when an operand is missing (the caller then answers plainly)."""
@@ -49,8 +49,8 @@ class Calculator:
                 # item; the clauses before it (基本支出里, 2010399科目里) narrow down both operands
                 *context, first_item = re.split(r"[，,：:]", match["a"])
                 context = "".join(context)
-                first = self.engine._best(context + first_item, meta)
-                second = self.engine._best(context + match["b"], meta)
+                first = self.engine.best_fact(context + first_item, meta)
+                second = self.engine.best_fact(context + match["b"], meta)
                 if first is None or second is None or first.id == second.id:
                     return None
                 value_unit = common_unit([first, second], unit)
@@ -59,7 +59,7 @@ class Calculator:
                 a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
                 return difference(question, a, b, match[3] not in "多高", value_unit, meta.label)
             if operation == "per_person":
-                item = self.engine._best(STAFF_WORDS.sub("", q.replace("人均", "")), meta)
+                item = self.engine.best_fact(STAFF_WORDS.sub("", q.replace("人均", "")), meta)
                 staff = staff_fact([f for f in self.engine.facts if f.doc_id == meta.doc_id])
                 if staff is None:
                     return not_found(question, f"{meta.label} 未载明在职人数，无法计算人均", [], [])
@@ -73,11 +73,11 @@ class Calculator:
                                       f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b], divided=True)
             if operation == "share":
                 match = SHARE.search(q)
-                part = self.engine._best(match["a"], meta)
+                part = self.engine.best_fact(match["a"], meta)
                 if part is None:
                     return None
                 # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
-                whole = next((f for f in self.engine._candidates(match["b"], meta, 5)
+                whole = next((f for f in self.engine.candidate_facts(match["b"], meta, 5)
                               if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0), None)
                 if whole is None:
                     return None
@@ -90,7 +90,7 @@ class Calculator:
                                       f"{format_decimal(ops[0].value)} {shown_unit} ÷ {format_decimal(ops[1].value)} {shown_unit} × 100%", ops,
                                       divided=True)
             items = split_items(q)
-            facts = [self.engine._best(item, meta) for item in items]
+            facts = [self.engine.best_fact(item, meta) for item in items]
             if not items or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):
                 return None
             value_unit = common_unit(facts, unit)
@@ -104,7 +104,7 @@ class Calculator:
         level_text = CHANGE_ASKED.sub("", q)  # each operand is a level, not the change asked for
         # across documents an operand must name the item firmly: a near miss (301 工资福利支出 for
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
-        found = [(meta, self.engine._best(level_text, meta, FIRM_LABEL_SCORE)) for meta in ordered]
+        found = [(meta, self.engine.best_fact(level_text, meta, FIRM_LABEL_SCORE)) for meta in ordered]
         quoted = [normalize(w) for w in re.findall(r"[“\"「『](.+?)[”\"」』]", question)]
         found = [(meta, fact if fact is not None and _accounts_for(fact, quoted) else None) for meta, fact in found]
         found = _one_per_unit_and_year([(meta, fact) for meta, fact in found if fact is not None])

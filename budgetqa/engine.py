@@ -88,7 +88,8 @@ class Engine:
             return None
         return self.ingest(corpus_dirs, progress)
 
-    def _load(self) -> None:
+    def load(self) -> None:
+        """Read the documents and facts of the index (once; again after an ingest)."""
         if self._loaded:
             return
         self.docs = self.store.load_documents()
@@ -100,7 +101,7 @@ class Engine:
         self._loaded = True
 
     def documents(self) -> list[dict]:
-        self._load()
+        self.load()
         reports = self.store.load_reports()
         rows = []
         for doc_id, doc in self.docs.items():
@@ -116,12 +117,12 @@ class Engine:
         return sorted(rows, key=lambda r: (r["entity"], r["year"] or 0, r["kind"]))
 
     def parsed(self, doc_id: str) -> ParsedDocument:
-        self._load()
+        self.load()
         return self.docs[doc_id]
 
     # -- questions --------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10) -> list[dict]:
-        self._load()
+        self.load()
         match = match_documents(question, self.entities)
         docs = match.docs or list(self.metas.values())
         ranked = self.ranker.rank(question, [m.doc_id for m in docs], k)
@@ -129,7 +130,7 @@ class Engine:
                 for s in ranked]
 
     def ask(self, question: str, context: dict | None = None) -> dict:
-        self._load()
+        self.load()
         question = question.strip()
         if not question:
             raise ValueError("empty question")
@@ -168,7 +169,7 @@ class Engine:
         if match.missing:
             return compose.not_found(question, match.missing, [], self._unit_list())
         if len(match.docs) > 1:
-            per_doc = [(meta, self._best(item_text, meta)) for meta in match.docs]
+            per_doc = [(meta, self.best_fact(item_text, meta)) for meta in match.docs]
             if not WHY.search(question) and compose.one_figure(per_doc):  # one figure for the same item
                 return compose.answered_by_each(question, per_doc, unit)
             return compose.ambiguous(question, per_doc, unit)
@@ -231,10 +232,11 @@ class Engine:
             self._audit_cache[doc_id] = audit_document(self.docs[doc_id], [f for f in self.facts if f.doc_id == doc_id])
         return self._audit_cache[doc_id]
 
-    def _best(self, question: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
-        return next(iter(self._candidates(question, meta, 1, minimum)), None)
+    def best_fact(self, question: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
+        """The fact of one document that best names what the text asks for, or None."""
+        return next(iter(self.candidate_facts(question, meta, 1, minimum)), None)
 
-    def _candidates(self, question: str, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
+    def candidate_facts(self, question: str, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
         """The facts of one document that name what the question asks for, best first."""
         return [s.fact for s in self.ranker.rank(question, [meta.doc_id], k=k) if s.label_score >= minimum]
 

@@ -45,7 +45,7 @@ def _select(engine, wanted: list[str]) -> list[dict]:
 
 
 def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
-    engine._load()
+    engine.load()
     out = []
     for d in _select(engine, wanted or []):
         doc = engine.parsed(d["doc_id"])
