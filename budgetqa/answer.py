@@ -106,7 +106,7 @@ def one_figure(per_doc: list[tuple[DocumentMeta, Fact | None]]) -> bool:
     facts = [fact for _, fact in per_doc]
     if any(f is None or f.kind != "cell" for f in facts):
         return False
-    amounts = {f.value_yuan if f.value_yuan is not None else (f.value, f.unit) for f in facts}
+    amounts = {f.amount for f in facts}
     items = {f.row_code or f.row_label for f in facts}
     return len(amounts) == 1 and len(items) == 1
 

@@ -197,9 +197,7 @@ def _one_per_unit_and_year(found: list) -> list | None:
     for meta, fact in found:
         key = (meta.entity, meta.year)
         if key in kept:
-            other = kept[key][1]
-            if (other.value_yuan, other.unit if other.value_yuan is None else "") != \
-                    (fact.value_yuan, fact.unit if fact.value_yuan is None else ""):
+            if kept[key][1].amount != fact.amount:
                 return None
             continue
         kept[key] = (meta, fact)

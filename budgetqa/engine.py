@@ -15,6 +15,7 @@ from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
+from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.question import EntityIndex, Query, match_documents, parse_query
 from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker
 from budgetqa.store import FactStore
@@ -93,6 +94,7 @@ class Engine:
         if self._loaded:
             return
         self.docs = self.store.load_documents()
+        self.reports = self.store.load_reports()
         self.metas: dict[str, DocumentMeta] = {d: doc.meta for d, doc in self.docs.items()}
         self.facts: list[Fact] = self.store.load_facts(set(self.docs))
         self.entities = EntityIndex(list(self.metas.values()))
@@ -102,17 +104,15 @@ class Engine:
 
     def documents(self) -> list[dict]:
         self.load()
-        reports = self.store.load_reports()
         rows = []
         for doc_id, doc in self.docs.items():
-            m = doc.meta
+            m, report = doc.meta, self.reports.get(doc_id, {})
             rows.append({"doc_id": doc_id, "source": m.source, "entity": m.entity, "aliases": m.aliases,
                          "year": m.year, "kind": m.kind, "level": m.level, "region": m.region,
                          "pages": m.pages, "lines": m.lines, "tables": len(doc.tables),
                          "warnings": len(doc.warnings), "scope": m.scope,
-                         "closure": reports.get(doc_id, {}).get("closure"),
-                         "doubtful": reports.get(doc_id, {}).get("doubtful", False),
-                         "missing_tables": reports.get(doc_id, {}).get("missing_tables", []),
+                         "closure": report.get("closure"), "doubtful": report.get("doubtful", False),
+                         "missing_tables": report.get("missing_tables", []),
                          "ocr_pages": len(m.ocr_pages)})
         return sorted(rows, key=lambda r: (r["entity"], r["year"] or 0, r["kind"]))
 
@@ -140,7 +140,7 @@ class Engine:
             return result
         if not re.search(r"[\u4e00-\u9fa5]", question):  # the documents and their terms are Chinese
             result = compose.not_found(question, "请用中文提问，并写明单位、年份和要查的项目"
-                                       "（例如“泉州12345中心2026年三公经费是多少？”）", [], [])
+                                       "（例如“某市某局2026年三公经费是多少？”）", [], [])
             result["warnings"], result["context"] = [], {}
             return result
         query = parse_query(question, self.entities, context)
@@ -183,19 +183,17 @@ class Engine:
         if whole is not None:
             return compose.answered(question, whole, meta, unit)
         ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
+        nearest = [(s.fact, meta) for s in ranked[:3]]
         if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
-            nearest = [(s.fact, meta) for s in ranked[:3]]
             return compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
         fitting = [s for s in ranked if s.label_score >= MIN_LABEL_SCORE and _fits_measures(s.fact, query.measures)]
         if not fitting:  # the item is there, but not in the column the question names: say so
-            nearest = [(s.fact, meta) for s in ranked[:3]]
             named = "、".join(sorted(query.measures))
             return compose.not_found(question, f"{meta.label} 中没有“{named}”栏目下与问题对应的数据", nearest, [])
         best = fitting[0].fact
         if query.asks_change and not _states_a_change(best):
             # a difference, growth or share was asked and nothing computed it: a level figure
             # would be a confident wrong answer
-            nearest = [(s.fact, meta) for s in ranked[:3]]
             return compose.not_found(question, f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出",
                                      nearest, [])
         return compose.answered(question, best, meta, unit)
@@ -208,7 +206,7 @@ class Engine:
             return None
         named = next(iter(query.measures))
         totals = [f for f in self.facts if f.doc_id == meta.doc_id and f.kind == "cell"
-                  and TOTAL_ROW.search(f.row_label) and f.measure == named]
+                  and GRAND_TOTAL.search(f.row_label) and f.measure == named]
         order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
         totals = [f for f in totals if f.table_kind in order]
         return min(totals, key=lambda f: order[f.table_kind], default=None)
@@ -250,9 +248,6 @@ def _same_place(cited: dict, evidence: dict) -> bool:
         return cited["kind"] == "narrative" and evidence["quote"][:24] in cited["quote"]
     return (cited["kind"] == "cell" and evidence.get("table") == cited["table"] and evidence.get("row") == cited["row"]
             and evidence.get("printed") == cited["printed"])
-
-
-TOTAL_ROW = re.compile(r"(?:合计|总计)$")
 
 
 def _states_a_change(fact: Fact) -> bool:

@@ -52,6 +52,12 @@ class Fact:
         return to_yuan(self.value, self.unit)
 
     @property
+    def amount(self) -> tuple:
+        """What two facts must share to print the same amount: 元 for money, else value and unit."""
+        yuan = self.value_yuan
+        return (yuan, "元") if yuan is not None else (self.value, self.unit)
+
+    @property
     def row(self) -> str:
         return f"{self.row_code} {self.row_label}".strip()
 

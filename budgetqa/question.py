@@ -52,10 +52,6 @@ class Query:
     follow_up: bool
     asks_change: bool  # a difference, growth or share ("比…减少了多少", "百分之几"), not a level
 
-    @property
-    def phase(self) -> str:
-        return self.match.kind
-
 
 def parse_query(question: str, index: "EntityIndex", context: dict | None = None) -> Query:
     follow_up = bool(context) and is_follow_up(question)

@@ -182,6 +182,9 @@ def classification(code: str) -> Classification:
     return Classification(scheme, level)
 
 
+# the tables only a budget or final-accounts disclosure prints: a file with none is no disclosure
+BUDGET_ONLY_TABLES = ("收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表",
+                      "一般公共预算基本支出表", "三公经费表", "财政拨款支出表", "财政拨款基本支出表")
 # the standard tables a complete 预算 disclosure prints (the national 8/9-table set)
 EXPECTED_BUDGET_TABLES = (
     "收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表",

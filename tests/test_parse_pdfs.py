@@ -354,20 +354,27 @@ def test_encrypted_pdf(tmp_path):
         parse_file(path)
 
 
-def test_small_reportlab_table(tmp_path):
-    """A PDF made here: ruled table, CJK font, sparse row, split codes."""
+def _budget_page(path):
+    """A reportlab page (CJK font built in) with a 部门支出预算总表 title, its 编制部门 and unit lines;
+    the caller draws the table and saves."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    path = tmp_path / "mini.pdf"
     c = canvas.Canvas(str(path), pagesize=(842, 595))
     c.setFont("STSong-Light", 16)
     c.drawString(300, 540, "2030年部门支出预算总表")
     c.setFont("STSong-Light", 10)
     c.drawString(60, 515, "编制部门：某某市某某区测试局")
     c.drawString(700, 515, "单位：元")
+    return c
+
+
+def test_small_reportlab_table(tmp_path):
+    """A PDF made here: ruled table, CJK font, sparse row, split codes."""
+    path = tmp_path / "mini.pdf"
+    c = _budget_page(path)
     xs = [60, 100, 140, 180, 400, 520, 640, 760]
     rows = [
         ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
@@ -405,18 +412,8 @@ def test_small_reportlab_table(tmp_path):
 def test_unruled_table_columns_from_text_positions(tmp_path):
     """The same table printed without any ruling line: amounts right-aligned in their columns,
     blanks left empty; columns come from the positions of the text."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "unruled.pdf"
-    c = canvas.Canvas(str(path), pagesize=(842, 595))
-    c.setFont("STSong-Light", 16)
-    c.drawString(300, 540, "2030年部门支出预算总表")
-    c.setFont("STSong-Light", 10)
-    c.drawString(60, 515, "编制部门：某某市某某区测试局")
-    c.drawString(700, 515, "单位：元")
+    c = _budget_page(path)
     rows = [
         ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
         ["201", "一般公共服务支出", "1,300.00", "100.00", "1,200.00"],

@@ -24,9 +24,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetqa.model import ParsedDocument, Row, Table
-from budgetqa.parse.vocabulary import AR_ENUM, CN_ENUM, FINAL_TOTAL, SANGONG_ITEM, SANGONG_TOTAL
+from budgetqa.parse.vocabulary import (
+    AR_ENUM,
+    CN_ENUM,
+    FINAL_TOTAL,
+    GRAND_TOTAL,
+    SANGONG_ITEM,
+    SANGONG_TOTAL,
+)
 
-TOTAL_LABEL = re.compile(r"(合计|总计)$")
 TOTAL_HEADER = re.compile(r"^(合计|小计|总计)$|合计$")
 ZERO = Decimal(0)
 
@@ -102,7 +108,7 @@ def _code_checks(doc: str, table: Table) -> list[Check]:
 
 
 def _is_total(row: Row) -> bool:
-    return not row.code and bool(TOTAL_LABEL.search(row.label))
+    return not row.code and bool(GRAND_TOTAL.search(row.label))
 
 
 def _total_checks(doc: str, table: Table) -> list[Check]:

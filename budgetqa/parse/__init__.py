@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from budgetqa import standard
 from budgetqa.model import ParsedDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt")
@@ -53,8 +54,6 @@ def _settle(doc: ParsedDocument) -> ParsedDocument:
 
 def classify(doc: ParsedDocument) -> ParsedDocument:
     """Give each table its standard type, phase and canonical measures (budgetqa.standard)."""
-    from budgetqa import standard
-
     for table in doc.tables:
         table.kind = standard.table_type(table.title)
         table.phase = standard.table_phase(table.title, doc.meta.kind)

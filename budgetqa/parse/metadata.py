@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from budgetqa import standard
 from budgetqa.parse import vocabulary
 
 # Prefecture-level cities (and leagues / prefectures) by province, so that a unit named
@@ -268,11 +269,6 @@ def detect_metadata(head_text: str, source_name: str = "") -> dict:
     }
 
 
-# the tables only a budget or final-accounts disclosure prints
-_BUDGET_TABLE_KINDS = ("收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表",
-                       "一般公共预算基本支出表", "三公经费表", "财政拨款支出表", "财政拨款基本支出表")
-
-
 def settle(meta, tables: list, sections: list) -> str | None:
     """Clean the detected metadata in place (entity without year or 本级 mark, scope) and say
     why the document is not a budget disclosure, or None when it is one."""
@@ -281,7 +277,7 @@ def settle(meta, tables: list, sections: list) -> str | None:
     meta.scope = scope or {"单位": "本级", "部门": "汇总"}.get(meta.level, "")
     if is_placeholder(meta.entity):
         return f"是模板，不是公开文件（单位名称为占位符：{meta.entity}），未导入"
-    kinds = {t.kind for t in tables if t.kind in _BUDGET_TABLE_KINDS} or _titles_in_text(sections)
+    kinds = {t.kind for t in tables if t.kind in standard.BUDGET_ONLY_TABLES} or _titles_in_text(sections)
     if not kinds or not (meta.entity and meta.year):
         head = next((t.title for t in tables if t.title), "")
         head = head or next((s.heading[-1] if s.heading else s.text.split("\n")[0]
@@ -294,8 +290,7 @@ def settle(meta, tables: list, sections: list) -> str | None:
 def _titles_in_text(sections: list) -> set[str]:
     """Standard budget tables named by title lines of the text (tables we could not read as tables,
     e.g. printed without ruling lines, still make a disclosure)."""
-    from budgetqa import standard
-
     lines = (line for section in sections for line in section.text.split("\n"))
     kinds = {standard.table_type(vocabulary.clean_title(line)) for line in lines if vocabulary.is_title(line)}
-    return kinds & set(_BUDGET_TABLE_KINDS) if len(kinds & set(_BUDGET_TABLE_KINDS)) >= 2 else set()
+    named = kinds & set(standard.BUDGET_ONLY_TABLES)
+    return named if len(named) >= 2 else set()

@@ -13,10 +13,8 @@ from pathlib import Path
 
 from budgetqa.model import DocumentMeta, ParsedDocument, Section, Table
 from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
-from budgetqa.parse.vocabulary import NOTE_START, PAGE_NUMBER, TOC, UNIT, clean_title
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
-from budgetqa.parse.pdf_unruled import unruled_grid
 from budgetqa.parse.pdf_tables import (
     EMPTY_NOTE,
     LogicalTable,
@@ -26,11 +24,19 @@ from budgetqa.parse.pdf_tables import (
     grid_rows,
     start_table,
 )
+from budgetqa.parse.pdf_unruled import unruled_grid
+from budgetqa.parse.vocabulary import (
+    AR_ENUM,
+    CN_ENUM,
+    CN_PAREN_ENUM,
+    NOTE_START,
+    PAGE_NUMBER,
+    PART_HEADING,
+    TOC,
+    UNIT,
+    clean_title,
+)
 
-H0 = vocabulary.PART_HEADING
-H1 = vocabulary.CN_ENUM
-H2 = vocabulary.CN_PAREN_ENUM
-ITEM = vocabulary.AR_ENUM
 # running headers and footers sit in these top / bottom shares of the page
 RUNNING_BAND = 0.08
 
@@ -366,7 +372,7 @@ def _sections(narrative: list[tuple[int, Line]]) -> list[Section]:
                 current.text += "\n" + ln.text
             continue
         if pno in toc_pages or (path[:1] == ["目录"] and current is not None and pno == current.page + 1
-                                and not H0.match(t) and ln.size <= body_size * 1.15 and _toc_like(t)):
+                                and not PART_HEADING.match(t) and ln.size <= body_size * 1.15 and _toc_like(t)):
             if current is None or current.heading != ["目录"]:
                 path[:] = []
                 levels[:] = []
@@ -380,20 +386,20 @@ def _sections(narrative: list[tuple[int, Line]]) -> list[Section]:
             path[:] = []
             levels[:] = []
         short = len(t) <= 40 and not t.endswith(("。", "；", "，"))
-        if H0.match(t) and short:
+        if PART_HEADING.match(t) and short:
             set_heading(0, t)
         elif ln.size > body_size * 1.15 and short:
             set_heading(1, t)
-        elif H1.match(t) and short:
+        elif CN_ENUM.match(t) and short:
             set_heading(2, t)
-        elif H2.match(t) and short and "。" not in t:
+        elif CN_PAREN_ENUM.match(t) and short and "。" not in t:
             set_heading(3, t)
         else:
             new_par = (
                 current is None
-                or ITEM.match(t)
-                or H1.match(t)
-                or H2.match(t)
+                or AR_ENUM.match(t)
+                or CN_ENUM.match(t)
+                or CN_PAREN_ENUM.match(t)
                 or current.page is None
                 or (ln.x0 - margins.get(pno, ln.x0) > 1.5 * max(ln.size, 1) and pno == current.page)
             )
@@ -406,4 +412,4 @@ def _sections(narrative: list[tuple[int, Line]]) -> list[Section]:
 
 
 def _toc_like(text: str) -> bool:
-    return "…" in text or bool(H1.match(text)) or bool(ITEM.match(text)) or bool(H0.match(text))
+    return "…" in text or bool(CN_ENUM.match(text)) or bool(AR_ENUM.match(text)) or bool(PART_HEADING.match(text))

@@ -45,6 +45,7 @@ ENUMERATOR = re.compile(
 # national classification codes: 功能分类 类/款/项 = 3/5/7 digits, 经济分类 类/款 = 3/5 digits
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
+GRAND_TOTAL = re.compile(r"(合计|总计)$")  # a table's total row (小计 closes only a part)
 FINAL_TOTAL = re.compile(r"总计$")
 # header of a column that numbers rows or columns; its numbers are positions, never amounts
 ROW_NUMBER_HEADER = re.compile(r"^(?:行次|栏次|序号|行号|编号)$")
