@@ -82,7 +82,7 @@ def main() -> int:
         results["ingest_seconds"] = round(time.perf_counter() - start, 2)
         results["ingested_documents"] = len(report["ingested"])
         results["failed_documents"] = len(report["failed"])
-        results["facts"] = engine.store.facts.count()
+        results["facts"] = engine.store.catalog.fact_count()
 
         start = time.perf_counter()
         engine = Engine(index_dir)

@@ -32,7 +32,7 @@ from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE
 
 class Calculator:
     def __init__(self, engine):
-        self.engine = engine  # finds operands: engine.best_fact(text, meta), engine.facts, engine.ranker
+        self.engine = engine  # finds operands: engine.best_fact, engine.facts_of, engine.rank, engine.content_terms
 
     def answer(self, operation: str, question: str, item_text: str, docs: list[DocumentMeta], unit: str):
         """Arithmetic answers; None when an operand is missing (the caller then answers plainly)."""
@@ -60,7 +60,7 @@ class Calculator:
                 return difference(question, a, b, match[3] not in "多高", value_unit, meta.label)
             if operation == "per_person":
                 item = self.engine.best_fact(STAFF_WORDS.sub("", q.replace("人均", "")), meta)
-                staff = staff_fact([f for f in self.engine.facts if f.doc_id == meta.doc_id])
+                staff = staff_fact(self.engine.facts_of([meta.doc_id]))
                 if staff is None:
                     return not_found(question, f"{meta.label} 未载明在职人数，无法计算人均", [], [])
                 if item is None:
@@ -147,12 +147,12 @@ class Calculator:
         """One row, two of its columns: this year's figure against the base the question names."""
         match = COLUMN_CHANGE.search(q)
         item_text = q[:match.start()]
-        ranked = [r for r in self.engine.ranker.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
+        ranked = [r for r in self.engine.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
         for scored in ranked:
             if scored.label_score < MIN_LABEL_SCORE:
                 break
             fact = scored.fact
-            row = {f.column: f for f in self.engine.facts if f.doc_id == fact.doc_id and f.table_id == fact.table_id
+            row = {f.column: f for f in self.engine.facts_of([fact.doc_id]) if f.table_id == fact.table_id
                    and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"}
             base = base_column(row, match["base"], meta.year or 0)
             if base is None or base.id == fact.id:
@@ -162,7 +162,7 @@ class Calculator:
             if fact.column.split(" / ")[-1] not in ("合计", "小计", "总计", "金额", "预算数", "决算数") and " / " in fact.column:
                 continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
             headers = normalize("".join(row))
-            if any(w in headers and w not in normalize(fact.row_label) for w in self.engine.ranker.content_terms(item_text)):
+            if any(w in headers and w not in normalize(fact.row_label) for w in self.engine.content_terms(item_text)):
                 continue  # the question's item is a column here (基本支出), which the base period lacks
             value_unit = common_unit([fact, base], unit)
             if value_unit is None:

@@ -76,7 +76,7 @@ def open_engine(args, build: bool = True):
     from budgetqa.engine import Engine
 
     engine = Engine(args.index_dir, args.chroma_url)
-    if build and engine.store.documents.count() == 0:
+    if build and engine.store.catalog.count() == 0:
         print(f"index is empty: ingesting {DEFAULT_CORPUS} (first use)", file=sys.stderr)
         bar, update = progress_bar("indexing")
         report = engine.ensure_index([DEFAULT_CORPUS], update)

@@ -12,7 +12,7 @@ import numpy as np
 
 from budgetqa.text import normalize
 
-DIMENSIONS = 512
+DIMENSIONS = 256  # 1 KB per vector: the index stays small; budget labels are short
 
 
 def ngram_vector(text: str, dimensions: int = DIMENSIONS) -> list[float]:

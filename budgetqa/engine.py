@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from budgetqa import answer as compose
 from budgetqa import compute, standard, thesaurus
@@ -17,10 +19,12 @@ from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
 from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.question import EntityIndex, Query, match_documents, parse_query
-from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker
-from budgetqa.store import FactStore
+from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, content_terms, fact_tokens, passage_tokens, prepare_tokenizer
+from budgetqa.store import FactStore, passage_texts
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
+FACT_CACHE = 64  # documents whose facts, parsed form and audit stay in memory
+RANKER_CACHE = 32  # document sets whose ranker stays in memory
 
 
 def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
@@ -36,15 +40,33 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     return files, [str(s) for s in skipped]
 
 
-def _parse_one(path: Path) -> tuple[Path, ParsedDocument | None, str]:
+@dataclass
+class _Parsed:
+    """What a worker process hands back for one file."""
+    path: Path
+    doc: ParsedDocument | None = None
+    facts: list[Fact] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)  # BM25 tokens of each fact's passage, space-joined
+    error: str = ""
+
+
+def _parse_one(path: Path) -> _Parsed:
+    """Parse a file into its document and facts (in a worker: the heavy part of ingest)."""
     try:
         if not path.exists():
-            return path, None, "no such file"
-        return path, parse_file(path), ""
+            return _Parsed(path, error="no such file")
+        doc = parse_file(path)
     except ParseError as error:
-        return path, None, str(error)
+        return _Parsed(path, error=str(error))
     except Exception as error:  # a parser bug must not stop the other files
-        return path, None, f"cannot parse ({type(error).__name__}: {error})"
+        return _Parsed(path, error=f"cannot parse ({type(error).__name__}: {error})")
+    doc.meta.source = path.name
+    facts = document_facts(doc)
+    by_passage: dict[str, str] = {}
+    for fact in facts:
+        if fact.passage_id not in by_passage:
+            by_passage[fact.passage_id] = " ".join(passage_tokens(fact))
+    return _Parsed(path, doc, facts, [by_passage[f.passage_id] for f in facts])
 
 
 class Engine:
@@ -56,7 +78,9 @@ class Engine:
     # -- index ------------------------------------------------------------------------------
     def ingest(self, paths: list[str | Path], progress: Progress | None = None) -> dict:
         files, skipped = collect_files(paths)
-        stored = self.store.stored_sources()
+        self.store.drop_old_layout()
+        self.store.remove_pending()  # left by an interrupted run
+        stored = self.store.catalog.sources()
         unchanged = [f for f in files if f.is_file() and stored.get(content_hash(f.read_bytes())) == f.name]
         files = [f for f in files if f not in unchanged]  # re-ingesting an unchanged file is a no-op
         report = {"ingested": [], "failed": [], "skipped": skipped, "unchanged": [str(f) for f in unchanged]}
@@ -66,51 +90,88 @@ class Engine:
         if progress:
             progress(0, total, "解析文档…")
         with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
-            for path, doc, error in pool.map(_parse_one, files):
+            for parsed in pool.map(_parse_one, files):
                 done += 1
-                if doc is None:
-                    report["failed"].append([str(path), error])
+                if parsed.doc is None:
+                    report["failed"].append([str(parsed.path), parsed.error])
                 else:
-                    doc.meta.source = path.name
-                    parsed = ingest_report(doc)
-                    self.store.replace_document(doc, document_facts(doc), parsed.to_json())
-                    report["ingested"].append({"file": str(path), "doc_id": doc.meta.doc_id,
-                                               "label": doc.meta.label, "tables": len(doc.tables),
-                                               "warnings": len(doc.warnings), "report": parsed.to_json(),
-                                               "summary": parsed.summary()})
+                    report["ingested"].append(self._store(parsed))
                 if progress:
-                    progress(done, total, path.name)
-        self.store.remove_orphans(set(self.store.documents.get(include=[])["ids"]))  # left by an interrupted run
+                    progress(done, total, parsed.path.name)
         self._loaded = False
         return report
 
+    def _store(self, parsed: _Parsed) -> dict:
+        doc = parsed.doc
+        checked = ingest_report(doc)
+        self.store.replace_document(doc, parsed.facts, parsed.tokens, checked.to_json())
+        return {"file": str(parsed.path), "doc_id": doc.meta.doc_id, "label": doc.meta.label,
+                "tables": len(doc.tables), "warnings": len(doc.warnings), "report": checked.to_json(),
+                "summary": checked.summary()}
+
     def ensure_index(self, corpus_dirs: list[str | Path], progress: Progress | None = None) -> dict | None:
-        if self.store.documents.count() > 0:
+        if self.store.catalog.count() > 0:
             return None
         return self.ingest(corpus_dirs, progress)
 
     def load(self) -> None:
-        """Read the documents and facts of the index (once; again after an ingest)."""
+        """Read the document catalog (once; again after an ingest). Facts are read per document,
+        when a question concerns it."""
         if self._loaded:
             return
-        self.docs = self.store.load_documents()
-        self.reports = self.store.load_reports()
-        self.metas: dict[str, DocumentMeta] = {d: doc.meta for d, doc in self.docs.items()}
-        self.facts: list[Fact] = self.store.load_facts(set(self.docs))
+        prepare_tokenizer()
+        self.metas: dict[str, DocumentMeta] = self.store.catalog.metas()
+        self.reports = self.store.catalog.reports()
         self.entities = EntityIndex(list(self.metas.values()))
-        self._audit_cache: dict[str, list] = {}
-        self.ranker = FactRanker(self.facts, self.store.vector_search, self.entities.known_text)
+        self._facts = _Recent(FACT_CACHE)
+        self._rankers = _Recent(RANKER_CACHE)
+        self._parsed = _Recent(FACT_CACHE)
+        self._audit_cache = _Recent(FACT_CACHE)
         self._loaded = True
+
+    def facts_of(self, doc_ids: Iterable[str] | None = None) -> list[Fact]:
+        """The facts of these documents (all documents when None), in document order."""
+        self.load()
+        wanted = list(self.metas) if doc_ids is None else list(doc_ids)
+        return [fact for doc_id in wanted for fact in self._doc_facts(doc_id)[0]]
+
+    def _doc_facts(self, doc_id: str) -> tuple[list[Fact], list[list[str]]]:
+        return self._facts.get(doc_id, lambda: self.store.catalog.facts(self.metas[doc_id]))
+
+    def ranker(self, doc_ids: Iterable[str]) -> FactRanker:
+        """The ranker over these documents' facts (BM25 from the tokens stored at ingest), kept
+        for the documents asked about most recently."""
+        key = tuple(sorted(set(doc_ids)))
+
+        def build() -> FactRanker:
+            facts, tokenized = [], []
+            for doc_id in key:
+                doc_facts, passages = self._doc_facts(doc_id)
+                facts += doc_facts
+                tokenized += [fact_tokens(f, p) for f, p in zip(doc_facts, passages)]
+            return FactRanker(facts, passage_texts(facts, self.metas), tokenized)
+
+        return self._rankers.get(key, build)
+
+    def rank(self, text: str, doc_ids: list[str], k: int = 10):
+        """The facts of these documents that best answer the text, best first (Scored)."""
+        return self.ranker(doc_ids).rank(text, doc_ids, k)
+
+    def content_terms(self, text: str) -> list[str]:
+        """The words of a question that name an item (not a unit, year or question word)."""
+        self.load()
+        return content_terms(text, self.entities.known_text)
 
     def documents(self) -> list[dict]:
         self.load()
         rows = []
-        for doc_id, doc in self.docs.items():
-            m, report = doc.meta, self.reports.get(doc_id, {})
+        for doc_id, m in self.metas.items():
+            report = self.reports.get(doc_id, {})
             rows.append({"doc_id": doc_id, "source": m.source, "entity": m.entity, "aliases": m.aliases,
                          "year": m.year, "kind": m.kind, "level": m.level, "region": m.region,
-                         "pages": m.pages, "lines": m.lines, "tables": len(doc.tables),
-                         "warnings": len(doc.warnings), "scope": m.scope,
+                         "pages": m.pages, "lines": m.lines,
+                         "tables": sum(report.get("tables_by_type", {}).values()),
+                         "warnings": sum(report.get("warnings", {}).values()), "scope": m.scope,
                          "closure": report.get("closure"), "doubtful": report.get("doubtful", False),
                          "missing_tables": report.get("missing_tables", []),
                          "ocr_pages": len(m.ocr_pages)})
@@ -118,14 +179,14 @@ class Engine:
 
     def parsed(self, doc_id: str) -> ParsedDocument:
         self.load()
-        return self.docs[doc_id]
+        return self._parsed.get(doc_id, lambda: self.store.catalog.parsed(doc_id))
 
     # -- questions --------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10) -> list[dict]:
         self.load()
         match = match_documents(question, self.entities)
-        docs = match.docs or list(self.metas.values())
-        ranked = self.ranker.rank(question, [m.doc_id for m in docs], k)
+        doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
+        ranked = self.rank(question, doc_ids, k)
         return [compose.citation(s.fact, self.metas[s.fact.doc_id]) | {"score": round(s.score, 3)}
                 for s in ranked]
 
@@ -146,7 +207,7 @@ class Engine:
         query = parse_query(question, self.entities, context)
         match, item_text, unit = query.match, query.item_text, query.unit
         if not (match.entity_named or match.years or match.unknown_names or query.follow_up
-                or self.ranker.content_terms(item_text) or thesaurus.expand(item_text)):
+                or self.content_terms(item_text) or thesaurus.expand(item_text)):
             result = compose.not_found(question, "问题没有指明单位、年份或项目", [], self._unit_list())
             result["warnings"], result["context"] = [], {}
             return result
@@ -175,14 +236,14 @@ class Engine:
             return compose.ambiguous(question, per_doc, unit)
         meta = match.docs[0]
         if WHY.search(question):
-            fact = explaining_sentence(item_text, meta, self.facts, self.ranker)
+            fact = explaining_sentence(item_text, self.facts_of([meta.doc_id]), self.content_terms)
             if fact is None:
                 return compose.not_found(question, f"{meta.label} 中没有说明这一点的文字", [], [])
             return compose.explained(question, fact, meta)
         whole = self._measure_total(query, meta)
         if whole is not None:
             return compose.answered(question, whole, meta, unit)
-        ranked = self.ranker.rank(item_text, [meta.doc_id], k=5)
+        ranked = self.rank(item_text, [meta.doc_id], k=5)
         nearest = [(s.fact, meta) for s in ranked[:3]]
         if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
             return compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
@@ -202,10 +263,10 @@ class Engine:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
         total in the standard table that carries it."""
         if (len(query.measures) != 1 or query.asks_change
-                or set(self.ranker.content_terms(query.item_text)) - query.measures):
+                or set(self.content_terms(query.item_text)) - query.measures):
             return None
         named = next(iter(query.measures))
-        totals = [f for f in self.facts if f.doc_id == meta.doc_id and f.kind == "cell"
+        totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"
                   and GRAND_TOTAL.search(f.row_label) and f.measure == named]
         order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
         totals = [f for f in totals if f.table_kind in order]
@@ -224,11 +285,9 @@ class Engine:
             result["answer"] += "\n注意（文件自相矛盾）：" + "；".join(warnings)
 
     def _findings(self, doc_id: str):
-        if doc_id not in self._audit_cache:
-            from budgetqa.checks.audit import audit_document
+        from budgetqa.checks.audit import audit_document
 
-            self._audit_cache[doc_id] = audit_document(self.docs[doc_id], [f for f in self.facts if f.doc_id == doc_id])
-        return self._audit_cache[doc_id]
+        return self._audit_cache.get(doc_id, lambda: audit_document(self.parsed(doc_id), self.facts_of([doc_id])))
 
     def best_fact(self, question: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
         """The fact of one document that best names what the text asks for, or None."""
@@ -236,7 +295,16 @@ class Engine:
 
     def candidate_facts(self, question: str, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
         """The facts of one document that name what the question asks for, best first."""
-        return [s.fact for s in self.ranker.rank(question, [meta.doc_id], k=k) if s.label_score >= minimum]
+        return [s.fact for s in self.rank(question, [meta.doc_id], k=k) if s.label_score >= minimum]
+
+    def _nearest_documents(self, text: str, most: int = 5) -> list[str]:
+        """Documents whose passages are nearest the text (a question naming no document)."""
+        found = []
+        for passage_id, _ in self.store.vector_search(text, 50):
+            doc_id = passage_id.split(":", 1)[0]
+            if doc_id in self.metas and doc_id not in found:
+                found.append(doc_id)
+        return found[:most]
 
     def _unit_list(self) -> list[str]:
         return [f"{m.entity}{m.year}年{m.level}{m.kind}" for m in
@@ -265,6 +333,24 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
                                        for m in measures)
     said = fact.lead + (fact.quote[:fact.offset] if fact.offset >= 0 else fact.item)
     return any(standard.sentence_names_measure(m, said) for m in measures)
+
+
+class _Recent:
+    """The values of the most recently used keys (facts, rankers, parsed documents, audits):
+    memory stays bounded however many documents the index holds."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.values: OrderedDict = OrderedDict()
+
+    def get(self, key, make):
+        if key in self.values:
+            self.values.move_to_end(key)
+            return self.values[key]
+        value = self.values[key] = make()
+        if len(self.values) > self.size:
+            self.values.popitem(last=False)
+        return value
 
 
 class _Inline:

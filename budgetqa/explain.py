@@ -2,24 +2,25 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from budgetqa.facts import Fact
-from budgetqa.model import DocumentMeta
 from budgetqa.text import normalize
 
 WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 
-def explaining_sentence(question: str, meta: DocumentMeta, facts: list[Fact], ranker) -> Fact | None:
-    """The sentence of the document that explains what the question asks about (原因 / 主要用于)."""
+def explaining_sentence(question: str, facts: list[Fact], content_terms: Callable[[str], list[str]]) -> Fact | None:
+    """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于).
+    `content_terms` picks the words of a question that name its item."""
     q = normalize(WHY.sub("", question))
-    words = [w for w in ranker.content_terms(q) if w not in ("科目", "钱", "资金", "主要")]
+    words = [w for w in content_terms(q) if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
     best, best_score = None, 1
     for fact in facts:
-        if fact.doc_id != meta.doc_id or fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
+        if fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
             continue
         quote = normalize(fact.quote)
         if changes and not any(w in quote for w in changes):

@@ -75,6 +75,18 @@ class Fact:
         table = f"{self.table}（{self.part}）" if self.part else self.table
         return f"{doc_label} · {table} · {self.row} · {self.column} = {self.printed} {self.unit}"
 
+    @property
+    def passage_id(self) -> str:
+        """The table row or sentence this fact is read from (facts of one row share it)."""
+        return self.id.rsplit(":", 1)[0]
+
+    def passage(self, doc_label: str) -> str:
+        """The text embedded for the fact's passage: the row without its column, or the sentence."""
+        if self.kind == "narrative":
+            return f"{doc_label} · {self.quote}"
+        table = f"{self.table}（{self.part}）" if self.part else self.table
+        return f"{doc_label} · {table} · {self.row}"
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["value"] = str(self.value)

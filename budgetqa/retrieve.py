@@ -4,7 +4,8 @@ Hybrid scoring, all signals on every candidate fact:
 - structure: how well the row label / classification code, the column header path and the
   table title match the question, directly or through the budget-terms thesaurus;
 - lexical: BM25 over jieba tokens of each fact's sentence (bm25s);
-- dense: cosine similarity of offline n-gram vectors, from Chroma (the store).
+- dense: cosine similarity of offline n-gram vectors of the passages (the vectors the store keeps
+  in Chroma), searched exactly within the ranked documents.
 Structure dominates (it is what tells 基本支出 from 项目支出); BM25 and vectors break ties
 and carry narrative sentences, whose wording is free.
 """
@@ -14,17 +15,21 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bm25s
 import jieba
+import numpy as np
 
 from budgetqa import standard, thesaurus
+from budgetqa.embedding import ngram_vector
 from budgetqa.facts import Fact
 from budgetqa.question import ASKED_UNIT, asked_kind
 from budgetqa.text import bigrams, normalize
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
+DENSE_K = 50  # passages that get a dense-similarity share of the score
 MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
 FIRM_LABEL_SCORE = 9.0  # a row named through its label, code or a thesaurus term, not a partial overlap
 # a measure the question names -> what the cited column must say (年初预算 is not 决算数)
@@ -63,7 +68,50 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
 
 
 def tokens(text: str) -> list[str]:
+    prepare_tokenizer()
     return [t for t in jieba.lcut_for_search(normalize(text)) if t.strip() and not re.fullmatch(r"\W+", t)]
+
+
+def passage_tokens(fact: Fact) -> list[str]:
+    """What BM25 indexes of a fact's passage: its table and row, or the sentence of a stated number
+    (the same for every fact of the passage)."""
+    return tokens(f"{fact.table} {fact.row_label} {fact.quote if fact.kind == 'narrative' else ''}")
+
+
+def fact_tokens(fact: Fact, passage: list[str] | None = None) -> list[str]:
+    """What BM25 indexes of a fact: its passage's tokens (given, or computed) and its column's."""
+    return (passage_tokens(fact) if passage is None else passage) + list(_column_tokens(fact.column))
+
+
+@lru_cache(maxsize=4096)
+def _column_tokens(column: str) -> tuple[str, ...]:
+    return tuple(tokens(column))
+
+
+def content_terms(q: str, entity_text: str) -> list[str]:
+    """The words of a question that name the item: not the unit's name (any of `entity_text`),
+    year or question words."""
+    words = []
+    q = ASKED_UNIT.sub(" ", _YEAR.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
+    prepare_tokenizer()
+    for token in jieba.lcut(q):
+        if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
+                and not _COUNTING.fullmatch(token)
+                and token not in entity_text):
+            words.append(token)
+    return words
+
+
+_JIEBA_READY = False
+
+
+def prepare_tokenizer() -> None:
+    """Budget terms are words to the tokenizer (the same at ingest and at question time)."""
+    global _JIEBA_READY
+    if not _JIEBA_READY:
+        for word in thesaurus.jieba_words():
+            jieba.add_word(word)
+        _JIEBA_READY = True
 
 
 def clean_label(label: str) -> str:
@@ -79,13 +127,14 @@ class Scored:
 
 
 class FactRanker:
-    def __init__(self, facts: list[Fact], vector_search=None, entity_text: str = ""):
+    def __init__(self, facts: list[Fact], passages: dict[str, str] | None = None,
+                 tokenized: list[list[str]] | None = None):
         self.facts = facts
-        self.entity_text = entity_text  # all unit names: their words do not name an item
         self.purposes = _stated_purposes(facts)
         labelled = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.row_label}
         self.column_item_tables = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.value} - labelled
-        self.vector_search = vector_search  # callable(text, k, doc_ids) -> [(fact_id, similarity)]
+        self.passages = passages or {}  # passage id -> the text embedded for it (budgetqa.store)
+        self._vectors = None
         self.by_doc: dict[str, list[int]] = {}
         for i, fact in enumerate(facts):
             self.by_doc.setdefault(fact.doc_id, []).append(i)
@@ -95,12 +144,9 @@ class FactRanker:
         df = Counter(g for grams in {frozenset(g) for g in self.label_grams} for g in grams)
         n = max(len(set(labels)), 1)
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
-        for word in thesaurus.jieba_words():
-            jieba.add_word(word)
         self.bm25 = bm25s.BM25()
         if facts:
-            corpus = [tokens(f"{f.table} {f.row_label} {f.column} {f.quote if f.kind == 'narrative' else ''}")
-                      for f in facts]
+            corpus = tokenized if tokenized is not None else [fact_tokens(f) for f in facts]
             self.bm25.index(_to_bm25(corpus), show_progress=False)
 
     # ---------------------------------------------------------------------------------------
@@ -130,7 +176,7 @@ class FactRanker:
         measures = [column for asked, column in _MEASURES if re.search(asked, q)]
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
-        content = self.content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
+        content = content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
         covered = "".join(e.text for e in expansions)
         specific = [w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)]  # item words
         residual = [w for w in specific if w not in covered]
@@ -171,7 +217,7 @@ class FactRanker:
                 score -= 15.0  # "比上年增加多少": the change is stated in prose, not printed in a cell
             elif narrative_only:
                 score -= 8.0
-            score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.id, 0.0)
+            score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.passage_id, 0.0)
             score += _measure_score(fact, named)
             if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
                 score += 3.0
@@ -187,17 +233,6 @@ class FactRanker:
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
         return scored[:k]
 
-    def content_terms(self, q: str, entity_text: str | None = None) -> list[str]:
-        """The words of a question that name the item: not the unit's name, year or question words."""
-        entity_text = self.entity_text if entity_text is None else entity_text
-        words = []
-        q = ASKED_UNIT.sub(" ", _YEAR.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
-        for token in jieba.lcut(q):
-            if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
-                    and not _COUNTING.fullmatch(token)
-                    and token not in entity_text):
-                words.append(token)
-        return words
 
     @staticmethod
     def _coverage_score(fact: Fact, content: list[str], text: str = "") -> float:
@@ -299,6 +334,8 @@ class FactRanker:
         for word in ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行"):
             if word in q and word in title:
                 score += 3.0
+        if fact.table_kind == "收支总表" and not any(w in q for w in standard.FUND_WORDS):
+            score += 1.0  # a question naming no fund asks about all funds: the all-funds table over 财政拨款收支总表
         return score
 
     def _bm25(self, q: str, candidates: list[int]) -> dict[int, float]:
@@ -313,9 +350,17 @@ class FactRanker:
         return {i: float(s) / top for i, s in zip(candidates, sub) if s > 0}
 
     def _dense(self, q: str, doc_ids: list[str]) -> dict[str, float]:
-        if not self.vector_search:
+        """Cosine similarity of the DENSE_K passages nearest the question (exact search over the
+        ranked documents' passages: the same vectors the store holds for search across documents)."""
+        if not self.passages:
             return {}
-        return {fact_id: max(similarity, 0.0) for fact_id, similarity in self.vector_search(q, 50, doc_ids)}
+        ids = list(self.passages)
+        if self._vectors is None:  # once per ranker
+            self._vectors = np.array([ngram_vector(self.passages[p]) for p in ids], dtype=np.float32)
+        wanted = set(doc_ids)
+        similarity = self._vectors @ np.array(ngram_vector(q), dtype=np.float32)
+        nearest = [i for i in np.argsort(-similarity, kind="stable") if ids[i].split(":", 1)[0] in wanted][:DENSE_K]
+        return {ids[i]: max(float(similarity[i]), 0.0) for i in nearest}
 
 
 def _budget_figure(fact: Fact) -> bool:

@@ -35,6 +35,9 @@ TABLE_TYPES: list[tuple[str, re.Pattern]] = [
     ("支出总表", re.compile(r"支出.*表$")),
 ]
 
+# Words naming one fund: a question without them asks about all of the unit's funds.
+FUND_WORDS = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "拨款")
+
 # Canonical measures, tested on one header level at a time (the deepest level first).
 MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
     ("增减率", re.compile(r"增长率|增减率|增幅|降幅|[%％]")),

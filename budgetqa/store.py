@@ -1,42 +1,38 @@
-"""store: facts and parsed documents in Chroma (embedded under index/ or a Chroma server).
+"""store: the catalog (SQLite, budgetqa.catalog) and the passage vectors (Chroma), written together.
 
-Two collections:
-- `budget_facts`: one record per fact, written through llama-index's ChromaVectorStore with our
-  offline n-gram embeddings; metadata carries the whole fact for filtering and reloading.
-- `budget_documents`: one record per document holding its parsed form (JSON). It is written
-  last, so a document whose facts were interrupted mid-write is never visible: facts without
-  a document record are ignored on load and removed on the next ingest.
+- The catalog holds documents and facts; it always lives under the index directory.
+- Chroma holds one record per passage — a table row or a sentence, the text its facts are read
+  from — with our offline n-gram embedding and the document id as metadata, for semantic search
+  filtered by document. Embedded under the index directory, or on a Chroma server
+  (`--chroma-url`, BUDGETQA_CHROMA_URL). chromadb is imported on first use: a lookup in one
+  document never needs it.
+
+Write order: a document is marked pending, its vectors are written, then its catalog rows are
+committed in one transaction and the mark cleared. A crash in between leaves vectors of a
+pending document, which the next writer deletes; readers only ever see committed documents.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
+from typing import Iterable
 
-import chromadb
-from chromadb.config import Settings
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
-from llama_index.vector_stores.chroma import ChromaVectorStore
-
+from budgetqa.catalog import Catalog
 from budgetqa.embedding import ngram_vector
 from budgetqa.facts import Fact
-from budgetqa.model import ParsedDocument, document_from_dict, document_to_dict
+from budgetqa.model import DocumentMeta, ParsedDocument
 
-# records per store call: far below SQLite's variable limit and Chroma's batch limit
-PAGE = 5000
-FACTS = "budget_facts"
-DOCUMENTS = "budget_documents"
+# records per Chroma call: far below SQLite's variable limit and Chroma's batch limit
+PAGE = 2000
+PASSAGES = "budget_passages"
+OLD_COLLECTIONS = {"budget_facts", "budget_documents"}
 CHROMA_URL_ENV = "BUDGETQA_CHROMA_URL"  # e.g. http://127.0.0.1:8000 — use a Chroma server
 
 
 def open_client(index_dir: str | Path = "index", chroma_url: str | None = None):
-    chroma_url = chroma_url or os.environ.get(CHROMA_URL_ENV)
+    import chromadb
+    from chromadb.config import Settings
+
     settings = Settings(anonymized_telemetry=False)
     if chroma_url:
         from urllib.parse import urlparse
@@ -50,87 +46,82 @@ def open_client(index_dir: str | Path = "index", chroma_url: str | None = None):
 
 class FactStore:
     def __init__(self, index_dir: str | Path = "index", chroma_url: str | None = None):
-        self.client = open_client(index_dir, chroma_url)
-        # embedding_function=None: we always pass our own vectors; never Chroma's downloading default.
-        self.facts = self.client.get_or_create_collection(
-            FACTS, embedding_function=None, metadata={"hnsw:space": "cosine"})
-        self.documents = self.client.get_or_create_collection(DOCUMENTS, embedding_function=None)
-        self.vectors = ChromaVectorStore(chroma_collection=self.facts)
+        self.index_dir = Path(index_dir)
+        self.chroma_url = chroma_url or os.environ.get(CHROMA_URL_ENV)
+        self.catalog = Catalog(self.index_dir)
+        self._client = None
+        self._passages = None
+
+    def client(self):
+        """The Chroma client (opened on first use: a lookup in one document never needs it)."""
+        if self._client is None:
+            self._client = open_client(self.index_dir, self.chroma_url)
+        return self._client
+
+    @property
+    def passages(self):
+        """The Chroma collection of passage vectors."""
+        if self._passages is None:
+            # embedding_function=None: we always pass our own vectors; never Chroma's downloading default
+            self._passages = self.client().get_or_create_collection(
+                PASSAGES, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        return self._passages
 
     # -- writing ---------------------------------------------------------------------------
-    def replace_document(self, doc: ParsedDocument, facts: list[Fact], report: dict | None = None) -> None:
+    def replace_document(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str],
+                         report: dict | None = None) -> None:
         """Replace every record of this document (same content hash or same file name)."""
-        self.remove_document(doc.meta.doc_id, doc.meta.source)
-        label = doc.meta.label
-        nodes = []
-        for fact in facts:
-            text = fact.sentence(label)
-            nodes.append(TextNode(
-                id_=fact.id, text=text, embedding=ngram_vector(text),
-                metadata={"doc_id": fact.doc_id, "source": fact.source, "entity": fact.entity,
-                          "year": fact.year, "doc_kind": fact.doc_kind, "level": fact.level,
-                          "kind": fact.kind, "fact": json.dumps(fact.to_dict(), ensure_ascii=False)},
-                excluded_embed_metadata_keys=["fact"], excluded_llm_metadata_keys=["fact"],
-                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=fact.doc_id)},
-            ))
-        for start in range(0, len(nodes), PAGE):
-            self.vectors.add(nodes[start:start + PAGE])
-        self.documents.upsert(
-            ids=[doc.meta.doc_id], documents=[json.dumps(document_to_dict(doc), ensure_ascii=False)],
-            metadatas=[{"source": doc.meta.source, "entity": doc.meta.entity,
-                        "report": json.dumps(report or {}, ensure_ascii=False)}], embeddings=[[0.0]])
+        doc_id = doc.meta.doc_id
+        self.remove_document(doc_id, doc.meta.source)
+        self.catalog.mark_pending(doc_id)
+        passages = passage_texts(facts, {doc_id: doc.meta})
+        ids = list(passages)
+        for start in range(0, len(ids), PAGE):
+            batch = ids[start:start + PAGE]
+            texts = [passages[i] for i in batch]
+            self.passages.upsert(ids=batch, documents=texts, embeddings=[ngram_vector(t) for t in texts],
+                                 metadatas=[{"doc_id": doc_id}] * len(batch))
+        self.catalog.put(doc, facts, tokens, report or {})
+        self.catalog.clear_pending(doc_id)
 
     def remove_document(self, doc_id: str, source: str | None = None) -> None:
-        old_ids = {doc_id}
-        if source:
-            old_ids.update(self.documents.get(where={"source": source}, include=[])["ids"])
-        for old in old_ids:
-            self.documents.delete(ids=[old])  # first: the document disappears as a whole
-            self.facts.delete(where={"doc_id": old})
+        old = {doc_id, *(self.catalog.doc_ids_of(source) if source else [])}
+        self.catalog.remove(old)  # first: the document disappears as a whole
+        for doc in old:
+            self._remove_vectors(doc)
 
-    def remove_orphans(self, known_doc_ids: set[str]) -> None:
-        stored = {m["doc_id"] for _, _, m in _pages(self.facts, ["metadatas"])}
-        for orphan in stored - known_doc_ids:
-            self.facts.delete(where={"doc_id": orphan})
+    def remove_pending(self) -> None:
+        """Vectors of documents whose write was interrupted."""
+        for doc_id in self.catalog.pending():
+            self._remove_vectors(doc_id)
+            self.catalog.clear_pending(doc_id)
+
+    def drop_old_layout(self) -> None:
+        """Collections of the layout before the catalog (facts as Chroma metadata): rebuilt, not kept."""
+        client = self.client()
+        for name in OLD_COLLECTIONS & {getattr(c, "name", c) for c in client.list_collections()}:
+            client.delete_collection(name)
+
+    def _remove_vectors(self, doc_id: str) -> None:
+        self.passages.delete(where={"doc_id": doc_id})
 
     # -- reading ---------------------------------------------------------------------------
-    def load_documents(self) -> dict[str, ParsedDocument]:
-        return {doc_id: document_from_dict(json.loads(text))
-                for doc_id, text, _ in _pages(self.documents, ["documents"], page=200)}
-
-    def stored_sources(self) -> dict[str, str]:
-        """doc_id (content hash) -> file name of every stored document."""
-        return {doc_id: (meta or {}).get("source", "") for doc_id, _, meta in _pages(self.documents, ["metadatas"], page=200)}
-
-    def load_reports(self) -> dict[str, dict]:
-        """The ingest report stored beside each document (budgetqa.checks.ingest_report)."""
-        return {doc_id: json.loads((meta or {}).get("report") or "{}")
-                for doc_id, _, meta in _pages(self.documents, ["metadatas"], page=200)}
-
-    def load_facts(self, doc_ids: set[str]) -> list[Fact]:
-        return [Fact.from_dict(json.loads(m["fact"])) for _, _, m in _pages(self.facts, ["metadatas"])
-                if m["doc_id"] in doc_ids]
-
     def vector_search(self, text: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        filters = None
+        """(passage id, cosine similarity) of the k passages nearest the text, within doc_ids if given."""
+        where = None
         if doc_ids:
-            filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=list(doc_ids),
-                                                              operator=FilterOperator.IN)])
-        result = self.vectors.query(VectorStoreQuery(query_embedding=ngram_vector(text),
-                                                     similarity_top_k=k, filters=filters))
-        return list(zip(result.ids or [], result.similarities or []))
+            where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}}
+        if not self.passages.count():
+            return []
+        got = self.passages.query(query_embeddings=[ngram_vector(text)], n_results=k, where=where,
+                                  include=["distances"])
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
 
-def _pages(collection, include: list[str], page: int = PAGE):
-    """(id, document, metadata) of every record, read `page` records per call: one call for
-    all records hits SQLite's variable limit past ~32k records."""
-    offset = 0
-    while True:
-        got = collection.get(include=include, limit=page, offset=offset)
-        ids = got["ids"]
-        documents = got.get("documents") or [None] * len(ids)
-        metadatas = got.get("metadatas") or [None] * len(ids)
-        yield from zip(ids, documents, metadatas)
-        if len(ids) < page:
-            return
-        offset += page
+def passage_texts(facts: Iterable[Fact], metas: dict[str, DocumentMeta]) -> dict[str, str]:
+    """passage id -> the text embedded for it (one per table row, one per sentence)."""
+    out: dict[str, str] = {}
+    for fact in facts:
+        if fact.passage_id not in out:
+            out[fact.passage_id] = fact.passage(metas[fact.doc_id].label)
+    return out

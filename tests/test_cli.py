@@ -43,12 +43,12 @@ def test_ingest_reports_bad_files_and_keeps_the_good_ones(tmp_path):
 
     from budgetqa.store import FactStore
 
-    before = FactStore(index).facts.count()
+    before = FactStore(index).catalog.fact_count()
     again = run_app("ingest", str(SEED), "--index-dir", str(index))
     assert again.returncode == 0
     assert "0 ingested, 0 failed, 1 unchanged" in again.stderr  # same content, same name: nothing to do
     store = FactStore(index)
-    assert store.facts.count() == before and store.documents.count() == 1  # not duplicated
+    assert store.catalog.fact_count() == before and store.catalog.count() == 1  # not duplicated
 
 
 def test_ask_jsonl_prints_one_json_object_per_question(tmp_path):

@@ -103,8 +103,8 @@ def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: De
     meta = engine.metas.get(doc_id)
     text = re.sub(r"\s+", "", claim)
     out = []
-    for fact in engine.facts:
-        if fact.doc_id != doc_id or fact.id == citation.get("fact_id"):
+    for fact in engine.facts_of([doc_id]):
+        if fact.id == citation.get("fact_id"):
             continue
         value = convert_unit(fact.value, fact.unit, fig["unit"])
         if value is None or value == found:

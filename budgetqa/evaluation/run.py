@@ -60,7 +60,7 @@ def open_engine(args, workdir: Path):
     if chroma_url:
         engine = Engine(workdir / "unused", chroma_url)
         where = f"Chroma server {chroma_url}"
-        if engine.store.documents.count() == 0:
+        if engine.store.catalog.count() == 0:
             log(f"eval: {where} is empty: ingesting {CORPUS}")
             _ingest(engine)
             where += " (ingested corpus/)"
