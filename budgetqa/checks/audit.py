@@ -45,7 +45,7 @@ from budgetqa.checks.findings import (
     sentences,
     size_of,
 )
-from budgetqa.checks.structure import structural_findings
+from budgetqa.checks.structure import CODE_ITEM, structural_findings
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS, ParsedDocument, Row, Table, parse_number
 
@@ -421,8 +421,6 @@ _CODED_ITEM = re.compile(
 _NAMED_ITEM = re.compile(
     r"[“\"]?(?P<lei>[^“”\"、，。；（(]+)[（(]类[）)](?P<kuan>[^（(“”]+)[（(]款[）)](?P<xiang>[^（(“”]+)[（(]项[）)][”\"]?\s*"
     r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
-_CODE_ITEM = re.compile(r"(?<!\d)(?P<code>\d{3}|\d{5}|\d{7})\s*[-—－:：]?\s*(?P<name>[\u4e00-\u9fff（）()]+?)\s*"
-                        r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _PLAN = re.compile(r"(?:预算安排|预算为|预算数为)\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
 
@@ -503,7 +501,7 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
             continue
         if current_item and (current_item[1] != section or _MONEY.search(sentence)):
             current_item = None
-        for m in _CODE_ITEM.finditer(sentence):
+        for m in CODE_ITEM.finditer(sentence):
             code = m["code"]
             if not any(("支出", ("code", code), "total") == k for k in entries):
                 continue
@@ -512,7 +510,7 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
                 name = name[:-2]
             _compare_narrative(doc, entries, code, f"{code} {name}", m["num"], m["unit"], sentence, page, line,
                                findings, "")
-        if _CODE_ITEM.search(sentence):
+        if CODE_ITEM.search(sentence):
             continue
         for m in _MONEY.finditer(sentence):
             before = sentence[:m.start()]

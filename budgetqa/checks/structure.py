@@ -27,6 +27,7 @@ from budgetqa.checks.findings import (
     PARSER,
     SEVERITY_OF_SIZE,
     Finding,
+    cell_evidence,
     document_unit,
     half_step,
     in_unit,
@@ -222,6 +223,9 @@ def wording(doc: ParsedDocument) -> list[Finding]:
 
 # -- code-name pairs ---------------------------------------------------------------------------
 
+# "2010350-事业运行 130.78 万元", "30101 基本工资 25.58 万元": a code, its name and an amount
+CODE_ITEM = re.compile(r"(?<!\d)(?P<code>\d{3}|\d{5}|\d{7})\s*[-—－:：]?\s*(?P<name>[\u4e00-\u9fff（）()]+?)\s*"
+                       r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
 NARRATIVE_CODE = re.compile(r"(?P<name>[\u4e00-\u9fff（）()、]{2,30}?)[（(](?P<code>\d{2,3})(?P<level>类|款|项)[）)]")
 
 
@@ -241,26 +245,51 @@ def _document_names(doc: ParsedDocument) -> dict[str, set[str]]:
     return names
 
 
+def _name_finding(doc, code: str, name: str, own: dict[str, set[str]], page, line, evidence: dict,
+                  where: str) -> Finding | None:
+    official = code_name(code)
+    if not official or _same_name(name, official) or any(_same_name(name, n) for n in own.get(code, ())):
+        return None
+    scheme = "支出功能分类" if code.startswith("2") else "经济分类"
+    in_tables = f"（本文件表中为“{'、'.join(sorted(own[code]))}”）" if own.get(code) else ""
+    return Finding(
+        kind="code-name", severity=MEDIUM, page=page, line=line, doc=doc.meta.source, evidence=[evidence],
+        message=f"科目 {code} 在{where}写作“{name}”，但全国{scheme}中 {code} 为“{official}”{in_tables}，口径不统一。")
+
+
 def code_names(doc: ParsedDocument) -> list[Finding]:
-    """Names printed beside a 类 code in the narrative ("医疗卫生与计划生育支出（210类）") checked
-    against the national list and against the document's own tables."""
+    """Names printed beside a code — in the narrative ("医疗卫生与计划生育支出（210类）",
+    "2010350-事业运行") or in a standard table's row — checked against the national lists (and,
+    for the narrative, against the document's own tables)."""
     own = _document_names(doc)
     findings = []
     for sentence, page, line, _ in sentences(doc):
         for m in NARRATIVE_CODE.finditer(sentence):
             if m["level"] != "类" or len(m["code"]) != 3:
                 continue  # 款/项 numbers are two digits that need their 类 to be a code
-            code, name = m["code"], re.sub(r"^[\d、.．]+", "", m["name"])
-            official = code_name(code)
-            if not official or _same_name(name, official) or any(_same_name(name, n) for n in own.get(code, ())):
+            name = re.sub(r"^[\d、.．]+", "", m["name"])
+            findings.append(_name_finding(doc, m["code"], name, own, page, line,
+                                          sentence_evidence(doc, sentence, m.group(0), "", page, line), "文中"))
+        for m in CODE_ITEM.finditer(sentence):
+            name = m["name"].removesuffix("支出支出") + ("支出" if m["name"].endswith("支出支出") else "")
+            findings.append(_name_finding(doc, m["code"], name, own, page, line,
+                                          sentence_evidence(doc, sentence, m.group(0), "", page, line), "文中"))
+    # rows of the expenditure tables (a 收入总表 may print units' own numbers in its code column); one
+    # finding per misnamed code, with every table that prints it
+    by_code: dict[tuple[str, str], Finding] = {}
+    for table in doc.tables:
+        if table.kind not in standard.BUDGET_ONLY_TABLES or "支出" not in table.kind:
+            continue
+        for row in table.rows:
+            if not (row.code.isdigit() and standard.classification(row.code).scheme):
                 continue
-            table_names = "、".join(sorted(own.get(code, ()))) or official
-            findings.append(Finding(
-                kind="code-name", severity=MEDIUM, page=page, line=line, doc=doc.meta.source,
-                message=(f"科目 {code} 在文中写作“{name}”，但全国支出功能分类中 {code} 为“{official}”"
-                         f"（本文件表中为“{table_names}”），口径不统一。"),
-                evidence=[sentence_evidence(doc, sentence, m.group(0), "", page, line)]))
-    return findings
+            found = _name_finding(doc, row.code, row.label, {}, row.page or table.page, row.line,
+                                  cell_evidence(doc, table, row, 0), "表中")
+            if found and (row.code, row.label) in by_code:
+                by_code[(row.code, row.label)].evidence += found.evidence
+            elif found:
+                by_code[(row.code, row.label)] = found
+    return [f for f in findings if f is not None] + list(by_code.values())
 
 
 # -- narrative totals -------------------------------------------------------------------------
@@ -330,6 +359,12 @@ def table_set(doc: ParsedDocument) -> list[Finding]:
                 kind="table-set", severity=MEDIUM, page=None, line=None, doc=doc.meta.source,
                 message=f"未找到全国统一公开格式中的这些预算表：{'、'.join(missing)}（空表也应公开并注明）。"))
     for table in doc.tables:
+        if table.rows and not table.notes and not table.empty and table.kind != standard.OTHER and not any(
+                c.value for r in table.rows for c in r.cells):
+            findings.append(Finding(
+                kind="table-set", severity=MEDIUM, page=table.page, line=table.line, doc=doc.meta.source,
+                message=f"《{table.title}》没有任何金额，却没有注明为空表（如“本单位无此项支出，故本表为空”）。",
+                evidence=[table_evidence(doc, table)]))
         if table.rows or table.notes:
             continue
         if table.kind in standard.BUDGET_ONLY_TABLES:
