@@ -38,6 +38,7 @@ from budgetqa.checks.findings import (
     ZERO,
     Finding,
     cell_evidence,
+    document_unit,
     fmt,
     half_step,
     in_unit,
@@ -358,8 +359,7 @@ def _disagreement(doc: ParsedDocument, items: list[_Entry], item_name: str, role
         return Finding(
             kind="mixed-units", severity=MEDIUM, page=first.row.page or first.table.page, line=first.row.line,
             doc=doc.meta.source, unit=unit, evidence=evidence,
-            message=(f"{item_name}（{role_name}）在各表中相差整一万倍：{cells}。"
-                     f"应是某张表的金额单位（元/万元）标错或混用。"))
+            message=f"{item_name}（{role_name}）在各表中相差整一万倍：{cells}。")
     size = size_of(gap, high.value_yuan, 2 * max(low.half, high.half))
     return Finding(
         kind="table-vs-table", severity=SEVERITY_OF_SIZE[size], size=size,
@@ -409,7 +409,29 @@ def _table_vs_table(doc: ParsedDocument) -> list[Finding]:
                                         "基本支出")
                 if finding:
                     findings.append(finding)
-    return findings
+    return _one_per_unit_slip(doc, findings)
+
+
+def _one_per_unit_slip(doc: ParsedDocument, findings: list[Finding]) -> list[Finding]:
+    """A table whose declared unit is wrong makes every item it shares with other tables differ by
+    10,000 times: one finding per such table, its items listed."""
+    usual = document_unit(doc)
+    slips: dict[str, list[Finding]] = {}
+    kept = []
+    for f in findings:
+        odd = next((e["table"] for e in f.evidence if e["unit"] != usual), None) if f.kind == "mixed-units" else None
+        if odd is None:
+            kept.append(f)
+        else:
+            slips.setdefault(odd, []).append(f)
+    for table, group in slips.items():
+        unit = next(e["unit"] for e in group[0].evidence if e["table"] == table)
+        kept.append(Finding(
+            kind="mixed-units", severity=MEDIUM, page=group[0].page, line=group[0].line, doc=doc.meta.source,
+            unit=usual, evidence=[e for f in group for e in f.evidence],
+            message=(f"《{table}》标明单位为{unit}，但其中 {len(group)} 个项目与其他表（{usual}）的同一项目数字相同、"
+                     f"金额相差整一万倍：该表的金额单位应是标错了。例如：" + group[0].message)))
+    return kept
 
 
 # -- narrative ------------------------------------------------------------------------------------

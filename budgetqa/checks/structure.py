@@ -311,8 +311,8 @@ def _table_totals(doc: ParsedDocument) -> list[tuple[Decimal, Decimal]]:
             continue
         factor = MONEY_UNITS[table.unit]
         for row in table.rows:
-            if GRAND_TOTAL.search(row.label):
-                out += [(c.value * factor, half_step(c.printed) * factor) for c in row.cells if c.value is not None]
+            if GRAND_TOTAL.search(row.label):  # blank and 0 columns (上年结转 0.00) are no total
+                out += [(c.value * factor, half_step(c.printed) * factor) for c in row.cells if c.value]
     return out
 
 
