@@ -149,7 +149,7 @@ def _cross_foot_finding(doc: ParsedDocument, table: Table | None, group: list[_G
         line = next((r.line for r in table.rows if r.page == check.page and r.line), table.line)
     return Finding(
         kind="cross-foot", severity=SEVERITY_OF_SIZE.get(first.size, LOW), size=first.size, page=check.page,
-        line=line, doc=doc.meta.source, unit=unit, difference=fmt(check.difference),
+        line=line, doc=doc.meta.source, unit=unit, difference=fmt(abs(check.difference)),
         message=(f"《{check.table}》{check.description}：各分项之和为 {fmt(check.expected)} {unit}，"
                  f"表中印的是 {fmt(check.found)} {unit}，相差 {fmt(check.difference)} {unit}。{first.note}"
                  + (f"同一差额也使这些合计不闭合：{'；'.join(also)}。" if also else "")),
