@@ -32,6 +32,7 @@ _HALF = re.compile(r"一半")
 _DOUBLINGS = [(re.compile(r"翻了?两番"), "增长300%"), (re.compile(r"翻了?一?番"), "增长100%")]
 _CN_DIGIT = {c: i + 1 for i, c in enumerate("一二三四五六七八九")}
 _SUBJECT = re.compile(r".*?(?:19|20)\d{2}\s*年度?")
+_NO_ITEM = re.compile(r"^\s*(?:比|较|同比|与|增长|增加|下降|减少|降低|占|达|共计|合计)")
 QUAL_ABOUT = ("约", "大约")
 QUAL_NEAR = ("近", "将近", "接近")
 QUAL_OVER = ("超过", "逾", "多于", "高于")
@@ -107,7 +108,9 @@ def _question(claim: str, fig: dict) -> str:
     head = clauses[0]
     if target == head:
         return target
-    # the subject is the opening up to its year ("…中心2024年"), without the first clause's own item
+    if _NO_ITEM.match(target):  # "比上年增长4.58%" speaks of the opening's item: keep it, not its figure
+        return f"{_FIGURE.sub('', head)}{target}"
+    # a clause with its own item ("奖金4.4万元") takes only the opening's subject (unit and year)
     subject = _SUBJECT.match(head)
     return f"{subject.group(0)}{target}" if subject else f"{head}，{target}"
 
