@@ -3,6 +3,7 @@
 of its problem; the real, unedited originals raise none of these kinds."""
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from pathlib import Path
 
@@ -80,3 +81,16 @@ def test_planted_problem_is_found_once(suffix, originals):
 def test_unedited_originals_have_no_structural_finding(originals):
     for name, findings in originals.items():
         assert [f.message for f in findings if f.kind in STRUCTURAL_KINDS] == [], name
+
+
+def test_misread_table_is_one_parser_doubt_not_a_flood():
+    """A table read one column off (as when a merged header cell is missed): every sum of it fails and
+    every item it shares with other tables differs. That is our doubt, reported once, never high."""
+    doc = parse_file(SEEDS / make_planted.QUANZHOU)
+    table = next(t for t in doc.tables if t.kind == "支出总表")
+    for row in table.rows:
+        row.cells = [dataclasses.replace(c, column=(c.column + 1) % len(table.columns)) for c in row.cells]
+    findings = audit_document(doc)
+    doubts = [f for f in findings if f.kind == "parser-doubt" and f.origin == "parser"]
+    assert len(doubts) == 1 and table.title in doubts[0].message and doubts[0].severity == "low"
+    assert [f.message for f in findings if f.severity == "high" or f.kind in ("cross-foot", "table-vs-table")] == []

@@ -104,7 +104,8 @@ def _parser_doubt(doc: ParsedDocument, table: Table | None, title: str, gaps: li
         evidence=[e for g in gaps[:3] for e in g.evidence])
 
 
-def _cross_foot(doc: ParsedDocument) -> list[Finding]:
+def _cross_foot(doc: ParsedDocument) -> tuple[list[Finding], set[str]]:
+    """Findings of the sums that do not close, and the ids of the tables in parser doubt."""
     tables = {t.id: t for t in doc.tables}
     checks_per_table: dict[str, int] = {}
     gaps_per_table: dict[str, list[_Gap]] = {}
@@ -114,12 +115,13 @@ def _cross_foot(doc: ParsedDocument) -> list[Finding]:
         if not check.closes:
             table = tables.get(base)
             gaps_per_table.setdefault(base, []).append(_gap(doc, check, table.unit if table else ""))
-    findings = []
+    findings, doubtful = [], set()
     for base, gaps in gaps_per_table.items():
         table = tables.get(base)
         beyond = [g for g in gaps if g.size in (SMALL, LARGE)]
         if len(beyond) >= PARSER_DOUBT_MIN and len(beyond) >= checks_per_table[base] * PARSER_DOUBT_SHARE:
             findings.append(_parser_doubt(doc, table, gaps[0].check.table, beyond, checks_per_table[base]))
+            doubtful.add(base)
             continue
         # one discrepancy shows in every sum it enters (the 项, its 款 and 类, the 合计 row): one finding
         groups: dict[Decimal, list[_Gap]] = {}
@@ -127,7 +129,7 @@ def _cross_foot(doc: ParsedDocument) -> list[Finding]:
             groups.setdefault(abs(g.check.difference), []).append(g)
         for group in groups.values():
             findings.append(_cross_foot_finding(doc, table, group))
-    return findings
+    return findings, doubtful
 
 
 def _cross_foot_finding(doc: ParsedDocument, table: Table | None, group: list[_Gap]) -> Finding:
@@ -296,12 +298,14 @@ def _label_codes(doc: ParsedDocument) -> dict[str, str]:
     return mapped
 
 
-def _entries(doc: ParsedDocument) -> dict[tuple, list[_Entry]]:
+def _entries(doc: ParsedDocument, doubtful: set[str]) -> dict[tuple, list[_Entry]]:
+    """The comparable cells of every table we read with confidence (a table in parser doubt would
+    make every item it shares look contradicted)."""
     any_other, fund_other = _other_funds_used(doc)
     label_codes = _label_codes(doc)
     out: dict[tuple, list[_Entry]] = {}
     for table in doc.tables:
-        if table.empty or not table.rows or table.unit not in MONEY_UNITS:
+        if table.empty or not table.rows or table.unit not in MONEY_UNITS or table.id in doubtful:
             continue
         roles = _column_roles(table)
         if not roles:
@@ -369,9 +373,8 @@ def _disagreement(doc: ParsedDocument, items: list[_Entry], item_name: str, role
                  f"{in_unit(gap, unit)} {unit}。" + ("（仅差最后一位，属四舍五入层面的不一致）" if size == ROUNDING else "")))
 
 
-def _table_vs_table(doc: ParsedDocument) -> list[Finding]:
+def _table_vs_table(doc: ParsedDocument, entries: dict[tuple, list[_Entry]]) -> list[Finding]:
     findings = []
-    entries = _entries(doc)
     for (direction, key, role), items in entries.items():
         by_scope: dict[str, list[_Entry]] = {}
         for e in items:
@@ -478,9 +481,8 @@ def _compare_narrative(doc, entries, code: str, item: str, printed: str, unit: s
                   cell_evidence(doc, e.table, e.row, e.col)]))
 
 
-def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
+def _narrative_vs_table(doc: ParsedDocument, entries: dict[tuple, list[_Entry]]) -> list[Finding]:
     findings: list[Finding] = []
-    entries = _entries(doc)
     label_codes = _label_codes(doc)
     row_labels: dict[str, set[str]] = {}
     for table in doc.tables:
@@ -668,7 +670,9 @@ def _stated_change(doc: ParsedDocument) -> list[Finding]:
 def audit_document(doc: ParsedDocument, facts: list[Fact] | None = None) -> list[Finding]:
     """All findings for one document, most severe first. `facts` is accepted for the contract;
     the audit works on the parsed document, whose sentences and cells the facts come from."""
-    findings = _cross_foot(doc) + _table_vs_table(doc) + _narrative_vs_table(doc) + _stated_change(doc) + \
+    findings, doubtful = _cross_foot(doc)
+    entries = _entries(doc, doubtful)
+    findings += _table_vs_table(doc, entries) + _narrative_vs_table(doc, entries) + _stated_change(doc) + \
         structural_findings(doc)
     unique, seen = [], set()
     for f in findings:
