@@ -8,11 +8,13 @@ Kinds of finding
   the tables print something else for it;
 - "stated-change": a sentence whose stated growth / completion rate does not follow from the
   amounts stated in the same sentence (within the rounding of every printed figure);
-- "structure": a table with no rows and no note saying why.
+- "mixed-units": a table whose items are 10,000 times those of the other tables (its unit mislabelled);
+- "parser-doubt": a table most of whose sums fail — more likely misread by us than misprinted; it is
+  reported once and kept out of the comparisons;
+- the reviewers' structural checks of budgetqa.checks.structure.
 
-Severity: "high" when amounts differ by more than the rounding of the printed figures allows;
-"low" when the difference is within that rounding (e.g. 4.24 vs 4.25 万元), or when a cell is
-left blank where a total is expected; "medium" for structure problems.
+One finding per discrepancy, with every cell involved; severity from its size
+(budgetqa.checks.findings: rounding → low, small → medium, large → high); amounts in the tables' unit.
 
 The checks are deliberately conservative: an item is compared only when both sides clearly
 mean the same thing (same code, same direction 收入/支出, compatible funding scope, the total /

@@ -10,7 +10,8 @@ from budgetqa.checks.audit import audit_document
 from budgetqa.checks.claims import check_claim
 from budgetqa.checks.closure import closure_summary
 
-CSV_FIELDS = ["doc", "kind", "severity", "page", "line", "message", "evidence"]
+CSV_FIELDS = ["doc", "kind", "severity", "size", "origin", "page", "line", "message", "difference", "unit",
+              "evidence"]
 
 
 def cmd_check(args, engine) -> int:
@@ -100,8 +101,9 @@ def write_csv(report: list[dict], path: str | Path) -> None:
         writer.writeheader()
         for doc in report:
             for f in doc["findings"]:
-                writer.writerow({"doc": doc["doc"], "kind": f["kind"], "severity": f["severity"], "page": f["page"],
-                                 "line": f["line"], "message": f["message"],
+                writer.writerow({"doc": doc["doc"], "kind": f["kind"], "severity": f["severity"], "size": f["size"],
+                                 "origin": f["origin"], "page": f["page"], "line": f["line"], "message": f["message"],
+                                 "difference": f["difference"], "unit": f["unit"],
                                  "evidence": _evidence_text(f["evidence"])})
 
 

@@ -30,7 +30,7 @@ SMALL_YUAN = Decimal(10000)
 
 @dataclass
 class Finding:
-    kind: str  # cross-foot | table-vs-table | narrative-vs-table | stated-change | structure | table-set |
+    kind: str  # cross-foot | table-vs-table | narrative-vs-table | stated-change | table-set |
     #            placeholder | year | wording | code-name | mixed-units | narrative-total | parser-doubt
     severity: str  # high | medium | low
     page: int | None
