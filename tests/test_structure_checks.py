@@ -34,6 +34,7 @@ EXPECTED = {
     "code_name": ("code-name", "medium", ["2010350", "事业单位运行费", "事业运行"]),
     "narrative_total_zero": ("narrative-total", "high", ["0 万元"]),
     "mixed_units": ("mixed-units", "medium", ["一般公共预算拨款支出预算表", "一万倍"]),
+    "header_unit": ("mixed-units", "medium", ["预算数（元）", "万元"]),
     "missing_table": ("table-set", "medium", ["三公经费表"]),
     "final_more_than_budget": ("wording", "high", ["决算数大于预算数", "2.00", "0.10"]),
 }

@@ -10,7 +10,9 @@
   增加 … 下降 in one clause);
 - "code-name": a 类/款/项 code printed with a name that is not its name in the national 功能分类 /
   经济分类 lists (nor in the document's own tables);
-- "narrative-total": the document's total 收入/支出 in the narrative matching no total of its summary tables.
+- "narrative-total": the document's total 收入/支出 in the narrative matching no total of its summary tables;
+- "mixed-units": a column header naming another unit than its table's (the unit slip between tables is
+  found by the audit's table-vs-table comparison).
 
 Each function takes a ParsedDocument and returns findings; nothing here names a document.
 """
@@ -347,6 +349,30 @@ def narrative_totals(doc: ParsedDocument) -> list[Finding]:
     return findings
 
 
+# -- units ---------------------------------------------------------------------------------------
+
+HEADER_UNIT = re.compile(r"[（(](?P<unit>万元|元|亿元|千元)[）)]|单位[:：]\s*(?P<unit2>万元|元|亿元|千元)")
+
+
+def header_units(doc: ParsedDocument) -> list[Finding]:
+    """A column whose header names another unit than the table's own ("预算数（元）" under 单位：万元)."""
+    findings = []
+    for table in doc.tables:
+        if table.unit not in MONEY_UNITS:
+            continue
+        for col, path in enumerate(table.columns):
+            for header in path:
+                m = HEADER_UNIT.search(header)
+                unit = m and (m["unit"] or m["unit2"])
+                if unit and unit != table.unit:
+                    findings.append(Finding(
+                        kind="mixed-units", severity=MEDIUM, page=table.page, line=table.line, doc=doc.meta.source,
+                        unit=table.unit, evidence=[table_evidence(doc, table)],
+                        message=(f"《{table.title}》标明单位为{table.unit}，但“{table.column_name(col)}”一栏写的是{unit}："
+                                 f"同一张表混用金额单位。")))
+    return findings
+
+
 # -- table set ---------------------------------------------------------------------------------
 
 def table_set(doc: ParsedDocument) -> list[Finding]:
@@ -382,4 +408,4 @@ def table_set(doc: ParsedDocument) -> list[Finding]:
 
 def structural_findings(doc: ParsedDocument) -> list[Finding]:
     return (table_set(doc) + placeholders(doc) + years(doc) + wording(doc) + code_names(doc)
-            + narrative_totals(doc))
+            + narrative_totals(doc) + header_units(doc))
