@@ -447,6 +447,8 @@ def audit_html(report: list[dict]) -> str:
         out.append(f'<div class="bqa-audit-doc"><h3>{esc(doc.get("doc"))}</h3><div class="bqa-audit-counts">'
                    + " ".join(f'<span class="bqa-sev bqa-sev-{s}">{SEVERITY_LABEL[s]} {counts.get(s, 0)}</span>'
                               for s in ("high", "medium", "low")))
+        if doc.get("parser_doubts"):
+            out.append(f' <span class="bqa-muted">解析存疑 {doc["parser_doubts"]}（非文件错误）</span>')
         closure = doc.get("closure")
         if closure and closure.get("checks"):
             out.append(f' <span class="bqa-muted">勾稽 {closure["closing"]}/{closure["checks"]} 闭合'
