@@ -378,7 +378,7 @@ def header_units(doc: ParsedDocument) -> list[Finding]:
 # -- table set ---------------------------------------------------------------------------------
 
 def table_set(doc: ParsedDocument) -> list[Finding]:
-    findings = []
+    findings, unread = [], []
     if doc.meta.kind == "预算" and doc.tables:
         kinds = {t.kind for t in doc.tables}
         missing = [k for k in standard.EXPECTED_BUDGET_TABLES if k not in kinds]
@@ -401,10 +401,13 @@ def table_set(doc: ParsedDocument) -> list[Finding]:
                 message=f"《{table.title}》没有任何数据行，也没有说明为何为空（如“本单位无此项支出”）。",
                 evidence=[table_evidence(doc, table)]))
         else:  # a table of words (绩效目标, 项目说明) whose cells we may not have read
-            findings.append(Finding(
-                kind="parser-doubt", severity=LOW, origin=PARSER, page=table.page, line=table.line,
-                doc=doc.meta.source, evidence=[table_evidence(doc, table)],
-                message=f"《{table.title or '（无标题）'}》未读出任何数据行：可能是文字表格未被识别，请对照原文。"))
+            unread.append(table)
+    if unread:
+        titles = "、".join(f"《{t.title or '（无标题）'}》" for t in unread[:5]) + ("等" if len(unread) > 5 else "")
+        findings.append(Finding(
+            kind="parser-doubt", severity=LOW, origin=PARSER, page=unread[0].page, line=unread[0].line,
+            doc=doc.meta.source, evidence=[table_evidence(doc, t) for t in unread],
+            message=f"{len(unread)} 张表未读出任何数据行（{titles}）：可能是文字表格未被识别，请对照原文。"))
     return findings
 
 
