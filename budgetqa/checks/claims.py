@@ -262,6 +262,7 @@ def check_claim(engine, text: str) -> dict:
     checks = [check_figure(engine, worded, fig) for fig in figs]
     verdict = combine([c["verdict"] for c in checks])
     label = {"supported": "属实", "contradicted": "不符", "partly": "部分属实", "unverifiable": "无法核实"}[verdict]
-    explanation = f"结论：{label}。" + " ".join(c["explanation"] for c in checks)
+    read_as = f"（按百分比核对：“{worded}”）" if worded != claim else ""
+    explanation = f"结论：{label}。{read_as}" + " ".join(c["explanation"] for c in checks)
     return {"claim": claim, "verdict": verdict, "explanation": explanation, "checks": checks,
             "per_document": _per_document(checks)}
