@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from budgetqa.checks.claims import check_claim, figures
+from budgetqa.checks.claims import check_claim, figures, in_figures
+from budgetqa.evaluation.claims import evaluate, load_claims
 
 SANMING = "三明市12345热线中心2023年花了"  # 收入支出决算总表 本年支出合计 402.64 万元
 
@@ -66,3 +67,43 @@ def test_figure_parsing():
     figs = figures("花了400多万元，增长约5%，共有车辆3辆，2023年")
     assert [(f["printed"], f["unit"], f["qualifier"], f["many"]) for f in figs] == [
         ("400", "万元", "", True), ("5", "%", "约", False), ("3", "辆", "", False)]
+
+
+def test_each_figure_is_checked_against_its_own_item(engine):
+    # 福建省 2024 基本支出表 (lines 233, 235): 基本工资 40.2, 奖金 4.4 万元
+    result = check_claim(engine, "福建省12345政务服务便民热线中心2024年基本工资40.2万元，奖金40.2万元")
+    assert result["verdict"] == "partly"
+    wage, bonus = result["checks"]
+    assert wage["verdict"] == "supported" and bonus["verdict"] == "contradicted" and bonus["found"] == 4.4
+
+
+@pytest.mark.parametrize("claim, verdict, found", [
+    # 三明 2023 决算 line 447: 公务接待费 较上年减少 1.01 万元，下降 90.99%
+    ("三明市12345热线中心2023年公务接待费比上年下降约九成", "supported", 90.99),
+    ("三明市12345热线中心2023年公务接待费比上年下降约五成", "contradicted", 90.99),
+    # 泉州 2026 line 275: 项目支出 1011.95 of 支出预算 1182.04 万元 = 85.61 %
+    ("泉州市12345政务服务便民热线中心2026年项目支出占总支出的八成以上", "supported", 85.61),
+    ("泉州市12345政务服务便民热线中心2026年项目支出占总支出的九成以上", "contradicted", 85.61),
+])
+def test_shares_and_changes_in_words(engine, claim, verdict, found):
+    result = check_claim(engine, claim)
+    assert result["verdict"] == verdict, result["explanation"]
+    assert result["checks"][0]["found"] == pytest.approx(found) and result["checks"][0]["unit"] == "%"
+
+
+def test_words_become_percentages():
+    assert in_figures("下降约九成，八成以上，近七成，一半，翻番") == "下降约90%，80%以上，近70%，50%，增长100%"
+
+
+def test_one_verdict_per_document(engine):
+    # both the 部门预算 and the 单位预算 of 商务委 2025 print on p22 "涉及项目预算资金11381.60万元"
+    result = check_claim(engine, "上海市普陀区商务委员会2025年涉及项目预算资金11381.60万元")
+    assert result["verdict"] == "supported"
+    assert {d["doc"]: d["verdict"] for d in result["per_document"]} == {
+        "上海市普陀区商务委员会25年预算.pdf": "supported", "上海市普陀区商务委员会单位25年预算.pdf": "supported"}
+
+
+def test_claims_set(engine):
+    """eval/claims.jsonl: 64 claims with verdicts read from the documents by hand; ≥ 90 % right."""
+    summary = evaluate(engine, load_claims())
+    assert summary["total"] >= 60 and summary["accuracy"] >= 0.9, summary["wrong"]

@@ -8,11 +8,13 @@ Kinds of finding
   the tables print something else for it;
 - "stated-change": a sentence whose stated growth / completion rate does not follow from the
   amounts stated in the same sentence (within the rounding of every printed figure);
-- "structure": a table with no rows and no note saying why.
+- "mixed-units": a table whose items are 10,000 times those of the other tables (its unit mislabelled);
+- "parser-doubt": a table most of whose sums fail — more likely misread by us than misprinted; it is
+  reported once and kept out of the comparisons;
+- the reviewers' structural checks of budgetqa.checks.structure.
 
-Severity: "high" when amounts differ by more than the rounding of the printed figures allows;
-"low" when the difference is within that rounding (e.g. 4.24 vs 4.25 万元), or when a cell is
-left blank where a total is expected; "medium" for structure problems.
+One finding per discrepancy, with every cell involved; severity from its size
+(budgetqa.checks.findings: rounding → low, small → medium, large → high); amounts in the tables' unit.
 
 The checks are deliberately conservative: an item is compared only when both sides clearly
 mean the same thing (same code, same direction 收入/支出, compatible funding scope, the total /
@@ -21,108 +23,141 @@ mean the same thing (same code, same direction 收入/支出, compatible funding
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetqa.checks.closure import closure_checks
+from budgetqa.checks.findings import (
+    HIGH,
+    LARGE,
+    LOW,
+    MEDIUM,
+    PARSER,
+    ROUNDING,
+    SEVERITY_OF_SIZE,
+    SEVERITY_ORDER,
+    SMALL,
+    ZERO,
+    Finding,
+    cell_evidence,
+    document_unit,
+    fmt,
+    half_step,
+    in_unit,
+    sentence_evidence,
+    sentences,
+    size_of,
+)
+from budgetqa.checks.structure import CODE_ITEM, structural_findings
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS, ParsedDocument, Row, Table, parse_number
-
-ZERO = Decimal(0)
-HIGH, MEDIUM, LOW = "high", "medium", "low"
-SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
-
-
-@dataclass
-class Finding:
-    kind: str  # cross-foot | table-vs-table | narrative-vs-table | stated-change | structure
-    severity: str  # high | medium | low
-    page: int | None
-    line: int | None
-    message: str
-    evidence: list[dict] = field(default_factory=list)
-    doc: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-def _half_step(printed: str) -> Decimal:
-    """Half a unit of the last printed digit: '4.25' -> 0.005, '12,604,173' -> 0.5."""
-    text = printed.strip().rstrip("%％").replace(",", "").replace("，", "")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return Decimal(5) / (Decimal(10) ** (decimals + 1))
-
-
-def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return text
-
-
-def _cell_evidence(doc: ParsedDocument, table: Table, row: Row, col: int) -> dict:
-    cell = row.cell(col)
-    return {
-        "doc": doc.meta.source, "table": table.title, "table_id": table.id, "part": table.part or None,
-        "row": f"{row.code} {row.label}".strip(), "column": table.column_name(col) if col < len(table.columns) else "",
-        "printed": cell.printed if cell is not None else "", "unit": table.unit,
-        "page": row.page or table.page, "line": row.line,
-    }
-
-
-def _sentence_evidence(doc: ParsedDocument, sentence: str, printed: str, unit: str, page, line) -> dict:
-    return {"doc": doc.meta.source, "table": None, "row": None, "column": None, "printed": printed,
-            "unit": unit, "page": page, "line": line, "quote": sentence}
-
 
 _CLOSURE_EVIDENCE = re.compile(r"^(?P<row>.*) \[(?P<column>.*)\] = (?P<printed>.*) \(p(?P<page>[^)]*)\)$")
 
 
 # -- cross-foot ----------------------------------------------------------------------------------
 
-def _cross_foot(doc: ParsedDocument) -> list[Finding]:
-    tables = {t.id: t for t in doc.tables}
-    findings = []
-    for check in closure_checks(doc):
-        if check.closes:
+# a table where at least this share of its sums fails (and at least PARSER_DOUBT_MIN of them) is
+# more likely misread by us than misprinted: reported once as a parser doubt
+PARSER_DOUBT_SHARE = Decimal("0.5")
+PARSER_DOUBT_MIN = 3
+_SIZE_RANK = {"": 0, ROUNDING: 1, SMALL: 2, LARGE: 3}
+
+
+@dataclass
+class _Gap:
+    """One closure check that does not close, with its cells and the size of its gap."""
+    check: object  # budgetqa.checks.closure.Check
+    evidence: list[dict]
+    size: str  # rounding | small | large | "" (blank cells)
+    note: str
+
+
+def _gap(doc: ParsedDocument, check, unit: str) -> _Gap:
+    evidence, printed = [], []
+    for text in check.evidence:
+        m = _CLOSURE_EVIDENCE.match(text)
+        if not m:
+            evidence.append({"doc": doc.meta.source, "table": check.table, "quote": text, "unit": unit})
             continue
-        table = tables.get(check.table_id.split("+")[0])
-        unit = table.unit if table else ""
-        evidence, printed = [], []
-        for text in check.evidence:
-            m = _CLOSURE_EVIDENCE.match(text)
-            if not m:
-                evidence.append({"doc": doc.meta.source, "table": check.table, "quote": text, "unit": unit})
-                continue
-            page = m["page"]
-            evidence.append({"doc": doc.meta.source, "table": check.table, "table_id": check.table_id,
-                             "row": m["row"], "column": m["column"], "printed": m["printed"], "unit": unit,
-                             "page": int(page) if page.isdigit() else None, "line": None})
-            printed.append(m["printed"])
-        numbers = [p for p in printed if p != "(blank)"]
-        blank_total = printed[:1] == ["(blank)"]
-        blank_parts = len(printed) > 1 and all(p == "(blank)" for p in printed[1:])
-        tolerance = sum((_half_step(p) for p in numbers), ZERO)
-        diff = abs(check.difference)
-        if blank_total or blank_parts:
-            severity = LOW
-            note = "（涉及的单元格为空白，可能是留空而非数字错误）"
-        elif diff <= tolerance:
-            severity = LOW
-            note = "（差额在各数字的四舍五入范围内）"
-        else:
-            severity = HIGH
-            note = ""
-        line = None
-        if table is not None:
-            line = next((r.line for r in table.rows if r.page == check.page and r.line), table.line)
-        findings.append(Finding(
-            kind="cross-foot", severity=severity, page=check.page, line=line, doc=doc.meta.source,
-            message=(f"《{check.table}》{check.description}：各分项之和为 {_fmt(check.expected)} {unit}，"
-                     f"表中印的是 {_fmt(check.found)} {unit}，相差 {_fmt(check.difference)} {unit}。{note}"),
-            evidence=evidence))
-    return findings
+        page = m["page"]
+        evidence.append({"doc": doc.meta.source, "table": check.table, "table_id": check.table_id,
+                         "row": m["row"], "column": m["column"], "printed": m["printed"], "unit": unit,
+                         "page": int(page) if page.isdigit() else None, "line": None})
+        printed.append(m["printed"])
+    numbers = [p for p in printed if p != "(blank)"]
+    blank_total = printed[:1] == ["(blank)"]
+    blank_parts = len(printed) > 1 and all(p == "(blank)" for p in printed[1:])
+    if blank_total or blank_parts:
+        return _Gap(check, evidence, "", "（涉及的单元格为空白，可能是留空而非数字错误）")
+    factor = MONEY_UNITS.get(unit, Decimal(1))
+    tolerance = sum((half_step(p) for p in numbers), ZERO) * factor
+    size = size_of(check.difference * factor, max(abs(check.found), abs(check.expected)) * factor, tolerance)
+    return _Gap(check, evidence, size, "（差额在各数字的四舍五入范围内）" if size == ROUNDING else "")
+
+
+def _parser_doubt(doc: ParsedDocument, table: Table | None, title: str, gaps: list[_Gap], checks: int) -> Finding:
+    first = gaps[0].check
+    return Finding(
+        kind="parser-doubt", severity=LOW, page=first.page, line=table.line if table else None, doc=doc.meta.source,
+        origin=PARSER, unit=table.unit if table else "",
+        message=(f"《{title}》的 {checks} 项勾稽中有 {len(gaps)} 项不闭合：更可能是本系统未能正确读出这张表"
+                 f"（列或行错位），而不是文件本身的错误；请对照原文核对。"),
+        evidence=[e for g in gaps[:3] for e in g.evidence])
+
+
+def _cross_foot(doc: ParsedDocument) -> tuple[list[Finding], set[str]]:
+    """Findings of the sums that do not close, and the ids of the tables in parser doubt."""
+    tables = {t.id: t for t in doc.tables}
+    checks_per_table: dict[str, int] = {}
+    gaps_per_table: dict[str, list[_Gap]] = {}
+    for check in closure_checks(doc):
+        base = check.table_id.split("+")[0]
+        checks_per_table[base] = checks_per_table.get(base, 0) + 1
+        if not check.closes:
+            table = tables.get(base)
+            gaps_per_table.setdefault(base, []).append(_gap(doc, check, table.unit if table else ""))
+    findings, doubtful = [], set()
+    for base, gaps in gaps_per_table.items():
+        table = tables.get(base)
+        beyond = [g for g in gaps if g.size in (SMALL, LARGE)]
+        if len(beyond) >= PARSER_DOUBT_MIN and len(beyond) >= checks_per_table[base] * PARSER_DOUBT_SHARE:
+            findings.append(_parser_doubt(doc, table, gaps[0].check.table, beyond, checks_per_table[base]))
+            doubtful.add(base)
+            continue
+        # one discrepancy shows in every sum it enters (the 项, its 款 and 类, the 合计 row): one finding
+        groups: dict[Decimal, list[_Gap]] = {}
+        for g in gaps:
+            groups.setdefault(abs(g.check.difference), []).append(g)
+        for group in groups.values():
+            findings.append(_cross_foot_finding(doc, table, group))
+    return findings, doubtful
+
+
+def _cross_foot_finding(doc: ParsedDocument, table: Table | None, group: list[_Gap]) -> Finding:
+    # rounding explains the gap when one of its sums allows it (a 类 that sums rounded items); else
+    # the gap is as serious as its worst sum
+    rounding = [g for g in group if g.size == ROUNDING]
+    first = rounding[0] if rounding else max(group, key=lambda g: _SIZE_RANK[g.size])
+    check, unit = first.check, table.unit if table else ""
+    evidence, seen = [], set()
+    for g in group:
+        for e in g.evidence:
+            key = (e.get("row"), e.get("column"), e.get("page"), e.get("quote"))
+            if key not in seen:
+                seen.add(key)
+                evidence.append(e)
+    also = [g.check.description for g in group if g is not first]
+    line = None
+    if table is not None:
+        line = next((r.line for r in table.rows if r.page == check.page and r.line), table.line)
+    return Finding(
+        kind="cross-foot", severity=SEVERITY_OF_SIZE.get(first.size, LOW), size=first.size, page=check.page,
+        line=line, doc=doc.meta.source, unit=unit, difference=fmt(abs(check.difference)),
+        message=(f"《{check.table}》{check.description}：各分项之和为 {fmt(check.expected)} {unit}，"
+                 f"表中印的是 {fmt(check.found)} {unit}，相差 {fmt(check.difference)} {unit}。{first.note}"
+                 + (f"同一差额也使这些合计不闭合：{'；'.join(also)}。" if also else "")),
+        evidence=evidence)
 
 
 # -- table-vs-table -----------------------------------------------------------------------------
@@ -265,12 +300,14 @@ def _label_codes(doc: ParsedDocument) -> dict[str, str]:
     return mapped
 
 
-def _entries(doc: ParsedDocument) -> dict[tuple, list[_Entry]]:
+def _entries(doc: ParsedDocument, doubtful: set[str]) -> dict[tuple, list[_Entry]]:
+    """The comparable cells of every table we read with confidence (a table in parser doubt would
+    make every item it shares look contradicted)."""
     any_other, fund_other = _other_funds_used(doc)
     label_codes = _label_codes(doc)
     out: dict[tuple, list[_Entry]] = {}
     for table in doc.tables:
-        if table.empty or not table.rows or table.unit not in MONEY_UNITS:
+        if table.empty or not table.rows or table.unit not in MONEY_UNITS or table.id in doubtful:
             continue
         roles = _column_roles(table)
         if not roles:
@@ -295,55 +332,66 @@ def _entries(doc: ParsedDocument) -> dict[tuple, list[_Entry]]:
                 if cell is None or cell.value is None:
                     continue
                 out.setdefault((direction, key, role), []).append(_Entry(
-                    table, row, col, cell.value * factor, _half_step(cell.printed) * factor, scope))
+                    table, row, col, cell.value * factor, half_step(cell.printed) * factor, scope))
     return out
 
 
-def _differ(a: Decimal, b: Decimal, tolerance: Decimal) -> str | None:
-    diff = abs(a - b)
-    if diff == 0:
+def _ratio_is_unit_slip(a: Decimal, b: Decimal) -> bool:
+    """One amount is the other printed in 元 where 万元 is declared (or the reverse)."""
+    low, high = sorted((abs(a), abs(b)))
+    return low > 0 and abs(high / low - MONEY_UNITS["万元"]) <= MONEY_UNITS["万元"] * Decimal("0.001")
+
+
+def _disagreement(doc: ParsedDocument, items: list[_Entry], item_name: str, role_name: str) -> Finding | None:
+    """One finding for one item printed with different amounts in several tables, every cell listed."""
+    per_table: dict[str, _Entry] = {}
+    for e in items:
+        per_table.setdefault(e.table.id, e)
+    entries = list(per_table.values())
+    if len(entries) < 2:
         return None
-    return LOW if diff <= tolerance + tolerance else HIGH
+    low = min(entries, key=lambda e: e.value_yuan)
+    high = max(entries, key=lambda e: e.value_yuan)
+    gap = high.value_yuan - low.value_yuan
+    if gap == 0:
+        return None
+    unit = entries[0].table.unit
+    cells = "；".join(f"《{e.table.title}》{e.row.cell(e.col).printed} {e.table.unit}（第{e.row.page or e.table.page or '?'}页）"
+                     if e.row.page or e.table.page else f"《{e.table.title}》{e.row.cell(e.col).printed} {e.table.unit}"
+                     for e in entries)
+    evidence = [cell_evidence(doc, e.table, e.row, e.col) for e in entries]
+    first = entries[0]
+    if _ratio_is_unit_slip(low.value_yuan, high.value_yuan):
+        return Finding(
+            kind="mixed-units", severity=MEDIUM, page=first.row.page or first.table.page, line=first.row.line,
+            doc=doc.meta.source, unit=unit, evidence=evidence,
+            message=f"{item_name}（{role_name}）在各表中相差整一万倍：{cells}。")
+    size = size_of(gap, high.value_yuan, 2 * max(low.half, high.half))
+    return Finding(
+        kind="table-vs-table", severity=SEVERITY_OF_SIZE[size], size=size,
+        page=first.row.page or first.table.page, line=first.row.line, doc=doc.meta.source,
+        unit=unit, difference=in_unit(gap, unit), evidence=evidence,
+        message=(f"{item_name}（{role_name}）在 {len(entries)} 张表中金额不一致：{cells}；最大相差 "
+                 f"{in_unit(gap, unit)} {unit}。" + ("（仅差最后一位，属四舍五入层面的不一致）" if size == ROUNDING else "")))
 
 
-def _amount(value_yuan: Decimal, unit: str) -> str:
-    return _fmt(value_yuan / MONEY_UNITS[unit])
-
-
-def _table_vs_table(doc: ParsedDocument) -> list[Finding]:
+def _table_vs_table(doc: ParsedDocument, entries: dict[tuple, list[_Entry]]) -> list[Finding]:
     findings = []
-    entries = _entries(doc)
-    seen = set()
     for (direction, key, role), items in entries.items():
-        for i, a in enumerate(items):
-            for b in items[i + 1:]:
-                if a.table is b.table or a.scope != b.scope:
-                    continue
-                severity = _differ(a.value_yuan, b.value_yuan, max(a.half, b.half))
-                if severity is None:
-                    continue
-                pair = (a.table.id, b.table.id, key, role, a.row.label, b.row.label)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                item = a.row.code or b.row.code if key[0] == "code" else a.row.label
-                item_name = f"{key[1]} {normalize_label(a.row.label) if a.row.code else normalize_label(b.row.label)}" \
-                    if key[0] == "code" else "合计行"
-                role_name = "合计" if role == "total" else role
-                findings.append(Finding(
-                    kind="table-vs-table", severity=severity, page=a.row.page or a.table.page,
-                    line=a.row.line, doc=doc.meta.source,
-                    message=(f"{item_name}（{role_name}）在《{a.table.title}》中为 {a.row.cell(a.col).printed} {a.table.unit}，"
-                             f"在《{b.table.title}》中为 {b.row.cell(b.col).printed} {b.table.unit}，"
-                             f"相差 {_amount(abs(a.value_yuan - b.value_yuan), '元')} 元。"
-                             + ("（仅差最后一位，属四舍五入层面的不一致）" if severity == LOW else "")),
-                    evidence=[_cell_evidence(doc, a.table, a.row, a.col), _cell_evidence(doc, b.table, b.row, b.col)]))
-                del item
+        by_scope: dict[str, list[_Entry]] = {}
+        for e in items:
+            by_scope.setdefault(e.scope, []).append(e)
+        for group in by_scope.values():
+            first = group[0]
+            labelled = next((e for e in group if e.row.code), first)
+            item_name = f"{key[1]} {normalize_label(labelled.row.label)}" if key[0] == "code" else "合计行"
+            finding = _disagreement(doc, group, item_name, "合计" if role == "total" else role)
+            if finding:
+                findings.append(finding)
     # economic item vs the function item that pays for the same thing (e.g. 30109 职业年金缴费 vs
     # 2080506 机关事业单位职业年金缴费支出), both as 基本支出
     for econ, functions in ECON_TO_FUNCTION.items():
-        econ_items = [e for e in entries.get(("支出", ("code", econ), "基本支出"), [])]
-        for e in econ_items:
+        for e in entries.get(("支出", ("code", econ), "基本支出"), []):
             func = []
             for code in functions:
                 func += [f for f in entries.get(("支出", ("code", code), "基本支出"), [])
@@ -362,18 +410,33 @@ def _table_vs_table(doc: ParsedDocument) -> list[Finding]:
                     cell = f.row.cell(project)
                     if cell is not None and cell.value:
                         continue  # the total includes project money: not comparable
-                severity = _differ(e.value_yuan, f.value_yuan, max(e.half, f.half))
-                if severity is None:
-                    continue
-                findings.append(Finding(
-                    kind="table-vs-table", severity=severity, page=e.row.page or e.table.page, line=e.row.line,
-                    doc=doc.meta.source,
-                    message=(f"同一笔支出在两张表中金额不同：《{e.table.title}》{econ} {e.row.label} 为 "
-                             f"{e.row.cell(e.col).printed} {e.table.unit}，《{f.table.title}》{f.row.code} {f.row.label} 为 "
-                             f"{f.row.cell(f.col).printed} {f.table.unit}，相差 {_amount(abs(e.value_yuan - f.value_yuan), '元')} 元。"
-                             + ("（仅差最后一位，属四舍五入层面的不一致）" if severity == LOW else "")),
-                    evidence=[_cell_evidence(doc, e.table, e.row, e.col), _cell_evidence(doc, f.table, f.row, f.col)]))
-    return findings
+                finding = _disagreement(doc, [e, f], f"同一笔支出 {econ} {e.row.label} / {f.row.code} {f.row.label}",
+                                        "基本支出")
+                if finding:
+                    findings.append(finding)
+    return _one_per_unit_slip(doc, findings)
+
+
+def _one_per_unit_slip(doc: ParsedDocument, findings: list[Finding]) -> list[Finding]:
+    """A table whose declared unit is wrong makes every item it shares with other tables differ by
+    10,000 times: one finding per such table, its items listed."""
+    usual = document_unit(doc)
+    slips: dict[str, list[Finding]] = {}
+    kept = []
+    for f in findings:
+        odd = next((e["table"] for e in f.evidence if e["unit"] != usual), None) if f.kind == "mixed-units" else None
+        if odd is None:
+            kept.append(f)
+        else:
+            slips.setdefault(odd, []).append(f)
+    for table, group in slips.items():
+        unit = next(e["unit"] for e in group[0].evidence if e["table"] == table)
+        kept.append(Finding(
+            kind="mixed-units", severity=MEDIUM, page=group[0].page, line=group[0].line, doc=doc.meta.source,
+            unit=usual, evidence=[e for f in group for e in f.evidence],
+            message=(f"《{table}》标明单位为{unit}，但其中 {len(group)} 个项目与其他表（{usual}）的同一项目数字相同、"
+                     f"金额相差整一万倍：该表的金额单位应是标错了。例如：" + group[0].message)))
+    return kept
 
 
 # -- narrative ------------------------------------------------------------------------------------
@@ -385,22 +448,8 @@ _CODED_ITEM = re.compile(
 _NAMED_ITEM = re.compile(
     r"[“\"]?(?P<lei>[^“”\"、，。；（(]+)[（(]类[）)](?P<kuan>[^（(“”]+)[（(]款[）)](?P<xiang>[^（(“”]+)[（(]项[）)][”\"]?\s*"
     r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
-_CODE_ITEM = re.compile(r"(?<!\d)(?P<code>\d{3}|\d{5}|\d{7})\s*[-—－:：]?\s*(?P<name>[\u4e00-\u9fff（）()]+?)\s*"
-                        r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _PLAN = re.compile(r"(?:预算安排|预算为|预算数为)\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>万元|元)")
-
-
-def _sentences(doc: ParsedDocument):
-    """(sentence, page, line, section index) for every sentence of the narrative."""
-    for index, section in enumerate(doc.sections):
-        line = section.line
-        for piece in re.split(r"(?<=[。；;！？\n])", section.text):
-            sentence = re.sub(r"\s*\n\s*", "", piece).strip()
-            if sentence:
-                yield sentence, section.page, line, index
-            if line is not None:
-                line += piece.count("\n")
 
 
 def _table_values(entries, key) -> list[_Entry]:
@@ -414,7 +463,7 @@ def _compare_narrative(doc, entries, code: str, item: str, printed: str, unit: s
     if value is None or not candidates:
         return
     stated = value * MONEY_UNITS[unit]
-    half = _half_step(printed) * MONEY_UNITS[unit]
+    half = half_step(printed) * MONEY_UNITS[unit]
     diffs = []
     for e in candidates:
         diff = abs(stated - e.value_yuan)
@@ -422,20 +471,20 @@ def _compare_narrative(doc, entries, code: str, item: str, printed: str, unit: s
             return  # some table agrees (the narrative rounds the table's figure)
         diffs.append((diff, e))
     diff, e = min(diffs, key=lambda x: x[0])
-    severity = LOW if diff <= 2 * max(half, e.half) else HIGH
-    shown = _amount(e.value_yuan, unit)
+    size = size_of(diff, max(stated, e.value_yuan), 2 * max(half, e.half))
+    shown = in_unit(e.value_yuan, unit)
     findings.append(Finding(
-        kind="narrative-vs-table", severity=severity, page=page, line=line, doc=doc.meta.source,
+        kind="narrative-vs-table", severity=SEVERITY_OF_SIZE[size], size=size, page=page, line=line,
+        doc=doc.meta.source, unit=unit, difference=in_unit(diff, unit),
         message=(f"说明文字{why}写 {item} {printed} {unit}，但《{e.table.title}》{e.row.code} {e.row.label}"
                  f"（{e.table.column_name(e.col)}）为 {e.row.cell(e.col).printed} {e.table.unit}"
-                 f"（= {shown} {unit}），文件自相矛盾。"),
-        evidence=[_sentence_evidence(doc, sentence, printed, unit, page, line),
-                  _cell_evidence(doc, e.table, e.row, e.col)]))
+                 f"（= {shown} {unit}），相差 {in_unit(diff, unit)} {unit}，文件自相矛盾。"),
+        evidence=[sentence_evidence(doc, sentence, printed, unit, page, line),
+                  cell_evidence(doc, e.table, e.row, e.col)]))
 
 
-def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
+def _narrative_vs_table(doc: ParsedDocument, entries: dict[tuple, list[_Entry]]) -> list[Finding]:
     findings: list[Finding] = []
-    entries = _entries(doc)
     label_codes = _label_codes(doc)
     row_labels: dict[str, set[str]] = {}
     for table in doc.tables:
@@ -451,7 +500,7 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
                 named_sets.setdefault((names[r.code[:3]], names[r.code[:5]], normalize_label(r.label)), set()).add(r.code)
     named = {k: next(iter(v)) for k, v in named_sets.items() if len(v) == 1}
     current_item: tuple[str, int] | None = None  # (code, section) of the last "N、…（项）X万元" item
-    for sentence, page, line, section in _sentences(doc):
+    for sentence, page, line, section in sentences(doc):
         m = _CODED_ITEM.search(sentence)
         if m:
             code = m["lei"] + m["kuan"] + m["xiang"]
@@ -478,7 +527,7 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
             continue
         if current_item and (current_item[1] != section or _MONEY.search(sentence)):
             current_item = None
-        for m in _CODE_ITEM.finditer(sentence):
+        for m in CODE_ITEM.finditer(sentence):
             code = m["code"]
             if not any(("支出", ("code", code), "total") == k for k in entries):
                 continue
@@ -487,7 +536,7 @@ def _narrative_vs_table(doc: ParsedDocument) -> list[Finding]:
                 name = name[:-2]
             _compare_narrative(doc, entries, code, f"{code} {name}", m["num"], m["unit"], sentence, page, line,
                                findings, "")
-        if _CODE_ITEM.search(sentence):
+        if CODE_ITEM.search(sentence):
             continue
         for m in _MONEY.finditer(sentence):
             before = sentence[:m.start()]
@@ -511,9 +560,15 @@ _DELTA = re.compile(_AMT.format("cur") + r"[^%％]{0,40}?(?:增加|减少)\s*" +
 _COMPLETION = re.compile(r"完成(?P<which>年初|全年)?预算(?:数)?的\s*(?P<pct>[0-9]+(?:\.[0-9]+)?)\s*[%％]")
 
 
+# a stated rate this close (in percentage points) to what its figures give is a rounding slip; up
+# to PCT_SMALL a small one
+PCT_ROUNDING = Decimal("0.05")
+PCT_SMALL = Decimal(1)
+
+
 def _interval(printed: str) -> tuple[Decimal, Decimal]:
     value = parse_number(printed) or ZERO
-    half = _half_step(printed)
+    half = half_step(printed)
     return value - half, value + half
 
 
@@ -527,17 +582,20 @@ def _pct_finding(doc, sentence, page, line, stated: str, sign: int, low: Decimal
     if s_high >= low and s_low <= high:
         return None
     shown = "+" if sign > 0 else "−"
+    gap = min(abs(s_low - high), abs(s_high - low))  # percentage points between the two ranges
+    size = ROUNDING if gap <= PCT_ROUNDING else SMALL if gap <= PCT_SMALL else LARGE
     return Finding(
-        kind="stated-change", severity=HIGH, page=page, line=line, doc=doc.meta.source,
+        kind="stated-change", severity=SEVERITY_OF_SIZE[size], size=size, page=page, line=line,
+        doc=doc.meta.source, unit="%", difference=fmt(gap.quantize(Decimal("0.01"))),
         message=(f"文中写 {shown}{stated}%，但按同一句中的数字计算 {formula} = {computed.quantize(Decimal('0.01'))}%"
                  f"（考虑四舍五入的范围为 {low.quantize(Decimal('0.01'))}% ～ {high.quantize(Decimal('0.01'))}%）。"),
-        evidence=[_sentence_evidence(doc, sentence, p, u, page, line) for p, u in printed])
+        evidence=[sentence_evidence(doc, sentence, p, u, page, line) for p, u in printed])
 
 
 def _stated_change(doc: ParsedDocument) -> list[Finding]:
     findings: list[Finding] = []
     hundred = Decimal(100)
-    for sentence, page, line, _ in _sentences(doc):
+    for sentence, page, line, _ in sentences(doc):
         compact = sentence.replace(" ", "")
         m = _BASE_PLAN.search(compact)
         if m:
@@ -591,9 +649,9 @@ def _stated_change(doc: ParsedDocument) -> list[Finding]:
                         kind="stated-change", severity=HIGH, page=page, line=line, doc=doc.meta.source,
                         message=(f"文中写完成{which}预算的 {m['pct']}%，但同一句写{which}预算为 {base_m['base']} 万元："
                                  f"对 0 无法计算完成率。"),
-                        evidence=[_sentence_evidence(doc, sentence, base_m["base"], "万元", page, line),
-                                  _sentence_evidence(doc, sentence, act_m["act"], "万元", page, line),
-                                  _sentence_evidence(doc, sentence, m["pct"], "%", page, line)]))
+                        evidence=[sentence_evidence(doc, sentence, base_m["base"], "万元", page, line),
+                                  sentence_evidence(doc, sentence, act_m["act"], "万元", page, line),
+                                  sentence_evidence(doc, sentence, m["pct"], "%", page, line)]))
                 continue
             b_lo, b_hi = _interval(base_m["base"])
             a_lo, a_hi = _interval(act_m["act"])
@@ -609,28 +667,15 @@ def _stated_change(doc: ParsedDocument) -> list[Finding]:
     return findings
 
 
-# -- structure -------------------------------------------------------------------------------------
-
-def _structure(doc: ParsedDocument) -> list[Finding]:
-    findings = []
-    for table in doc.tables:
-        if not table.rows and not table.notes:
-            findings.append(Finding(
-                kind="structure", severity=MEDIUM, page=table.page, line=table.line, doc=doc.meta.source,
-                message=f"《{table.title}》没有任何数据行，也没有说明为何为空（如“本单位无此项支出”）。",
-                evidence=[{"doc": doc.meta.source, "table": table.title, "table_id": table.id, "row": None,
-                           "column": None, "printed": "", "unit": table.unit, "page": table.page,
-                           "line": table.line}]))
-    return findings
-
-
 # -- entry point -----------------------------------------------------------------------------------
 
 def audit_document(doc: ParsedDocument, facts: list[Fact] | None = None) -> list[Finding]:
     """All findings for one document, most severe first. `facts` is accepted for the contract;
     the audit works on the parsed document, whose sentences and cells the facts come from."""
-    findings = _cross_foot(doc) + _table_vs_table(doc) + _narrative_vs_table(doc) + _stated_change(doc) + \
-        _structure(doc)
+    findings, doubtful = _cross_foot(doc)
+    entries = _entries(doc, doubtful)
+    findings += _table_vs_table(doc, entries) + _narrative_vs_table(doc, entries) + _stated_change(doc) + \
+        structural_findings(doc)
     unique, seen = [], set()
     for f in findings:
         key = (f.kind, f.message)

@@ -25,6 +25,14 @@ _FIGURE = re.compile(
     r"(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<many>多)?\s*(?P<unit>亿元|万元|元|%|％|人|名|辆)"
     r"(?P<after>左右|以上|以下)?")
 _YEARISH = re.compile(r"^(19|20)\d\d$")
+# shares and changes said in words, rewritten as the percentages they mean before figures are read:
+# "约九成" -> "约90%", "八成以上" -> "80%以上", "一半" -> "50%", "翻番" -> "增长100%"
+_TENTHS = re.compile(r"(?P<n>[一二三四五六七八九])成")
+_HALF = re.compile(r"一半")
+_DOUBLINGS = [(re.compile(r"翻了?两番"), "增长300%"), (re.compile(r"翻了?一?番"), "增长100%")]
+_CN_DIGIT = {c: i + 1 for i, c in enumerate("一二三四五六七八九")}
+_SUBJECT = re.compile(r".*?(?:19|20)\d{2}\s*年度?")
+_NO_ITEM = re.compile(r"^\s*(?:比|较|同比|与|增长|增加|下降|减少|降低|占|达|共计|合计)")
 QUAL_ABOUT = ("约", "大约")
 QUAL_NEAR = ("近", "将近", "接近")
 QUAL_OVER = ("超过", "逾", "多于", "高于")
@@ -35,6 +43,15 @@ ABOUT = Decimal("0.05")
 def _fmt(value: Decimal) -> str:
     value = value.quantize(Decimal("0.01")) if value != value.to_integral() else value
     return format(value.normalize(), "f")
+
+
+def in_figures(text: str) -> str:
+    """The claim with shares and changes said in words written as percentages."""
+    text = _TENTHS.sub(lambda m: f"{_CN_DIGIT[m['n']] * 10}%", text)
+    text = _HALF.sub("50%", text)
+    for pattern, replacement in _DOUBLINGS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def figures(text: str) -> list[dict]:
@@ -89,11 +106,18 @@ def _question(claim: str, fig: dict) -> str:
     clauses = re.split(r"[，,；;。]", question)
     target = next((c for c in clauses if asked in c), question)
     head = clauses[0]
-    return target if target == head else f"{head}，{target}"
+    if target == head:
+        return target
+    if _NO_ITEM.match(target):  # "比上年增长4.58%" speaks of the opening's item: keep it, not its figure
+        return f"{_FIGURE.sub('', head)}{target}"
+    # a clause with its own item ("奖金4.4万元") takes only the opening's subject (unit and year)
+    subject = _SUBJECT.match(head)
+    return f"{subject.group(0)}{target}" if subject else f"{head}，{target}"
 
 
 def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: Decimal) -> list[dict]:
-    """Other places of the same document that print the claimed figure for an item the claim names."""
+    """Other places of the same document that print the claimed figure for an item the claim names
+    (`claim` is the figure's own question, so another figure's item never stands in for it)."""
     from budgetqa.answer import citation as cite
     from budgetqa.checks.audit import normalize_label
 
@@ -118,8 +142,36 @@ def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: De
 
 
 def check_figure(engine, claim: str, fig: dict) -> dict:
+    """The figure's verdict; when several documents fit (a 部门预算 and a 单位预算 of one unit), one
+    verdict per document, and the figure holds when it holds of one and no other contradicts it."""
     question = _question(claim, fig)
     answer = engine.ask(question)
+    candidates = [c for c in answer.get("candidates") or [] if isinstance(c, dict) and c.get("doc")]
+    if answer.get("status") != "ambiguous" or not candidates:
+        return _judge(engine, fig, question, answer)
+    per_document = []
+    for candidate in candidates:
+        asked = _for_document(question, candidate["label"])
+        judged = _judge(engine, fig, asked, engine.ask(asked))
+        per_document.append({"doc": candidate["doc"], "label": candidate["label"], "verdict": judged["verdict"],
+                             "found": judged["found"], "explanation": judged["explanation"],
+                             "citations": judged["citations"][:2]})
+    result = _judge(engine, fig, question, answer)
+    result["verdict"] = combine([d["verdict"] for d in per_document], per_document=True)
+    result["per_document"] = per_document
+    result["explanation"] = " ".join(f"【{d['label']}】{d['explanation']}" for d in per_document)
+    result["citations"] = [c for d in per_document for c in d["citations"]]
+    return result
+
+
+def _for_document(question: str, label: str) -> str:
+    """The question narrowed to one document by its kind words: '…2025年…' -> '…2025年部门预算…'."""
+    kind = label.split()[-1]
+    narrowed, n = re.subn(r"((?:19|20)\d{2}\s*年度?)", lambda m: m.group(1) + kind, question, count=1)
+    return narrowed if n else f"{label}{question}"
+
+
+def _judge(engine, fig: dict, question: str, answer: dict) -> dict:
     test, holds = _allowed(fig)
     result = {"text": fig["text"], "stated": float(fig["value"]), "stated_text": fig["printed"], "unit": fig["unit"],
               "qualifier": fig["qualifier"] + ("多" if fig["many"] else ""), "test": test, "question": question,
@@ -141,11 +193,11 @@ def check_figure(engine, claim: str, fig: dict) -> dict:
     if holds(found):
         result["verdict"] = "supported"
         result["explanation"] = f"属实：文档为 {_fmt(found)} {fig['unit']}（{where}），符合“{fig['text']}”（{test}）。"
-        conflicts = _same_doc_conflicts(engine, source, fig, claim, found) if fig["qualifier"] == "" and not fig["many"] \
+        conflicts = _same_doc_conflicts(engine, source, fig, question, found) if fig["qualifier"] == "" and not fig["many"] \
             else []
         conflicts = [c for c in conflicts if Decimal(str(c["value"])) != found]
     else:
-        conflicts = _same_doc_conflicts(engine, source, fig, claim, found)
+        conflicts = _same_doc_conflicts(engine, source, fig, question, found)
         if conflicts:
             result["verdict"] = "supported"
             other = conflicts[0]
@@ -175,26 +227,42 @@ def _where(c: dict) -> str:
     return f"{c.get('doc', '')} {loc}《{c['table']}》{c.get('row') or ''} · {c.get('column') or ''}"
 
 
+def combine(verdicts: list[str], per_document: bool = False) -> str:
+    """One verdict from several: of a claim's figures, or of one figure in several documents (where a
+    figure true of one document and absent from another holds)."""
+    found = set(verdicts)
+    if per_document and found & {"supported", "contradicted"}:
+        found.discard("unverifiable")
+    if found == {"supported"}:
+        return "supported"
+    if found == {"unverifiable"} or not found:
+        return "unverifiable"
+    if "supported" in found:
+        return "partly"
+    return "contradicted"
+
+
+def _per_document(checks: list[dict]) -> list[dict]:
+    """Each document's verdict on the whole claim, when some figure was judged per document."""
+    docs: dict[str, dict] = {}
+    for check in checks:
+        for d in check.get("per_document", []):
+            docs.setdefault(d["doc"], {"doc": d["doc"], "label": d["label"], "verdicts": []})["verdicts"].append(
+                d["verdict"])
+    return [{"doc": d["doc"], "label": d["label"], "verdict": combine(d["verdicts"])} for d in docs.values()]
+
+
 def check_claim(engine, text: str) -> dict:
     claim = text.strip()
-    figs = figures(claim)
+    worded = in_figures(claim)
+    figs = figures(worded)
     if not figs:
-        return {"claim": claim, "verdict": "unverifiable", "checks": [],
+        return {"claim": claim, "verdict": "unverifiable", "checks": [], "per_document": [],
                 "explanation": "句中没有可核对的数字（金额、百分比、人数或车辆数）。"}
-    checks = [check_figure(engine, claim, fig) for fig in figs]
-    verdicts = {c["verdict"] for c in checks}
-    if verdicts == {"supported"}:
-        verdict = "supported"
-    elif verdicts == {"contradicted"}:
-        verdict = "contradicted"
-    elif verdicts == {"unverifiable"}:
-        verdict = "unverifiable"
-    elif "supported" in verdicts:
-        verdict = "partly"
-    elif "contradicted" in verdicts:
-        verdict = "contradicted"
-    else:
-        verdict = "unverifiable"
+    checks = [check_figure(engine, worded, fig) for fig in figs]
+    verdict = combine([c["verdict"] for c in checks])
     label = {"supported": "属实", "contradicted": "不符", "partly": "部分属实", "unverifiable": "无法核实"}[verdict]
-    explanation = f"结论：{label}。" + " ".join(c["explanation"] for c in checks)
-    return {"claim": claim, "verdict": verdict, "explanation": explanation, "checks": checks}
+    read_as = f"（按百分比核对：“{worded}”）" if worded != claim else ""
+    explanation = f"结论：{label}。{read_as}" + " ".join(c["explanation"] for c in checks)
+    return {"claim": claim, "verdict": verdict, "explanation": explanation, "checks": checks,
+            "per_document": _per_document(checks)}

@@ -9,8 +9,10 @@ from pathlib import Path
 from budgetqa.checks.audit import audit_document
 from budgetqa.checks.claims import check_claim
 from budgetqa.checks.closure import closure_summary
+from budgetqa.checks.findings import DOCUMENT, PARSER
 
-CSV_FIELDS = ["doc", "kind", "severity", "page", "line", "message", "evidence"]
+CSV_FIELDS = ["doc", "kind", "severity", "size", "origin", "page", "line", "message", "difference", "unit",
+              "evidence"]
 
 
 def cmd_check(args, engine) -> int:
@@ -55,7 +57,10 @@ def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
         out.append({"doc": d["source"], "doc_id": d["doc_id"],
                     "closure": {"checks": closure["checks"], "closing": closure["closing"],
                                 "share": round(closure["share"], 4)},
-                    "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("high", "medium", "low")},
+                    # the document's own errors by severity; our doubts about reading it apart
+                    "counts": {s: sum(1 for f in findings if f.severity == s and f.origin == DOCUMENT)
+                               for s in ("high", "medium", "low")},
+                    "parser_doubts": sum(1 for f in findings if f.origin == PARSER),
                     "findings": [f.to_dict() for f in findings]})
     return out
 
@@ -63,6 +68,10 @@ def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
 def _closure_text(doc: dict) -> str:
     closure = doc["closure"]
     return f"勾稽 {closure['closing']}/{closure['checks']} 闭合（{closure['share']:.1%}）"
+
+
+def _doubt_text(doc: dict) -> str:
+    return f" · 解析存疑 {doc['parser_doubts']}（非文件错误）" if doc.get("parser_doubts") else ""
 
 
 def _evidence_text(evidence: list[dict]) -> str:
@@ -81,7 +90,8 @@ def to_markdown(report: list[dict]) -> str:
     lines = ["# 一致性审核报告", ""]
     for doc in report:
         c = doc["counts"]
-        lines += [f"## {doc['doc']}", "", f"高 {c['high']} · 中 {c['medium']} · 低 {c['low']} · {_closure_text(doc)}", ""]
+        lines += [f"## {doc['doc']}", "", f"高 {c['high']} · 中 {c['medium']} · 低 {c['low']} · {_closure_text(doc)}"
+                  + _doubt_text(doc), ""]
         if not doc["findings"]:
             lines += ["未发现不一致。", ""]
             continue
@@ -100,8 +110,9 @@ def write_csv(report: list[dict], path: str | Path) -> None:
         writer.writeheader()
         for doc in report:
             for f in doc["findings"]:
-                writer.writerow({"doc": doc["doc"], "kind": f["kind"], "severity": f["severity"], "page": f["page"],
-                                 "line": f["line"], "message": f["message"],
+                writer.writerow({"doc": doc["doc"], "kind": f["kind"], "severity": f["severity"], "size": f["size"],
+                                 "origin": f["origin"], "page": f["page"], "line": f["line"], "message": f["message"],
+                                 "difference": f["difference"], "unit": f["unit"],
                                  "evidence": _evidence_text(f["evidence"])})
 
 
@@ -116,7 +127,8 @@ def cmd_audit(args, engine) -> int:
     else:
         for doc in report:
             c = doc["counts"]
-            print(f"{doc['doc']}: 高 {c['high']} · 中 {c['medium']} · 低 {c['low']} · {_closure_text(doc)}")
+            print(f"{doc['doc']}: 高 {c['high']} · 中 {c['medium']} · 低 {c['low']} · {_closure_text(doc)}"
+                  + _doubt_text(doc))
             for f in doc["findings"]:
                 loc = f"p{f['page']}" if f.get("page") else (f"l{f['line']}" if f.get("line") else "")
                 print(f"  [{f['severity']}] {f['kind']} {loc}: {f['message']}")

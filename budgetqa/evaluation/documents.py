@@ -1,4 +1,4 @@
-"""Per-document measures of the parser: closure share (勾稽) of every corpus document, and
+"""Per-document measures of the parser: closure share (勾稽) and high audit findings of every corpus document, and
 metadata against the hand-read gold in eval/metadata.csv (entity, year, kind, scope, and
 whether the file is a budget disclosure at all)."""
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from budgetqa.checks.audit import audit_document
 from budgetqa.checks.closure import closure_summary
 from budgetqa.parse import SUPPORTED_SUFFIXES, NotABudget, ParseError, parse_file
 from budgetqa.parse.metadata import canonical_name
@@ -18,8 +19,10 @@ def corpus_closure(corpus: Path, log=print) -> list[dict]:
             docs.append(parse_file(path))
         except ParseError as error:
             log(f"eval: closure: {path.name}: {error}")
+    high = {doc.meta.source: sum(f.severity == "high" for f in audit_document(doc)) for doc in docs}
     return [{k: v for k, v in row.items() if k != "failures"}
-            | {"failures": [f"p{c.page} {c.table}: {c.description}" for c in row["failures"]]}
+            | {"failures": [f"p{c.page} {c.table}: {c.description}" for c in row["failures"]],
+               "audit_high": high[row["doc"]]}
             for row in closure_summary(docs)]
 
 

@@ -127,8 +127,9 @@ def write_markdown(out: Path, results: dict, charts: list[str], top_n: int = 30)
                _table(QA_HEADERS, qa_rows(validation["summary"])), ""]
     if results.get("closure"):
         md += ["## Closure (勾稽) per document", "", _table(
-            ["document", "checks", "closing", "share", "not closing"],
-            [[r["doc"], r["checks"], r["closing"], pct(r["share"]), "; ".join(r["failures"][:4])]
+            ["document", "checks", "closing", "share", "high audit findings", "not closing"],
+            [[r["doc"], r["checks"], r["closing"], pct(r["share"]), r.get("audit_high", ""),
+              "; ".join(r["failures"][:4])]
              for r in results["closure"]]), ""]
     if results.get("metadata"):
         meta_gold = results["metadata"]

@@ -418,7 +418,10 @@ def claim_html(result: dict) -> str:
 SEVERITY_LABEL = {"high": "高", "medium": "中", "low": "低"}
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 KIND_LABEL = {"cross-foot": "表内勾稽不闭合", "table-vs-table": "表与表不一致", "narrative-vs-table": "说明与表格不一致",
-              "stated-change": "增减率与数字不符", "structure": "表格结构"}
+              "stated-change": "增减率与数字不符", "table-set": "标准表缺失或空表未注明",
+              "placeholder": "占位符或模板残留", "year": "年份不符", "wording": "措辞与数字矛盾",
+              "code-name": "科目编码与名称不符", "mixed-units": "金额单位混用", "narrative-total": "说明总额与表不符",
+              "parser-doubt": "解析存疑（非文件错误）"}
 
 
 def evidence_lines(evidence: list[dict]) -> list[str]:
@@ -444,6 +447,8 @@ def audit_html(report: list[dict]) -> str:
         out.append(f'<div class="bqa-audit-doc"><h3>{esc(doc.get("doc"))}</h3><div class="bqa-audit-counts">'
                    + " ".join(f'<span class="bqa-sev bqa-sev-{s}">{SEVERITY_LABEL[s]} {counts.get(s, 0)}</span>'
                               for s in ("high", "medium", "low")))
+        if doc.get("parser_doubts"):
+            out.append(f' <span class="bqa-muted">解析存疑 {doc["parser_doubts"]}（非文件错误）</span>')
         closure = doc.get("closure")
         if closure and closure.get("checks"):
             out.append(f' <span class="bqa-muted">勾稽 {closure["closing"]}/{closure["checks"]} 闭合'
