@@ -5,7 +5,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from budgetqa import answer as compose
 from budgetqa import compute, standard, thesaurus
@@ -119,6 +119,14 @@ class Engine:
     def parsed(self, doc_id: str) -> ParsedDocument:
         self.load()
         return self.docs[doc_id]
+
+    def facts_of(self, doc_ids: Iterable[str] | None = None) -> list[Fact]:
+        """The facts of these documents (all documents when None), in stored order."""
+        self.load()
+        if doc_ids is None:
+            return list(self.facts)
+        wanted = set(doc_ids)
+        return [f for f in self.facts if f.doc_id in wanted]
 
     # -- questions --------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10) -> list[dict]:

@@ -30,7 +30,8 @@ def cmd_check(args, engine) -> int:
     return 0
 
 
-def _select(engine, wanted: list[str]) -> list[dict]:
+def select_documents(engine, wanted: list[str]) -> list[dict]:
+    """The ingested documents that file names, doc ids or name fragments name (all when none)."""
     docs = engine.documents()
     if not wanted:
         return docs
@@ -47,9 +48,9 @@ def _select(engine, wanted: list[str]) -> list[dict]:
 def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
     engine.load()
     out = []
-    for d in _select(engine, wanted or []):
+    for d in select_documents(engine, wanted or []):
         doc = engine.parsed(d["doc_id"])
-        facts = [f for f in engine.facts if f.doc_id == d["doc_id"]]
+        facts = engine.facts_of([d["doc_id"]])
         findings = audit_document(doc, facts)
         closure = closure_summary([doc])[0]
         out.append({"doc": d["source"], "doc_id": d["doc_id"],
@@ -65,7 +66,7 @@ def _closure_text(doc: dict) -> str:
     return f"勾稽 {closure['closing']}/{closure['checks']} 闭合（{closure['share']:.1%}）"
 
 
-def _evidence_text(evidence: list[dict]) -> str:
+def evidence_text(evidence: list[dict]) -> str:
     parts = []
     for e in evidence:
         loc = f"p{e['page']}" if e.get("page") else (f"l{e['line']}" if e.get("line") else "")
@@ -88,7 +89,7 @@ def to_markdown(report: list[dict]) -> str:
         lines += ["| 严重度 | 类型 | 位置 | 说明 | 依据 |", "|---|---|---|---|---|"]
         for f in doc["findings"]:
             loc = f"第{f['page']}页" if f.get("page") else (f"第{f['line']}行" if f.get("line") else "")
-            cells = [f["severity"], f["kind"], loc, f["message"], _evidence_text(f["evidence"])]
+            cells = [f["severity"], f["kind"], loc, f["message"], evidence_text(f["evidence"])]
             lines.append("| " + " | ".join(str(x).replace("|", "\\|").replace("\n", " ") for x in cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -102,7 +103,7 @@ def write_csv(report: list[dict], path: str | Path) -> None:
             for f in doc["findings"]:
                 writer.writerow({"doc": doc["doc"], "kind": f["kind"], "severity": f["severity"], "page": f["page"],
                                  "line": f["line"], "message": f["message"],
-                                 "evidence": _evidence_text(f["evidence"])})
+                                 "evidence": evidence_text(f["evidence"])})
 
 
 def cmd_audit(args, engine) -> int:
