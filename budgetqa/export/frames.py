@@ -53,6 +53,15 @@ def build(engine, doc_ids: list[str] | None = None, with_findings: bool = True) 
     )
 
 
+def rows_of_facts(engine, fact_ids: list[str], doc_ids: list[str]) -> pd.DataFrame:
+    """The cells and narrative rows of these facts of these documents, in the order given (an
+    answer's citations): the columns of both tables, those of the other kind left empty."""
+    data = build(engine, doc_ids, with_findings=False)
+    rows = pd.concat([data.cells, data.narrative], ignore_index=True).astype(object)
+    rows = rows.where(rows.notna(), None).set_index("fact_id", drop=False)
+    return rows.loc[[i for i in dict.fromkeys(fact_ids) if i in rows.index]].reset_index(drop=True)
+
+
 def model_cell_count(doc: ParsedDocument) -> int:
     """The numeric cells of a parsed document's tables: what the cells table must hold for it."""
     return sum(1 for t in doc.tables for r in t.rows for c in r.cells if c.value is not None)
