@@ -6,6 +6,7 @@ missing values are None (an empty cell), never NaN.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -45,8 +46,9 @@ def build(engine, doc_ids: list[str] | None = None, with_findings: bool = True) 
     narrative = [f for f in facts if f.kind == "narrative"]
     tables = {doc_id: {t.id: t for t in engine.parsed(doc_id).tables} for doc_id in wanted}
     audit = run_audit(engine, wanted) if with_findings and wanted else []
+    counts = Counter((f.doc_id, f.kind) for f in facts)
     return ExportData(
-        documents=_frame(DOCUMENTS, [_document_row(d, engine.parsed(d["doc_id"]), cells, narrative) for d in docs]),
+        documents=_frame(DOCUMENTS, [_document_row(d, engine.parsed(d["doc_id"]), counts) for d in docs]),
         cells=_frame(CELLS, [cell_row(f, tables[f.doc_id].get(f.table_id)) for f in cells]),
         narrative=_frame(NARRATIVE, [narrative_row(f) for f in narrative]),
         findings=_frame(FINDINGS, _finding_rows(audit, facts)),
@@ -72,11 +74,10 @@ def _frame(table: ExportTable, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=table.names, dtype=object)
 
 
-def _document_row(doc: dict, parsed: ParsedDocument, cells: list[Fact], narrative: list[Fact]) -> dict:
+def _document_row(doc: dict, parsed: ParsedDocument, counts: Counter) -> dict:
     doc_id, closure = doc["doc_id"], doc.get("closure")
     return {**{k: doc.get(k) for k in DOCUMENTS.names}, "aliases": "；".join(doc["aliases"]),
-            "cells": sum(1 for f in cells if f.doc_id == doc_id),
-            "narrative": sum(1 for f in narrative if f.doc_id == doc_id),
+            "cells": counts[doc_id, "cell"], "narrative": counts[doc_id, "narrative"],
             "closure": None if closure is None else f"{closure:.4f}",
             "doubtful": bool(doc.get("doubtful")), "missing_tables": "；".join(doc.get("missing_tables") or []),
             "ocr_pages": "，".join(str(p) for p in parsed.meta.ocr_pages) or None}
