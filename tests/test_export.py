@@ -63,8 +63,10 @@ def _read(fmt: str, path: Path, table: str) -> pd.DataFrame:
         resource = Package(str(path / "datapackage.json")).get_resource(table)
         return pd.DataFrame([{k: "" if v is None else str(v) for k, v in row.items()} for row in resource.read_rows()])
     if fmt == "xlsx":
-        rows = list(openpyxl.load_workbook(path, read_only=True)[table].values)
-        return pd.DataFrame([["" if v is None else str(v) for v in r] for r in rows[1:]], columns=rows[0])
+        header, *rows = openpyxl.load_workbook(path, read_only=True)[table].values
+        # a row's trailing empty cells are not stored
+        return pd.DataFrame([["" if v is None else str(v) for v in r] + [""] * (len(header) - len(r)) for r in rows],
+                            columns=header)
     with sqlite3.connect(path) as db:
         cursor = db.execute(f"select * from {table}")
         return pd.DataFrame([["" if v is None else str(v) for v in r] for r in cursor.fetchall()],
