@@ -110,16 +110,22 @@ def test_every_cited_value_is_found_equal_under_its_fact_id(exported, answers, f
     assert checked > 300 and gold_checked > 50, (checked, gold_checked)
 
 
-def test_findings_point_at_exported_cells(engine, exported):
-    cells = set(_read("csv", exported["csv"], "cells")["fact_id"]) | set(
-        _read("csv", exported["csv"], "narrative")["fact_id"])
+def test_findings_point_at_exported_cells(exported):
+    cells = _read("csv", exported["csv"], "cells").set_index("fact_id")
+    narrative = set(_read("csv", exported["csv"], "narrative")["fact_id"])
     findings = _read("csv", exported["csv"], "findings")
     assert len(findings) > 20
+    # every finding about figures names the cells or sentences it rests on, all of them exported
+    about_figures = findings[findings["kind"] != "structure"]
+    assert (about_figures["fact_ids"] != "").all(), about_figures[about_figures["fact_ids"] == ""]
     cited = [i for ids in findings["fact_ids"] for i in ids.split()]
-    assert cited and set(cited) <= cells
-    # the Putuo 司法局 page 11 prints 64,840,547.00 as 项目支出 of 行政运行 (2040601) and of its parent 20406
-    justice = findings[findings["source"] == "上海市普陀区司法局单位26年预算.pdf"]
-    assert justice["evidence"].str.contains("64,840,547.00").any()
+    assert set(cited) <= set(cells.index) | narrative
+    # 上海市普陀区司法局单位26年预算.pdf page 11 prints 64,840,547.00 as 项目支出 of 204 06 01 行政运行,
+    # whose 合计 is 14,348,853.34 (= its 基本支出): the finding points at that very cell
+    justice = findings[(findings["source"] == "上海市普陀区司法局单位26年预算.pdf") & (findings["severity"] == "high")]
+    pointed = cells.loc[[i for ids in justice["fact_ids"] for i in ids.split() if i in cells.index]]
+    assert ((pointed["row_code"] == "2040601") & (pointed["printed"] == "64,840,547.00")
+            & (pointed["page"] == "11")).any()
 
 
 def _free_port() -> int:

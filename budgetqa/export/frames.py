@@ -17,6 +17,7 @@ from budgetqa.checks.commands import evidence_text, run_audit
 from budgetqa.export.columns import CELLS, DOCUMENTS, FINDINGS, NARRATIVE, ExportTable
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS, ParsedDocument, Table
+from budgetqa.text import normalize
 
 
 @dataclass
@@ -124,11 +125,11 @@ def _code_levels(code: str, scheme: str) -> dict:
 
 
 def _finding_rows(audit: list[dict], facts: list[Fact]) -> list[dict]:
-    places = _fact_places(facts)
+    places = _FactPlaces(facts)
     rows = []
     for doc in audit:
         for number, finding in enumerate(doc["findings"], 1):
-            ids = [i for e in finding["evidence"] for i in places.get(_evidence_key(e), [])]
+            ids = [i for e in finding["evidence"] for i in places.ids(e)]
             rows.append({"finding_id": f"{doc['doc_id']}:{number}", "doc_id": doc["doc_id"], "source": doc["doc"],
                          "kind": finding["kind"], "severity": finding["severity"], "page": finding["page"],
                          "line": finding["line"], "message": finding["message"],
@@ -137,17 +138,25 @@ def _finding_rows(audit: list[dict], facts: list[Fact]) -> list[dict]:
     return rows
 
 
-def _fact_places(facts: list[Fact]) -> dict[tuple, list[str]]:
-    """Where each fact stands, keyed as the audit's evidence names a place."""
-    places: dict[tuple, list[str]] = {}
-    for f in facts:
-        key = (f.source, f.table, f.row, f.column, f.printed) if f.kind == "cell" else (f.source, f.quote, f.printed)
-        places.setdefault(key, []).append(f.id)
-    return places
+class _FactPlaces:
+    """The facts an audit finding's evidence names: a cell by its table, row, column and printed
+    figure; a sentence's number by its printed figure in that sentence (a fact's quote may run on
+    into the sentence that explains it)."""
 
+    def __init__(self, facts: list[Fact]):
+        self.cells: dict[tuple, list[str]] = {}
+        self.numbers: dict[tuple, list[tuple[str, str]]] = {}
+        for f in facts:
+            if f.kind == "cell":  # the audit names a half of a side-by-side table "title（part）"
+                for table in {f.table, f"{f.table}（{f.part}）" if f.part else f.table}:
+                    self.cells.setdefault((f.source, table, f.row, f.column, f.printed), []).append(f.id)
+            else:
+                self.numbers.setdefault((f.source, f.printed), []).append((normalize(f.quote), f.id))
 
-def _evidence_key(evidence: dict) -> tuple:
-    if evidence.get("row") is not None:
-        return (evidence.get("doc"), evidence.get("table"), evidence.get("row"), evidence.get("column"),
-                evidence.get("printed"))
-    return (evidence.get("doc"), evidence.get("quote"), evidence.get("printed"))
+    def ids(self, evidence: dict) -> list[str]:
+        if evidence.get("row") is not None:
+            return self.cells.get((evidence.get("doc"), evidence.get("table"), evidence.get("row"),
+                                   evidence.get("column"), evidence.get("printed")), [])
+        quote = normalize(evidence.get("quote") or "")
+        return [i for text, i in self.numbers.get((evidence.get("doc"), evidence.get("printed")), [])
+                if quote and quote in text]
