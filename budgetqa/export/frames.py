@@ -50,8 +50,8 @@ def build(engine, doc_ids: list[str] | None = None, with_findings: bool = True) 
     counts = Counter((f.doc_id, f.kind) for f in facts)
     return ExportData(
         documents=_frame(DOCUMENTS, [_document_row(d, engine.parsed(d["doc_id"]), counts) for d in docs]),
-        cells=_frame(CELLS, [cell_row(f, tables[f.doc_id].get(f.table_id)) for f in cells]),
-        narrative=_frame(NARRATIVE, [narrative_row(f) for f in narrative]),
+        cells=_frame(CELLS, [_cell_row(f, tables[f.doc_id].get(f.table_id)) for f in cells]),
+        narrative=_frame(NARRATIVE, [_narrative_row(f) for f in narrative]),
         findings=_frame(FINDINGS, _finding_rows(audit, facts)),
     )
 
@@ -96,7 +96,7 @@ def _source(fact: Fact) -> dict:
             "year": fact.year or None, "doc_kind": fact.doc_kind, "level": fact.level}
 
 
-def cell_row(fact: Fact, table: Table | None) -> dict:
+def _cell_row(fact: Fact, table: Table | None) -> dict:
     scheme = standard.classification(fact.row_code)
     return {**_source(fact), "table_id": fact.table_id, "table_kind": fact.table_kind, "table_title": fact.table,
             "part": fact.part or None, "phase": (table.phase if table else "") or fact.doc_kind,
@@ -106,7 +106,7 @@ def cell_row(fact: Fact, table: Table | None) -> dict:
             "measure": fact.measure, "column": fact.column, **_amounts(fact), "row_text": fact.quote}
 
 
-def narrative_row(fact: Fact) -> dict:
+def _narrative_row(fact: Fact) -> dict:
     return {**_source(fact), "section": fact.row_label or None, "item": fact.item or None, **_amounts(fact),
             "sentence": fact.quote}
 
