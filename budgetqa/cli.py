@@ -8,6 +8,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from budgetqa.export import FORMATS as EXPORT_FORMATS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_INDEX = ROOT / "index"
@@ -53,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--json", action="store_true", help="print the findings as JSON")
     aud.add_argument("--markdown", metavar="FILE", help="write the report as Markdown")
     aud.add_argument("--csv", metavar="FILE", help="write the findings as CSV")
+
+    exp = sub.add_parser("export", parents=[common], help="export every figure with its source: "
+                         "CSV, Excel, SQLite (datasette), Fiscal Data Package")
+    exp.add_argument("docs", nargs="*", help="file names, doc ids or name fragments (default: all)")
+    exp.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
+    exp.add_argument("--out", required=True, help="a folder for csv and datapackage, a file for xlsx and sqlite")
 
     ui = sub.add_parser("ui", parents=[common], help="start the chat UI (the default command)")
     ui.add_argument("--host", default="127.0.0.1")
@@ -184,8 +192,22 @@ def cmd_audit(args) -> int:
     return run(args, open_engine(args))
 
 
+def cmd_export(args) -> int:
+    from budgetqa.checks.commands import select_documents
+    from budgetqa.export import export
+
+    out = Path(args.out)
+    if EXPORT_FORMATS[args.format] and out.is_file() or not EXPORT_FORMATS[args.format] and out.is_dir():
+        raise UsageError(f"--out for {args.format} must be a {'folder' if EXPORT_FORMATS[args.format] else 'file'}")
+    engine = open_engine(args)
+    docs = select_documents(engine, args.docs)
+    for path in export(engine, [d["doc_id"] for d in docs], args.format, out):
+        print(path)
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "ui": cmd_ui,
-            "check": cmd_check, "audit": cmd_audit}
+            "check": cmd_check, "audit": cmd_audit, "export": cmd_export}
 
 
 def main(argv: list[str]) -> int:

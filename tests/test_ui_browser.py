@@ -425,3 +425,31 @@ def test_upload_then_ask_about_it(page, server):
     source = page.locator("#source-view").inner_text()
     assert FICTITIOUS_FILE in source, source
     _shot(page, "ui-09-uploaded-answer.png")
+
+
+def test_document_data_and_answer_rows_download(page):
+    page.get_by_role("tab", name="文档", exact=True).click()
+    page.locator("#doc-select input").click()
+    page.get_by_role("option", name="泉州市12345", exact=False).first.click()
+    page.wait_for_selector("#doc-data-csv")
+    _shot(page, "ui-13-document-data.png")
+    files = {}
+    for button, suffix in (("#doc-data-csv", ".csv"), ("#doc-data-xlsx", ".xlsx")):
+        with page.expect_download() as info:
+            page.click(button)
+        assert info.value.suggested_filename.endswith(suffix), info.value.suggested_filename
+        files[suffix] = Path(info.value.path())
+    # 支出预算总表, line 128 of the text: "2010399 其他政府办公厅（室）及相关机构事务支出 1011.95 0.00 1011.95 …" (万元)
+    rows = files[".csv"].read_text(encoding="utf-8-sig")
+    assert "项目支出,1011.95,万元" in rows and ",128," in rows, rows[:500]
+    _ask(page, "泉州12345中心2026年话务外包费用是多少？")
+    page.wait_for_selector("#answer-data-csv")
+    for _ in range(20):  # the button is filled just after the answer shows; an earlier answer's file before
+        with page.expect_download() as info:
+            page.click("#answer-data-csv")
+        rows = Path(info.value.path()).read_text(encoding="utf-8-sig")
+        if "1011.95" in rows:
+            break
+        time.sleep(0.5)
+    assert "fact_id" in rows and "1011.95,万元" in rows, rows[:500]
+    _shot(page, "ui-14-answer-data.png")

@@ -32,7 +32,8 @@ def cmd_check(args, engine) -> int:
     return 0
 
 
-def _select(engine, wanted: list[str]) -> list[dict]:
+def select_documents(engine, wanted: list[str]) -> list[dict]:
+    """The ingested documents that file names, doc ids or name fragments name (all when none)."""
     docs = engine.documents()
     if not wanted:
         return docs
@@ -49,7 +50,7 @@ def _select(engine, wanted: list[str]) -> list[dict]:
 def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
     engine.load()
     out = []
-    for d in _select(engine, wanted or []):
+    for d in select_documents(engine, wanted or []):
         doc = engine.parsed(d["doc_id"])
         facts = engine.facts_of([d["doc_id"]])
         findings = audit_document(doc, facts)
@@ -74,7 +75,7 @@ def _doubt_text(doc: dict) -> str:
     return f" · 解析存疑 {doc['parser_doubts']}（非文件错误）" if doc.get("parser_doubts") else ""
 
 
-def _evidence_text(evidence: list[dict]) -> str:
+def evidence_text(evidence: list[dict]) -> str:
     parts = []
     for e in evidence:
         loc = f"p{e['page']}" if e.get("page") else (f"l{e['line']}" if e.get("line") else "")
@@ -98,7 +99,7 @@ def to_markdown(report: list[dict]) -> str:
         lines += ["| 严重度 | 类型 | 位置 | 说明 | 依据 |", "|---|---|---|---|---|"]
         for f in doc["findings"]:
             loc = f"第{f['page']}页" if f.get("page") else (f"第{f['line']}行" if f.get("line") else "")
-            cells = [f["severity"], f["kind"], loc, f["message"], _evidence_text(f["evidence"])]
+            cells = [f["severity"], f["kind"], loc, f["message"], evidence_text(f["evidence"])]
             lines.append("| " + " | ".join(str(x).replace("|", "\\|").replace("\n", " ") for x in cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -113,7 +114,7 @@ def write_csv(report: list[dict], path: str | Path) -> None:
                 writer.writerow({"doc": doc["doc"], "kind": f["kind"], "severity": f["severity"], "size": f["size"],
                                  "origin": f["origin"], "page": f["page"], "line": f["line"], "message": f["message"],
                                  "difference": f["difference"], "unit": f["unit"],
-                                 "evidence": _evidence_text(f["evidence"])})
+                                 "evidence": evidence_text(f["evidence"])})
 
 
 def cmd_audit(args, engine) -> int:

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Sequence
 import gradio as gr
 
 from budgetqa.checks.ingest_report import ingest_report
-from budgetqa.ui import render
+from budgetqa.ui import downloads, render
 
 log = logging.getLogger("budgetqa.ui")
 
@@ -605,6 +605,7 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                         page_img = gr.Image(label="PDF 原页（被引用的数字已框出）", type="pil", visible=False,
                                             elem_id="page-image", interactive=False,
                                             buttons=["download", "fullscreen"])
+                        answer_data = downloads.answer_button()
 
             with gr.Tab("文档", id="docs"):
                 gr.Markdown("索引中的全部文件。选择一个文件和一张表查看解析出的表格。")
@@ -615,6 +616,7 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                     doc_select = gr.Dropdown(choices=[], label="文件", elem_id="doc-select", scale=3)
                     table_select = gr.Dropdown(choices=[], label="表", elem_id="table-select", scale=3)
                 doc_info = gr.Markdown(elem_id="doc-info")
+                doc_data = downloads.document_buttons()
                 doc_table_view = gr.HTML(elem_id="doc-table-view")
 
             with gr.Tab("上传文档", id="upload"):
@@ -803,6 +805,7 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
         claim_text.submit(on_claim, [claim_text], [claim_result])
         claim_examples.click(on_claim_example, [claim_examples], [claim_text, claim_result])
         audit_btn.click(on_audit, [audit_select], [audit_result, audit_md, audit_csv])
+        downloads.wire(app, doc_select, doc_data, cites_state, answer_data)
 
     app.builder.start()
     return demo
