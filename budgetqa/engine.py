@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -14,6 +14,8 @@ from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
+from budgetqa.ops.limits import Limits, bounded_map
+from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
 from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.question import EntityIndex, Query, match_documents, parse_query
@@ -36,25 +38,40 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     return files, [str(s) for s in skipped]
 
 
-def _parse_one(path: Path) -> tuple[Path, ParsedDocument | None, str]:
+def _parse_one(path: Path, limits: Limits) -> tuple[Path, ParsedDocument | None, str]:
     try:
         if not path.exists():
             return path, None, "no such file"
+        limits.check(path)
         return path, parse_file(path), ""
     except ParseError as error:
         return path, None, str(error)
+    except MemoryError:
+        return path, None, f"超出单个文件的内存上限（{limits.max_worker_mb} MB）"
     except Exception as error:  # a parser bug must not stop the other files
         return path, None, f"cannot parse ({type(error).__name__}: {error})"
 
 
+def _crashed(path: Path) -> tuple[Path, None, str]:
+    return path, None, "解析进程意外退出（可能超出内存上限，或解析库崩溃）"
+
+
 class Engine:
-    def __init__(self, index_dir: str | Path = "index", chroma_url: str | None = None):
+    def __init__(self, index_dir: str | Path = "index", chroma_url: str | None = None,
+                 limits: Limits | None = None):
+        self.index_dir = Path(index_dir)
+        self.limits = limits or Limits.from_env()
         self.store = FactStore(index_dir, chroma_url)
         self.calculator = Calculator(self)
         self._loaded = False
 
     # -- index ------------------------------------------------------------------------------
     def ingest(self, paths: list[str | Path], progress: Progress | None = None) -> dict:
+        """Parse and store the files; one writer at a time (IndexBusy when another ingest runs)."""
+        with writer_lock(self.index_dir):
+            return self._ingest(paths, progress)
+
+    def _ingest(self, paths: list[str | Path], progress: Progress | None) -> dict:
         files, skipped = collect_files(paths)
         stored = self.store.stored_sources()
         unchanged = [f for f in files if f.is_file() and stored.get(content_hash(f.read_bytes())) == f.name]
@@ -65,21 +82,23 @@ class Engine:
         done = 0
         if progress:
             progress(0, total, "解析文档…")
-        with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
-            for path, doc, error in pool.map(_parse_one, files):
-                done += 1
-                if doc is None:
-                    report["failed"].append([str(path), error])
-                else:
-                    doc.meta.source = path.name
-                    parsed = ingest_report(doc)
-                    self.store.replace_document(doc, document_facts(doc), parsed.to_json())
-                    report["ingested"].append({"file": str(path), "doc_id": doc.meta.doc_id,
-                                               "label": doc.meta.label, "tables": len(doc.tables),
-                                               "warnings": len(doc.warnings), "report": parsed.to_json(),
-                                               "summary": parsed.summary()})
-                if progress:
-                    progress(done, total, path.name)
+        for path, doc, error in bounded_map(partial(_parse_one, limits=self.limits), files, workers, _crashed,
+                                            self.limits.max_worker_mb):
+            done += 1
+            facts = document_facts(doc) if doc is not None else []
+            error = error or self.limits.facts_problem(len(facts))
+            if error:
+                report["failed"].append([str(path), error])
+            else:
+                doc.meta.source = path.name
+                parsed = ingest_report(doc)
+                self.store.replace_document(doc, facts, parsed.to_json())
+                report["ingested"].append({"file": str(path), "doc_id": doc.meta.doc_id,
+                                           "label": doc.meta.label, "tables": len(doc.tables),
+                                           "warnings": len(doc.warnings), "report": parsed.to_json(),
+                                           "summary": parsed.summary()})
+            if progress:
+                progress(done, total, path.name)
         self.store.remove_orphans(set(self.store.documents.get(include=[])["ids"]))  # left by an interrupted run
         self._loaded = False
         return report
@@ -265,20 +284,3 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
                                        for m in measures)
     said = fact.lead + (fact.quote[:fact.offset] if fact.offset >= 0 else fact.item)
     return any(standard.sentence_names_measure(m, said) for m in measures)
-
-
-class _Inline:
-    """Stands in for a process pool when one worker is enough."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    @staticmethod
-    def map(function, items):
-        return map(function, items)
-
-
-
