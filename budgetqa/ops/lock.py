@@ -23,7 +23,9 @@ def writer_lock(index_dir: str | Path, wait: float = 0) -> Iterator[None]:
     """Hold the index's writer lock; IndexBusy when another writer keeps it longer than `wait` seconds."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(index_dir / LOCK_NAME)
+    # one lock object per path in this process, reentrant: `ingest --rebuild` holds it around
+    # clearing the store and the ingest that refills it
+    lock = FileLock(index_dir / LOCK_NAME, is_singleton=True)
     try:
         lock.acquire(timeout=wait)
     except Timeout:
@@ -32,3 +34,12 @@ def writer_lock(index_dir: str | Path, wait: float = 0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def writer_running(index_dir: str | Path) -> bool:
+    """Whether an ingest holds the index's writer lock right now."""
+    try:
+        with writer_lock(index_dir):
+            return False
+    except IndexBusy:
+        return True
