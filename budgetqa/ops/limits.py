@@ -33,7 +33,7 @@ class TooLarge(ParseError):
 class Limits:
     max_file_mb: float = 20.0  # the largest bundled disclosure is 3.7 MB
     max_pages: int = 400  # the longest bundled disclosure has 57 pages
-    max_worker_mb: int = 4096  # address space of one parse worker (two run at a time)
+    max_worker_mb: int = 4096  # memory one parse worker may add for one file (two run at a time)
     # facts of one file held in memory while it is written: ~60 KB each at peak (a 0.9 MB text
     # of 14,480 facts peaked at 0.9 GB), so 60,000 stay under 4 GB
     max_facts: int = 60_000
@@ -83,7 +83,15 @@ def _bounded_worker(parent_pid: int, max_worker_mb: int) -> None:
     import ctypes
     import resource
 
-    limit = max_worker_mb * 2**20
+    # the parsers' libraries are loaded before the cap: it bounds the work on a file, and a
+    # library that cannot be mapped would fail with a misleading ImportError
+    import budgetqa.parse.pdf_layout  # noqa: F401
+    import budgetqa.parse.text_layout  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    # on top of what the worker maps already (inherited from its parent): the cap is for one file's work
+    mapped = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = mapped + max_worker_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
