@@ -116,6 +116,8 @@ def bounded_map(function: Callable[[Path], T], paths: Iterable[Path], workers: i
                     yield crashed(path)
                     pending = pending[done:]
                     break
+                except MemoryError:  # raised while the worker sent its result back
+                    result = crashed(path)
                 yield result
             else:
                 pending = []
