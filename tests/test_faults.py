@@ -135,7 +135,7 @@ def test_size_page_and_fact_limits_refuse_with_a_reason(tmp_path):
 
 def test_a_file_over_the_memory_cap_fails_alone(tmp_path):
     huge = tmp_path / "huge.txt"
-    huge.write_bytes(SANMING.read_bytes() * 60)  # 1.4 MB of tables: far more than 5 MB to parse
+    huge.write_bytes(SANMING.read_bytes() * 150)  # 3.5 MB of tables: far more than 5 MB to parse
     index = tmp_path / "index"
     result = ingest(index, huge, QUANZHOU, env={"BUDGETQA_MAX_WORKER_MB": "5"})
     assert result.returncode == 1
