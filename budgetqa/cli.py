@@ -71,13 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def progress_bar(description: str):
-    bar = tqdm(total=0, desc=description, unit="file", file=sys.stderr, leave=False)
+    # shown after a second: a command that fails at once leaves only its one-line error
+    bar = tqdm(total=0, desc=description, unit="file", file=sys.stderr, leave=False, delay=1)
 
     def update(done: int, total: int, message: str) -> None:
         bar.total = total
         bar.n = done
-        bar.set_postfix_str(message[-40:])
-        bar.refresh()
+        bar.set_postfix_str(message[-40:], refresh=False)
+        bar.update(0)  # drawn once the delay is over
 
     return bar, update
 
@@ -94,8 +95,10 @@ def open_engine(args, build: bool = True, limits=None):
     if build and empty:
         print(f"index is empty: ingesting {DEFAULT_CORPUS} (first use)", file=sys.stderr)
         bar, update = progress_bar("indexing")
-        report = engine.ensure_index([DEFAULT_CORPUS], update)
-        bar.close()
+        try:
+            report = engine.ensure_index([DEFAULT_CORPUS], update)
+        finally:
+            bar.close()
         _print_failures(report)
     return engine
 
@@ -128,8 +131,10 @@ def _ingest(args, paths: list[str]) -> int:
     engine = open_engine(args, build=False, limits=Limits.from_env(max_file_mb=args.max_file_mb,
                                                                     max_pages=args.max_pages))
     bar, update = progress_bar("ingesting")
-    report = engine.ingest([p for p in paths if Path(p).exists()], update)
-    bar.close()
+    try:
+        report = engine.ingest([p for p in paths if Path(p).exists()], update)
+    finally:
+        bar.close()
     report["failed"] = [[p, "no such file or directory"] for p in missing] + report["failed"]
     for item in report["ingested"]:
         print(f"ingested {item['file']}: {item['summary']}", file=sys.stderr)
