@@ -100,6 +100,11 @@ def open_engine(args, build: bool = True, limits=None):
         finally:
             bar.close()
         _print_failures(report)
+    if build:
+        try:
+            engine.load()
+        except Exception as error:  # records that cannot be read back
+            raise unavailable(error, args.index_dir, args.chroma_url) from None
     return engine
 
 
