@@ -83,10 +83,21 @@ def progress_bar(description: str):
     return bar, update
 
 
-def open_engine(args, build: bool = True, limits=None):
+def limits_of(args):
+    """Per-file limits: the environment, then the `ingest` flags."""
+    from budgetqa.ops.limits import Limits
+
+    try:
+        return Limits.from_env(max_file_mb=getattr(args, "max_file_mb", None), max_pages=getattr(args, "max_pages", None))
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def open_engine(args, build: bool = True):
     from budgetqa.engine import Engine
     from budgetqa.ops.doctor import unavailable
 
+    limits = limits_of(args)
     try:
         engine = Engine(args.index_dir, args.chroma_url, limits)
         empty = engine.store.documents.count() == 0
@@ -130,11 +141,8 @@ def cmd_ingest(args) -> int:
 
 
 def _ingest(args, paths: list[str]) -> int:
-    from budgetqa.ops.limits import Limits
-
     missing = [p for p in paths if not Path(p).exists()]
-    engine = open_engine(args, build=False, limits=Limits.from_env(max_file_mb=args.max_file_mb,
-                                                                    max_pages=args.max_pages))
+    engine = open_engine(args, build=False)
     bar, update = progress_bar("ingesting")
     try:
         report = engine.ingest([p for p in paths if Path(p).exists()], update)
@@ -239,6 +247,7 @@ def cmd_audit(args) -> int:
 def cmd_doctor(args) -> int:
     from budgetqa.ops.doctor import HEALTHY, diagnose
 
+    limits_of(args)  # a bad limit in the environment is a usage error, not a broken index
     health = diagnose(args.index_dir, args.chroma_url)
     print(health.message if health.code == HEALTHY else f"error: {health.message}",
           file=sys.stdout if health.code == HEALTHY else sys.stderr)

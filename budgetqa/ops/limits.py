@@ -41,10 +41,10 @@ class Limits:
     @classmethod
     def from_env(cls, **overrides: float | int | None) -> "Limits":
         """Defaults, then the environment, then explicit overrides (None = not given)."""
-        values = {"max_file_mb": float(os.environ.get(MAX_FILE_MB_ENV, cls.max_file_mb)),
-                  "max_pages": int(os.environ.get(MAX_PAGES_ENV, cls.max_pages)),
-                  "max_worker_mb": int(os.environ.get(MAX_WORKER_MB_ENV, cls.max_worker_mb)),
-                  "max_facts": int(os.environ.get(MAX_FACTS_ENV, cls.max_facts))}
+        values = {"max_file_mb": _env(MAX_FILE_MB_ENV, float, cls.max_file_mb),
+                  "max_pages": _env(MAX_PAGES_ENV, int, cls.max_pages),
+                  "max_worker_mb": _env(MAX_WORKER_MB_ENV, int, cls.max_worker_mb),
+                  "max_facts": _env(MAX_FACTS_ENV, int, cls.max_facts)}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -66,6 +66,20 @@ class Limits:
         if count <= self.max_facts:
             return ""
         return f"数据项过多（{count} 条，上限 {self.max_facts} 条；可用 {MAX_FACTS_ENV} 调整）"
+
+
+def _env(name: str, kind: type, default: float | int) -> float | int:
+    """A limit from the environment; ValueError (one line) when it is not a positive number."""
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(f"环境变量 {name} 应是正数，现为 {text!r}")
+    return value
 
 
 def _pdf_pages(path: Path) -> int:
