@@ -13,6 +13,7 @@ probe "invalid UTF-8 argument" $P ask $'\xff\xfe' --index-dir $D/idx
 probe "empty question" $P ask "" --index-dir $D/idx
 probe "unknown command" $P frobnicate
 probe "non-numeric --max-pages" $P ingest $S --max-pages abc --index-dir $D/idx
+probe "bad limit in the environment" env BUDGETQA_MAX_PAGES=abc $P ingest $S --index-dir $D/idx
 probe "missing file" $P ingest $D/nope.pdf --index-dir $D/idx
 probe "empty file" $P ingest $D/empty.txt --index-dir $D/idx
 probe "undecodable text" $P ingest $D/undecodable.txt --index-dir $D/idx
