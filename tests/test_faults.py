@@ -144,6 +144,22 @@ def test_a_file_over_the_memory_cap_fails_alone(tmp_path):
     assert ask_value(index, QUANZHOU_Q) == 1011.95
 
 
+def _dies_on_b(path: Path) -> str:
+    if path.name == "b":
+        os._exit(1)  # as a crash in a native library would
+    time.sleep(0.5)
+    return path.name
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_that_dies_costs_only_its_file(workers):
+    from budgetqa.ops.limits import bounded_map
+
+    paths = [Path(name) for name in "abcd"]
+    got = list(bounded_map(_dies_on_b, paths, workers, lambda path: f"crashed {path.name}", 100))
+    assert got == ["a", "crashed b", "c", "d"]
+
+
 def test_gbk_text_is_read_and_the_encoding_reported(tmp_path):
     gbk = tmp_path / QUANZHOU.name
     gbk.write_bytes(QUANZHOU.read_text(encoding="utf-8").encode("gbk"))

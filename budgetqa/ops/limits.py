@@ -115,20 +115,24 @@ def _bounded_worker(parent_pid: int, max_worker_mb: int) -> None:
 def bounded_map(function: Callable[[Path], T], paths: Iterable[Path], workers: int,
                 crashed: Callable[[Path], T], max_worker_mb: int) -> Iterator[T]:
     """function(path) for every path, in order, in capped worker processes. A worker that dies
-    (killed by the OS, a crash in a native library) costs the file it was on — crashed(path) —
-    and the rest go on in a fresh pool."""
-    pending = list(paths)
+    (killed by the OS, a crash in a native library) costs only the file it was on — crashed(path):
+    the files that were in flight are run again one at a time, which tells the culprit."""
+    pending, serial = list(paths), False
     while pending:
-        pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), initializer=_bounded_worker,
+        size = 1 if serial else max(1, min(workers, len(pending)))
+        pool = ProcessPoolExecutor(max_workers=size, initializer=_bounded_worker,
                                    initargs=(os.getpid(), max_worker_mb))
         try:
             futures = [pool.submit(function, path) for path in pending]
-            for done, (path, future) in enumerate(zip(pending, futures), 1):
+            for done, (path, future) in enumerate(zip(pending, futures)):
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    yield crashed(path)
-                    pending = pending[done:]
+                    if size == 1:  # alone in its pool: this file killed the worker
+                        yield crashed(path)
+                        pending, serial = pending[done + 1:], False
+                    else:
+                        pending, serial = pending[done:], True
                     break
                 except MemoryError:  # raised while the worker sent its result back
                     result = crashed(path)
