@@ -26,8 +26,6 @@ UPLOADS = "uploads"  # uploaded files kept inside the index directory (budgetqa/
 class Health:
     code: int  # one of HEALTHY, INCONSISTENT, BUSY, UNREADABLE: the exit code
     message: str  # one line for the user, Chinese
-    documents: int = 0
-    facts: int = 0
 
 
 class IndexUnavailable(Exception):
@@ -90,18 +88,16 @@ def _probe(index_dir: str, chroma_url: str | None) -> Health:
 def _consistency(documents: list[dict], facts: Counter, stored: int, index_dir: str,
                  chroma_url: str | None) -> Health:
     loaded = sum(facts.values())
-    counts = {"documents": len(documents), "facts": loaded}
     if not documents:
-        return Health(INCONSISTENT, f"索引是空的（0 个文档）；{repair_hint(index_dir, chroma_url)}", **counts)
+        return Health(INCONSISTENT, f"索引是空的（0 个文档）；{repair_hint(index_dir, chroma_url)}")
     empty = [d["source"] for d in documents if not facts[d["doc_id"]]]
     if empty:
         names = "、".join(empty[:3]) + ("等" if len(empty) > 3 else "")
-        return Health(INCONSISTENT, f"{len(empty)} 个文档没有任何数据项（{names}）；{repair_hint(index_dir, chroma_url)}",
-                      **counts)
+        return Health(INCONSISTENT, f"{len(empty)} 个文档没有任何数据项（{names}）；{repair_hint(index_dir, chroma_url)}")
     if stored != loaded:
         return Health(INCONSISTENT, f"有 {stored - loaded} 条数据项不属于任何文档（中断的导入留下的）；"
-                                    f"{repair_hint(index_dir, chroma_url)}", **counts)
-    return Health(HEALTHY, f"索引正常：{len(documents)} 个文档，{loaded} 条数据项", **counts)
+                                    f"{repair_hint(index_dir, chroma_url)}")
+    return Health(HEALTHY, f"索引正常：{len(documents)} 个文档，{loaded} 条数据项")
 
 
 def clear_store(index_dir: str | Path, chroma_url: str | None = None) -> None:
