@@ -105,6 +105,10 @@ class Catalog:
     def fact_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM facts").fetchone()[0]
 
+    def fact_counts(self) -> dict[str, int]:
+        """doc_id -> facts stored under it (also for a doc_id without a document row)."""
+        return dict(self.db.execute("SELECT doc_id, count(*) FROM facts GROUP BY doc_id"))
+
     def sources(self) -> dict[str, str]:
         """doc_id (content hash) -> file name of every stored document."""
         return dict(self.db.execute("SELECT doc_id, source FROM documents"))

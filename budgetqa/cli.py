@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from tqdm import tqdm
 
@@ -34,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", parents=[common], help="ingest files or folders (default: corpus/)")
     ingest.add_argument("paths", nargs="*", help="files or folders")
+    ingest.add_argument("--rebuild", action="store_true",
+                        help="clear the index first (default paths: corpus/ and the index's uploads/)")
+    ingest.add_argument("--max-file-mb", type=float, default=None, help="largest file accepted (env BUDGETQA_MAX_FILE_MB)")
+    ingest.add_argument("--max-pages", type=int, default=None, help="most PDF pages accepted (env BUDGETQA_MAX_PAGES)")
+
+    sub.add_parser("doctor", parents=[common], help="check that the index is whole and readable")
 
     ask = sub.add_parser("ask", parents=[common], help="answer a question")
     ask.add_argument("question", nargs="?", help="the question")
@@ -69,27 +79,52 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def progress_bar(description: str):
-    bar = tqdm(total=0, desc=description, unit="file", file=sys.stderr, leave=False)
+    # shown after a second: a command that fails at once leaves only its one-line error
+    bar = tqdm(total=0, desc=description, unit="file", file=sys.stderr, leave=False, delay=1)
 
     def update(done: int, total: int, message: str) -> None:
         bar.total = total
         bar.n = done
-        bar.set_postfix_str(message[-40:])
-        bar.refresh()
+        bar.set_postfix_str(message[-40:], refresh=False)
+        bar.update(0)  # drawn once the delay is over
 
     return bar, update
 
 
+def limits_of(args):
+    """Per-file limits: the environment, then the `ingest` flags."""
+    from budgetqa.ops.limits import Limits
+
+    try:
+        return Limits.from_env(max_file_mb=getattr(args, "max_file_mb", None), max_pages=getattr(args, "max_pages", None))
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def open_engine(args, build: bool = True):
     from budgetqa.engine import Engine
+    from budgetqa.ops.doctor import unavailable
 
-    engine = Engine(args.index_dir, args.chroma_url)
-    if build and engine.store.catalog.count() == 0:
+    limits = limits_of(args)
+    try:
+        engine = Engine(args.index_dir, args.chroma_url, limits)
+        empty = engine.store.catalog.count() == 0
+        engine.store.reach_server()
+    except Exception as error:  # a corrupt store, a server that does not answer
+        raise unavailable(error, args.index_dir, args.chroma_url) from None
+    if build and empty:
         print(f"index is empty: ingesting {DEFAULT_CORPUS} (first use)", file=sys.stderr)
         bar, update = progress_bar("indexing")
-        report = engine.ensure_index([DEFAULT_CORPUS], update)
-        bar.close()
+        try:
+            report = engine.ensure_index([DEFAULT_CORPUS], update)
+        finally:
+            bar.close()
         _print_failures(report)
+    if build:
+        try:
+            engine.load()
+        except Exception as error:  # records that cannot be read back
+            raise unavailable(error, args.index_dir, args.chroma_url) from None
     return engine
 
 
@@ -102,12 +137,26 @@ def _print_failures(report: dict | None) -> int:
 
 
 def cmd_ingest(args) -> int:
-    paths = args.paths or [str(DEFAULT_CORPUS)]
+    if not args.rebuild:
+        return _ingest(args, args.paths or [str(DEFAULT_CORPUS)])
+    from budgetqa.ops.doctor import UPLOADS, clear_store
+    from budgetqa.ops.lock import writer_lock
+
+    uploads = Path(args.index_dir) / UPLOADS
+    paths = args.paths or [str(DEFAULT_CORPUS), *([str(uploads)] if uploads.is_dir() else [])]
+    with writer_lock(args.index_dir):  # held from clearing to refilling
+        clear_store(args.index_dir, args.chroma_url)
+        return _ingest(args, paths)
+
+
+def _ingest(args, paths: list[str]) -> int:
     missing = [p for p in paths if not Path(p).exists()]
     engine = open_engine(args, build=False)
     bar, update = progress_bar("ingesting")
-    report = engine.ingest([p for p in paths if Path(p).exists()], update)
-    bar.close()
+    try:
+        report = engine.ingest([p for p in paths if Path(p).exists()], update)
+    finally:
+        bar.close()
     report["failed"] = [[p, "no such file or directory"] for p in missing] + report["failed"]
     for item in report["ingested"]:
         print(f"ingested {item['file']}: {item['summary']}", file=sys.stderr)
@@ -130,27 +179,39 @@ def cmd_ask(args) -> int:
         raise UsageError("ask needs a QUESTION (or --jsonl to read questions from stdin)")
     engine = open_engine(args)
     if args.jsonl:
-        for line in sys.stdin:
-            question = line.strip()
-            if not question:
-                continue
+        for number, question, problem in read_lines(sys.stdin.buffer):
             try:
-                answer = engine.ask(question)
+                answer = engine.ask(question) if not problem else {"question": None, "status": "error", "error": problem}
             except Exception as error:  # one bad line must not end the batch
                 answer = {"question": question, "status": "error", "error": f"{type(error).__name__}: {error}"}
-            print(json.dumps(answer, ensure_ascii=False), flush=True)
+            print(json.dumps({**answer, "line": number}, ensure_ascii=False), flush=True)
         return 0
     if args.session:
         context = None
         if args.question:
             context = _show(engine.ask(args.question), args.json)
-        for line in sys.stdin:
-            if line.strip():
-                context = _show(engine.ask(line.strip(), context), args.json)
+        for _, question, problem in read_lines(sys.stdin.buffer):
+            if problem:
+                print(f"error: {problem}", file=sys.stderr)
+            else:
+                context = _show(engine.ask(question, context), args.json)
         return 0
     result = engine.ask(args.question.strip())
     _show(result, args.json)
     return 0
+
+
+def read_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str]]:
+    """(line number, text, problem) of every non-blank line; a line that is not UTF-8 comes with
+    its problem instead of its text, so that one bad line does not end a batch."""
+    for number, raw in enumerate(stream, 1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+        except UnicodeDecodeError as error:
+            yield number, "", f"第 {number} 行不是有效的 UTF-8 文本（第 {error.start + 1} 个字节）"
+            continue
+        if text:
+            yield number, text, ""
 
 
 def _show(result: dict, as_json: bool) -> dict:
@@ -206,13 +267,38 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from budgetqa.ops.doctor import HEALTHY, diagnose
+
+    limits_of(args)  # a bad limit in the environment is a usage error, not a broken index
+    health = diagnose(args.index_dir, args.chroma_url)
+    print(health.message if health.code == HEALTHY else f"error: {health.message}",
+          file=sys.stdout if health.code == HEALTHY else sys.stderr)
+    return health.code
+
+
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "ui": cmd_ui,
-            "check": cmd_check, "audit": cmd_audit, "export": cmd_export}
+            "check": cmd_check, "audit": cmd_audit, "export": cmd_export, "doctor": cmd_doctor}
+EXIT_BUSY, EXIT_UNAVAILABLE, EXIT_UNEXPECTED = 3, 4, 5
+
+
+def _check_utf8(argv: list[str]) -> None:
+    for position, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the OS could not decode (kept as surrogates)
+            raise UsageError(f"第 {position} 个参数不是有效的 UTF-8 文本") from None
 
 
 def main(argv: list[str]) -> int:
+    from budgetqa.ops.doctor import IndexUnavailable
+    from budgetqa.ops.lock import IndexBusy
+
+    for stream in (sys.stdout, sys.stderr):  # whatever a document holds, an output line stays valid UTF-8
+        stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     try:
+        _check_utf8(argv)
         if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
             argv = ["ui", *argv]  # "python app.py --index-dir DIR" starts the UI on that index
         args = parser.parse_args(argv)
@@ -220,5 +306,17 @@ def main(argv: list[str]) -> int:
     except UsageError as error:
         print(f"usage error: {error}", file=sys.stderr)
         return 2
+    except IndexBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except IndexUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # one line for the user; BUDGETQA_DEBUG=1 shows the traceback
+        if os.environ.get("BUDGETQA_DEBUG"):
+            traceback.print_exc()
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        print(f"error: 意外错误（{type(error).__name__}: {first}）；可运行 python app.py doctor 检查索引", file=sys.stderr)
+        return EXIT_UNEXPECTED

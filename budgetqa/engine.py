@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -16,6 +16,8 @@ from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
+from budgetqa.ops.limits import Limits, bounded_map
+from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
 from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.question import EntityIndex, Query, match_documents, parse_query
@@ -50,18 +52,21 @@ class _Parsed:
     error: str = ""
 
 
-def _parse_one(path: Path) -> _Parsed:
+def _parse_one(path: Path, limits: Limits) -> _Parsed:
     """Parse a file into its document and facts (in a worker: the heavy part of ingest)."""
     try:
         if not path.exists():
             return _Parsed(path, error="no such file")
+        limits.check(path)
         doc = parse_file(path)
+        doc.meta.source = path.name
+        facts = document_facts(doc)
     except ParseError as error:
         return _Parsed(path, error=str(error))
+    except MemoryError:
+        return _Parsed(path, error=f"超出单个文件的内存上限（{limits.max_worker_mb} MB）")
     except Exception as error:  # a parser bug must not stop the other files
         return _Parsed(path, error=f"cannot parse ({type(error).__name__}: {error})")
-    doc.meta.source = path.name
-    facts = document_facts(doc)
     by_passage: dict[str, str] = {}
     for fact in facts:
         if fact.passage_id not in by_passage:
@@ -69,14 +74,26 @@ def _parse_one(path: Path) -> _Parsed:
     return _Parsed(path, doc, facts, [by_passage[f.passage_id] for f in facts])
 
 
+def _crashed(path: Path) -> _Parsed:
+    return _Parsed(path, error="解析进程意外退出（可能超出内存上限，或解析库崩溃）")
+
+
 class Engine:
-    def __init__(self, index_dir: str | Path = "index", chroma_url: str | None = None):
+    def __init__(self, index_dir: str | Path = "index", chroma_url: str | None = None,
+                 limits: Limits | None = None):
+        self.index_dir = Path(index_dir)
+        self.limits = limits or Limits.from_env()
         self.store = FactStore(index_dir, chroma_url)
         self.calculator = Calculator(self)
         self._loaded = False
 
     # -- index ------------------------------------------------------------------------------
     def ingest(self, paths: list[str | Path], progress: Progress | None = None) -> dict:
+        """Parse and store the files; one writer at a time (IndexBusy when another ingest runs)."""
+        with writer_lock(self.index_dir):
+            return self._ingest(paths, progress)
+
+    def _ingest(self, paths: list[str | Path], progress: Progress | None) -> dict:
         files, skipped = collect_files(paths)
         self.store.drop_old_layout()
         self.store.remove_pending()  # left by an interrupted run
@@ -89,15 +106,16 @@ class Engine:
         done = 0
         if progress:
             progress(0, total, "解析文档…")
-        with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
-            for parsed in pool.map(_parse_one, files):
-                done += 1
-                if parsed.doc is None:
-                    report["failed"].append([str(parsed.path), parsed.error])
-                else:
-                    report["ingested"].append(self._store(parsed))
-                if progress:
-                    progress(done, total, parsed.path.name)
+        for parsed in bounded_map(partial(_parse_one, limits=self.limits), files, workers, _crashed,
+                                  self.limits.max_worker_mb):
+            done += 1
+            error = parsed.error or self.limits.facts_problem(len(parsed.facts))
+            if error:
+                report["failed"].append([str(parsed.path), error])
+            else:
+                report["ingested"].append(self._store(parsed))
+            if progress:
+                progress(done, total, parsed.path.name)
         self._loaded = False
         return report
 
@@ -351,20 +369,4 @@ class _Recent:
         if len(self.values) > self.size:
             self.values.popitem(last=False)
         return value
-
-
-class _Inline:
-    """Stands in for a process pool when one worker is enough."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    @staticmethod
-    def map(function, items):
-        return map(function, items)
-
-
 

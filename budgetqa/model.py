@@ -116,6 +116,7 @@ class DocumentMeta:
     region: str = ""  # e.g. "福建省泉州市", "上海市普陀区"
     pages: int | None = None  # PDFs only
     lines: int | None = None  # text documents only
+    encoding: str = ""  # text documents only: "UTF-8", "GB18030" or "UTF-16", as detected
 
     @property
     def label(self) -> str:

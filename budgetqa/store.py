@@ -67,6 +67,12 @@ class FactStore:
                 PASSAGES, embedding_function=None, metadata={"hnsw:space": "cosine"})
         return self._passages
 
+    def reach_server(self) -> None:
+        """With a Chroma server configured, reach it now: a server that is down is one clear error
+        at start, not a failure in the middle of an answer (the embedded store opens on first use)."""
+        if self.chroma_url:
+            self.passages.count()
+
     # -- writing ---------------------------------------------------------------------------
     def replace_document(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str],
                          report: dict | None = None) -> None:

@@ -25,16 +25,16 @@ def test_usage_errors_exit_non_zero_with_one_line(tmp_path):
 
 def test_ingest_reports_bad_files_and_keeps_the_good_ones(tmp_path):
     (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "latin1.txt").write_bytes("预算".encode("gbk"))
+    (tmp_path / "undecodable.txt").write_bytes(b"\x80\x80\xff budget")  # neither UTF-8 nor GB18030
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     (tmp_path / "table.docx").write_bytes(b"PK")
     index = tmp_path / "index"
-    result = run_app("ingest", str(SEED), str(tmp_path / "empty.txt"), str(tmp_path / "latin1.txt"),
+    result = run_app("ingest", str(SEED), str(tmp_path / "empty.txt"), str(tmp_path / "undecodable.txt"),
                      str(tmp_path / "broken.pdf"), str(tmp_path / "table.docx"), str(tmp_path / "missing.pdf"),
                      "--index-dir", str(index))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    for name in ("empty.txt", "latin1.txt", "broken.pdf", "table.docx", "missing.pdf"):
+    for name in ("empty.txt", "undecodable.txt", "broken.pdf", "table.docx", "missing.pdf"):
         assert any(name in line for line in errors), (name, errors)
     assert "1 ingested, 5 failed" in result.stderr
 

@@ -17,9 +17,11 @@ CSV_FIELDS = ["doc", "kind", "severity", "size", "origin", "page", "line", "mess
 
 def cmd_check(args, engine) -> int:
     if getattr(args, "jsonl", False):
-        for line in sys.stdin:
-            if line.strip():
-                print(json.dumps(check_claim(engine, line.strip()), ensure_ascii=False), flush=True)
+        from budgetqa.cli import read_lines
+
+        for number, claim, problem in read_lines(sys.stdin.buffer):
+            result = check_claim(engine, claim) if not problem else {"claim": None, "verdict": "error", "error": problem}
+            print(json.dumps({**result, "line": number}, ensure_ascii=False), flush=True)
         return 0
     if not getattr(args, "claim", None):
         print("usage error: check needs a CLAIM (or --jsonl)", file=sys.stderr)

@@ -22,6 +22,7 @@ class IngestReport:
     closing: int
     ocr_pages: list[int]
     warnings: dict[str, int] = field(default_factory=dict)  # kind of warning -> how many
+    encoding: str = ""  # of a text file, as detected (budgetqa.parse.decode_text)
 
     @property
     def closure(self) -> float | None:
@@ -40,6 +41,8 @@ class IngestReport:
         parts = [self.label, f"{sum(self.tables_by_type.values())} 张表", share]
         if self.missing_tables:
             parts.append("缺少标准表：" + "、".join(self.missing_tables))
+        if self.encoding and self.encoding != "UTF-8":
+            parts.append(f"编码 {self.encoding}")
         if self.ocr_pages:
             parts.append(f"OCR 页 {len(self.ocr_pages)}")
         if self.warnings:
@@ -64,4 +67,5 @@ def ingest_report(doc: ParsedDocument) -> IngestReport:
         label=doc.meta.label, tables_by_type=dict(kinds), missing_tables=missing,
         checks=len(checks), closing=sum(c.closes for c in checks), ocr_pages=list(doc.meta.ocr_pages),
         warnings=dict(Counter(warning_kind(w) for w in doc.warnings).most_common()),
+        encoding=doc.meta.encoding,
     )

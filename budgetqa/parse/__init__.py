@@ -1,6 +1,7 @@
 """parse: a document file -> ParsedDocument (tables, narrative sections, metadata)."""
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 
@@ -22,6 +23,24 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file: UTF-16 when it starts with its byte-order mark, else UTF-8,
+    else GB18030 (a superset of GBK and GB2312, what Chinese Windows tools save); ParseError when
+    none of them reads it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8-sig", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:  # NUL characters: a binary file that happens to decode
+            return text, {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}[encoding]
+    raise ParseError("无法识别的文本编码（支持 UTF-8、GBK/GB18030、带 BOM 的 UTF-16）")
+
+
 def parse_file(path: str | Path) -> ParsedDocument:
     path = Path(path)
     suffix = path.suffix.lower()
@@ -34,13 +53,12 @@ def parse_file(path: str | Path) -> ParsedDocument:
         from budgetqa.parse.pdf_layout import parse_pdf
 
         return _settle(classify(parse_pdf(path, data)))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ParseError(f"not UTF-8 text (byte {error.start})") from None
+    text, encoding = decode_text(data)
     from budgetqa.parse.text_layout import parse_text
 
-    return _settle(classify(parse_text(path, text, content_hash(data))))
+    doc = parse_text(path, text, content_hash(data))
+    doc.meta.encoding = encoding
+    return _settle(classify(doc))
 
 
 def _settle(doc: ParsedDocument) -> ParsedDocument:

@@ -19,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-import hashlib
+import glob
 import logging
 import shutil
 import threading
@@ -30,7 +30,9 @@ from typing import Any, Callable, Iterable, Sequence
 
 import gradio as gr
 
+from budgetqa.catalog import FILE as CATALOG_FILE
 from budgetqa.checks.ingest_report import ingest_report
+from budgetqa.parse import content_hash
 from budgetqa.ui import downloads, render
 
 log = logging.getLogger("budgetqa.ui")
@@ -365,6 +367,8 @@ class BudgetUI:
             paths.append(p)
         if not paths:
             return False, "**未导入**：请先选择一个 PDF 或 .txt 文件。"
+        if not self.builder.ready:  # the names already indexed decide where an upload goes
+            self.builder.wait()
         messages: list[str] = []
         accepted: list[tuple[Path, Path]] = []  # (uploaded temp file, our copy)
         for p in paths:
@@ -382,8 +386,6 @@ class BudgetUI:
             accepted.append((p, self._place_upload(p, data)))
         if not accepted:
             return False, "\n\n".join(messages + ["索引未改变。"])
-        if not self.builder.ready:
-            self.builder.wait()
         targets = [str(dest) for _, dest in accepted]
         try:
             with self.lock:
@@ -422,6 +424,8 @@ class BudgetUI:
                     if doc is not None:
                         what = (f"：{render.md_escape(doc.get('entity') or '')} {doc.get('year') or ''}年 "
                                 f"{doc.get('level') or ''}{doc.get('kind') or ''}，{_count(doc.get('tables'))} 张表")
+                    if name != original.name:
+                        what += "（与索引中已有的同名文件内容不同，另存为此名，原文件保留）"
                     messages.append(f"**已加入索引** {render.md_escape(name)}{what}。现在可以在“问答”里提问。")
                     ok = True
                 else:
@@ -429,11 +433,17 @@ class BudgetUI:
         return ok, "\n\n".join(messages)
 
     def _place_upload(self, src: Path, data: bytes) -> Path:
+        """Our copy of an upload. A name that an indexed document or an earlier upload carries with
+        other content gets the content hash and the upload time added, so that both are kept side
+        by side: an upload never replaces a document silently."""
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         dest = self.uploads_dir / src.name
-        if dest.exists() and dest.read_bytes() != data:
-            digest = hashlib.sha256(data).hexdigest()[:8]
-            dest = self.uploads_dir / f"{src.stem}_{digest}{src.suffix}"
+        digest = content_hash(data)
+        indexed = {d.get("source"): d.get("doc_id") for d in self.documents()}
+        if (dest.exists() and dest.read_bytes() != data) or indexed.get(src.name, digest) != digest:
+            earlier = sorted(self.uploads_dir.glob(f"{glob.escape(src.stem)}_{digest[:8]}_*{src.suffix}"))
+            dest = earlier[0] if earlier else \
+                self.uploads_dir / f"{src.stem}_{digest[:8]}_{time.strftime('%Y%m%d-%H%M%S')}{src.suffix}"
         if not dest.exists():
             shutil.copyfile(src, dest)
         return dest
@@ -825,8 +835,7 @@ def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | 
     from budgetqa.engine import Engine
 
     uploads = uploads_dir if uploads_dir is not None else Path(index_dir) / "uploads"
-    missing = not engine_kwargs.get("chroma_url") and not os.environ.get("BUDGETQA_CHROMA_URL") \
-        and not (Path(index_dir) / "chroma.sqlite3").exists()
+    missing = not (Path(index_dir) / CATALOG_FILE).exists()  # the catalog is local with either store
     if corpus_dirs and missing:
         # no index yet: serve the UI at once and build in a child process (see IndexBuilder)
         child = {"index_dir": str(index_dir), "engine_kwargs": engine_kwargs,
