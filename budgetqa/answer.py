@@ -90,8 +90,9 @@ def ambiguous(question: str, per_doc: list[tuple[DocumentMeta, Fact | None]], un
         if fact is None:
             lines.append(f"- {meta.label}{_scope(meta)}：未找到对应数据")
         else:
-            value, value_unit, _ = convert(fact, unit)
-            lines.append(f"- {meta.label}{_scope(meta)}：{_item_name(fact)} = {format_decimal(value)} {value_unit}"
+            value, value_unit, work = convert(fact, unit)
+            shown = fact.printed if not work else format_decimal(value)
+            lines.append(f"- {meta.label}{_scope(meta)}：{_item_name(fact)} = {shown} {value_unit}"
                          f"（{place(fact)}）")
             citations.append(citation(fact, meta))
         candidates.append({"label": meta.label, "doc": meta.source,

@@ -195,7 +195,7 @@ def answer_markdown(result: dict) -> str:
 
 def waiting_markdown(progress: str) -> str:
     """The assistant message for a question asked while the index builds (replaced by the answer)."""
-    return f"### ⏳ 问题已记下\n\n索引建好后自动回答。{progress}"
+    return f"### 问题已记下\n\n索引建好后自动回答。{progress}"
 
 
 def candidate_label(candidate: Any) -> tuple[str, str]:
