@@ -104,7 +104,14 @@ PAGE_JS = """
     let box = bot.parentElement;
     while (box && box.scrollHeight <= box.clientHeight + 2) box = box.parentElement;
     if (box && box !== document.documentElement && box !== document.body) {
-      box.scrollTop += bot.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      const users = document.querySelectorAll('#chat [data-testid="user"]');
+      const asked = users[users.length - 1];
+      let top = bot.getBoundingClientRect().top;
+      if (asked) {  // the question too, when it is short enough to leave the figure in view
+        const q = asked.getBoundingClientRect().top;
+        if (top - q < box.clientHeight / 3) top = q;
+      }
+      box.scrollTop += top - box.getBoundingClientRect().top - 8;
     }
   };
   new MutationObserver(() => requestAnimationFrame(showHeadline))
