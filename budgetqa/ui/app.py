@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.ui import render
-from budgetqa.ui.server import add_api_routes
+from budgetqa.ui.server import ChineseLocale, add_api_routes
 
 log = logging.getLogger("budgetqa.ui")
 
@@ -145,10 +146,6 @@ def make_theme() -> gr.themes.Base:
 
 def launch_kwargs() -> dict[str, Any]:
     """Keyword arguments for `Blocks.launch` that keep the UI offline and styled."""
-    from starlette.middleware import Middleware
-
-    from budgetqa.ui.server import ChineseLocale
-
     return dict(theme=make_theme(), css=CSS, js=PAGE_JS, ssr_mode=False, show_error=True, pwa=False,
                 mcp_server=False, footer_links=[], app_kwargs={"middleware": [Middleware(ChineseLocale)]})
 
@@ -331,7 +328,7 @@ class BudgetUI:
         question = (question or "").strip()
         if not self.builder.ready:
             return {"question": question, "status": "not_ready",
-                    "answer": "索引还在建立中，请稍候再问。" + self.builder.status_text(),
+                    "answer": "索引还在建立中，请稍候再问。" + self.builder.progress_text(),
                     "citations": [], "candidates": [], "context": context}
         try:
             with self.lock:

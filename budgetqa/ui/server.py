@@ -70,18 +70,21 @@ def add_api_routes(fastapi_app: FastAPI, ui: "BudgetUI") -> None:
     @fastapi_app.get("/api/status")
     def status() -> dict:
         ready = ui.builder.ready and ui.engine is not None
-        return {"ready": ready, "documents": len(ui.documents()) if ready else 0,
-                "message": ui.builder.status_text() if not ready else "索引已就绪"}
+        if ready:
+            message = "索引已就绪"
+        else:
+            message = ui.builder.status_text() if ui.builder.state == "error" else ui.builder.progress_text()
+        return {"ready": ready, "documents": len(ui.documents()) if ready else 0, "message": message}
 
     @fastapi_app.post("/api/ask")
     def ask(question: str = Body("", embed=True), context: Any = Body(None, embed=True)) -> Any:
         if not question.strip():
             return _error(400, "缺少问题：请求体应为 {\"question\": \"…\"}")
-        if not ui.builder.ready:
-            return _error(503, "索引还在建立中，请稍候再问。")
         result = ui.ask(question, context)
+        if result.get("status") == "not_ready":
+            return _error(503, result.get("answer") or "")
         if result.get("status") == "error":
-            return JSONResponse({"error": result.get("answer")}, status_code=500)
+            return _error(500, result.get("answer") or "")
         return result
 
     @fastapi_app.post("/api/check")
