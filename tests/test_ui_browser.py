@@ -217,6 +217,17 @@ def _placeholder(page) -> str:
     return page.locator("#question textarea").get_attribute("placeholder") or ""
 
 
+def _progress_until(page, done_js: str) -> list[list[str]]:
+    """Sample which components show a progress indicator until done_js is true."""
+    seen: list[list[str]] = []
+    deadline = time.time() + ANSWER_TIMEOUT_MS / 1000
+    while not page.evaluate(done_js):
+        assert time.time() < deadline, f"not done within {ANSWER_TIMEOUT_MS} ms: {done_js}"
+        seen.append(_progress_owners(page))
+        time.sleep(0.1)
+    return seen
+
+
 def _progress_owners(page) -> list[str]:
     """The elem_ids of the components that show a progress indicator right now."""
     return page.evaluate(
@@ -471,7 +482,8 @@ def test_audit_of_putuo_pdf_lists_findings_and_exports(page):
     page.locator("#audit-select input").click()
     page.get_by_role("option", name="上海市普陀区司法局单位26年预算.pdf", exact=False).first.click()
     page.click("#audit-btn")
-    page.wait_for_selector("#audit-result table.bqa-findings")
+    seen = _progress_until(page, "() => !!document.querySelector('#audit-result table.bqa-findings')")
+    assert all(owners == ["audit-result"] for owners in seen if owners), seen  # one indicator, on the result
     result = page.locator("#audit-result").inner_text()
     assert "上海市普陀区司法局单位26年预算.pdf" in result, result
     assert "64,840,547" in result, result
@@ -611,14 +623,8 @@ def test_upload_shows_one_progress_indicator(page, server):
     page.locator("#upload-file input[type=file]").set_input_files(str(pdf))
     page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('商务委员会')")
     page.click("#upload-btn")
-    seen: list[list[str]] = []
-    deadline = time.time() + ANSWER_TIMEOUT_MS / 1000
-    while time.time() < deadline:
-        message = page.evaluate("() => document.querySelector('#upload-status').innerText")
-        if "已加入索引" in message or "失败" in message:
-            break
-        seen.append(_progress_owners(page))
-        time.sleep(0.2)
+    seen = _progress_until(page, "() => { const t = document.querySelector('#upload-status').innerText;"
+                                 " return t.includes('商务委员会') && /已加入索引|失败/.test(t); }")
     busy = [owners for owners in seen if owners]
     assert busy and all(owners == ["upload-status"] for owners in busy), seen
     assert "已加入索引" in page.locator("#upload-status").inner_text()

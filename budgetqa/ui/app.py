@@ -196,6 +196,9 @@ class IndexBuilder:
             else:
                 with self.lock:
                     self.app.engine.ensure_index(self.corpus_dirs, progress=self._progress)
+            self.message = "读取索引…"
+            with self.lock:  # read once here, so that the first question does not pay for it
+                self.app.engine.load()
             self.state = "ready"
         except Exception as error:  # shown in the status bar; the UI stays up
             self.error = f"{type(error).__name__}: {error}"
@@ -854,7 +857,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
 
         chat_outputs = [chatbot, question, ctx_state, cites_state, followups, cite_choice, source_html, page_img]
         doc_outputs = [docs_table, doc_select, audit_select]
-        demo.load(status_update, outputs=[status, timer, question]).then(docs_update, outputs=doc_outputs)
+        demo.load(status_update, outputs=[status, timer, question], show_progress="hidden").then(
+            docs_update, outputs=doc_outputs)
         timer.tick(on_tick, outputs=[status, timer, question, *doc_outputs], show_progress="hidden")
         # one progress indicator per task: on the chat (asking) and on the upload message (ingesting)
         ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
@@ -863,16 +867,18 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
         example_set.click(from_dataset, [example_set, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
         cite_choice.input(on_cite, [cite_choice, cites_state], [source_html, page_img])
         clear_btn.click(clear, outputs=chat_outputs)
-        refresh_btn.click(docs_update, outputs=doc_outputs)
-        doc_select.change(on_doc, [doc_select], [table_select, doc_info, doc_table_view])
+        refresh_btn.click(docs_update, outputs=doc_outputs, show_progress_on=[docs_table])
+        doc_select.change(on_doc, [doc_select], [table_select, doc_info, doc_table_view],
+                          show_progress_on=[doc_table_view])
         table_select.change(on_table, [doc_select, table_select], [doc_table_view])
         upload_btn.click(lambda: "正在导入…", outputs=[upload_status], show_progress="hidden").then(
             on_upload, [upload], [upload_status, upload, docs_table, doc_select, audit_select, status],
             show_progress_on=[upload_status])
         claim_btn.click(on_claim, [claim_text], [claim_result])
         claim_text.submit(on_claim, [claim_text], [claim_result])
-        claim_examples.click(on_claim_example, [claim_examples], [claim_text, claim_result])
-        audit_btn.click(on_audit, [audit_select], [audit_result, audit_md, audit_csv])
+        claim_examples.click(on_claim_example, [claim_examples], [claim_text, claim_result],
+                             show_progress_on=[claim_result])
+        audit_btn.click(on_audit, [audit_select], [audit_result, audit_md, audit_csv], show_progress_on=[audit_result])
 
     app.builder.start()
     return demo
