@@ -430,6 +430,8 @@ def test_pdf_answer_shows_page_image(page):
     assert "第11页" in answer, answer  # 预算单位支出预算总表, page 11
     lines = [line for line in answer.splitlines() if line.strip()]
     assert lines[0] == "14,348,853.34 元" and lines[1].startswith("出处") and "第11页" in lines[1], lines[:3]
+    # the document contradicts itself on that row; the warning quotes figures as printed (page 11)
+    assert "各分项之和为 79,189,400.34 元，表中印的是 14,348,853.34 元" in answer, answer
     page.wait_for_selector("#page-image img")
     assert page.locator("#source-view td.hl").inner_text().strip() == "14,348,853.34"
     page.locator("#page-image").scroll_into_view_if_needed()

@@ -61,6 +61,17 @@ def _fmt(value: Decimal) -> str:
     return text
 
 
+def _fmt_like(value: Decimal, printed: list[str]) -> str:
+    """A computed amount written as the table writes its figures (thousands separators, decimals),
+    so that it reads, and can be searched for, like the printed ones."""
+    style = next((p for p in printed if p != "(blank)"), "")
+    if not style:
+        return _fmt(value)
+    decimals = len(style.split(".")[1]) if "." in style else 0
+    exact = value.quantize(Decimal(1).scaleb(-decimals)) if -value.as_tuple().exponent <= decimals else value
+    return f"{exact:,}" if "," in style else f"{exact}"
+
+
 def _cell_evidence(doc: ParsedDocument, table: Table, row: Row, col: int) -> dict:
     cell = row.cell(col)
     return {
@@ -119,8 +130,9 @@ def _cross_foot(doc: ParsedDocument) -> list[Finding]:
             line = next((r.line for r in table.rows if r.page == check.page and r.line), table.line)
         findings.append(Finding(
             kind="cross-foot", severity=severity, page=check.page, line=line, doc=doc.meta.source,
-            message=(f"《{check.table}》{check.description}：各分项之和为 {_fmt(check.expected)} {unit}，"
-                     f"表中印的是 {_fmt(check.found)} {unit}，相差 {_fmt(check.difference)} {unit}。{note}"),
+            message=(f"《{check.table}》{check.description}：各分项之和为 {_fmt_like(check.expected, printed)} {unit}，"
+                     f"表中印的是 {_fmt_like(check.found, printed)} {unit}，"
+                     f"相差 {_fmt_like(check.difference, printed)} {unit}。{note}"),
             evidence=evidence))
     return findings
 
