@@ -295,6 +295,8 @@ def test_question_asked_while_indexing_is_answered_when_ready(early_page, server
 
 
 def test_first_load_offers_examples(page):
+    # the chat has no label of its own that would overlap its first line
+    assert page.locator('#chat [data-testid="block-label"]').count() == 0
     examples = page.locator("#examples").inner_text()
     assert "泉州12345中心2026年话务外包费用是多少" in examples
     assert "三明热线2025年三公经费预算多少" in examples

@@ -111,3 +111,11 @@ def test_computed_answer_names_its_operands_under_the_figure():
              "work": ["1011.95 万元 ÷ 1182.04 万元 × 100%"], "citations": [outsourcing, total]}
     lines = render.answer_markdown(share).split("\n\n")
     assert lines[:2] == ["### 85.61%", "**出处**：由下列 2 处原文数字计算"]
+
+
+def test_internal_error_is_said_in_chinese_with_the_detail_folded():
+    text = render.answer_markdown({"status": "error", "answer": "内部错误，请换个问法或联系维护者。",
+                                   "detail": "KeyError: 'table_kind'"})
+    before, folded = text.split("<details>")
+    assert "内部错误" in before and "KeyError" not in before
+    assert folded.startswith("<summary>技术细节</summary>") and "KeyError: &#x27;table_kind&#x27;" in folded

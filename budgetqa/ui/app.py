@@ -260,7 +260,7 @@ class IndexBuilder:
         if self.state == "building":
             return f"{self.progress_text()} —— 现在提问也可以，建好后自动回答。"
         if self.state == "error":
-            return f"**建立索引失败**：{render.md_escape(self.error)}"
+            return "**建立索引失败**，请联系维护者。" + render.developer_details(self.error)
         return ""
 
 
@@ -339,7 +339,7 @@ class BudgetUI:
         except Exception as error:
             log.error("ask(%r) failed:\n%s", question, traceback.format_exc())
             return {"question": question, "status": "error",
-                    "answer": f"内部错误（{type(error).__name__}: {error}），请换个问法或联系维护者。",
+                    "answer": "内部错误，请换个问法或联系维护者。", "detail": f"{type(error).__name__}: {error}",
                     "citations": [], "candidates": [], "context": context}
         return result if isinstance(result, dict) else {"question": question, "status": "error",
                                                         "answer": f"引擎返回了无法识别的结果：{result!r}"}
@@ -834,7 +834,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                 result = app.check_claim(text)
             except Exception as error:
                 log.error("check_claim(%r) failed:\n%s", text, traceback.format_exc())
-                return f"<div class='bqa-note'>内部错误（{render.esc(type(error).__name__)}: {render.esc(error)}）</div>"
+                return ("<div class='bqa-note'>内部错误，请换个说法或联系维护者。"
+                        f"{render.developer_details(f'{type(error).__name__}: {error}')}</div>")
             if result is None:
                 return "<div class='bqa-note'>索引还在建立中，请稍候再核查。</div>"
             return render.claim_html(result)
@@ -851,7 +852,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                 report, md_path, csv_path = app.audit(None if choice in (None, "", ALL_DOCS) else choice)
             except (Exception, SystemExit) as error:
                 log.error("audit(%r) failed:\n%s", choice, traceback.format_exc())
-                return f"<div class='bqa-note'>审查失败（{render.esc(error)}）</div>", hidden, hidden
+                return (f"<div class='bqa-note'>审查失败，请联系维护者。{render.developer_details(error)}</div>",
+                        hidden, hidden)
             return (render.audit_html(report), gr.DownloadButton(value=str(md_path), visible=True),
                     gr.DownloadButton(value=str(csv_path), visible=True))
 

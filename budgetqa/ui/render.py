@@ -27,6 +27,11 @@ def esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def developer_details(text: Any) -> str:
+    """Developer detail (an exception's text) folded under a Chinese summary: users see Chinese only."""
+    return f"\n\n<details><summary>技术细节</summary>\n\n{esc(text)}\n\n</details>"
+
+
 def _norm(text: Any) -> str:
     """Whitespace-free, bracket-normalised form for matching names across parser and engine."""
     s = "" if text is None else str(text)
@@ -177,6 +182,8 @@ def answer_markdown(result: dict) -> str:
     answer = (result.get("answer") or "").strip()
     if answer:
         lines.append(md_escape(answer).replace("\n", "  \n"))
+    if result.get("detail"):
+        lines.append(developer_details(result["detail"]).strip())
     elif status == "not_found":
         lines.append("公开文件中没有找到这个数字。")
     elif status == "ambiguous":

@@ -6,7 +6,8 @@
 
 A script talks to one running server instead of paying the engine's start-up per question.
 While the index is being built, /api/ask and /api/check answer 503 with a Retry-After header;
-a request without its text answers 400. Errors are `{"error": "…"}` in Chinese.
+a request without its text answers 400. Errors are `{"error": "…"}` in Chinese; an internal error
+(500) adds the exception as "detail".
 """
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def add_api_routes(fastapi_app: FastAPI, ui: "BudgetUI") -> None:
         if result.get("status") == "not_ready":
             return _error(503, result.get("answer") or "")
         if result.get("status") == "error":
-            return _error(500, result.get("answer") or "")
+            return JSONResponse({"error": result.get("answer"), "detail": result.get("detail")}, status_code=500)
         return result
 
     @fastapi_app.post("/api/check")
