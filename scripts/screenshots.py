@@ -48,7 +48,7 @@ def shoot(url: str, out: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        page.set_default_timeout(600_000)
+        page.set_default_timeout(300_000)
         page.goto(url, wait_until="domcontentloaded")
         page.wait_for_function("() => document.querySelector('#index-status')?.innerText.includes('正在建立索引')")
         page.fill("#question textarea", QUEUED_QUESTION)
@@ -56,7 +56,9 @@ def shoot(url: str, out: Path) -> None:
         page.wait_for_function(f"() => document.querySelector('{BOT}')?.innerText.includes('问题已记下')")
         page.screenshot(path=str(out / "screenshot-building.png"))
         page.wait_for_function(f"() => document.querySelector('{BOT}')?.innerText.includes('1011.95')")
+        page.wait_for_timeout(1000)  # let the answer's event finish before a new one
         page.click("#clear-btn")
+        page.wait_for_function(f"() => !document.querySelector('{BOT}')")
         page.fill("#question textarea", PDF_QUESTION)
         page.click("#ask-btn")
         page.wait_for_selector("#page-image img")
