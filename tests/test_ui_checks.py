@@ -119,3 +119,9 @@ def test_internal_error_is_said_in_chinese_with_the_detail_folded():
     before, folded = text.split("<details>")
     assert "内部错误" in before and "KeyError" not in before
     assert folded.startswith("<summary>技术细节</summary>") and "KeyError: &#x27;table_kind&#x27;" in folded
+
+
+def test_not_found_without_text_says_so():
+    assert render.answer_markdown({"status": "not_found"}).split("\n\n") == ["### 未找到", "公开文件中没有找到这个数字。"]
+    text = render.answer_markdown({"status": "not_found", "answer": "未找到：文件中没有这一项。"})
+    assert "公开文件中没有找到这个数字" not in text

@@ -126,7 +126,6 @@ def citation_markdown(citation: dict, index: int) -> str:
     bits = [f"**[{index}]** {head}".rstrip()]
     if citation.get("table"):
         bits.append(f"表：{md_escape(citation['table'])}")
-    if citation.get("table"):
         bits.append(f"行：{md_escape(row_label(citation))}")
     if citation.get("column"):
         bits.append(f"列：{md_escape(citation['column'])}")
@@ -182,12 +181,12 @@ def answer_markdown(result: dict) -> str:
     answer = (result.get("answer") or "").strip()
     if answer:
         lines.append(md_escape(answer).replace("\n", "  \n"))
-    if result.get("detail"):
-        lines.append(developer_details(result["detail"]).strip())
     elif status == "not_found":
         lines.append("公开文件中没有找到这个数字。")
     elif status == "ambiguous":
         lines.append("这个问题可以对应多份文件，请选择下面的一个。")
+    if result.get("detail"):
+        lines.append(developer_details(result["detail"]).strip())
     if work:
         lines.append("**计算过程**")
         lines.extend(f"{i}. {md_escape(work_step_text(s))}" for i, s in enumerate(work, 1))
