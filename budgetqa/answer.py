@@ -42,7 +42,7 @@ def place(fact: Fact) -> str:
     if fact.kind == "narrative":
         return f"原文（{fact.where}）{note}：“{fact.quote}”"
     table = f"《{fact.table}》" + (f"（{fact.part}）" if fact.part else "")
-    return f"{table} {fact.row} · {fact.column}（{fact.where}）{note}"
+    return f"{table} {fact.row or '（无行名）'} · {fact.column}（{fact.where}）{note}"
 
 
 def answered(question: str, fact: Fact, meta: DocumentMeta, unit: str = "") -> dict:
@@ -54,7 +54,7 @@ def answered(question: str, fact: Fact, meta: DocumentMeta, unit: str = "") -> d
         lines.append(f"换算：{work}")
     return {
         "question": question, "status": "answered", "answer": "\n".join(lines),
-        "value": float(value), "value_text": format_decimal(value), "unit": value_unit,
+        "value": float(value), "value_text": format_decimal(value), "printed": shown, "unit": value_unit,
         "citations": [citation(fact, meta)], "work": [work] if work else [], "candidates": [],
     }
 
@@ -63,7 +63,7 @@ def explained(question: str, fact: Fact, meta: DocumentMeta) -> dict:
     """A why / what-for question: the document's own sentence, quoted with its place."""
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{fact.quote}”"]
     return {"question": question, "status": "answered", "answer": "\n".join(lines),
-            "value": float(fact.value), "value_text": fact.printed, "unit": fact.unit,
+            "value": float(fact.value), "value_text": fact.printed, "printed": fact.printed, "unit": fact.unit,
             "citations": [citation(fact, meta)], "work": [], "candidates": []}
 
 
@@ -90,8 +90,9 @@ def ambiguous(question: str, per_doc: list[tuple[DocumentMeta, Fact | None]], un
         if fact is None:
             lines.append(f"- {meta.label}{_scope(meta)}：未找到对应数据")
         else:
-            value, value_unit, _ = convert(fact, unit)
-            lines.append(f"- {meta.label}{_scope(meta)}：{_item_name(fact)} = {format_decimal(value)} {value_unit}"
+            value, value_unit, work = convert(fact, unit)
+            shown = fact.printed if not work else format_decimal(value)
+            lines.append(f"- {meta.label}{_scope(meta)}：{_item_name(fact)} = {shown} {value_unit}"
                          f"（{place(fact)}）")
             citations.append(citation(fact, meta))
         candidates.append({"label": meta.label, "doc": meta.source,
@@ -121,7 +122,7 @@ def answered_by_each(question: str, per_doc: list[tuple[DocumentMeta, Fact]], un
     if work:
         lines.append(f"换算：{work}")
     return {"question": question, "status": "answered", "answer": "\n".join(lines),
-            "value": float(value), "value_text": format_decimal(value), "unit": value_unit,
+            "value": float(value), "value_text": format_decimal(value), "printed": shown, "unit": value_unit,
             "citations": [citation(fact, meta) for meta, fact in per_doc], "work": [work] if work else [],
             "candidates": []}
 

@@ -12,16 +12,18 @@ is a FAILURE, not a skip: the UI is part of the product.
 """
 from __future__ import annotations
 
-import re
-
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,39 +162,77 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser(server):
     from playwright.sync_api import sync_playwright
 
-    outside: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        pg = context.new_page()
-        pg.set_default_timeout(ANSWER_TIMEOUT_MS)
-        pg.on("request", lambda r: outside.append(r.url)
-              if not r.url.startswith((server["url"], "data:", "blob:")) else None)
-        pg.goto(server["url"], wait_until="domcontentloaded")
-        pg.wait_for_selector("#index-status")
-        try:  # the first seconds: the index is being built, with visible progress
-            pg.wait_for_function("() => /正在建立索引|索引已就绪|建立索引失败/"
-                                 ".test(document.querySelector('#index-status').innerText)", timeout=15_000)
-            if "正在建立索引" in pg.inner_text("#index-status"):
-                _shot(pg, "ui-00-building-index.png")
-        except Exception:
-            pass
-        # the index of the seeds is built in the background with visible progress
-        pg.wait_for_function(
-            "() => { const s = document.querySelector('#index-status');"
-            " return s && (s.innerText.includes('索引已就绪') || s.innerText.includes('建立索引失败')); }",
-            timeout=BUILD_TIMEOUT_S * 1000)
-        status = pg.inner_text("#index-status")
-        assert "索引已就绪" in status, f"building the index failed: {status}\n{server['log'].read_text()[-3000:]}"
-        pg.outside_requests = outside
-        yield pg
-        _shot(pg, "ui-final.png")
-        browser.close()
+        chromium = p.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def early_page(server, browser):
+    """The page as a user sees it right after the server starts: the index is still being built."""
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(ANSWER_TIMEOUT_MS)
+    pg.on("request", lambda r: outside.append(r.url)
+          if not r.url.startswith((server["url"], "data:", "blob:")) else None)
+    pg.goto(server["url"], wait_until="domcontentloaded")
+    pg.wait_for_selector("#index-status")
+    yield pg
+    _shot(pg, "ui-final.png")
+    context.close()
     assert not outside, f"the page made requests off localhost (must work offline): {outside[:10]}"
+
+
+@pytest.fixture(scope="module")
+def page(early_page, server):
+    # the index of the seeds is built in the background with visible progress
+    early_page.wait_for_function(
+        "() => { const s = document.querySelector('#index-status');"
+        " return s && (s.innerText.includes('索引已就绪') || s.innerText.includes('建立索引失败')); }",
+        timeout=BUILD_TIMEOUT_S * 1000)
+    status = early_page.inner_text("#index-status")
+    assert "索引已就绪" in status, f"building the index failed: {status}\n{server['log'].read_text()[-3000:]}"
+    return early_page
+
+
+def _api(server, path: str, body: dict | None = None) -> tuple[int, dict, Any]:
+    """(HTTP status, JSON body, headers) of a GET (body None) or a JSON POST to the running app."""
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(server["url"].rstrip("/") + path, data=data,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=ANSWER_TIMEOUT_MS / 1000) as response:
+            return response.status, json.loads(response.read()), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), error.headers
+
+
+def _placeholder(page) -> str:
+    return page.locator("#question textarea").get_attribute("placeholder") or ""
+
+
+def _progress_until(page, done_js: str) -> list[list[str]]:
+    """Sample which components show a progress indicator until done_js is true."""
+    seen: list[list[str]] = []
+    deadline = time.time() + ANSWER_TIMEOUT_MS / 1000
+    while not page.evaluate(done_js):
+        assert time.time() < deadline, f"not done within {ANSWER_TIMEOUT_MS} ms: {done_js}"
+        seen.append(_progress_owners(page))
+        time.sleep(0.1)
+    return seen
+
+
+def _progress_owners(page) -> list[str]:
+    """The elem_ids of the components that show a progress indicator right now."""
+    return page.evaluate(
+        "() => [...new Set(Array.from(document.querySelectorAll('.progress-text, .progress-bar, .eta-bar, .generating'))"
+        ".filter(e => e.offsetParent !== null).map(e => (e.closest('[id]') || {}).id || '?'))]")
 
 
 def _bot_count(page) -> int:
@@ -223,7 +263,40 @@ def _wait_upload_result(page, name: str) -> None:
         arg=name)
 
 
+def test_question_asked_while_indexing_is_answered_when_ready(early_page, server):
+    """First thing a user does: ask before the index exists. The question waits, with progress."""
+    pg = early_page
+    pg.wait_for_function("() => document.querySelector('#index-status').innerText.includes('正在建立索引')",
+                         timeout=15_000)
+    pg.wait_for_function("() => (document.querySelector('#question textarea').placeholder || '').includes('索引正在建立')")
+    _shot(pg, "ui-00-building-index.png")
+    # scripts are told to come back later, not given a half-built answer
+    code, body, headers = _api(server, "/api/ask", {"question": "泉州12345中心2026年话务外包费用是多少？"})
+    assert code == 503 and "建立" in body["error"] and headers.get("Retry-After"), (code, body)
+    assert _api(server, "/api/status")[1]["ready"] is False
+
+    pg.fill("#question textarea", "泉州12345中心2026年话务外包费用是多少？")
+    pg.click("#ask-btn")
+    pg.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 1")
+    waiting = pg.locator('#chat [data-testid="bot"]').last.inner_text()
+    assert "问题已记下" in waiting and "正在建立索引" in waiting, waiting
+    assert set(_progress_owners(pg)) <= {"chat"}, _progress_owners(pg)
+    _shot(pg, "ui-00-queued-question.png")
+    # answered in place as soon as the index is ready: one answer, no second click
+    pg.wait_for_function(
+        "() => { const b = document.querySelectorAll('#chat [data-testid=\"bot\"]');"
+        " return b.length === 1 && b[0].innerText.includes('1011.95'); }", timeout=BUILD_TIMEOUT_S * 1000)
+    answer = pg.locator('#chat [data-testid="bot"]').last.inner_text()
+    assert "问题已记下" not in answer and "万元" in answer and "泉州市12345政务服务便民热线中心" in answer, answer
+    pg.wait_for_function("() => document.querySelector('#index-status').innerText.includes('索引已就绪')")
+    assert "索引正在建立" not in _placeholder(pg)
+    pg.click("#clear-btn")
+    pg.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
+
+
 def test_first_load_offers_examples(page):
+    # the chat has no label of its own that would overlap its first line
+    assert page.locator('#chat [data-testid="block-label"]').count() == 0
     examples = page.locator("#examples").inner_text()
     assert "泉州12345中心2026年话务外包费用是多少" in examples
     assert "三明热线2025年三公经费预算多少" in examples
@@ -289,6 +362,50 @@ def test_follow_up_reuses_context(page):
     assert "福建省12345政务服务便民热线中心" in follow, follow
 
 
+HEADLINE_POSITION = """() => {
+  const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+  const bot = bots[bots.length - 1], head = bot.querySelector('h3');
+  let box = bot.parentElement;
+  while (box && box.scrollHeight <= box.clientHeight + 2) box = box.parentElement;
+  const b = box.getBoundingClientRect(), h = head.getBoundingClientRect();
+  return {top: h.top - b.top, bottom: b.bottom - h.bottom, answer: bot.getBoundingClientRect().height,
+          view: box.clientHeight, scrolled: box.scrollTop};
+}"""
+
+
+def test_long_answer_keeps_its_headline_in_view(page):
+    # 1011.95 万元 (line 283) ÷ 支出合计 1182.04 万元 (line 107) = 85.61 %: an answer taller than the chat
+    answer = _ask(page, "泉州12345中心2026年话务外包费用占支出合计的比例是多少？")
+    lines = [line for line in answer.splitlines() if line.strip()]
+    assert lines[0] == "85.61%", lines[:3]
+    assert lines[1].startswith("出处") and "2 处原文数字" in lines[1], lines[:3]
+    page.wait_for_timeout(300)  # the scroll follows the render
+    where = page.evaluate(HEADLINE_POSITION)
+    assert where["answer"] > where["view"], where  # else the bottom and the top would both be in view
+    assert where["scrolled"] > 0 and where["top"] >= 0 and where["bottom"] > 0, where
+    _shot(page, "ui-02b-long-answer.png")
+
+
+def test_figure_is_shown_as_printed_with_its_unit(page):
+    # 泉州…单位预算.txt line 262: "2、公务接待费\t1.00" in the 三公 table (单位：万元)
+    answer = _ask(page, "泉州12345中心2026年公务接待费是多少？")
+    head = page.locator('#chat [data-testid="bot"]').last.locator("h3").inner_text().strip()
+    assert head == "1.00 万元", head
+    assert "为 1.00 万元" in answer and "数值：1.00 万元" in answer, answer
+    assert not re.search(r"(?<![\d.,])1 万元", answer), answer
+
+
+def test_cell_without_a_row_label_is_named_by_its_header_and_table(page):
+    # 司法局单位26年预算.pdf page 20: the 三公 table is one unlabeled row; 合计 under “三公”经费预算数 = 10.71 (万元)
+    answer = _ask(page, "上海市普陀区司法局2026年三公经费预算是多少？")
+    assert answer.splitlines()[0].strip() == "10.71 万元", answer
+    assert "“”" not in answer, answer
+    cited = [line for line in answer.splitlines() if "行：" in line]
+    assert cited and all("行：（无行名）“三公”经费预算数 / 合计" in line and "第20页" in line for line in cited), cited
+    source = page.locator("#source-view").inner_text()
+    assert "（无行名）“三公”经费预算数 / 合计 《单位“三公”经费和机关运行经费预算表》" in source, source
+
+
 def test_documents_tab_lists_seeds_and_tables(page):
     page.get_by_role("tab", name="文档", exact=True).click()
     page.wait_for_selector("#docs-table")
@@ -313,10 +430,26 @@ def test_pdf_answer_shows_page_image(page):
     answer = _ask(page, "上海市普陀区司法局2026年行政运行的基本支出是多少？")
     assert "14,348,853.34" in answer and "元" in answer, answer
     assert "第11页" in answer, answer  # 预算单位支出预算总表, page 11
+    lines = [line for line in answer.splitlines() if line.strip()]
+    assert lines[0] == "14,348,853.34 元" and lines[1].startswith("出处") and "第11页" in lines[1], lines[:3]
+    # the document contradicts itself on that row; the warning quotes figures as printed (page 11)
+    assert "各分项之和为 79,189,400.34 元，表中印的是 14,348,853.34 元" in answer, answer
     page.wait_for_selector("#page-image img")
     assert page.locator("#source-view td.hl").inner_text().strip() == "14,348,853.34"
     page.locator("#page-image").scroll_into_view_if_needed()
     _shot(page, "ui-06-pdf-page.png")
+    # sharp: rendered well above screen resolution (an A4 side at 200 dpi is 1654 px) and lossless
+    image = page.evaluate("() => { const i = document.querySelector('#page-image img');"
+                          " return {natural: i.naturalWidth, shown: i.clientWidth}; }")
+    assert image["natural"] >= 1600 and image["natural"] > 2 * image["shown"], image
+    # a click zooms in around the clicked spot, scrollable; a second click zooms out
+    page.locator("#page-image img").click()
+    zoomed = page.evaluate("() => { const i = document.querySelector('#page-image img'), c = i.closest('.image-container');"
+                           " return {shown: i.clientWidth, view: c.clientWidth, scroll: c.scrollWidth}; }")
+    assert zoomed["shown"] >= 2 * image["shown"] and zoomed["scroll"] > zoomed["view"], zoomed
+    _shot(page, "ui-06b-pdf-page-zoomed.png")
+    page.locator("#page-image img").click()
+    assert page.evaluate("() => document.querySelector('#page-image img').clientWidth") == image["shown"]
 
 
 def test_claim_check_shows_verdict_and_citation(page):
@@ -353,7 +486,8 @@ def test_audit_of_putuo_pdf_lists_findings_and_exports(page):
     page.locator("#audit-select input").click()
     page.get_by_role("option", name="上海市普陀区司法局单位26年预算.pdf", exact=False).first.click()
     page.click("#audit-btn")
-    page.wait_for_selector("#audit-result table.bqa-findings")
+    seen = _progress_until(page, "() => !!document.querySelector('#audit-result table.bqa-findings')")
+    assert all(owners == ["audit-result"] for owners in seen if owners), seen  # one indicator, on the result
     result = page.locator("#audit-result").inner_text()
     assert "上海市普陀区司法局单位26年预算.pdf" in result, result
     assert "64,840,547" in result, result
@@ -453,3 +587,104 @@ def test_document_data_and_answer_rows_download(page):
         time.sleep(0.5)
     assert "fact_id" in rows and "1011.95,万元" in rows, rows[:500]
     _shot(page, "ui-14-answer-data.png")
+
+
+def test_json_api_answers_like_ask_json(page, server):
+    question = "泉州12345中心2026年话务外包费用是多少？"
+    code, answer, _ = _api(server, "/api/ask", {"question": question})
+    assert code == 200, answer
+    assert answer["status"] == "answered" and answer["value"] == 1011.95 and answer["unit"] == "万元", answer
+    assert answer["question"] == question and "1011.95" in answer["answer"]
+    cite = answer["citations"][0]
+    assert cite["doc"] == "泉州市12345政务服务便民热线中心_2026年度单位预算.txt" and cite["year"] == 2026, cite
+    assert {"entity", "doc_kind", "page", "table", "row", "column", "value", "unit", "quote"} <= set(cite), cite
+    # the same object as `python app.py ask --json` on the same index
+    cli = subprocess.run([sys.executable, "app.py", "ask", question, "--json", "--index-dir", str(server["index_dir"])],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 0, cli.stderr[-2000:]
+    assert json.loads(cli.stdout) == answer
+    # a follow-up carries the context the previous answer returned
+    code, follow, _ = _api(server, "/api/ask", {"question": "那公务接待费呢？", "context": answer["context"]})
+    assert code == 200 and follow["value"] == 1.0 and follow["printed"] == "1.00", follow  # line 262
+    assert follow["citations"][0]["doc"] == cite["doc"], follow
+    code, error, _ = _api(server, "/api/ask", {"question": " "})
+    assert code == 400 and "缺少问题" in error["error"], error
+    # claims: 402.64 万元 in 三明's 2023 决算 (收入支出决算总表 line 118)
+    code, checked, _ = _api(server, "/api/check", {"claim": "三明市12345热线中心2023年花了400多万元"})
+    assert code == 200 and checked["verdict"] == "supported", checked
+    assert _api(server, "/api/status")[1]["ready"] is True
+
+
+def test_gradio_strings_are_chinese_even_in_an_english_browser(server, browser, page):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US")
+    english = context.new_page()
+    try:
+        english.set_default_timeout(ANSWER_TIMEOUT_MS)
+        english.goto(server["url"], wait_until="domcontentloaded")
+        english.wait_for_function("() => document.querySelector('#index-status')?.innerText.includes('索引已就绪')")
+        english.get_by_role("tab", name="上传文档", exact=True).click()
+        english.wait_for_selector("#upload-file")
+        upload = english.locator("#upload-file").inner_text()
+        assert "拖放" in upload and "点击上传" in upload, upload
+        text = english.locator("body").inner_text()
+        for phrase in ("Drop File Here", "Click to Upload", "Use via API", "Built with Gradio", "Settings"):
+            assert phrase not in text, phrase
+        assert english.locator("footer").count() == 0
+        _shot(english, "ui-13-english-browser.png")
+    finally:
+        context.close()
+
+
+def test_parser_warnings_only_in_a_details_view(page):
+    page.get_by_role("tab", name="文档", exact=True).click()
+    page.locator("#doc-select input").click()
+    page.get_by_role("option", name="泉州市12345", exact=False).first.click()
+    page.wait_for_function("() => document.querySelector('#doc-info').innerText.includes('解析报告')")
+    details = page.locator("#doc-info details")
+    assert details.count() == 1 and details.get_attribute("open") is None
+    visible = page.locator("#doc-info").inner_text()
+    assert "警告" in visible and not re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{2,}", visible), visible
+    assert re.search(r"[a-z]{3,} [a-z]{3,}", details.text_content()), details.text_content()  # kept for developers
+    details.locator("summary").click()
+    assert re.search(r"[a-z]{3,} [a-z]{3,}", page.locator("#doc-info").inner_text())
+
+
+def test_upload_shows_one_progress_indicator(page, server):
+    pdf = ROOT / "corpus" / "putuo" / "上海市普陀区商务委员会单位25年预算.pdf"  # not in this index yet
+    page.get_by_role("tab", name="上传文档", exact=True).click()
+    page.locator("#upload-file input[type=file]").set_input_files(str(pdf))
+    page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('商务委员会')")
+    page.click("#upload-btn")
+    seen = _progress_until(page, "() => { const t = document.querySelector('#upload-status').innerText;"
+                                 " return t.includes('商务委员会') && /已加入索引|失败/.test(t); }")
+    busy = [owners for owners in seen if owners]
+    assert busy and all(owners == ["upload-status"] for owners in busy), seen
+    assert "已加入索引" in page.locator("#upload-status").inner_text()
+
+
+def test_template_is_refused_and_never_offered(page, server):
+    template = Path(__file__).resolve().parent / "fixtures" / "not_budgets" / "附件2：部门决算模板.pdf"
+    page.get_by_role("tab", name="上传文档", exact=True).click()
+    before_docs = page.locator("#index-status").inner_text()
+    page.locator("#upload-file input[type=file]").set_input_files(str(template))
+    page.wait_for_function("() => document.querySelector('#upload-file').innerText.includes('模板')")
+    page.click("#upload-btn")
+    _wait_upload_result(page, "模板")
+    message = page.locator("#upload-status").inner_text()
+    assert "是模板" in message and "未导入" in message and "索引未改变" in message, message
+    assert page.locator("#index-status").inner_text() == before_docs
+    # nowhere offered: documents, the audit's choices, the examples, a question's candidates
+    page.get_by_role("tab", name="文档", exact=True).click()
+    page.click("#docs-refresh")
+    page.wait_for_function("() => document.querySelector('#docs-table').innerText.includes('泉州市12345')")
+    assert "XX" not in page.locator("#docs-table").inner_text() and "模板" not in page.locator("#docs-table").inner_text()
+    page.get_by_role("tab", name="审查", exact=True).click()
+    page.locator("#audit-select input").click()
+    options = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert options and not any("XX" in o or "模板" in o for o in options), options
+    answer = _ask(page, "上海市XX局2024年决算的支出合计是多少？")
+    assert "XX" not in answer.replace("上海市XX局", ""), answer
+    assert "XX" not in page.locator("#examples").inner_text()
+    if page.locator("#followups").is_visible():
+        assert "XX" not in page.locator("#followups").inner_text()

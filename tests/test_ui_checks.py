@@ -72,3 +72,56 @@ def test_audit_counts_findings_high_first_with_printed_evidence():
     assert "64,840,547.00 元 第11页" in html
     assert rows[0].count("减少2.27%") == 1  # the same sentence once
     assert "b.txt" in html and "未发现不一致" in html
+
+
+# --------------------------------------------------------------------------- chat answers
+
+# 泉州…_2026年度单位预算.txt line 262: "2、公务接待费\t1.00" (单位：万元)
+RECEPTION = {"doc": "泉州市12345政务服务便民热线中心_2026年度单位预算.txt", "entity": "泉州市12345政务服务便民热线中心",
+             "year": 2026, "doc_kind": "预算", "level": "单位", "line": 262, "table": "一般公共预算“三公”经费支出预算表",
+             "row": "2、公务接待费", "column": "预算数", "value": 1.0, "printed": "1.00", "unit": "万元", "kind": "cell"}
+# 上海市普陀区司法局单位26年预算.pdf page 20: the 三公 table prints one row without a label
+UNLABELED = {"doc": "上海市普陀区司法局单位26年预算.pdf", "entity": "上海市普陀区司法局", "year": 2026, "doc_kind": "预算",
+             "page": 20, "table": "单位“三公”经费和机关运行经费预算表", "row": None,
+             "column": "“三公”经费预算数 / 合计", "value": 10.71, "printed": "10.71", "unit": "万元", "kind": "cell"}
+
+
+def test_answer_leads_with_the_printed_figure_and_its_source():
+    text = render.answer_markdown({"status": "answered", "value": 1.0, "value_text": "1", "printed": "1.00",
+                                   "unit": "万元", "answer": "…为 1.00 万元。", "citations": [RECEPTION]})
+    lines = text.split("\n\n")
+    assert lines[0] == "### 1.00 万元"
+    assert lines[1].startswith("**出处**") and "2、公务接待费 · 预算数 · 第262行" in lines[1], lines[1]
+    assert "数值：1.00 万元" in text and "1 万元" not in text.replace("1.00 万元", "")
+
+
+def test_unlabeled_row_is_named_by_header_path_and_table():
+    assert render.row_label(UNLABELED) == "（无行名）“三公”经费预算数 / 合计 《单位“三公”经费和机关运行经费预算表》"
+    assert "行：（无行名）" in render.citation_markdown(UNLABELED, 1)
+    assert "“”" not in render.answer_markdown({"status": "answered", "value": 10.71, "printed": "10.71",
+                                                "unit": "万元", "citations": [UNLABELED]})
+
+
+def test_computed_answer_names_its_operands_under_the_figure():
+    # 泉州…_2026年度单位预算.txt: 1011.95 万元 (sentence, line 283) ÷ 支出合计 1182.04 万元 (line 107)
+    outsourcing = {**RECEPTION, "line": 283, "table": None, "row": None, "column": None, "value": 1011.95,
+                   "printed": "1011.95", "kind": "narrative", "quote": "(二) 2010399-其他政府办公厅（室）及相关机构事务支出 1011.95 万元。"}
+    total = {**RECEPTION, "line": 107, "table": "收支预算总表", "row": "支出合计", "value": 1182.04, "printed": "1182.04"}
+    share = {"status": "answered", "value": 85.61, "value_text": "85.61", "unit": "%",
+             "work": ["1011.95 万元 ÷ 1182.04 万元 × 100%"], "citations": [outsourcing, total]}
+    lines = render.answer_markdown(share).split("\n\n")
+    assert lines[:2] == ["### 85.61%", "**出处**：由下列 2 处原文数字计算"]
+
+
+def test_internal_error_is_said_in_chinese_with_the_detail_folded():
+    text = render.answer_markdown({"status": "error", "answer": "内部错误，请换个问法或联系维护者。",
+                                   "detail": "KeyError: 'table_kind'"})
+    before, folded = text.split("<details>")
+    assert "内部错误" in before and "KeyError" not in before
+    assert folded.startswith("<summary>技术细节</summary>") and "KeyError: &#x27;table_kind&#x27;" in folded
+
+
+def test_not_found_without_text_says_so():
+    assert render.answer_markdown({"status": "not_found"}).split("\n\n") == ["### 未找到", "公开文件中没有找到这个数字。"]
+    text = render.answer_markdown({"status": "not_found", "answer": "未找到：文件中没有这一项。"})
+    assert "公开文件中没有找到这个数字" not in text

@@ -29,14 +29,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from budgetqa.catalog import FILE as CATALOG_FILE
 from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.parse import content_hash
 from budgetqa.ui import downloads, render
+from budgetqa.ui.server import ChineseLocale, add_api_routes
 
 log = logging.getLogger("budgetqa.ui")
 
+QUESTION_PLACEHOLDER = "例如：泉州12345中心2026年话务外包费用是多少？"
 EXAMPLE_QUESTIONS = [
     "泉州12345中心2026年话务外包费用是多少？",
     "三明热线2025年三公经费预算多少？",
@@ -83,7 +86,55 @@ pre.bqa-excerpt mark { background: #ffb300; }
 .bqa-sev-high { background: #c62828; } .bqa-sev-medium { background: #ef6c00; } .bqa-sev-low { background: #9e9e9e; }
 .bqa-audit-counts { margin: 4px 0 8px 0; }
 table.bqa-findings td.bqa-evidence { font-size: 12px; color: #444; min-width: 24em; }
+#page-image .image-container { overflow: auto; max-height: 85vh; display: block; width: 100%; max-width: 100%; }
+#page-image .image-container button { display: block; width: 100%; }
+#page-image img { cursor: zoom-in; width: 100%; height: auto; max-height: none; object-fit: contain; }
+#page-image.bqa-zoom img { cursor: zoom-out; width: 250%; max-width: none; }
 """
+
+# Runs once in the page. (1) A new or updated answer is scrolled so that its first line — the
+# figure and its source — is in view, not its end. (2) A click on the PDF page image toggles zoom.
+PAGE_JS = """
+() => {
+  let last = "";
+  const showHeadline = () => {
+    const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+    const bot = bots[bots.length - 1];
+    if (!bot) return;
+    const key = bots.length + "|" + bot.innerText.slice(0, 80);
+    if (key === last) return;
+    last = key;
+    let box = bot.parentElement;
+    while (box && box.scrollHeight <= box.clientHeight + 2) box = box.parentElement;
+    if (box && box !== document.documentElement && box !== document.body) {
+      const users = document.querySelectorAll('#chat [data-testid="user"]');
+      const asked = users[users.length - 1];
+      let top = bot.getBoundingClientRect().top;
+      if (asked) {  // the question too, when it is short enough to leave the figure in view
+        const q = asked.getBoundingClientRect().top;
+        if (top - q < box.clientHeight / 3) top = q;
+      }
+      box.scrollTop += top - box.getBoundingClientRect().top - 8;
+    }
+  };
+  new MutationObserver(() => requestAnimationFrame(showHeadline))
+    .observe(document.body, {childList: true, subtree: true, characterData: true});
+  document.addEventListener("click", (event) => {
+    const img = event.target.closest && event.target.closest("#page-image img");
+    if (!img) return;
+    const r = img.getBoundingClientRect();
+    const fx = (event.clientX - r.left) / r.width, fy = (event.clientY - r.top) / r.height;
+    const zoomed = document.querySelector("#page-image").classList.toggle("bqa-zoom");
+    const box = img.closest(".image-container");
+    if (zoomed && box) {  // keep the clicked spot (the boxed figure) in the middle of the view
+      box.scrollLeft = fx * img.clientWidth - box.clientWidth / 2;
+      box.scrollTop = fy * img.clientHeight - box.clientHeight / 2;
+    }
+  });
+}
+"""
+
+PAGE_DPI = 200  # the PDF page image: sharp enough to read a 9-point figure when zoomed
 
 
 def make_theme() -> gr.themes.Base:
@@ -97,7 +148,8 @@ def make_theme() -> gr.themes.Base:
 
 def launch_kwargs() -> dict[str, Any]:
     """Keyword arguments for `Blocks.launch` that keep the UI offline and styled."""
-    return dict(theme=make_theme(), css=CSS, ssr_mode=False, show_error=True, pwa=False, mcp_server=False)
+    return dict(theme=make_theme(), css=CSS, js=PAGE_JS, ssr_mode=False, show_error=True, pwa=False,
+                mcp_server=False, footer_links=[], app_kwargs={"middleware": [Middleware(ChineseLocale)]})
 
 
 # --------------------------------------------------------------------------- index building
@@ -146,6 +198,9 @@ class IndexBuilder:
             else:
                 with self.lock:
                     self.app.engine.ensure_index(self.corpus_dirs, progress=self._progress)
+            self.message = "读取索引…"
+            with self.lock:  # read once here, so that the first question does not pay for it
+                self.app.engine.load()
             self.state = "ready"
         except Exception as error:  # shown in the status bar; the UI stays up
             self.error = f"{type(error).__name__}: {error}"
@@ -194,12 +249,20 @@ class IndexBuilder:
     def ready(self) -> bool:
         return self.state in ("ready", "error")
 
+    def input_placeholder(self) -> str:
+        """What the question box says while the index builds."""
+        frac = f"（{self.done}/{self.total}）" if self.total else ""
+        return f"索引正在建立{frac}：现在提问也可以，建好后自动回答。"
+
+    def progress_text(self) -> str:
+        frac = f"{self.done}/{self.total}" if self.total else "准备中"
+        return f"正在建立索引（{frac}）{render.md_escape(self.message)}"
+
     def status_text(self) -> str:
         if self.state == "building":
-            frac = f"{self.done}/{self.total}" if self.total else "准备中"
-            return f"正在建立索引（{frac}）{render.md_escape(self.message)} —— 完成后即可提问。"
+            return f"{self.progress_text()} —— 现在提问也可以，建好后自动回答。"
         if self.state == "error":
-            return f"**建立索引失败**：{render.md_escape(self.error)}"
+            return "**建立索引失败**，请联系维护者。" + render.developer_details(self.error)
         return ""
 
 
@@ -270,7 +333,7 @@ class BudgetUI:
         question = (question or "").strip()
         if not self.builder.ready:
             return {"question": question, "status": "not_ready",
-                    "answer": "索引还在建立中，请稍候再问。" + self.builder.status_text(),
+                    "answer": "索引还在建立中，请稍候再问。" + self.builder.progress_text(),
                     "citations": [], "candidates": [], "context": context}
         try:
             with self.lock:
@@ -278,7 +341,7 @@ class BudgetUI:
         except Exception as error:
             log.error("ask(%r) failed:\n%s", question, traceback.format_exc())
             return {"question": question, "status": "error",
-                    "answer": f"内部错误（{type(error).__name__}: {error}），请换个问法或联系维护者。",
+                    "answer": "内部错误，请换个问法或联系维护者。", "detail": f"{type(error).__name__}: {error}",
                     "citations": [], "candidates": [], "context": context}
         return result if isinstance(result, dict) else {"question": question, "status": "error",
                                                         "answer": f"引擎返回了无法识别的结果：{result!r}"}
@@ -510,7 +573,7 @@ def page_image(path: Path, page_no: int, printed: str | None, row_label: str | N
             if not 1 <= page_no <= len(pdf.pages):
                 return None
             page = pdf.pages[page_no - 1]
-            im = page.to_image(resolution=110)
+            im = page.to_image(resolution=PAGE_DPI)
             boxes = []
             if printed:
                 hits = page.search(printed, regex=False)
@@ -593,12 +656,13 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
             with gr.Tab("问答", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=5, min_width=360):
-                        chatbot = gr.Chatbot(elem_id="chat", height=520, label="对话", latex_delimiters=[],
+                        chatbot = gr.Chatbot(elem_id="chat", height=520, show_label=False, latex_delimiters=[],
+                                             autoscroll=False,  # PAGE_JS keeps the answer's headline in view
                                              feedback_options=None, buttons=["copy"],
                                              placeholder="在下方输入问题，或点一个示例问题。")
                         with gr.Row():
                             question = gr.Textbox(elem_id="question", show_label=False, scale=6, lines=1,
-                                                  placeholder="例如：泉州12345中心2026年话务外包费用是多少？",
+                                                  placeholder=QUESTION_PLACEHOLDER,
                                                   submit_btn=False)
                             ask_btn = gr.Button("提问", variant="primary", elem_id="ask-btn", scale=1, min_width=80)
                             clear_btn = gr.Button("新对话", elem_id="clear-btn", scale=1, min_width=80)
@@ -612,7 +676,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                         cite_choice = gr.Radio(choices=[], label="引用", elem_id="citation-choice",
                                                type="index", visible=False)
                         source_html = gr.HTML(render_source_placeholder(), elem_id="source-view")
-                        page_img = gr.Image(label="PDF 原页（被引用的数字已框出）", type="pil", visible=False,
+                        page_img = gr.Image(label="PDF 原页（被引用的数字已框出；点击图片放大/还原）", type="pil",
+                                            visible=False, format="png",
                                             elem_id="page-image", interactive=False,
                                             buttons=["download", "fullscreen"])
                         answer_data = downloads.answer_button()
@@ -663,8 +728,9 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
             if app.builder.ready:
                 n = len(app.documents())
                 text = app.builder.status_text() or f"索引已就绪：{n} 份文档。"
-                return text, gr.Timer(active=False)
-            return app.builder.status_text(), gr.Timer(active=True)
+                return text, gr.Timer(active=False), gr.Textbox(placeholder=QUESTION_PLACEHOLDER)
+            return (app.builder.status_text(), gr.Timer(active=True),
+                    gr.Textbox(placeholder=app.builder.input_placeholder()))
 
         def docs_update():
             docs = app.documents() if app.builder.ready else []
@@ -672,18 +738,23 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                     gr.Dropdown(choices=[("全部文档", ALL_DOCS)] + _doc_choices(docs)))
 
         def on_tick():
-            text, t = status_update()
+            text, t, q = status_update()
             if app.builder.ready:
-                return (text, t, *docs_update())
-            return text, t, gr.skip(), gr.skip(), gr.skip()
+                return (text, t, q, *docs_update())
+            return text, t, q, gr.skip(), gr.skip(), gr.skip()
 
         def respond(q, history, ctx):
             q = (q or "").strip()
             history = list(history or [])
             if not q:
-                return (history, gr.skip(), ctx, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
-            result = app.ask(q, ctx)
+                yield (history, gr.skip(), ctx, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+                return
             history.append({"role": "user", "content": q})
+            while not app.builder.ready:  # asked while the index builds: answered as soon as it is ready
+                waiting = {"role": "assistant", "content": render.waiting_markdown(app.builder.progress_text())}
+                yield (history + [waiting], "", ctx, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+                time.sleep(1.0)
+            result = app.ask(q, ctx)
             history.append({"role": "assistant", "content": render.answer_markdown(result)})
             new_ctx = result.get("context", ctx) if result.get("status") not in ("error", "not_ready") else ctx
             cites = [c for c in (result.get("citations") or []) if isinstance(c, dict)]
@@ -702,11 +773,11 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                 radio = gr.Radio(choices=[], value=None, visible=False)
                 html_, img = app.source_view(None)
             img_upd = gr.Image(value=img, visible=img is not None)
-            return history, "", new_ctx, cites, fu, radio, html_, img_upd
+            yield history, "", new_ctx, cites, fu, radio, html_, img_upd
 
         def from_dataset(sample, history, ctx):
             q = sample[0] if isinstance(sample, (list, tuple)) else sample
-            return respond(q, history, ctx)
+            yield from respond(q, history, ctx)
 
         def on_cite(index, cites):
             if index is None or not cites or not (0 <= int(index) < len(cites)):
@@ -775,7 +846,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                 result = app.check_claim(text)
             except Exception as error:
                 log.error("check_claim(%r) failed:\n%s", text, traceback.format_exc())
-                return f"<div class='bqa-note'>内部错误（{render.esc(type(error).__name__)}: {render.esc(error)}）</div>"
+                return ("<div class='bqa-note'>内部错误，请换个说法或联系维护者。"
+                        f"{render.developer_details(f'{type(error).__name__}: {error}')}</div>")
             if result is None:
                 return "<div class='bqa-note'>索引还在建立中，请稍候再核查。</div>"
             return render.claim_html(result)
@@ -792,29 +864,35 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
                 report, md_path, csv_path = app.audit(None if choice in (None, "", ALL_DOCS) else choice)
             except (Exception, SystemExit) as error:
                 log.error("audit(%r) failed:\n%s", choice, traceback.format_exc())
-                return f"<div class='bqa-note'>审查失败（{render.esc(error)}）</div>", hidden, hidden
+                return (f"<div class='bqa-note'>审查失败，请联系维护者。{render.developer_details(error)}</div>",
+                        hidden, hidden)
             return (render.audit_html(report), gr.DownloadButton(value=str(md_path), visible=True),
                     gr.DownloadButton(value=str(csv_path), visible=True))
 
         chat_outputs = [chatbot, question, ctx_state, cites_state, followups, cite_choice, source_html, page_img]
         doc_outputs = [docs_table, doc_select, audit_select]
-        demo.load(status_update, outputs=[status, timer]).then(docs_update, outputs=doc_outputs)
-        timer.tick(on_tick, outputs=[status, timer, *doc_outputs], show_progress="hidden")
-        ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs)
-        question.submit(respond, [question, chatbot, ctx_state], chat_outputs)
-        followups.click(from_dataset, [followups, chatbot, ctx_state], chat_outputs)
-        example_set.click(from_dataset, [example_set, chatbot, ctx_state], chat_outputs)
+        demo.load(status_update, outputs=[status, timer, question], show_progress="hidden").then(
+            docs_update, outputs=doc_outputs)
+        timer.tick(on_tick, outputs=[status, timer, question, *doc_outputs], show_progress="hidden")
+        # one progress indicator per task: on the chat (asking) and on the upload message (ingesting)
+        ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
+        question.submit(respond, [question, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
+        followups.click(from_dataset, [followups, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
+        example_set.click(from_dataset, [example_set, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
         cite_choice.input(on_cite, [cite_choice, cites_state], [source_html, page_img])
         clear_btn.click(clear, outputs=chat_outputs)
-        refresh_btn.click(docs_update, outputs=doc_outputs)
-        doc_select.change(on_doc, [doc_select], [table_select, doc_info, doc_table_view])
+        refresh_btn.click(docs_update, outputs=doc_outputs, show_progress_on=[docs_table])
+        doc_select.change(on_doc, [doc_select], [table_select, doc_info, doc_table_view],
+                          show_progress_on=[doc_table_view])
         table_select.change(on_table, [doc_select, table_select], [doc_table_view])
         upload_btn.click(lambda: "正在导入…", outputs=[upload_status], show_progress="hidden").then(
-            on_upload, [upload], [upload_status, upload, docs_table, doc_select, audit_select, status])
+            on_upload, [upload], [upload_status, upload, docs_table, doc_select, audit_select, status],
+            show_progress_on=[upload_status])
         claim_btn.click(on_claim, [claim_text], [claim_result])
         claim_text.submit(on_claim, [claim_text], [claim_result])
-        claim_examples.click(on_claim_example, [claim_examples], [claim_text, claim_result])
-        audit_btn.click(on_audit, [audit_select], [audit_result, audit_md, audit_csv])
+        claim_examples.click(on_claim_example, [claim_examples], [claim_text, claim_result],
+                             show_progress_on=[claim_result])
+        audit_btn.click(on_audit, [audit_select], [audit_result, audit_md, audit_csv], show_progress_on=[audit_result])
         downloads.wire(app, doc_select, doc_data, cites_state, answer_data)
 
     app.builder.start()
@@ -846,6 +924,9 @@ def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | 
         demo = build_ui(engine, corpus_dirs=corpus_dirs, uploads_dir=uploads)
     demo.queue(default_concurrency_limit=4)
     print(f"budget Q&A UI: http://{host}:{port}/  (index: {index_dir})", flush=True)
-    demo.launch(server_name=host, server_port=int(port), prevent_thread_lock=not block, inbrowser=False,
+    demo.launch(server_name=host, server_port=int(port), prevent_thread_lock=True, inbrowser=False,
                 **launch_kwargs())
+    add_api_routes(demo.app, demo.budget_ui)
+    if block:
+        demo.block_thread()
     return None if block else demo

@@ -27,6 +27,11 @@ def esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def developer_details(text: Any) -> str:
+    """Developer detail (an exception's text) folded under a Chinese summary: users see Chinese only."""
+    return f"\n\n<details><summary>技术细节</summary>\n\n{esc(text)}\n\n</details>"
+
+
 def _norm(text: Any) -> str:
     """Whitespace-free, bracket-normalised form for matching names across parser and engine."""
     s = "" if text is None else str(text)
@@ -47,6 +52,38 @@ def format_value(value: Any) -> str:
         d = d.quantize(Decimal(1))
     text = f"{d:,}" if abs(d) >= 10000 else f"{d}"
     return text
+
+
+def figure_text(item: dict) -> str:
+    """A figure as the document prints it, with its unit ('1.00 万元'); the float only as a fallback.
+    Works for an answer (its principal figure) and for a citation."""
+    printed = item.get("printed") or item.get("value_text")
+    text = str(printed).strip() if printed not in (None, "") else format_value(item.get("value"))
+    unit = item.get("unit") or ""
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}".rstrip()
+
+
+def row_label(citation: dict) -> str:
+    """The cited row's label; a row printed without one (a 三公 table of one row) is named by its
+    column's header path and the table title instead."""
+    if citation.get("row"):
+        return str(citation["row"])
+    table = f"《{citation['table']}》" if citation.get("table") else ""
+    return "（无行名）" + " ".join(p for p in (citation.get("column") or "", table) if p)
+
+
+def source_line(citation: dict) -> str:
+    """One line naming where a figure stands: unit, year and kind, table, row, column, page or line."""
+    parts = [" ".join(p for p in (citation.get("entity") or citation.get("doc") or "", doc_kind_label(citation)) if p)]
+    if citation.get("table"):
+        parts.append(f"《{citation['table']}》")
+        parts.append(citation.get("row") or "（无行名）")
+        if citation.get("column"):
+            parts.append(str(citation["column"]))
+    elif citation.get("quote"):
+        parts.append("说明文字")
+    parts.append(location_label(citation))
+    return " · ".join(p for p in parts if p)
 
 
 def doc_kind_label(citation: dict) -> str:
@@ -89,12 +126,11 @@ def citation_markdown(citation: dict, index: int) -> str:
     bits = [f"**[{index}]** {head}".rstrip()]
     if citation.get("table"):
         bits.append(f"表：{md_escape(citation['table'])}")
-    if citation.get("row"):
-        bits.append(f"行：{md_escape(citation['row'])}")
+        bits.append(f"行：{md_escape(row_label(citation))}")
     if citation.get("column"):
         bits.append(f"列：{md_escape(citation['column'])}")
     if citation.get("value") is not None and citation.get("value") != "":
-        bits.append(f"数值：{md_escape(format_value(citation['value']))} {md_escape(citation.get('unit') or '')}".rstrip())
+        bits.append(f"数值：{md_escape(figure_text(citation))}")
     elif citation.get("unit"):
         bits.append(f"单位：{md_escape(citation['unit'])}")
     loc = location_label(citation)
@@ -128,9 +164,16 @@ def answer_markdown(result: dict) -> str:
     """The assistant message for one engine answer."""
     status = result.get("status") or "answered"
     lines: list[str] = []
-    value, unit = result.get("value"), result.get("unit") or ""
+    value = result.get("value")
+    citations = result.get("citations") or []
+    work = result.get("work") or []
     if status == "answered" and value is not None and value != "":
-        lines.append(f"### {md_escape(format_value(value))} {md_escape(unit)}".rstrip())
+        lines.append(f"### {md_escape(figure_text(result))}")
+        if len(citations) > 1 and work:
+            lines.append(f"**出处**：由下列 {len(citations)} 处原文数字计算")
+        elif citations:  # the source right under the figure, before any explanation
+            more = f"（另 {len(citations) - 1} 处见下）" if len(citations) > 1 else ""
+            lines.append(f"**出处**：{md_escape(source_line(citations[0]))}{more}")
     elif status == "not_found":
         lines.append("### 未找到")
     elif status == "ambiguous":
@@ -142,11 +185,11 @@ def answer_markdown(result: dict) -> str:
         lines.append("公开文件中没有找到这个数字。")
     elif status == "ambiguous":
         lines.append("这个问题可以对应多份文件，请选择下面的一个。")
-    work = result.get("work") or []
+    if result.get("detail"):
+        lines.append(developer_details(result["detail"]).strip())
     if work:
         lines.append("**计算过程**")
         lines.extend(f"{i}. {md_escape(work_step_text(s))}" for i, s in enumerate(work, 1))
-    citations = result.get("citations") or []
     if citations:
         lines.append("**来源**")
         lines.extend("- " + citation_markdown(c, i) for i, c in enumerate(citations, 1))
@@ -154,6 +197,11 @@ def answer_markdown(result: dict) -> str:
     if candidates and status != "answered":
         lines.append("可以点下方的候选问题继续追问。")
     return "\n\n".join(lines)
+
+
+def waiting_markdown(progress: str) -> str:
+    """The assistant message for a question asked while the index builds (replaced by the answer)."""
+    return f"### 问题已记下\n\n索引建好后自动回答。{progress}"
 
 
 def candidate_label(candidate: Any) -> tuple[str, str]:
@@ -324,10 +372,9 @@ def citation_header_html(citation: dict, located: tuple[Table | None, int | None
         ("类型", citation.get("doc_kind")),
         ("位置", location_label(citation) or None),
         ("表", citation.get("table")),
-        ("行", citation.get("row")),
+        ("行", row_label(citation) if citation.get("table") else None),
         ("列", citation.get("column")),
-        ("数值", (format_value(citation.get("value")) + " " + (citation.get("unit") or "")).strip()
-         if citation.get("value") not in (None, "") else None),
+        ("数值", figure_text(citation) if citation.get("value") not in (None, "") else None),
     ]
     if table is not None and r_i is not None and c_i is not None:
         row = table.rows[r_i]
