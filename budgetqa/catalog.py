@@ -14,6 +14,7 @@ Tables
   passage's first fact only.
 - pending: documents whose vectors are being written; a crash leaves them here and the next
   writer removes their vectors (a document row is committed only after its vectors).
+- state: the index's own notes, e.g. a first build from the corpus that has not finished yet.
 
 WAL journaling: readers keep seeing the last committed state while a writer works.
 """
@@ -43,6 +44,7 @@ CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE TABLE IF NOT EXISTS facts ({", ".join(f'"{c}"' for c in _FACT_COLUMNS)}, tokens TEXT);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -67,8 +69,10 @@ class Catalog:
     def clear_pending(self, doc_id: str) -> None:
         self.db.execute("DELETE FROM pending WHERE doc_id = ?", (doc_id,))
 
-    def put(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str], report: dict) -> None:
-        """Write one document and its facts in one transaction (replacing any earlier version)."""
+    def put(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str], report: dict,
+            replacing: Iterable[str] = ()) -> None:
+        """Write one document and its facts in one transaction, replacing its earlier version and
+        the documents `replacing` (earlier versions under the same file name)."""
         meta = doc.meta
         parsed = zlib.compress(json.dumps(document_to_dict(doc), ensure_ascii=False).encode("utf-8"), 6)
         rows, seen = [], set()
@@ -79,7 +83,8 @@ class Catalog:
             rows.append(tuple(row) + (words if first else None,))
         placeholders = ", ".join("?" * (len(_FACT_COLUMNS) + 1))
         with self._transaction():
-            self._delete(meta.doc_id)
+            for doc_id in {meta.doc_id, *replacing}:
+                self._delete(doc_id)
             self.db.executemany(f"INSERT INTO facts VALUES ({placeholders})", rows)
             self.db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (meta.doc_id, meta.source, meta.entity, meta.year, meta.kind, meta.level,
@@ -98,6 +103,16 @@ class Catalog:
     def _transaction(self):
         return _Transaction(self.db)
 
+    def set_state(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM state WHERE key = ?", (key,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, value))
+
+    def state(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     # -- reading ---------------------------------------------------------------------------
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -108,6 +123,9 @@ class Catalog:
     def fact_counts(self) -> dict[str, int]:
         """doc_id -> facts stored under it (also for a doc_id without a document row)."""
         return dict(self.db.execute("SELECT doc_id, count(*) FROM facts GROUP BY doc_id"))
+
+    def has(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
 
     def sources(self) -> dict[str, str]:
         """doc_id (content hash) -> file name of every stored document."""

@@ -112,8 +112,9 @@ def open_engine(args, build: bool = True):
         engine.store.reach_server()
     except Exception as error:  # a corrupt store, a server that does not answer
         raise unavailable(error, args.index_dir, args.chroma_url) from None
-    if build and empty:
-        print(f"index is empty: ingesting {DEFAULT_CORPUS} (first use)", file=sys.stderr)
+    if build and (empty or engine.build_incomplete()):
+        print(f"index is empty: ingesting {DEFAULT_CORPUS} (first use)" if empty else
+              f"the first build of the index was interrupted: completing it from {DEFAULT_CORPUS}", file=sys.stderr)
         bar, update = progress_bar("indexing")
         try:
             report = engine.ensure_index([DEFAULT_CORPUS], update)

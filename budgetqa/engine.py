@@ -1,6 +1,7 @@
 """engine: the one object the CLI, the UI and the eval use — ingest files, answer questions."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, content_terms, fact_t
 from budgetqa.store import FactStore, passage_texts
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
+FIRST_BUILD = "first_build"  # catalog state while a first build from the corpus runs
 FACT_CACHE = 64  # documents whose facts, parsed form and audit stay in memory
 RANKER_CACHE = 32  # document sets whose ranker stays in memory
 
@@ -103,19 +105,26 @@ class Engine:
         report = {"ingested": [], "failed": [], "skipped": skipped, "unchanged": [str(f) for f in unchanged]}
         total = len(files)
         workers = min(os.cpu_count() or 1, 4, total) or 1
-        done = 0
+        done, stopped = 0, []
         if progress:
             progress(0, total, "解析文档…")
         for parsed in bounded_map(partial(_parse_one, limits=self.limits), files, workers, _crashed,
                                   self.limits.max_worker_mb):
             done += 1
             error = parsed.error or self.limits.facts_problem(len(parsed.facts))
+            if not error:
+                try:
+                    report["ingested"].append(self._store(parsed))
+                except Exception as failure:  # disk full, store down: what is stored stays whole
+                    error = f"写入索引失败（{type(failure).__name__}: {failure}）；其余文件未导入"
+                    stopped = [str(f) for f in files[done:]]
             if error:
                 report["failed"].append([str(parsed.path), error])
-            else:
-                report["ingested"].append(self._store(parsed))
             if progress:
                 progress(done, total, parsed.path.name)
+            if stopped:
+                report["failed"] += [[f, "未导入：前一个文件写入索引失败"] for f in stopped]
+                break
         self._loaded = False
         return report
 
@@ -128,9 +137,18 @@ class Engine:
                 "summary": checked.summary()}
 
     def ensure_index(self, corpus_dirs: list[str | Path], progress: Progress | None = None) -> dict | None:
-        if self.store.catalog.count() > 0:
+        """Build the index from the corpus on first use, or finish a first build that was
+        interrupted (files already stored are skipped); None when there is nothing to do."""
+        if self.store.catalog.count() > 0 and not self.build_incomplete():
             return None
-        return self.ingest(corpus_dirs, progress)
+        self.store.catalog.set_state(FIRST_BUILD, json.dumps([str(d) for d in corpus_dirs], ensure_ascii=False))
+        report = self.ingest(corpus_dirs, progress)
+        self.store.catalog.set_state(FIRST_BUILD, None)
+        return report
+
+    def build_incomplete(self) -> bool:
+        """A first build from the corpus started and did not finish (killed, crashed, disk full)."""
+        return self.store.catalog.state(FIRST_BUILD) is not None
 
     def load(self) -> None:
         """Read the document catalog (once; again after an ingest). Facts are read per document,

@@ -76,10 +76,13 @@ class FactStore:
     # -- writing ---------------------------------------------------------------------------
     def replace_document(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str],
                          report: dict | None = None) -> None:
-        """Replace every record of this document (same content hash or same file name)."""
+        """Store a document, replacing any earlier version of it (same content hash or same file
+        name) in the same catalog transaction: a failed write leaves the earlier version in place."""
         doc_id = doc.meta.doc_id
-        self.remove_document(doc_id, doc.meta.source)
-        self.catalog.mark_pending(doc_id)
+        older = set(self.catalog.doc_ids_of(doc.meta.source)) - {doc_id}
+        fresh = not self.catalog.has(doc_id)  # else its vectors are already there, the same
+        if fresh:
+            self.catalog.mark_pending(doc_id)
         passages = passage_texts(facts, {doc_id: doc.meta})
         ids = list(passages)
         for start in range(0, len(ids), PAGE):
@@ -87,8 +90,12 @@ class FactStore:
             texts = [passages[i] for i in batch]
             self.passages.upsert(ids=batch, documents=texts, embeddings=[ngram_vector(t) for t in texts],
                                  metadatas=[{"doc_id": doc_id}] * len(batch))
-        self.catalog.put(doc, facts, tokens, report or {})
+        self.catalog.put(doc, facts, tokens, report or {}, replacing=older)
         self.catalog.clear_pending(doc_id)
+        for old in older:  # their rows are gone; their vectors next (again on the next run if cut short)
+            self.catalog.mark_pending(old)
+            self._remove_vectors(old)
+            self.catalog.clear_pending(old)
 
     def remove_document(self, doc_id: str, source: str | None = None) -> None:
         old = {doc_id, *(self.catalog.doc_ids_of(source) if source else [])}
