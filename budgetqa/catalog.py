@@ -5,8 +5,9 @@ at start (entity, aliases, year, kind, level) and then only the facts of the doc
 names, by document id. Nothing reads every fact at start.
 
 Tables
-- documents: one row per document — its metadata, its ingest report, and its parsed form
-  (tables and sections, zlib-compressed JSON: the audit and the table view need them).
+- documents: one row per document — its metadata, its ingest report, its audit findings (for
+  the warnings answers carry), and its parsed form (tables and sections, zlib-compressed JSON:
+  the audit and the table view need them).
 - facts: one row per fact (cell or stated number) with the document's id; the document-level
   fields (entity, year …) come from the documents row. The facts of one passage (a table row, a
   sentence) are consecutive and share its quote and its BM25 tokens (computed at ingest, so a
@@ -39,7 +40,8 @@ _FACT_COLUMNS = [f.name for f in fields(Fact) if f.name not in _DOC_FIELDS]
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, entity TEXT, year INTEGER, kind TEXT, level TEXT,
-    meta TEXT NOT NULL, report TEXT NOT NULL, parsed BLOB NOT NULL, facts INTEGER NOT NULL);
+    meta TEXT NOT NULL, report TEXT NOT NULL, parsed BLOB NOT NULL, facts INTEGER NOT NULL,
+    findings TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE TABLE IF NOT EXISTS facts ({", ".join(f'"{c}"' for c in _FACT_COLUMNS)}, tokens TEXT);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
@@ -69,7 +71,7 @@ class Catalog:
     def clear_pending(self, doc_id: str) -> None:
         self.db.execute("DELETE FROM pending WHERE doc_id = ?", (doc_id,))
 
-    def put(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str], report: dict,
+    def put(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str], report: dict, findings: list[dict],
             replacing: Iterable[str] = ()) -> None:
         """Write one document and its facts in one transaction, replacing its earlier version and
         the documents `replacing` (earlier versions under the same file name)."""
@@ -86,10 +88,11 @@ class Catalog:
             for doc_id in {meta.doc_id, *replacing}:
                 self._delete(doc_id)
             self.db.executemany(f"INSERT INTO facts VALUES ({placeholders})", rows)
-            self.db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (meta.doc_id, meta.source, meta.entity, meta.year, meta.kind, meta.level,
                              json.dumps(asdict(meta), ensure_ascii=False),
-                             json.dumps(report, ensure_ascii=False), parsed, len(facts)))
+                             json.dumps(report, ensure_ascii=False), parsed, len(facts),
+                             json.dumps(findings, ensure_ascii=False)))
 
     def remove(self, doc_ids: Iterable[str]) -> None:
         with self._transaction():
@@ -140,6 +143,10 @@ class Catalog:
 
     def reports(self) -> dict[str, dict]:
         return {doc_id: json.loads(report) for doc_id, report in self.db.execute("SELECT doc_id, report FROM documents")}
+
+    def findings(self, doc_id: str) -> list[dict]:
+        row = self.db.execute("SELECT findings FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else []
 
     def parsed(self, doc_id: str) -> ParsedDocument:
         row = self.db.execute("SELECT parsed FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 from budgetqa import answer as compose
 from budgetqa import compute, standard, thesaurus
 from budgetqa.calculator import Calculator
+from budgetqa.checks.audit import audit_document
 from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.explain import WHY, explaining_sentence
 from budgetqa.facts import Fact, document_facts
@@ -51,6 +52,7 @@ class _Parsed:
     doc: ParsedDocument | None = None
     facts: list[Fact] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)  # BM25 tokens of each fact's passage, space-joined
+    findings: list[dict] = field(default_factory=list)  # the audit's (budgetqa.checks.audit)
     error: str = ""
 
 
@@ -73,7 +75,8 @@ def _parse_one(path: Path, limits: Limits) -> _Parsed:
     for fact in facts:
         if fact.passage_id not in by_passage:
             by_passage[fact.passage_id] = " ".join(passage_tokens(fact))
-    return _Parsed(path, doc, facts, [by_passage[f.passage_id] for f in facts])
+    findings = [f.to_dict() for f in audit_document(doc, facts)]
+    return _Parsed(path, doc, facts, [by_passage[f.passage_id] for f in facts], findings)
 
 
 def _crashed(path: Path) -> _Parsed:
@@ -131,7 +134,7 @@ class Engine:
     def _store(self, parsed: _Parsed) -> dict:
         doc = parsed.doc
         checked = ingest_report(doc)
-        self.store.replace_document(doc, parsed.facts, parsed.tokens, checked.to_json())
+        self.store.replace_document(doc, parsed.facts, parsed.tokens, checked.to_json(), parsed.findings)
         return {"file": str(parsed.path), "doc_id": doc.meta.doc_id, "label": doc.meta.label,
                 "tables": len(doc.tables), "warnings": len(doc.warnings), "report": checked.to_json(),
                 "summary": checked.summary()}
@@ -313,17 +316,17 @@ class Engine:
         warnings = []
         for cited in result.get("citations", []) if result["status"] == "answered" else []:
             for finding in self._findings(cited["doc_id"]):
-                if (finding.kind != "cross-foot" or finding.severity == "high") and any(_same_place(cited, e) for e in finding.evidence):
-                    if finding.message not in warnings:
-                        warnings.append(finding.message)
+                if ((finding["kind"] != "cross-foot" or finding["severity"] == "high")
+                        and any(_same_place(cited, e) for e in finding["evidence"])
+                        and finding["message"] not in warnings):
+                    warnings.append(finding["message"])
         result["warnings"] = warnings
         if warnings:
             result["answer"] += "\n注意（文件自相矛盾）：" + "；".join(warnings)
 
-    def _findings(self, doc_id: str):
-        from budgetqa.checks.audit import audit_document
-
-        return self._audit_cache.get(doc_id, lambda: audit_document(self.parsed(doc_id), self.facts_of([doc_id])))
+    def _findings(self, doc_id: str) -> list[dict]:
+        """The document's audit findings, computed at ingest."""
+        return self._audit_cache.get(doc_id, lambda: self.store.catalog.findings(doc_id))
 
     def best_fact(self, question: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
         """The fact of one document that best names what the text asks for, or None."""

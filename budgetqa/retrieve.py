@@ -22,7 +22,7 @@ import jieba
 import numpy as np
 
 from budgetqa import standard, thesaurus
-from budgetqa.embedding import ngram_vector
+from budgetqa.embedding import ngram_matrix, ngram_vector
 from budgetqa.facts import Fact
 from budgetqa.question import ASKED_UNIT, asked_kind
 from budgetqa.text import bigrams, normalize
@@ -356,7 +356,7 @@ class FactRanker:
             return {}
         ids = list(self.passages)
         if self._vectors is None:  # once per ranker
-            self._vectors = np.array([ngram_vector(self.passages[p]) for p in ids], dtype=np.float32)
+            self._vectors = ngram_matrix([self.passages[p] for p in ids])
         wanted = set(doc_ids)
         similarity = self._vectors @ np.array(ngram_vector(q), dtype=np.float32)
         nearest = [i for i in np.argsort(-similarity, kind="stable") if ids[i].split(":", 1)[0] in wanted][:DENSE_K]

@@ -75,7 +75,7 @@ class FactStore:
 
     # -- writing ---------------------------------------------------------------------------
     def replace_document(self, doc: ParsedDocument, facts: list[Fact], tokens: list[str],
-                         report: dict | None = None) -> None:
+                         report: dict | None = None, findings: list[dict] | None = None) -> None:
         """Store a document, replacing any earlier version of it (same content hash or same file
         name) in the same catalog transaction: a failed write leaves the earlier version in place."""
         doc_id = doc.meta.doc_id
@@ -90,7 +90,7 @@ class FactStore:
             texts = [passages[i] for i in batch]
             self.passages.upsert(ids=batch, documents=texts, embeddings=[ngram_vector(t) for t in texts],
                                  metadatas=[{"doc_id": doc_id}] * len(batch))
-        self.catalog.put(doc, facts, tokens, report or {}, replacing=older)
+        self.catalog.put(doc, facts, tokens, report or {}, findings or [], replacing=older)
         self.catalog.clear_pending(doc_id)
         for old in older:  # their rows are gone; their vectors next (again on the next run if cut short)
             self.catalog.mark_pending(old)
