@@ -27,8 +27,10 @@ def test_putuo_xingzheng_yunxing_project_cell_p11_and_p14(putuo):
     hits = [f for f in putuo if f.kind == "cross-foot" and f.severity == "high" and "2040601" in f.message]
     assert {f.page for f in hits} == {11, 14}
     assert all("64,840,547.00" in _printed(f) and "14,348,853.34" in _printed(f) for f in hits)
-    # figures written as the table prints them: 14,348,853.34 + 64,840,547.00 = 79,189,400.34
-    assert all("各分项之和为 79,189,400.34 元，表中印的是 14,348,853.34 元，相差 -64,840,547.00 元" in f.message
+    # one finding per discrepancy: the 项目支出 of 20406 司法 (whose 项 printed 64,840,547.00 twice) does not
+    # add up, and the same gap breaks the 行政运行 row's 合计 (14,348,853.34 + 64,840,547.00 ≠ 14,348,853.34);
+    # figures written as the table prints them
+    assert all("表中印的是 64,840,547.00 元，相差 -64,840,547.00 元" in f.message and "2040601 行政运行" in f.message
                for f in hits), [f.message for f in hits]
 
 

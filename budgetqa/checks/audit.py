@@ -42,6 +42,7 @@ from budgetqa.checks.findings import (
     cell_evidence,
     document_unit,
     fmt,
+    fmt_like,
     half_step,
     in_unit,
     sentence_evidence,
@@ -148,14 +149,16 @@ def _cross_foot_finding(doc: ParsedDocument, table: Table | None, group: list[_G
                 seen.add(key)
                 evidence.append(e)
     also = [g.check.description for g in group if g is not first]
+    printed = [e.get("printed", "") for e in first.evidence]  # the table's way of writing figures
     line = None
     if table is not None:
         line = next((r.line for r in table.rows if r.page == check.page and r.line), table.line)
     return Finding(
         kind="cross-foot", severity=SEVERITY_OF_SIZE.get(first.size, LOW), size=first.size, page=check.page,
         line=line, doc=doc.meta.source, unit=unit, difference=fmt(abs(check.difference)),
-        message=(f"《{check.table}》{check.description}：各分项之和为 {fmt(check.expected)} {unit}，"
-                 f"表中印的是 {fmt(check.found)} {unit}，相差 {fmt(check.difference)} {unit}。{first.note}"
+        message=(f"《{check.table}》{check.description}：各分项之和为 {fmt_like(check.expected, printed)} {unit}，"
+                 f"表中印的是 {fmt_like(check.found, printed)} {unit}，相差 {fmt_like(check.difference, printed)} {unit}。"
+                 f"{first.note}"
                  + (f"同一差额也使这些合计不闭合：{'；'.join(also)}。" if also else "")),
         evidence=evidence)
 

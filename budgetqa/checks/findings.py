@@ -68,6 +68,17 @@ def fmt(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
 
 
+def fmt_like(value: Decimal, printed: list[str]) -> str:
+    """A computed amount written as the table writes its figures (thousands separators, decimals),
+    so that it reads, and can be searched for, like the printed ones."""
+    style = next((p for p in printed if p and p != "(blank)"), "")
+    if not style:
+        return fmt(value)
+    decimals = len(style.split(".")[1]) if "." in style else 0
+    exact = value.quantize(Decimal(1).scaleb(-decimals)) if -value.as_tuple().exponent <= decimals else value
+    return f"{exact:,}" if "," in style else f"{exact}"
+
+
 def in_unit(value_yuan: Decimal, unit: str) -> str:
     """An amount in 元 written in `unit` ('万元' -> 12.89 for 128900 元)."""
     return fmt(value_yuan / MONEY_UNITS.get(unit, Decimal(1)))
