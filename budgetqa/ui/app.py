@@ -875,7 +875,8 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
             docs_update, outputs=doc_outputs)
         timer.tick(on_tick, outputs=[status, timer, question, *doc_outputs], show_progress="hidden")
         # one progress indicator per task: on the chat (asking) and on the upload message (ingesting)
-        ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
+        ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot],
+                      api_name="ask")  # stable name for scripts (bench/soak.py)
         question.submit(respond, [question, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
         followups.click(from_dataset, [followups, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
         example_set.click(from_dataset, [example_set, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot])
