@@ -7,7 +7,7 @@ two phases, each N questions over S concurrent sessions (defaults 500 over 20):
         Gradio session, its own history and context) per user, calling the `ask` event;
   api   the JSON API, POST /api/ask, S threads.
 
-The questions are those of eval/questions.jsonl and tests/cases/*.jsonl, in turn. The server's RSS
+The questions are those of eval/questions.jsonl and tests/cases/*.jsonl, shuffled (seed 0). The server's RSS
 (VmRSS in /proc/<pid>/status) is sampled after a warm-up of W questions (default 50) and at the end
 of each phase; growth = end − after warm-up, target < 50 MB. Writes bench/soak_results.json and
 prints a short table.
@@ -23,6 +23,7 @@ import itertools
 import json
 import os
 import queue
+import random
 import socket
 import statistics
 import subprocess
@@ -61,6 +62,7 @@ class Phase:
     p95_ms: float = 0.0
     seconds: float = 0.0
     error_samples: list[str] = field(default_factory=list)
+    rss_series: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the phase, MB)
 
 
 def load_questions() -> list[str]:
@@ -80,16 +82,20 @@ def rss_mb(pid: int) -> float:
 
 
 class PeakSampler:
-    """Samples the server's RSS every second in a thread; keeps the highest value seen."""
+    """Samples the server's RSS every second in a thread: the highest value and a series (s, MB)."""
 
     def __init__(self, pid: int):
         self.pid, self.peak = pid, 0.0
+        self.series: list[tuple[float, float]] = []
+        self._t0 = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, rss_mb(self.pid))
+            rss = rss_mb(self.pid)
+            self.peak = max(self.peak, rss)
+            self.series.append((round(time.monotonic() - self._t0, 1), round(rss, 1)))
             self._stop.wait(1.0)
 
     def __enter__(self) -> "PeakSampler":
@@ -199,6 +205,7 @@ def run_phase(name: str, make_session: Callable[[str], Callable[[str], None]], b
         phase.rss_end_mb = rss_mb(pid)
     phase.seconds = round(time.perf_counter() - started, 1)
     phase.rss_peak_mb = max(sampler.peak, phase.rss_end_mb)
+    phase.rss_series = sampler.series
     phase.growth_after_warmup_mb = phase.rss_end_mb - phase.rss_after_warmup_mb
     latencies.sort()
     phase.p50_ms = statistics.median(latencies)
@@ -231,6 +238,7 @@ def main() -> int:
         raise SystemExit(f"no index in {args.index_dir}: build it first with app.py ingest --index-dir …")
 
     pool = load_questions()
+    random.Random(0).shuffle(pool)  # users ask a mix: the warm-up meets text and PDF sources alike
     questions = list(itertools.islice(itertools.cycle(pool), args.questions))
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}/"

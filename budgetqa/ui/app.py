@@ -19,6 +19,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
+import ctypes
+import ctypes.util
 import glob
 import logging
 import shutil
@@ -904,6 +906,23 @@ def render_source_placeholder() -> str:
     return "<div class='bqa-muted'>提问后，这里显示答案引用的表格（高亮被引用的单元格）和原文位置。</div>"
 
 
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter (malloc.h)
+MMAP_THRESHOLD_BYTES = 1 << 20
+
+
+def map_big_buffers() -> None:
+    """Have glibc give every buffer of 1 MB or more its own mapping, returned to the OS when freed.
+
+    A PDF page image needs tens of MB of short-lived buffers; by default glibc raises its mmap
+    threshold after such frees and then keeps them in the heap of each thread's arena, and Gradio
+    answers on many threads: the server's RSS grew by ~200 MB over 450 chat answers
+    (bench/soak.py). No-op without glibc."""
+    name = ctypes.util.find_library("c")
+    mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
+    if mallopt is not None:
+        mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
 def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | None = ("corpus",),
            host: str = "127.0.0.1", port: int = 7860, *, uploads_dir: str | Path | None = None,
            block: bool = True, **engine_kwargs: Any) -> gr.Blocks | None:
@@ -913,6 +932,7 @@ def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | 
     (stop it with `.close()`). Extra keyword arguments go to Engine (e.g. chroma_url)."""
     from budgetqa.engine import Engine
 
+    map_big_buffers()
     uploads = uploads_dir if uploads_dir is not None else Path(index_dir) / "uploads"
     missing = not (Path(index_dir) / CATALOG_FILE).exists()  # the catalog is local with either store
     if corpus_dirs and missing:
