@@ -28,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -242,7 +243,7 @@ def main() -> int:
     questions = list(itertools.islice(itertools.cycle(pool), args.questions))
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}/"
-    log_path = args.out.with_suffix(".server.log")
+    log_path = Path(tempfile.gettempdir()) / f"budgetqa-soak-{port}.log"  # the server's output, for failures
     server = start_server(args.index_dir, port, log_path)
     makers = {"chat": chat_session, "api": api_session}
     try:
