@@ -565,6 +565,30 @@ def _line_score(page: Any, hit: dict, row_label: str | None, row_code: str | Non
     return score
 
 
+# A PDF page image needs tens of MB of short-lived buffers, and Gradio answers on many threads.
+# glibc's defaults keep such freed memory in each thread's arena: the server's RSS grew by ~200 MB
+# over 450 chat answers (bench/soak.py). With big buffers mapped on their own, two arenas and a
+# trim after each page, it stays within 50 MB. Without glibc these are no-ops.
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
+M_ARENA_MAX, M_MMAP_THRESHOLD = -8, -3  # mallopt parameters (glibc malloc.h)
+MALLOC_ARENAS = 2
+MMAP_THRESHOLD_BYTES = 1 << 20
+
+
+def configure_malloc() -> None:
+    """At server start: buffers of 1 MB or more get their own mapping, returned to the OS when freed;
+    at most two arenas."""
+    if hasattr(_LIBC, "mallopt"):
+        _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+        _LIBC.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def release_freed_memory() -> None:
+    """Hand the heap memory freed by a page rendering back to the OS."""
+    if hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
+
+
 def page_image(path: Path, page_no: int, printed: str | None, row_label: str | None = None,
                quote: str | None = None, row_code: str | None = None, column_name: str | None = None) -> Any:
     """The PDF page as an image with the cited number boxed (pdfplumber + pypdfium2)."""
@@ -604,6 +628,8 @@ def page_image(path: Path, page_no: int, printed: str | None, row_label: str | N
     except Exception:
         log.error("page image of %s p.%s failed:\n%s", path, page_no, traceback.format_exc())
         return None
+    finally:
+        release_freed_memory()
 
 
 # --------------------------------------------------------------------------- Gradio wiring
@@ -906,23 +932,6 @@ def render_source_placeholder() -> str:
     return "<div class='bqa-muted'>提问后，这里显示答案引用的表格（高亮被引用的单元格）和原文位置。</div>"
 
 
-M_MMAP_THRESHOLD = -3  # glibc mallopt parameter (malloc.h)
-MMAP_THRESHOLD_BYTES = 1 << 20
-
-
-def map_big_buffers() -> None:
-    """Have glibc give every buffer of 1 MB or more its own mapping, returned to the OS when freed.
-
-    A PDF page image needs tens of MB of short-lived buffers; by default glibc raises its mmap
-    threshold after such frees and then keeps them in the heap of each thread's arena, and Gradio
-    answers on many threads: the server's RSS grew by ~200 MB over 450 chat answers
-    (bench/soak.py). No-op without glibc."""
-    name = ctypes.util.find_library("c")
-    mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
-    if mallopt is not None:
-        mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-
-
 def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | None = ("corpus",),
            host: str = "127.0.0.1", port: int = 7860, *, uploads_dir: str | Path | None = None,
            block: bool = True, **engine_kwargs: Any) -> gr.Blocks | None:
@@ -932,7 +941,7 @@ def launch(index_dir: str | Path = "index", corpus_dirs: Sequence[str | Path] | 
     (stop it with `.close()`). Extra keyword arguments go to Engine (e.g. chroma_url)."""
     from budgetqa.engine import Engine
 
-    map_big_buffers()
+    configure_malloc()
     uploads = uploads_dir if uploads_dir is not None else Path(index_dir) / "uploads"
     missing = not (Path(index_dir) / CATALOG_FILE).exists()  # the catalog is local with either store
     if corpus_dirs and missing:
