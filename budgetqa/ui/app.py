@@ -285,7 +285,6 @@ class BudgetUI:
         self.uploads_dir = Path(uploads_dir)
         self.examples = list(examples or EXAMPLE_QUESTIONS)
         self.builder = IndexBuilder(self, corpus_dirs, self.lock, child=child_build)
-        self._parsed_cache: dict[str, Any] = {}
 
     # ---- documents
     def documents(self) -> list[dict]:
@@ -297,10 +296,8 @@ class BudgetUI:
             return []
 
     def parsed(self, doc_id: str) -> Any:
-        if doc_id not in self._parsed_cache:
-            with self.lock:
-                self._parsed_cache[doc_id] = self.engine.parsed(doc_id)
-        return self._parsed_cache[doc_id]
+        with self.lock:  # the engine keeps the most recent documents' parsed form (bounded)
+            return self.engine.parsed(doc_id)
 
     def doc_for_citation(self, citation: dict, docs: list[dict] | None = None) -> dict | None:
         docs = docs if docs is not None else self.documents()
@@ -461,8 +458,6 @@ class BudgetUI:
                 self._drop_copy(dest)
             messages.append(f"**导入失败**：{render.md_escape(type(error).__name__)}: {render.md_escape(error)}。索引未改变。")
             return False, "\n\n".join(messages)
-        finally:
-            self._parsed_cache.clear()
         failed = {Path(str(f[0])).name if isinstance(f, (list, tuple)) else Path(str(f)).name:
                   (f[1] if isinstance(f, (list, tuple)) and len(f) > 1 else "")
                   for f in result.get("failed") or []}
