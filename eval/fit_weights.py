@@ -7,8 +7,10 @@ The validation set (eval/validation_questions.jsonl) is never read here: score i
 
 Each weight in turn is tried ×0.5, ×1.5, +1 and −1; a change is kept only when the number of right
 answers rises and the number of silent wrong figures (answered, but wrong) does not. One index and
-one Engine serve every trial: only `engine.ranking_weights` changes. The search stops when the time
-budget is spent; `--write` writes the fitted values into the weights file (only if they improved).
+one Engine serve every trial: only `engine.ranking_weights` changes. A trial first asks the
+questions the current weights get wrong (none righted: rejected), then the others until the losses
+cancel the gains. The search stops when the time budget is spent; `--write` writes the fitted values
+into the weights file (only if they improved).
 """
 from __future__ import annotations
 
