@@ -6,7 +6,8 @@ The validation set (eval/validation_questions.jsonl) is never read here: score i
     PYTHONPATH=. .venv/bin/python eval/fit_weights.py [--index-dir DIR] [--minutes 25] [--write]
 
 Each weight in turn is tried ×0.5, ×1.5, +1 and −1; a change is kept only when the number of right
-answers rises and the number of silent wrong figures (answered, but wrong) does not. One index and
+answers rises and the number of silent wrong figures (answered, but wrong) does not. Passes over all
+weights repeat until one keeps no change. One index and
 one Engine serve every trial: only `engine.ranking_weights` changes. A trial first asks the
 questions the current weights get wrong (none righted: rejected), then the others until the losses
 cancel the gains. The search stops when the time budget is spent; `--write` writes the fitted values
@@ -88,19 +89,23 @@ def fit(engine: Engine, questions: list[dict], start: RankingWeights, seconds: f
     best, outcomes = start, [outcome(engine, q) for q in questions]
     log(f"fit: start: {summary(outcomes)}")
     history = [{"weight": None, "value": None, "result": summary(outcomes), "kept": True}]
-    for name in [n for n in start.names() if n not in THRESHOLDS]:
-        for value in trials(best, name):
-            if time.monotonic() > deadline:
-                log("fit: time budget spent")
-                return best, history
-            candidate = best.replace(**{name: value})
-            better = try_weights(engine, questions, candidate, outcomes)
-            history.append({"weight": name, "value": value, "result": summary(better) if better else "not better",
-                            "kept": better is not None})
-            log(f"fit: {name} {getattr(best, name)} -> {value}: {history[-1]['result']}")
-            if better is not None:
-                best, outcomes = candidate, better
-                break  # the next weight, from the improved point
+    improved = True
+    while improved:  # passes over all weights until one keeps no change
+        improved = False
+        for name in [n for n in start.names() if n not in THRESHOLDS]:
+            for value in trials(best, name):
+                if time.monotonic() > deadline:
+                    log("fit: time budget spent")
+                    engine.ranking_weights = best
+                    return best, history
+                candidate = best.replace(**{name: value})
+                better = try_weights(engine, questions, candidate, outcomes)
+                history.append({"weight": name, "value": value, "kept": better is not None,
+                                "result": summary(better) if better else "not better"})
+                log(f"fit: {name} {getattr(best, name)} -> {value}: {history[-1]['result']}")
+                if better is not None:
+                    best, outcomes, improved = candidate, better, True
+                    break  # the next weight, from the improved point
     engine.ranking_weights = best
     return best, history
 
