@@ -25,6 +25,7 @@ from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.question import EntityIndex, Query, match_documents, parse_query
 from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, content_terms, fact_tokens, passage_tokens, prepare_tokenizer
 from budgetqa.store import FactStore, passage_texts
+from budgetqa.weights import WEIGHTS
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 FIRST_BUILD = "first_build"  # catalog state while a first build from the corpus runs
@@ -90,6 +91,7 @@ class Engine:
         self.limits = limits or Limits.from_env()
         self.store = FactStore(index_dir, chroma_url)
         self.calculator = Calculator(self)
+        self.ranking_weights = WEIGHTS  # budgetqa/data/ranking_weights.toml; eval/fit_weights.py tries others
         self._loaded = False
 
     # -- index ------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ class Engine:
 
     def rank(self, text: str, doc_ids: list[str], k: int = 10):
         """The facts of these documents that best answer the text, best first (Scored)."""
-        return self.ranker(doc_ids).rank(text, doc_ids, k)
+        return self.ranker(doc_ids).rank(text, doc_ids, k, self.ranking_weights)
 
     def content_terms(self, text: str) -> list[str]:
         """The words of a question that name an item (not a unit, year or question word)."""

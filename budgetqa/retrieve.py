@@ -26,12 +26,12 @@ from budgetqa.embedding import ngram_matrix, ngram_vector
 from budgetqa.facts import Fact
 from budgetqa.question import ASKED_UNIT, asked_kind
 from budgetqa.text import bigrams, normalize
+from budgetqa.weights import WEIGHTS, RankingWeights
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 _ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
-DENSE_K = 50  # passages that get a dense-similarity share of the score
-MIN_LABEL_SCORE = 6.0  # below this the best row does not really name what was asked
-FIRM_LABEL_SCORE = 9.0  # a row named through its label, code or a thesaurus term, not a partial overlap
+MIN_LABEL_SCORE = WEIGHTS.min_label_score  # below this the best row does not really name what was asked
+FIRM_LABEL_SCORE = WEIGHTS.firm_label_score  # a row named through its label, code or a thesaurus term
 # a measure the question names -> what the cited column must say (年初预算 is not 决算数)
 _MEASURES = [("年初预算", r"(年初预算|年初|预算数)$|年初预算"), ("全年预算", r"全年预算|调整预算"),
              ("执行数", r"执行|决算"), (r"实际|花了|决算数", r"决算|执行|实际")]
@@ -150,7 +150,11 @@ class FactRanker:
             self.bm25.index(_to_bm25(corpus), show_progress=False)
 
     # ---------------------------------------------------------------------------------------
-    def rank(self, question: str, doc_ids: list[str], k: int = 10) -> list[Scored]:
+    def rank(self, question: str, doc_ids: list[str], k: int = 10,
+             weights: RankingWeights = WEIGHTS) -> list[Scored]:
+        """The k facts of these documents that best answer the question; `weights` are the
+        ranking weights (budgetqa/data/ranking_weights.toml unless a fit tries others)."""
+        w = weights
         q = normalize(question)
         candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]
         wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
@@ -185,57 +189,59 @@ class FactRanker:
         wants_total = not residual and not any(e.kind in ITEM_KINDS for e in expansions)
         q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
-        dense = self._dense(q, doc_ids)
+        dense = self._dense(q, doc_ids, w.dense_k)
         label_cache: dict[str, float] = {}
         scored = []
         for i in candidates:
             fact = self.facts[i]
             key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if not self.labels[i] else ''}"
             if key not in label_cache:
-                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total, specific)
+                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total, specific, w)
             label = label_cache[key]
             if fact.kind == "narrative":
-                coverage = self._coverage_score(fact, specific)
+                coverage = self._coverage_score(fact, specific, w)
                 if specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
-                    label *= 0.5 + coverage / 20.0
+                    label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
                 label = max(label, coverage)
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
-                label = max(label, self._coverage_score(fact, specific, self.purposes[fact.doc_id, fact.row_code]))
+                label = max(label, self._coverage_score(fact, specific, w, self.purposes[fact.doc_id, fact.row_code]))
             if wants_percent:
-                label += 4.0 if fact.unit == "%" else -4.0
+                label += w.percent_unit if fact.unit == "%" else -w.percent_unit
             elif wants_count:
-                label += 6.0 if fact.unit == wants_count else -6.0
+                label += w.count_unit if fact.unit == wants_count else -w.count_unit
             elif fact.unit not in ("万元", "元", "亿元"):
-                label -= 4.0
+                label -= w.non_money_unit_penalty
             # a fact whose row names nothing the question asks for cannot win on column or table alone
-            score = label - (10.0 if label < 3 else 0.0) + self._column_score(fact, q, expansions) + self._table_score(fact, q, expansions, wants_income)
+            score = (label - (w.weak_label_penalty if label < w.weak_label_score else 0.0)
+                     + self._column_score(fact, q, expansions, w) + self._table_score(fact, q, expansions, wants_income, w))
             if fact.kind == "narrative":
-                score += 8.0 if narrative_only else 2.0 if wants_narrative else -3.0
+                score += (w.narrative_only if narrative_only else w.narrative_cue if wants_narrative
+                          else -w.narrative_unwanted_penalty)
                 if _CHANGE_ITEM.search(fact.item):
-                    score += 6.0 if asks_change else -6.0
+                    score += w.change_sentence if asks_change else -w.change_sentence
             elif asks_change:
-                score -= 15.0  # "比上年增加多少": the change is stated in prose, not printed in a cell
+                score -= w.change_cell_penalty  # "比上年增加多少": the change is stated in prose, not printed in a cell
             elif narrative_only:
-                score -= 8.0
-            score += 3.0 * lexical.get(i, 0.0) + 2.0 * dense.get(fact.passage_id, 0.0)
-            score += _measure_score(fact, named)
+                score -= w.narrative_only_cell_penalty
+            score += w.bm25 * lexical.get(i, 0.0) + w.dense * dense.get(fact.passage_id, 0.0)
+            score += _measure_score(fact, named, w)
             if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
-                score += 3.0
+                score += w.total_row_in_summary
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
-                score += 0.5 if self.labels[i].startswith("本年") else 0.0
+                score += w.total_row_this_year if self.labels[i].startswith("本年") else 0.0
             if fact.kind == "cell" and fact.table_kind == "支出总表":
-                score += 1.0  # the function-classification spending table is where readers check items
+                score += w.expenditure_table  # the function-classification spending table is where readers check items
             if fact.value == 0:
-                score -= 0.5  # ties go to the table that actually carries the amount
+                score -= w.zero_value_penalty  # ties go to the table that actually carries the amount
             if fact.kind == "cell" and any(not re.search(column, normalize(fact.column)) for column in measures):
-                score -= 6.0  # "年初预算是多少": a column of other figures (决算数) is not what was asked
+                score -= w.other_measure_column_penalty  # "年初预算是多少": a column of other figures (决算数) is not what was asked
             scored.append(Scored(fact, score, label))
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
         return scored[:k]
 
 
     @staticmethod
-    def _coverage_score(fact: Fact, content: list[str], text: str = "") -> float:
+    def _coverage_score(fact: Fact, content: list[str], w: RankingWeights, text: str = "") -> float:
         """Share of the question's item words found in a row's stated purpose, or in the words of a
         sentence that describe its number (not a "主要包括：…" list that follows it)."""
         if not content:
@@ -243,99 +249,100 @@ class FactRanker:
         haystack = normalize(text or f"{fact.row_label}{_describing_text(fact)}")
         found = sum(1 for word in content if word in haystack)
         share = found / len(content)
-        return 10.0 * share if share >= 0.5 else 0.0
+        return w.coverage_scale * share if share >= w.coverage_min_share else 0.0
 
     # -- signals ----------------------------------------------------------------------------
     def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool,
-                     specific: list[str] = ()) -> float:
+                     specific: list[str], w: RankingWeights) -> float:
         fact, label = self.facts[i], self.labels[i]
         if not label and (fact.doc_id, fact.table_id) in self.column_item_tables:
             # tables whose items are columns (三公): the column header path names the item
             parts = [clean_label(p) for p in fact.column.split(" / ") if p]
-            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total, specific)
+            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total, specific, w)
                         for p in parts), default=0.0)
-        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total, specific)
+        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total, specific, w)
 
     def _score_label(self, fact: Fact, label: str, grams: set[str], q: str, q_grams: set[str], expansions,
-                     wants_total: bool, specific=()) -> float:
+                     wants_total: bool, specific, w: RankingWeights) -> float:
         if not label:
             return 0.0
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
-            best_words = 8.0 + sum(len(w) for w in specific) / 2
+            best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
         else:
             best_words = 0.0
         best = best_words
         if fact.row_code and fact.row_code in q:
-            best = 20.0
+            best = w.label_code_in_question
         core = re.sub(r"(合计|小计|总计|支出)$", "", label)  # "人员经费合计" is what "人员经费" asks for
         if len(core) >= 3 and core != label and core in q:
-            best = max(best, 12.0 + len(core))
+            best = max(best, w.label_named + len(core))
         if label in q and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
-            best = max(best, 12.0 + len(label))  # the question names the row as printed: beats a synonym
+            best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in expansions:
             if expansion.kind not in ITEM_KINDS and (names_item or not wants_total):
                 continue  # "财政拨款给的公积金": 财政拨款 picks the column, 公积金 the row
             if expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table):
-                best = max(best, 10.0 + len(expansion.term))  # a composite (三公): the total row of its table
+                best = max(best, w.label_thesaurus + len(expansion.term))  # a composite (三公): the total row of its table
             if len(expansion.parts) > 1:  # its codes are those of its parts, not of the whole
                 if label in expansion.labels:
-                    best = max(best, 10.0 + len(expansion.term))
+                    best = max(best, w.label_thesaurus + len(expansion.term))
                 continue
             if fact.row_code and fact.row_code in expansion.codes:
-                best = max(best, 10.0 + len(expansion.term) + (1.0 if label in expansion.labels else 0.0))
+                best = max(best, w.label_thesaurus + len(expansion.term)
+                           + (w.label_thesaurus_code_and_label if label in expansion.labels else 0.0))
             elif label in expansion.labels:
-                best = max(best, 10.0 + len(expansion.term))
+                best = max(best, w.label_thesaurus + len(expansion.term))
         if label in _TOTAL_LABELS:
-            best = max(best, 9.0 if wants_total else 0.0)
+            best = max(best, w.label_total_row if wants_total else 0.0)
         total = sum(self.idf.get(g, 1.0) for g in grams)
         if total:
             covered = sum(self.idf.get(g, 1.0) for g in grams & q_grams) / total
-            if covered >= 0.5:
-                best = max(best, 9.0 * covered)
+            if covered >= w.label_overlap_min_share:
+                best = max(best, w.label_overlap_scale * covered)
         return best
 
     @staticmethod
-    def _column_score(fact: Fact, q: str, expansions=()) -> float:
+    def _column_score(fact: Fact, q: str, expansions, w: RankingWeights) -> float:
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
         named = [p for p in parts if len(p) >= 2 and (p in q or (p.endswith("数") and p[:-1] in q))]
         # "预算数"/"决算数" only say which kind of figure; a named column (项目支出) says which figure
-        score = sum(2.0 if p in _KIND_COLUMNS else 4.0 + len(p) for p in named)
+        score = sum(w.column_kind_named if p in _KIND_COLUMNS else w.column_named + len(p) for p in named)
         header = "".join(parts)
         if re.search(r"实际|决算|执行|花了", q) and re.search(r"决算|执行|实际", header):
-            score += 3.0
+            score += w.column_actual
         elif re.search(r"年初|预算数|预算是|预算多少|预算安排", q) and "预算" in header and "决算" not in header:
-            score += 1.5
+            score += w.column_budget
         for expansion in expansions:
             if expansion.kind not in ITEM_KINDS and any(p in expansion.labels for p in parts):
-                score += 6.0 + len(expansion.term)
+                score += w.column_thesaurus + len(expansion.term)
         if not score:
             first = parts[-1] if parts else ""
             if first in ("合计", "总计", "小计", "预算数", "决算数", "本年预算", "金额", "") or first.endswith("合计"):
-                score += 2.0
+                score += w.column_total_default
             if fact.doc_kind == "决算" and "决算" in first:
-                score += 1.0
+                score += w.column_final_default
         return score
 
     @staticmethod
-    def _table_score(fact: Fact, q: str, expansions, wants_income: bool) -> float:
+    def _table_score(fact: Fact, q: str, expansions, wants_income: bool, w: RankingWeights) -> float:
         if fact.kind == "narrative":
             return 0.0
         title = normalize(fact.table)
         score = 0.0
         for expansion in expansions:
             if any(t in title for t in expansion.tables):
-                score += 3.0
+                score += w.table_thesaurus
         is_income = "收入" in title and "支出" not in title or fact.part == "收入" or "收入" in fact.row_label
         if is_income and not wants_income:
-            score -= 6.0 if "支出" in q else 2.0  # a question about spending is not answered by an income line
+            score -= w.income_table_spending_penalty if "支出" in q else w.income_table_penalty  # a question about spending is not answered by an income line
         if wants_income and is_income:
-            score += 2.0
+            score += w.income_table
         for word in ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行"):
             if word in q and word in title:
-                score += 3.0
+                score += w.table_word
         if fact.table_kind == "收支总表" and not any(w in q for w in standard.FUND_WORDS):
-            score += 1.0  # a question naming no fund asks about all funds: the all-funds table over 财政拨款收支总表
+            score += w.all_funds_summary  # a question naming no fund asks about all funds: the all-funds table over 财政拨款收支总表
         return score
 
     def _bm25(self, q: str, candidates: list[int]) -> dict[int, float]:
@@ -349,8 +356,8 @@ class FactRanker:
             return {}
         return {i: float(s) / top for i, s in zip(candidates, sub) if s > 0}
 
-    def _dense(self, q: str, doc_ids: list[str]) -> dict[str, float]:
-        """Cosine similarity of the DENSE_K passages nearest the question (exact search over the
+    def _dense(self, q: str, doc_ids: list[str], most: int) -> dict[str, float]:
+        """Cosine similarity of the `most` passages nearest the question (exact search over the
         ranked documents' passages: the same vectors the store holds for search across documents)."""
         if not self.passages:
             return {}
@@ -359,7 +366,7 @@ class FactRanker:
             self._vectors = ngram_matrix([self.passages[p] for p in ids])
         wanted = set(doc_ids)
         similarity = self._vectors @ np.array(ngram_vector(q), dtype=np.float32)
-        nearest = [i for i in np.argsort(-similarity, kind="stable") if ids[i].split(":", 1)[0] in wanted][:DENSE_K]
+        nearest = [i for i in np.argsort(-similarity, kind="stable") if ids[i].split(":", 1)[0] in wanted][:most]
         return {ids[i]: max(float(similarity[i]), 0.0) for i in nearest}
 
 
@@ -370,16 +377,17 @@ def _budget_figure(fact: Fact) -> bool:
     return bool(re.search(r"预算数?$", fact.item))
 
 
-def _measure_score(fact: Fact, named: set[str]) -> float:
+def _measure_score(fact: Fact, named: set[str], w: RankingWeights) -> float:
     """The column a question names (人员经费, 年初预算 …) is the one cited; a question naming none
     asks for the whole, not one of its breakdowns."""
     if fact.kind != "cell" or not fact.measure:
         return 0.0
     if named:
         if any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind) for m in named):
-            return 4.0
-        return -4.0 if fact.measure in standard.BREAKDOWN_MEASURES | standard.BUDGET_MEASURES - {"本年预算"} else 0.0
-    return -1.0 if fact.measure in ("人员经费", "公用经费") else 0.0
+            return w.measure_named
+        return (-w.measure_other_penalty if fact.measure in standard.BREAKDOWN_MEASURES | standard.BUDGET_MEASURES - {"本年预算"}
+                else 0.0)
+    return -w.measure_breakdown_penalty if fact.measure in ("人员经费", "公用经费") else 0.0
 
 
 def _describing_text(fact: Fact) -> str:
