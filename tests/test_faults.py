@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ SANMING = SEEDS / "三明市12345政务服务便民热线中心_2025年度单位
 QUANZHOU = SEEDS / "泉州市12345政务服务便民热线中心_2026年度单位预算.txt"
 PUTUO = ROOT / "corpus" / "putuo"
 PUTUO_PDF = PUTUO / "上海市普陀区司法局单位26年预算.pdf"
+NATIONAL = ROOT / "corpus" / "national"
 SANMING_Q = "三明热线2025年住房公积金多少？"
 QUANZHOU_Q = "泉州12345中心2026年话务外包费用是多少？"
 BUSY, UNAVAILABLE = 3, 4
@@ -94,18 +96,20 @@ def wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.mark.parametrize("kill_after", [0.0, 8.0])
-def test_one_writer_and_kill_9_loses_nothing_and_leaves_no_worker(tmp_path, kill_after):
+@pytest.mark.parametrize("kill_at", ["workers started", "documents stored"])
+def test_one_writer_and_kill_9_loses_nothing_and_leaves_no_worker(tmp_path, kill_at):
     index = tmp_path / "index"
     assert ingest(index, SANMING).returncode == 0
 
-    writer = run_app("ingest", PUTUO, "--index-dir", index, wait=False)
+    # 23 files: work enough to be killed in the middle whatever the machine's speed
+    writer = run_app("ingest", PUTUO, NATIONAL, "--index-dir", index, wait=False)
     workers = wait_for(lambda: children(writer.pid), 120, "the ingest's parse workers")  # it holds the lock now
     second = ingest(index, QUANZHOU)
     assert second.returncode == BUSY
     assert "另一个导入正在写入索引" in one_line_error(second)
 
-    time.sleep(kill_after)
+    if kill_at == "documents stored":  # some of the new documents committed, others not yet
+        wait_for(lambda: stored_documents(index) >= 3, 300, "two new documents stored")
     assert writer.poll() is None, "the ingest ended before it could be killed"
     writer.send_signal(signal.SIGKILL)
     writer.wait()
@@ -115,6 +119,15 @@ def test_one_writer_and_kill_9_loses_nothing_and_leaves_no_worker(tmp_path, kill
     assert ingest(index, QUANZHOU).returncode == 0  # the lock died with its holder
     assert ask_value(index, QUANZHOU_Q) == 1011.95
     assert run_app("doctor", "--index-dir", index).returncode == 0
+
+
+def stored_documents(index: Path) -> int:
+    """Documents committed to the index's catalog (read-only, beside the running writer)."""
+    catalog = index / "catalog.sqlite"
+    if not catalog.exists():
+        return 0
+    with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=5) as db:
+        return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
 
 def test_size_page_and_fact_limits_refuse_with_a_reason(tmp_path):
