@@ -894,9 +894,10 @@ def build_ui(engine: Any, corpus_dirs: Sequence[str | Path] | None = None, uploa
 
         chat_outputs = [chatbot, question, ctx_state, cites_state, followups, cite_choice, source_html, page_img]
         doc_outputs = [docs_table, doc_select, audit_select]
-        demo.load(status_update, outputs=[status, timer, question], show_progress="hidden").then(
-            docs_update, outputs=doc_outputs)
-        timer.tick(on_tick, outputs=[status, timer, question, *doc_outputs], show_progress="hidden")
+        # the status refresh bypasses the queue: it never waits, pending, behind a question being answered
+        demo.load(status_update, outputs=[status, timer, question], show_progress="hidden", queue=False).then(
+            docs_update, outputs=doc_outputs, show_progress="hidden", queue=False)
+        timer.tick(on_tick, outputs=[status, timer, question, *doc_outputs], show_progress="hidden", queue=False)
         # one progress indicator per task: on the chat (asking) and on the upload message (ingesting)
         ask_btn.click(respond, [question, chatbot, ctx_state], chat_outputs, show_progress_on=[chatbot],
                       api_name="ask")  # stable name for scripts (bench/soak.py)
