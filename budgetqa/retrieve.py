@@ -361,13 +361,14 @@ class FactRanker:
         ranked documents' passages: the same vectors the store holds for search across documents)."""
         if not self.passages:
             return {}
-        ids = list(self.passages)
         if self._vectors is None:  # once per ranker
-            self._vectors = ngram_matrix([self.passages[p] for p in ids])
+            self._ids = list(self.passages)
+            self._id_docs = [p.split(":", 1)[0] for p in self._ids]
+            self._vectors = ngram_matrix([self.passages[p] for p in self._ids])
         wanted = set(doc_ids)
         similarity = self._vectors @ np.array(ngram_vector(q), dtype=np.float32)
-        nearest = [i for i in np.argsort(-similarity, kind="stable") if ids[i].split(":", 1)[0] in wanted][:most]
-        return {ids[i]: max(float(similarity[i]), 0.0) for i in nearest}
+        nearest = [i for i in np.argsort(-similarity, kind="stable") if self._id_docs[i] in wanted][:most]
+        return {self._ids[i]: max(float(similarity[i]), 0.0) for i in nearest}
 
 
 def _budget_figure(fact: Fact) -> bool:
