@@ -41,7 +41,7 @@ from budgetqa.ui.server import ChineseLocale, add_api_routes
 
 log = logging.getLogger("budgetqa.ui")
 
-QUESTION_PLACEHOLDER = "例如：泉州12345中心2026年话务外包费用是多少？"
+QUESTION_PLACEHOLDER = "写明单位、年份和项目，例如：某某局2026年“三公”经费预算是多少？"
 EXAMPLE_QUESTIONS = [
     "泉州12345中心2026年话务外包费用是多少？",
     "三明热线2025年三公经费预算多少？",
