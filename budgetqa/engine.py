@@ -23,7 +23,7 @@ from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
 from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.question import EntityIndex, Query, match_documents, parse_query
-from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, content_terms, fact_tokens, passage_tokens, prepare_tokenizer
+from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, content_terms, fact_tokens, passage_tokens
 from budgetqa.store import FactStore, passage_texts
 from budgetqa.weights import WEIGHTS
 
@@ -160,7 +160,6 @@ class Engine:
         when a question concerns it."""
         if self._loaded:
             return
-        prepare_tokenizer()
         self.metas: dict[str, DocumentMeta] = self.store.catalog.metas()
         self.reports = self.store.catalog.reports()
         self.entities = EntityIndex(list(self.metas.values()))

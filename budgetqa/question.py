@@ -7,15 +7,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import jieba
-import jieba.posseg
-
-from budgetqa import standard, thesaurus
+from budgetqa import lexicon, standard, thesaurus
 from budgetqa.model import DocumentMeta
 from budgetqa.parse.metadata import region_of
 from budgetqa.text import bigrams, normalize
-
-jieba.setLogLevel(60)
 
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
@@ -132,12 +127,12 @@ class EntityIndex:
         opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", without_items(question, self.known_text).strip())
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
-        for token in jieba.posseg.lcut(without_items(question, self.known_text)):
-            named = token.flag in ("ns", "nt") or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|区|县)$", token.word)
-            if named and len(token.word) >= 2 and token.word not in self.known_text:
-                core = re.sub(r"(省|市|区|县)$", "", token.word)
-                if core not in self.known_text and token.word not in unknown:
-                    unknown.append(token.word)
+        for word in lexicon.tokenizer().lcut(without_items(question, self.known_text)):
+            named = lexicon.names_place_or_organisation(word) or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|区|县)$", word)
+            if named and len(word) >= 2 and word not in self.known_text:
+                core = re.sub(r"(省|市|区|县)$", "", word)
+                if core not in self.known_text and word not in unknown:
+                    unknown.append(word)
         return unknown
 
 

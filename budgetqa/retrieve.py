@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import bm25s
-import jieba
 import numpy as np
 
-from budgetqa import standard, thesaurus
+from budgetqa import lexicon, standard, thesaurus
 from budgetqa.embedding import ngram_matrix, ngram_vector
 from budgetqa.facts import Fact
 from budgetqa.question import ASKED_UNIT, asked_kind
@@ -68,8 +67,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
 
 
 def tokens(text: str) -> list[str]:
-    prepare_tokenizer()
-    return [t for t in jieba.lcut_for_search(normalize(text)) if t.strip() and not re.fullmatch(r"\W+", t)]
+    return [t for t in lexicon.tokenizer().lcut_for_search(normalize(text)) if t.strip() and not re.fullmatch(r"\W+", t)]
 
 
 def passage_tokens(fact: Fact) -> list[str]:
@@ -93,25 +91,12 @@ def content_terms(q: str, entity_text: str) -> list[str]:
     year or question words."""
     words = []
     q = ASKED_UNIT.sub(" ", _YEAR.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
-    prepare_tokenizer()
-    for token in jieba.lcut(q):
+    for token in lexicon.tokenizer().lcut(q):
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
                 and not _COUNTING.fullmatch(token)
                 and token not in entity_text):
             words.append(token)
     return words
-
-
-_JIEBA_READY = False
-
-
-def prepare_tokenizer() -> None:
-    """Budget terms are words to the tokenizer (the same at ingest and at question time)."""
-    global _JIEBA_READY
-    if not _JIEBA_READY:
-        for word in thesaurus.jieba_words():
-            jieba.add_word(word)
-        _JIEBA_READY = True
 
 
 def clean_label(label: str) -> str:

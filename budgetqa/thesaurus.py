@@ -315,13 +315,3 @@ def _jieba_words() -> tuple[str, ...]:
 def jieba_words() -> list[str]:
     """Every term, synonym, label and code name, in the pieces jieba can keep whole."""
     return list(_jieba_words())
-
-
-def add_to_jieba(tokenizer=None) -> None:
-    """Register `jieba_words()` with jieba (the global tokenizer, or the one given)."""
-    if tokenizer is None:
-        import jieba
-
-        tokenizer = jieba
-    for word in jieba_words():
-        tokenizer.add_word(word, freq=2000)
