@@ -101,7 +101,7 @@ def _code_checks(doc: str, table: Table) -> list[Check]:
         children = [r for r in descendants if len(r.code) == level]
         for col in range(len(table.columns)):
             check = _sum_check(doc, table, "code",
-                               f"{code} {parent.label} = Σ {len(children)} sub-items", parent, children, col)
+                               f"{code} {parent.label} = Σ {len(children)} 个下级科目", parent, children, col)
             if check:
                 checks.append(check)
     return checks
@@ -128,7 +128,7 @@ def _total_checks(doc: str, table: Table) -> list[Check]:
                 top = [r for r in rows[ti + 1: nxt] if r.code.isdigit() and len(r.code) == 3]
             if top:
                 for col in range(ncols):
-                    c = _sum_check(doc, table, "total", f"{total.label} = Σ {len(top)} 类 rows", total, top, col)
+                    c = _sum_check(doc, table, "total", f"{total.label} = Σ {len(top)} 个类级科目", total, top, col)
                     if c:
                         checks.append(c)
         else:
@@ -146,7 +146,7 @@ def _total_checks(doc: str, table: Table) -> list[Check]:
                         checks.append(c)
             elif top:
                 for col in range(ncols):
-                    c = _sum_check(doc, table, "total", f"{total.label} = Σ {len(top)} numbered items", total, top, col)
+                    c = _sum_check(doc, table, "total", f"{total.label} = Σ {len(top)} 个编号项", total, top, col)
                     if c:
                         checks.append(c)
         prev_total = ti
@@ -171,7 +171,7 @@ def _total_checks(doc: str, table: Table) -> list[Check]:
             if not subs:
                 continue
             for col in range(ncols):
-                c = _sum_check(doc, table, "total", f"{row.label} = Σ {len(subs)} sub-items", row, subs, col)
+                c = _sum_check(doc, table, "total", f"{row.label} = Σ {len(subs)} 个下级项", row, subs, col)
                 if c:
                     checks.append(c)
     return checks
