@@ -281,7 +281,9 @@ class FactRanker:
         if label in _TOTAL_LABELS:
             best = max(best, w.label_total_row if wants_total else 0.0)
         total = sum(self.idf.get(g, 1.0) for g in grams)
-        if total:
+        if total and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label)):
+            # a sentence's "增长 4.58%" shares 增长 with every change question: its subject is
+            # judged by the coverage of the item words (FactRanker.rank), not by that word
             covered = sum(self.idf.get(g, 1.0) for g in grams & q_grams) / total
             if covered >= w.label_overlap_min_share:
                 best = max(best, w.label_overlap_scale * covered)
