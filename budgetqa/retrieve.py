@@ -185,7 +185,9 @@ class FactRanker:
             label = label_cache[key]
             if fact.kind == "narrative":
                 coverage = self._coverage_score(fact, specific, w)
-                if specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
+                if specific and not coverage and _CHANGE_ITEM.search(self.labels[i]):
+                    label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
+                elif specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
                     label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
                 label = max(label, coverage)
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
@@ -281,9 +283,7 @@ class FactRanker:
         if label in _TOTAL_LABELS:
             best = max(best, w.label_total_row if wants_total else 0.0)
         total = sum(self.idf.get(g, 1.0) for g in grams)
-        if total and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label)):
-            # a sentence's "增长 4.58%" shares 增长 with every change question: its subject is
-            # judged by the coverage of the item words (FactRanker.rank), not by that word
+        if total:
             covered = sum(self.idf.get(g, 1.0) for g in grams & q_grams) / total
             if covered >= w.label_overlap_min_share:
                 best = max(best, w.label_overlap_scale * covered)
@@ -385,10 +385,15 @@ def _describing_text(fact: Fact) -> str:
     quote, at = fact.quote, fact.offset
     if at < 0:
         return normalize(quote)
-    ends = [m.end() for m in _PROSE_AMOUNT.finditer(quote[:at])]
-    start = ends[-1] if ends else 0
-    if ends and _CHANGE_PHRASE.search(quote[start:at]):
-        start = ends[-2] if len(ends) > 1 else 0
+    amounts = list(_PROSE_AMOUNT.finditer(quote[:at]))
+    n = len(amounts)
+    if n and _CHANGE_PHRASE.search(quote[amounts[-1].end():at]):
+        n -= 1
+        # "事业运行支出 80.14 万元，较上年增加 30.23 万元，增长 60.57%": back over every stretch that
+        # only says how the figure changed, to the words that say what it is
+        while n and _ONLY_CHANGE.fullmatch(normalize(quote[amounts[n - 1].end():amounts[n].start()])):
+            n -= 1
+    start = amounts[n - 1].end() if n else 0
     text = fact.lead + quote[start:at]
     after = quote[at:]
     if fact.unit not in ("万元", "元", "亿元", "%"):
@@ -399,6 +404,8 @@ def _describing_text(fact: Fact) -> str:
 
 _PROSE_AMOUNT = re.compile(r"[0-9][0-9,，]*(?:\.[0-9]+)?\s*(?:亿元|万元|元|%|％)")
 _CHANGE_PHRASE = re.compile(r"比上年|较上年|比20[0-9]{2}年|增加|减少|增长|下降|持平")
+_ONLY_CHANGE = re.compile(r"[,;、()]*(同比|与上年相比|[比较](上年|20[0-9]{2}年)(决算数|预算数|执行数|决算|预算)?"
+                          r"(\((决算数|预算数|执行数)\))?)?(增加|减少|增长|下降|降低|增减)了?[,]*")  # normalized text
 
 
 def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
