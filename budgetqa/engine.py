@@ -283,7 +283,7 @@ class Engine:
         whole = self._measure_total(query, meta)
         if whole is not None:
             return compose.answered(question, whole, meta, unit)
-        ranked = self.rank(item_text, [meta.doc_id], k=5)
+        ranked = self.rank(item_text, [meta.doc_id], k=30)  # the column asked for may rank below others
         nearest = [(s.fact, meta) for s in ranked[:3]]
         if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
             return compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
@@ -371,8 +371,7 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
     if fact.kind == "cell":
         return not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
                                        for m in measures)
-    said = fact.lead + (fact.quote[:fact.offset] if fact.offset >= 0 else fact.item)
-    return any(standard.sentence_names_measure(m, said) for m in measures)
+    return any(standard.sentence_names_measure(m, fact.said_before) for m in measures)
 
 
 class _Recent:

@@ -62,6 +62,11 @@ class Fact:
         return f"{self.row_code} {self.row_label}".strip()
 
     @property
+    def said_before(self) -> str:
+        """A sentence's words up to its number ("…缴费支出（项）。全年预算为"): what they call it."""
+        return self.lead + (self.quote[:self.offset] if self.offset >= 0 else self.item)
+
+    @property
     def where(self) -> str:
         """'第7页' / '第123行' — the location a reader can check."""
         if self.page:

@@ -368,7 +368,9 @@ def _budget_figure(fact: Fact) -> bool:
 def _measure_score(fact: Fact, named: set[str], w: RankingWeights) -> float:
     """The column a question names (人员经费, 年初预算 …) is the one cited; a question naming none
     asks for the whole, not one of its breakdowns."""
-    if fact.kind != "cell" or not fact.measure:
+    if fact.kind == "narrative":  # "全年预算为 9.00 万元" answers a question naming 全年预算
+        return w.measure_named if any(standard.sentence_names_measure(m, fact.said_before) for m in named) else 0.0
+    if not fact.measure:
         return 0.0
     if named:
         if any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind) for m in named):

@@ -48,7 +48,7 @@ MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
     ("项目支出", re.compile(r"项目支出")),
     ("上年结转", re.compile(r"上年结转|结转结余|结转和结余")),
     ("年初预算", re.compile(r"年初预算")),
-    ("调整预算", re.compile(r"调整预算|调整后")),
+    ("调整预算", re.compile(r"调整预算|调整后|全年预算")),  # 决算: 全年预算 = the budget as adjusted
     ("执行数", re.compile(r"执行数|预计执行")),
     ("决算数", re.compile(r"决算")),
     ("财政拨款", re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")),
@@ -134,7 +134,7 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("基本支出", re.compile(r"基本支出")),
     ("项目支出", re.compile(r"项目支出")),
     ("年初预算", re.compile(r"年初预算")),
-    ("调整预算", re.compile(r"调整预算|调整后预算")),
+    ("调整预算", re.compile(r"调整预算|调整后预算|全年预算")),
     ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末)")),
     ("决算数", re.compile(r"决算数|实际支出|实际花")),
 ]
