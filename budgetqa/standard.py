@@ -145,7 +145,10 @@ BREAKDOWN_MEASURES = frozenset({"人员经费", "公用经费", "基本支出", 
 def named_measures(question: str) -> set[str]:
     """The canonical measures a question names ("人员经费是多少" -> {"人员经费"})."""
     compact = "".join(question.split())
-    return {name for name, pattern in QUESTION_MEASURES if pattern.search(compact)}
+    named = {name for name, pattern in QUESTION_MEASURES if pattern.search(compact)}
+    if named & {"人员经费", "公用经费"}:  # "基本支出中人员经费": the part of 基本支出 is the column asked
+        named.discard("基本支出")
+    return named
 
 
 # where the whole of a measure is printed, best first (a 合计 row of that column)
