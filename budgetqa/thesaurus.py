@@ -157,8 +157,14 @@ def _abbreviations() -> tuple[tuple[str, str], ...]:
 
 def abbreviated(names: set[str]) -> set[str]:
     """The names as people shorten them ('上海市医疗保险事业管理中心' -> '上海市医保事业管理中心')."""
-    return {name.replace(long, short) for name in names for long, short in _abbreviations()
-            if long in name and long != short}
+    shortened = set()
+    for name in names:
+        pairs = [(long, short) for long, short in _abbreviations() if long in name and long != short]
+        shortened |= {name.replace(long, short) for long, short in pairs}
+        for long, short in pairs:  # and all at once: 卫生健康委员会 -> 卫健委
+            name = name.replace(long, short)
+        shortened.add(name)
+    return shortened - names
 
 
 @cache

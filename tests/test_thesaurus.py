@@ -235,3 +235,9 @@ def test_jieba_keeps_budget_terms_whole():
     tokenizer = lexicon.tokenizer()
     assert "机关事业单位基本养老保险缴费支出" in tokenizer.lcut("2080505机关事业单位基本养老保险缴费支出是多少")
     assert "服务外包" in tokenizer.lcut("泉州服务外包花了多少钱")
+
+
+def test_department_names_are_shortened_as_people_write_them():
+    short = th.abbreviated({"中共上海市普陀区委社会工作部", "宁波市卫生健康委员会"})
+    assert "中共上海市普陀区委社工部" in short
+    assert {"宁波市卫健委", "宁波市卫生健康委"} <= short
