@@ -127,6 +127,14 @@ def answered_by_each(question: str, per_doc: list[tuple[DocumentMeta, Fact]], un
             "candidates": []}
 
 
+def answered_where_found(question: str, fact: Fact, meta: DocumentMeta, absent: list[DocumentMeta],
+                         unit: str = "") -> dict:
+    """The 部门 and 单位 documents of one unit and year fit, and only one of them has the item."""
+    result = answered(question, fact, meta, unit)
+    result["answer"] += "\n（" + "、".join(f"{m.label}{_scope(m)}" for m in absent) + " 中没有这一项。）"
+    return result
+
+
 def _scope(meta: DocumentMeta) -> str:
     """What a document covers: a 部门 document includes its subordinate units."""
     return {"汇总": "（部门汇总，含所属单位）", "本级": "（本单位）"}.get(meta.scope, "")

@@ -273,6 +273,10 @@ class Engine:
             per_doc = [(meta, self.best_fact(item_text, meta)) for meta in match.docs]
             if not WHY.search(question) and compose.one_figure(per_doc):  # one figure for the same item
                 return compose.answered_by_each(question, per_doc, unit)
+            found = [(meta, fact) for meta, fact in per_doc if fact is not None]
+            if len(found) == 1 and len({(m.entity, m.year) for m in match.docs}) == 1 and not WHY.search(question):
+                meta, fact = found[0]  # one unit's 部门 and 单位 documents: only one has the item
+                return compose.answered_where_found(question, fact, meta, [m for m in match.docs if m is not meta], unit)
             return compose.ambiguous(question, per_doc, unit)
         meta = match.docs[0]
         if WHY.search(question):

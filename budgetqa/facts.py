@@ -10,8 +10,11 @@ from budgetqa.text import normalize
 
 # A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
 _PROSE_NUMBER = re.compile(
-    r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<unit>亿元|万元|元|%|％|人(?!次)|辆|个|名|台)"
+    r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*"
+    r"(?P<unit>亿元|万元|元|(?:亿|万)(?![\u4e00-\u9fa5])|%|％|人(?!次)|辆|个|名|台)"
 )
+# "进博会推进专项153.00万，合计2921.00万": a bare 万/亿 after an amount in a budget means 万元/亿元
+_UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
@@ -164,7 +167,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                 value = parse_number(match["num"])
                 if value is None or _in_name(match["num"], base["entity"]):
                     continue
-                unit = {"％": "%", "名": "人"}.get(match["unit"], match["unit"])
+                unit = _UNIT_AS_WRITTEN.get(match["unit"], match["unit"])
                 facts.append(Fact(
                     id=f"{base['doc_id']}:s{section_index}:{sentence_index}:{match.start()}",
                     kind="narrative", printed=match["num"], value=value, unit=unit,
