@@ -375,7 +375,7 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
     if fact.kind == "cell":
         return not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
                                        for m in measures)
-    return any(standard.sentence_names_measure(m, fact.said_before) for m in measures)
+    return any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in measures)
 
 
 class _Recent:

@@ -22,6 +22,7 @@ CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|�
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
+_ACTUAL = re.compile(r"执行|决算|实际|花了")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
 
 
@@ -34,6 +35,7 @@ class DocumentMatch:
     kind: str = ""  # 预算 / 决算 when the question says so
     level: str = ""  # 部门 / 单位 when the question says so
     missing: str = ""  # why nothing fits, e.g. "没有2023年的文档"
+    year_before: bool = False  # the year named is the one before the documents': their 上年 columns answer
 
 
 @dataclass
@@ -55,9 +57,13 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
     match = match_documents(question, index, context)
     item_text = strip_entity(item_text, match.docs)
     unit = asked_unit(question) or (context or {}).get("unit", "")
+    asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
+    measures = standard.named_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
+    if match.year_before:  # a figure of the year before, from the following year's budget
+        measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if _ACTUAL.search(item_text) else "上年预算"}
     return Query(text=question, item_text=item_text, match=match, unit=unit,
-                 measures=standard.named_measures(item_text), follow_up=follow_up,
-                 asks_change=bool(CHANGE_OR_SHARE.search(normalize(item_text))))
+                 measures=measures, follow_up=follow_up,
+                 asks_change=asks_change)
 
 
 def is_follow_up(question: str) -> bool:
@@ -279,6 +285,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     if years and len(entities) > 1 and entity_named:  # "福建、泉州、三明（2025年）": the year qualifies one unit
         covered = {m.entity for m in by_year}
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
+    if not by_year and years:  # "2023年执行数" of a unit whose 2024 budget prints it beside its own figures
+        by_year = [m for m in docs if m.year and m.year - 1 in years and m.kind == "预算"]
+        match.year_before = bool(by_year)
     if not by_year:
         have = sorted({m.year for m in docs if m.year})
         match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"

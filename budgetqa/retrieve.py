@@ -53,7 +53,7 @@ PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占�
 COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个")}
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
-                "增减", "下降了多少", "执行数")
+                "增减", "下降了多少")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
@@ -369,7 +369,7 @@ def _measure_score(fact: Fact, named: set[str], w: RankingWeights) -> float:
     """The column a question names (人员经费, 年初预算 …) is the one cited; a question naming none
     asks for the whole, not one of its breakdowns."""
     if fact.kind == "narrative":  # "全年预算为 9.00 万元" answers a question naming 全年预算
-        return w.measure_named if any(standard.sentence_names_measure(m, fact.said_before) for m in named) else 0.0
+        return w.measure_named if any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in named) else 0.0
     if not fact.measure:
         return 0.0
     if named:

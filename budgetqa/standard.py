@@ -87,14 +87,14 @@ def table_phase(title: str, document_kind: str) -> str:
     return document_kind
 
 
-def measure(path: tuple[str, ...] | list[str], phase: str = "预算") -> str:
-    """The canonical measure of a printed header path in a table of `phase`, e.g.
-    ("本年预算", "基本支出", "小计") -> "基本支出"; ("上年预算数",) -> "上年预算";
-    ("金额",) in a 决算 table -> "决算数"; ("部门",) -> "other"."""
+def measure(path: tuple[str, ...] | list[str], phase: str = "预算", year: int | None = None) -> str:
+    """The canonical measure of a printed header path in a table of `phase` in a document of
+    `year`, e.g. ("本年预算", "基本支出", "小计") -> "基本支出"; ("上年预算数",) -> "上年预算";
+    ("2023年执行数",) in a 2024 budget -> "上年执行数"; ("金额",) in a 决算 table -> "决算数"."""
     levels = ["".join(p.split()) for p in path if p and p.strip()]
     if not levels:
         return OTHER
-    last_year = any(LAST_YEAR.search(p) and "结转" not in p for p in levels)
+    last_year = any((LAST_YEAR.search(p) and "结转" not in p) or _only_earlier_years(p, year) for p in levels)
     for depth in range(len(levels) - 1, -1, -1):
         word = levels[depth]
         if GROUP_TOTAL.match(word) and depth > 0:
@@ -110,6 +110,12 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算") -> str:
         if found != OTHER:
             return _year(found, last_year)
     return OTHER
+
+
+def _only_earlier_years(level: str, year: int | None) -> bool:
+    """The header names years, all before the document's ("2023年执行数" in a 2024 budget)."""
+    named = [int(y) for y in re.findall(r"(20[0-9]{2})年", level)]
+    return bool(year and named) and all(y < year for y in named)
 
 
 def _word_measure(word: str) -> str:
@@ -135,9 +141,11 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("项目支出", re.compile(r"项目支出")),
     ("年初预算", re.compile(r"年初预算")),
     ("调整预算", re.compile(r"调整预算|调整后预算|全年预算")),
-    ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末)")),
+    ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|执行|决算|实际)")),
+    ("上年执行数", re.compile(r"(上年|去年|上一年)(执行|决算|实际)")),
     ("决算数", re.compile(r"决算数|实际支出|实际花")),
 ]
+_LAST_YEAR_BASE = {"上年执行数": re.compile(r"执行|决算|实际"), "上年预算": re.compile(r"预算(?!执行)")}
 BUDGET_MEASURES = frozenset({"本年预算", "上年预算", "年初预算", "调整预算"})
 BREAKDOWN_MEASURES = frozenset({"人员经费", "公用经费", "基本支出", "项目支出"})
 
@@ -173,8 +181,11 @@ def answers_measure(named: str, measure_: str, table_kind: str, document_kind: s
     return False
 
 
-def sentence_names_measure(named: str, words: str) -> bool:
-    """Whether the words a sentence says of its number ("支出决算为") name the measure."""
+def sentence_names_measure(named: str, words: str, year: int | None = None) -> bool:
+    """Whether the words a sentence says of its number ("支出决算为") name the measure; in a
+    document of `year`, "2025年当年预算执行数" names 上年执行数 when the year is 2026."""
+    if named in _LAST_YEAR_BASE and year and f"{year - 1}年" in words and _LAST_YEAR_BASE[named].search(words):
+        return True
     patterns = [pattern for name, pattern in MEASURE_WORDS + QUESTION_MEASURES if name == named]
     return any(pattern.search(words) for pattern in patterns)
 

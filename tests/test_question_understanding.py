@@ -43,7 +43,7 @@ def test_a_question_is_parsed_once_into_the_model_terms(engine):
     query = parse_query("普陀区司法局2026年基本支出中的人员经费是多少万元？", engine.entities)
     assert [m.entity for m in query.match.docs] == ["上海市普陀区司法局"]
     assert query.match.years == [2026] and query.unit == "万元"
-    assert query.measures == {"基本支出", "人员经费"} and not query.follow_up
+    assert query.measures == {"人员经费"} and not query.follow_up  # the part named inside 基本支出
     first = engine.ask("三明热线2025年住房公积金多少？")
     follow = parse_query("那2023年呢？", engine.entities, first["context"])
     assert follow.follow_up and "住房公积金" in follow.item_text and follow.match.years == [2023]
@@ -77,3 +77,28 @@ def test_department_named_anywhere_picks_the_department_document(engine):
     assert result["status"] == "answered"
     assert {c["doc"] for c in result["citations"]} == {"上海市普陀区商务委员会25年预算.pdf"}
     assert result["citations"][0]["printed"] == "371,514,655.00"
+
+
+@pytest.mark.parametrize("question, value, unit, where", [
+    # 固原 2024 budget, line 104: 2101103 公务员医疗补助 | 2023年执行数(决算数) 0.76 — no 2023 document needed
+    ("固原12345中心公务员医疗补助（2101103）2023年执行数是多少万元？", 0.76, "万元", ("line", 104)),
+    # 司法局 2026, page 6: "2025年当年预算执行数为3269.3万元"
+    ("司法局“其他司法支出”2025年当年预算执行数是多少万元？", 3269.3, "万元", ("page", 6)),
+    # 社会工作部 2024 决算, page 19: "全年预算为 9.00 万元，支出决算为 6.18 万元" (not the 决算 6.18)
+    ("社会工作部2024年机关事业单位基本养老保险缴费的全年预算是多少万元？", 9.0, "万元", ("page", 19)),
+    # 商务委 2025 部门预算, page 26: "进博会推进专项153.00万" (万 without 元); the 单位预算 lacks it
+    ("商务委2025年贸易高质量发展专项里给进博会推进专项安排了多少钱？", 153.0, "万元", ("page", 26)),
+])
+def test_the_column_or_sentence_the_question_names(engine, question, value, unit, where):
+    result = engine.ask(question)
+    assert result["status"] == "answered" and (result["value"], result["unit"]) == (value, unit)
+    assert result["citations"][0][where[0]] == where[1]
+
+
+def test_headers_naming_an_earlier_year_are_last_years_figures():
+    from budgetqa import standard
+
+    assert standard.measure(("2023年执行数(决算数)",), "预算", 2024) == "上年执行数"
+    assert standard.measure(("2024年预算数", "合计"), "预算", 2024) == "合计"
+    assert standard.measure(("2023年执行数(决算数)",), "预算") == "执行数"  # the document's year unknown
+    assert standard.named_measures("2024年机关事业单位基本养老保险缴费的全年预算") == {"调整预算"}

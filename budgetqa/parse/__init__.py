@@ -75,5 +75,5 @@ def classify(doc: ParsedDocument) -> ParsedDocument:
     for table in doc.tables:
         table.kind = standard.table_type(table.title)
         table.phase = standard.table_phase(table.title, doc.meta.kind)
-        table.measures = [standard.measure(path, table.phase) for path in table.columns]
+        table.measures = [standard.measure(path, table.phase, doc.meta.year) for path in table.columns]
     return doc
