@@ -306,8 +306,10 @@ class Engine:
     def _measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
         total in the standard table that carries it."""
+        # the measure's colloquial names ("养人的钱" for 人员经费) name nothing else
+        synonyms = "".join(e.text for e in thesaurus.expand(query.item_text) if e.term in query.measures)
         if (len(query.measures) != 1 or query.asks_change
-                or set(self.content_terms(query.item_text)) - query.measures):
+                or [t for t in self.content_terms(query.item_text) if t not in query.measures and t not in synonyms]):
             return None
         named = next(iter(query.measures))
         totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"

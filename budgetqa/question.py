@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from budgetqa import lexicon, standard, thesaurus
 from budgetqa.model import DocumentMeta
@@ -135,11 +136,21 @@ class EntityIndex:
             unknown.append(opening.group())
         for word in lexicon.tokenizer().lcut(without_items(question, self.known_text)):
             named = lexicon.names_place_or_organisation(word) or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|区|县)$", word)
-            if named and len(word) >= 2 and word not in self.known_text:
+            if named and len(word) >= 2 and word not in self.known_text and not _budget_word(word):
                 core = re.sub(r"(省|市|区|县)$", "", word)
                 if core not in self.known_text and word not in unknown:
                     unknown.append(word)
         return unknown
+
+
+@cache
+def _budget_text() -> str:
+    return "\n".join(thesaurus.classification_names())
+
+
+def _budget_word(word: str) -> bool:
+    """Part of a national classification name (福利 in 工资福利支出): an item, never a unit's name."""
+    return word in _budget_text()
 
 
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
