@@ -270,7 +270,10 @@ class Engine:
         if match.missing:
             return compose.not_found(question, match.missing, [], self._unit_list())
         if len(match.docs) > 1:
-            per_doc = [(meta, self.best_fact(item_text, meta)) for meta in match.docs]
+            answers = [(meta, *self._fitting(query, meta)) for meta in match.docs]
+            if not any(fitting for _, fitting, _ in answers):  # no document has it: not a choice between them
+                return compose.not_found(question, "；".join(dict.fromkeys(why for _, _, why in answers)), [], [])
+            per_doc = [(meta, next(iter(fitting), None)) for meta, fitting, _ in answers]
             if not WHY.search(question) and compose.one_figure(per_doc):  # one figure for the same item
                 return compose.answered_by_each(question, per_doc, unit)
             found = [(meta, fact) for meta, fact in per_doc if fact is not None]
@@ -287,21 +290,32 @@ class Engine:
         whole = self._measure_total(query, meta)
         if whole is not None:
             return compose.answered(question, whole, meta, unit)
-        ranked = self.rank(item_text, [meta.doc_id], k=30)  # the column asked for may rank below others
-        nearest = [(s.fact, meta) for s in ranked[:3]]
-        if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
-            return compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
-        fitting = [s for s in ranked if s.label_score >= MIN_LABEL_SCORE and _fits_measures(s.fact, query.measures)]
-        if not fitting:  # the item is there, but not in the column the question names: say so
-            named = "、".join(sorted(query.measures))
-            return compose.not_found(question, f"{meta.label} 中没有“{named}”栏目下与问题对应的数据", nearest, [])
-        best = fitting[0].fact
+        fitting, missing = self._fitting(query, meta)
+        if not fitting:
+            nearest = [(s.fact, meta) for s in self.rank(item_text, [meta.doc_id], k=3)]
+            return compose.not_found(question, missing, nearest, [])
+        best = fitting[0]
         if query.asks_change and not _states_a_change(best):
             # a difference, growth or share was asked and nothing computed it: a level figure
             # would be a confident wrong answer
             return compose.not_found(question, f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出",
                                      nearest, [])
         return compose.answered(question, best, meta, unit)
+
+    def _fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
+        """One document's facts that answer the query, best first: they name the item, hold the
+        measure asked and carry the code named; else [] and why, as the answer says it."""
+        ranked = self.rank(query.item_text, [meta.doc_id], k=30)  # the column asked for may rank below others
+        named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE]
+        if not ranked or ranked[0].label_score < MIN_LABEL_SCORE or not named:
+            return [], f"{meta.label} 中没有与问题对应的数据"
+        coded = [f for f in named if _has_code(f, query.codes)]
+        if not coded:
+            return [], f"{meta.label} 中没有科目 {'、'.join(sorted(query.codes))}"
+        fitting = [f for f in coded if _fits_measures(f, query.measures)]
+        if not fitting:  # the item is there, but not in the column the question names: say so
+            return [], f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据"
+        return fitting, ""
 
     def _measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -367,6 +381,14 @@ def _same_place(cited: dict, evidence: dict) -> bool:
 def _states_a_change(fact: Fact) -> bool:
     """A figure that is itself a change or a ratio: a sentence's number, a % cell, an 增减 column."""
     return fact.kind == "narrative" or fact.unit == "%" or fact.measure in ("增减", "增减率")
+
+
+def _has_code(fact: Fact, codes: set[str]) -> bool:
+    """A question naming a classification code (31009) is answered by that code's row or a sentence
+    naming it, never by its parent's (310) or a neighbour's."""
+    if not codes:
+        return True
+    return fact.row_code in codes if fact.kind == "cell" else any(code in fact.quote for code in codes)
 
 
 def _fits_measures(fact: Fact, measures: set[str]) -> bool:

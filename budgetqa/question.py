@@ -49,6 +49,7 @@ class Query:
     measures: set[str]  # canonical measures named (人员经费, 年初预算, 决算数 …; budgetqa.standard)
     follow_up: bool
     asks_change: bool  # a difference, growth or share ("比…减少了多少", "百分之几"), not a level
+    codes: set[str] = field(default_factory=set)  # national classification codes named ("31009")
 
 
 def parse_query(question: str, index: "EntityIndex", context: dict | None = None) -> Query:
@@ -64,7 +65,12 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if _ACTUAL.search(item_text) else "上年预算"}
     return Query(text=question, item_text=item_text, match=match, unit=unit,
                  measures=measures, follow_up=follow_up,
-                 asks_change=asks_change)
+                 asks_change=asks_change, codes=named_codes(item_text))
+
+
+def named_codes(text: str) -> set[str]:
+    """The 功能/经济 classification codes a question names ("土地补偿（31009）" -> {"31009"})."""
+    return {c for c in re.findall(r"(?<![0-9])([0-9]{3}|[0-9]{5}|[0-9]{7})(?![0-9])", text) if thesaurus.code_name(c)}
 
 
 def is_follow_up(question: str) -> bool:
