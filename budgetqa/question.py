@@ -18,7 +18,7 @@ ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?
                          r"|(?:几个|多少个?)(亿)(?!元)")
 COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
                  "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
-CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
+CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
@@ -61,7 +61,7 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = standard.named_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
-    if match.year_before:  # a figure of the year before, from the following year's budget
+    if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if _ACTUAL.search(item_text) else "上年预算"}
     return Query(text=question, item_text=item_text, match=match, unit=unit,
                  measures=measures, follow_up=follow_up,
@@ -209,6 +209,15 @@ def asked_unit(question: str) -> str:
 
 
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
+
+
+COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
+               "个": ("几个项目", "多少个项目", "有几个", "多少个")}
+
+
+def asked_count(question: str) -> str:
+    """The unit of a count asked for ("几辆" -> "辆"), else ""."""
+    return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")
 
 
 def asked_kind(question: str) -> str:

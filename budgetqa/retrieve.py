@@ -23,12 +23,12 @@ import numpy as np
 from budgetqa import lexicon, standard, thesaurus
 from budgetqa.embedding import ngram_matrix, ngram_vector
 from budgetqa.facts import Fact
-from budgetqa.question import ASKED_UNIT, asked_kind
+from budgetqa.question import ASKED_UNIT, asked_count, asked_kind
 from budgetqa.text import bigrams, normalize
 from budgetqa.weights import WEIGHTS, RankingWeights
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
-_ASKS_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
+_ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 MIN_LABEL_SCORE = WEIGHTS.min_label_score  # below this the best row does not really name what was asked
 FIRM_LABEL_SCORE = WEIGHTS.firm_label_score  # a row named through its label, code or a thesaurus term
 # a measure the question names -> what the cited column must say (年初预算 is not 决算数)
@@ -50,8 +50,6 @@ NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
 PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占比", "比重", "率是", "率为", "率多少", "几成")
-COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
-               "个": ("几个项目", "多少个项目", "有几个", "多少个")}
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
@@ -142,7 +140,7 @@ class FactRanker:
         w = weights
         q = normalize(question)
         candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]
-        wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
+        wants_count = asked_count(q)
         if wants_count:  # "几辆/多少人": only counts can answer
             candidates = [i for i in candidates if self.facts[i].unit == wants_count]
         else:  # a figure without a unit (a score, an unlabeled form cell) answers nothing
@@ -163,7 +161,6 @@ class FactRanker:
         if wants_percent and any(self.facts[i].unit == "%" for i in candidates):
             candidates = [i for i in candidates if self.facts[i].unit == "%"]  # "百分之几" is answered by a %
         measures = [column for asked, column in _MEASURES if re.search(asked, q)]
-        wants_count = next((u for u, words in COUNT_WORDS.items() if any(w in q for w in words)), "")
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
         content = content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
         covered = "".join(e.text for e in expansions)
@@ -368,8 +365,10 @@ def _budget_figure(fact: Fact) -> bool:
 def _measure_score(fact: Fact, named: set[str], w: RankingWeights) -> float:
     """The column a question names (人员经费, 年初预算 …) is the one cited; a question naming none
     asks for the whole, not one of its breakdowns."""
-    if fact.kind == "narrative":  # "全年预算为 9.00 万元" answers a question naming 全年预算
-        return w.measure_named if any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in named) else 0.0
+    if fact.kind == "narrative":  # "全年预算为 9.00 万元" answers a question naming 全年预算 (a phase,
+        # which sentences state; the breakdowns 人员经费, 基本支出 … are the tables' columns)
+        phases = named - standard.BREAKDOWN_MEASURES
+        return w.measure_named if any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in phases) else 0.0
     if not fact.measure:
         return 0.0
     if named:
