@@ -291,15 +291,14 @@ class Engine:
         if whole is not None:
             return compose.answered(question, whole, meta, unit)
         fitting, missing = self._fitting(query, meta)
+        if query.asks_change and fitting and not _states_a_change(fitting[0]):
+            # a difference, growth or share was asked and nothing computed it: a level figure
+            # would be a confident wrong answer
+            fitting, missing = [], f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
         if not fitting:
             nearest = [(s.fact, meta) for s in self.rank(item_text, [meta.doc_id], k=3)]
             return compose.not_found(question, missing, nearest, [])
         best = fitting[0]
-        if query.asks_change and not _states_a_change(best):
-            # a difference, growth or share was asked and nothing computed it: a level figure
-            # would be a confident wrong answer
-            return compose.not_found(question, f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出",
-                                     nearest, [])
         return compose.answered(question, best, meta, unit)
 
     def _fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
