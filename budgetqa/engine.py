@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from budgetqa import answer as compose
-from budgetqa import compute, standard, thesaurus
+from budgetqa import standard, thesaurus
+from budgetqa.answer import Answer
 from budgetqa.calculator import Calculator
 from budgetqa.checks.audit import audit_document
 from budgetqa.checks.ingest_report import ingest_report
-from budgetqa.explain import WHY, explaining_sentence
+from budgetqa.explain import explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.ops.limits import Limits, bounded_map
@@ -228,77 +229,66 @@ class Engine:
         match = match_documents(question, self.entities)
         doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
         ranked = self.rank(question, doc_ids, k)
-        return [compose.citation(s.fact, self.metas[s.fact.doc_id]) | {"score": round(s.score, 3)}
-                for s in ranked]
+        return [compose.Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
 
-    def ask(self, question: str, context: dict | None = None) -> dict:
+    def ask(self, question: str, context: dict | None = None) -> Answer:
         self.load()
         question = question.strip()
         if not question:
             raise ValueError("empty question")
         if not re.search(r"[\u4e00-\u9fa5A-Za-z0-9]", question):
-            result = compose.not_found(question, "问题中没有可查询的内容（单位、年份、项目）", [], self._unit_list())
-            result["warnings"], result["context"] = [], {}
-            return result
+            return compose.not_found("问题中没有可查询的内容（单位、年份、项目）", [], self._unit_list()).asked(question, {})
         if not re.search(r"[\u4e00-\u9fa5]", question):  # the documents and their terms are Chinese
-            result = compose.not_found(question, "请用中文提问，并写明单位、年份和要查的项目"
-                                       "（例如“某市某局2026年三公经费是多少？”）", [], [])
-            result["warnings"], result["context"] = [], {}
-            return result
+            return compose.not_found("请用中文提问，并写明单位、年份和要查的项目"
+                                     "（例如“某市某局2026年三公经费是多少？”）").asked(question, {})
         query = parse_query(question, self.entities, context)
-        match, item_text, unit = query.match, query.item_text, query.unit
+        match, item_text = query.match, query.item_text
         if not (match.entity_named or match.years or match.unknown_names or query.follow_up
                 or self.content_terms(item_text) or thesaurus.expand(item_text)):
-            result = compose.not_found(question, "问题没有指明单位、年份或项目", [], self._unit_list())
-            result["warnings"], result["context"] = [], {}
-            return result
-        operation = compute.detect(item_text, len(match.docs) > 1) if not match.missing else ""
-        result = self.calculator.answer(operation, question, item_text, match.docs, unit) if operation else None
+            return compose.not_found("问题没有指明单位、年份或项目", [], self._unit_list()).asked(question, {})
+        result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:
             result = self._plain_answer(query)
-        self._warn_contradictions(result)
-        result["context"] = {
+        return result.asked(question, {
             "question": item_text if query.follow_up else question,
             "entities": sorted({m.entity for m in match.docs}),
             "years": sorted({m.year for m in match.docs}) if len(match.docs) == 1 else match.years,
-            "unit": unit,
-        }
-        return result
+            "unit": query.unit,
+        }, self._contradictions(result))
 
-    def _plain_answer(self, query: Query) -> dict:
+    def _plain_answer(self, query: Query) -> Answer:
         """Not found / ambiguous / why / a single cited figure."""
-        question, item_text, match, unit = query.text, query.item_text, query.match, query.unit
+        item_text, match, unit = query.item_text, query.match, query.unit
         if match.missing:
-            return compose.not_found(question, match.missing, [], self._unit_list())
+            return compose.not_found(match.missing, [], self._unit_list())
         if len(match.docs) > 1:
             per_doc = [(meta, self.best_fact(item_text, meta)) for meta in match.docs]
-            if not WHY.search(question) and compose.one_figure(per_doc):  # one figure for the same item
-                return compose.answered_by_each(question, per_doc, unit)
-            return compose.ambiguous(question, per_doc, unit)
+            if not query.asks_why and compose.one_figure(per_doc):  # one figure for the same item
+                return compose.answered_by_each(per_doc, unit)
+            return compose.ambiguous(per_doc, unit)
         meta = match.docs[0]
-        if WHY.search(question):
+        if query.asks_why:
             fact = explaining_sentence(item_text, self.facts_of([meta.doc_id]), self.content_terms)
             if fact is None:
-                return compose.not_found(question, f"{meta.label} 中没有说明这一点的文字", [], [])
-            return compose.explained(question, fact, meta)
+                return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
+            return compose.explained(fact, meta)
         whole = self._measure_total(query, meta)
         if whole is not None:
-            return compose.answered(question, whole, meta, unit)
+            return compose.answered(whole, meta, unit)
         ranked = self.rank(item_text, [meta.doc_id], k=5)
         nearest = [(s.fact, meta) for s in ranked[:3]]
         if not ranked or ranked[0].label_score < MIN_LABEL_SCORE:
-            return compose.not_found(question, f"{meta.label} 中没有与问题对应的数据", nearest, [])
+            return compose.not_found(f"{meta.label} 中没有与问题对应的数据", nearest)
         fitting = [s for s in ranked if s.label_score >= MIN_LABEL_SCORE and _fits_measures(s.fact, query.measures)]
         if not fitting:  # the item is there, but not in the column the question names: say so
             named = "、".join(sorted(query.measures))
-            return compose.not_found(question, f"{meta.label} 中没有“{named}”栏目下与问题对应的数据", nearest, [])
+            return compose.not_found(f"{meta.label} 中没有“{named}”栏目下与问题对应的数据", nearest)
         best = fitting[0].fact
         if query.asks_change and not _states_a_change(best):
             # a difference, growth or share was asked and nothing computed it: a level figure
             # would be a confident wrong answer
-            return compose.not_found(question, f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出",
-                                     nearest, [])
-        return compose.answered(question, best, meta, unit)
+            return compose.not_found(f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出", nearest)
+        return compose.answered(best, meta, unit)
 
     def _measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -313,18 +303,16 @@ class Engine:
         totals = [f for f in totals if f.table_kind in order]
         return min(totals, key=lambda f: order[f.table_kind], default=None)
 
-    def _warn_contradictions(self, result: dict) -> None:
-        """Say so when a cited cell or sentence is one the document contradicts elsewhere."""
+    def _contradictions(self, result: Answer) -> list[str]:
+        """The document's findings about a cited cell or sentence of an answer: said with it."""
         warnings = []
-        for cited in result.get("citations", []) if result["status"] == "answered" else []:
-            for finding in self._findings(cited["doc_id"]):
+        for cited in result.citations if result.status == "answered" else ():
+            for finding in self._findings(cited.fact.doc_id):
                 if ((finding["kind"] != "cross-foot" or finding["severity"] == "high")
-                        and any(_same_place(cited, e) for e in finding["evidence"])
+                        and any(_same_place(cited.fact, e) for e in finding["evidence"])
                         and finding["message"] not in warnings):
                     warnings.append(finding["message"])
-        result["warnings"] = warnings
-        if warnings:
-            result["answer"] += "\n注意（文件自相矛盾）：" + "；".join(warnings)
+        return warnings
 
     def _findings(self, doc_id: str) -> list[dict]:
         """The document's audit findings, computed at ingest."""
@@ -352,11 +340,11 @@ class Engine:
                 sorted(self.metas.values(), key=lambda m: (m.entity, m.year or 0))]
 
 
-def _same_place(cited: dict, evidence: dict) -> bool:
+def _same_place(cited: Fact, evidence: dict) -> bool:
     if evidence.get("quote"):
-        return cited["kind"] == "narrative" and evidence["quote"][:24] in cited["quote"]
-    return (cited["kind"] == "cell" and evidence.get("table") == cited["table"] and evidence.get("row") == cited["row"]
-            and evidence.get("printed") == cited["printed"])
+        return cited.kind == "narrative" and evidence["quote"][:24] in cited.quote
+    return (cited.kind == "cell" and evidence.get("table") == (cited.table or None) and evidence.get("row") == cited.row
+            and evidence.get("printed") == cited.printed)
 
 
 def _states_a_change(fact: Fact) -> bool:

@@ -11,7 +11,9 @@ import jieba
 import jieba.posseg
 
 from budgetqa import standard, thesaurus
+from budgetqa.explain import WHY
 from budgetqa.model import DocumentMeta
+from budgetqa.operation import Operation, parse_operation
 from budgetqa.parse.metadata import region_of
 from budgetqa.text import bigrams, normalize
 
@@ -51,6 +53,9 @@ class Query:
     measures: set[str]  # canonical measures named (人员经费, 年初预算, 决算数 …; budgetqa.standard)
     follow_up: bool
     asks_change: bool  # a difference, growth or share ("比…减少了多少", "百分之几"), not a level
+    asks_why: bool  # why / what for ("为什么", "主要用于"): answered with the document's own sentence
+    operation: Operation  # the arithmetic asked for (kind "" for none, or when no document fits)
+    mentioned: list[DocumentMeta]  # match.docs in the order the question mentions them
 
 
 def parse_query(question: str, index: "EntityIndex", context: dict | None = None) -> Query:
@@ -60,9 +65,12 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
     match = match_documents(question, index, context)
     item_text = strip_entity(item_text, match.docs)
     unit = asked_unit(question) or (context or {}).get("unit", "")
+    operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
     return Query(text=question, item_text=item_text, match=match, unit=unit,
                  measures=standard.named_measures(item_text), follow_up=follow_up,
-                 asks_change=bool(CHANGE_OR_SHARE.search(normalize(item_text))))
+                 asks_change=bool(CHANGE_OR_SHARE.search(normalize(item_text))),
+                 asks_why=bool(WHY.search(question)), operation=operation,
+                 mentioned=index.mention_order(question, match.docs))
 
 
 def is_follow_up(question: str) -> bool:
@@ -95,6 +103,21 @@ class EntityIndex:
             cores = {c for r in regions for c in _PLACE_CORE.findall(normalize(r))}
             self.places_by_entity.setdefault(meta.entity, set()).update(cores)
         self.places = set().union(*self.places_by_entity.values()) if self.places_by_entity else set()
+
+    def mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:
+        """Documents in the order the question mentions them (by year, else by unit name)."""
+        q = normalize(question)
+
+        def position(meta: DocumentMeta) -> int:
+            spots = [q.find(str(meta.year)), q.find(f"{str(meta.year)[2:]}年")] if len({d.year for d in docs}) > 1 else []
+            if len({d.entity for d in docs}) > 1:
+                grams = self.grams_by_entity.get(meta.entity, set())
+                unique = [g for g in grams if self.idf[g] == self.max_idf] or list(grams)
+                spots += [q.find(g) for g in unique]
+            spots = [s for s in spots if s >= 0]
+            return min(spots) if spots else len(q)
+
+        return sorted(docs, key=position)
 
     def named_places(self, question: str) -> set[str]:
         q = normalize(question)
