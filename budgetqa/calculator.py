@@ -6,7 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetqa.answer import Answer, Operand, format_decimal, not_found
-from budgetqa.compute import base_column, common_unit, difference, growth, in_unit, result, staff_fact
+from budgetqa.compute import (
+    base_column,
+    common_unit,
+    difference,
+    growth,
+    in_unit,
+    result,
+    staff_fact,
+)
 from budgetqa.model import DocumentMeta
 from budgetqa.operation import Operation
 from budgetqa.question import Query
