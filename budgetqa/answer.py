@@ -3,6 +3,7 @@ ranked facts — figures only from facts, unit conversions shown, citations for 
 `Answer.to_json()` is the JSON shape of DESIGN.md / docs/CONTRACTS.md."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -76,7 +77,7 @@ class Answer:
                 "context": self.context}
         return out
 
-    def asked(self, question: str, context: dict, warnings: list[str] = ()) -> Answer:
+    def asked(self, question: str, context: dict, warnings: Sequence[str] = ()) -> Answer:
         """The answer as Engine.ask returns it: the question, the context for a follow-up, and the
         document's contradictions about the cited figures (said in the text too)."""
         text = self.text + ("\n注意（文件自相矛盾）：" + "；".join(warnings) if warnings else "")
@@ -132,7 +133,7 @@ def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[
                   value_text=format_decimal(value), operands=tuple(operands))
 
 
-def not_found(reason: str, nearest: list[tuple[Fact, DocumentMeta]] = (), suggestions: list[str] = ()) -> Answer:
+def not_found(reason: str, nearest: Sequence[tuple[Fact, DocumentMeta]] = (), suggestions: Sequence[str] = ()) -> Answer:
     lines = [f"未找到：{reason}。"]
     candidates = []
     if nearest:

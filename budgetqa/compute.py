@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from budgetqa.answer import Answer, Operand, computed, format_decimal, place
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS, convert_unit
+from budgetqa.operation import BasePeriod
 from budgetqa.text import normalize
 
 STAFF_LABELS = ("在职人数", "在职人员", "实有人数", "编制人数", "人员编制", "在编人数")
@@ -85,21 +86,18 @@ def operand_name(op: Operand, by_column: bool = False) -> str:
     return fact.row_label or fact.item or column or fact.row
 
 
-def base_column(columns: dict[str, "Fact"], base: str, year: int) -> "Fact | None":
+def base_column(columns: dict[str, Fact], base: BasePeriod, year: int) -> Fact | None:
     """The cell of a row that the question compares against: 2023年执行数, 上年, 年初预算 …"""
-    base = normalize(base)
-    wanted_year = re.match(r"(20[0-9]{2}|[0-9]{2})年", base)
     for column, fact in columns.items():
         header = normalize(column)
         if re.search(r"增减|变动|%|与", header):
             continue
-        if wanted_year:
-            number = wanted_year.group(1)
-            if (number if len(number) == 4 else "20" + number) in header:
+        if base.year:
+            if str(base.year) in header:
                 return fact
-        elif base.startswith(("上年", "去年")) and (re.search(r"上年", header) or str(year - 1) in header):
+        elif base.word == "上年" and ("上年" in header or str(year - 1) in header):
             return fact
-        elif base.startswith(("年初预算", "全年预算")) and base[:4] in header:
+        elif base.word in ("年初预算", "全年预算") and base.word in header:
             return fact
     return None
 

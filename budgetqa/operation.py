@@ -24,6 +24,13 @@ _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 
 
 @dataclass(frozen=True)
+class BasePeriod:
+    """The column a row's figure is compared against: a year's ("2023年执行数"), 上年 (去年), 年初预算 or 全年预算."""
+    year: int | None = None
+    word: str = ""  # 上年 | 年初预算 | 全年预算 when no year is named
+
+
+@dataclass(frozen=True)
 class Operation:
     """What to compute and the texts naming its operands (budgetqa.calculator looks them up)."""
     kind: str = ""  # per_person | share | column_change | item_difference | rank | growth | sum | difference | ""
@@ -31,7 +38,7 @@ class Operation:
     # second); a sum in one document, its items; column_change, the row's item; across documents,
     # the item as a level (the change asked for taken out)
     items: tuple[str, ...] = ()
-    base: str = ""  # column_change: the column compared against ("2023年执行数", "上年", "年初预算")
+    base: BasePeriod = BasePeriod()  # column_change: the column compared against
     shortfall: bool = False  # "…少多少": the second operand minus the first
     as_rate: bool = False  # column_change: the change in %, not in money
     lowest: bool = False  # rank: the lowest, not the highest
@@ -55,7 +62,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         match = COLUMN_CHANGE.search(q)
         as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
-        return Operation(kind, (q[:match.start()],), base=match["base"], as_rate=as_rate,
+        return Operation(kind, (q[:match.start()],), base=base_period(match["base"]), as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|低)了?(多少|几)", q)))
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
@@ -72,6 +79,17 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
                      shortfall=shortfall, lowest=any(w in q for w in RANK_MIN),
                      base_first=bool(re.search(r"从.+到", question)),
                      quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
+
+
+def base_period(text: str) -> BasePeriod:
+    """'2023年执行数' -> year 2023; '23年决算' -> 2023; '去年' -> 上年; '年初预算数' -> 年初预算."""
+    year = re.match(r"(20[0-9]{2}|[0-9]{2})年", text)
+    if year:
+        number = year.group(1)
+        return BasePeriod(year=int(number if len(number) == 4 else "20" + number))
+    if text.startswith(("上年", "去年")):
+        return BasePeriod(word="上年")
+    return BasePeriod(word=text[:4])  # 年初预算 / 全年预算 (COLUMN_CHANGE admits nothing else)
 
 
 def operation_kind(text: str, several_docs: bool) -> str:
