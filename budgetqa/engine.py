@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from budgetqa import answer as compose
 from budgetqa import standard, thesaurus
-from budgetqa.answer import Answer
+from budgetqa.answer import Answer, Citation
 from budgetqa.calculator import Calculator
 from budgetqa.checks.audit import audit_document
 from budgetqa.checks.ingest_report import ingest_report
@@ -229,7 +229,7 @@ class Engine:
         match = match_documents(question, self.entities)
         doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
         ranked = self.rank(question, doc_ids, k)
-        return [compose.Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
+        return [Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
 
     def ask(self, question: str, context: dict | None = None) -> Answer:
         self.load()

@@ -1,5 +1,6 @@
 """question: what a question asks for — which documents (unit, year, kind, level), which unit of
-measure, and whether it compares documents. Item matching lives in retrieve.py."""
+measure, which arithmetic (budgetqa.operation), parsed once into a Query. Item matching lives in
+retrieve.py."""
 from __future__ import annotations
 
 import math
@@ -22,8 +23,6 @@ jieba.setLogLevel(60)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                          r"|(?:几个|多少个?)(亿)(?!元)")
-COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
-                 "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
@@ -263,10 +262,6 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             i += 1
         after_name = bool(length)
     return "".join(out)
-
-
-def is_comparison(question: str) -> bool:
-    return any(word in question for word in COMPARE_WORDS)
 
 
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
