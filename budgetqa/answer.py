@@ -1,11 +1,87 @@
-"""answer: turn ranked facts into the JSON answer of DESIGN.md — figures only from facts,
-unit conversions shown, citations for every number used."""
+"""answer: the typed answer (Answer, Citation, Candidate, Operand) and the ways to write one from
+ranked facts — figures only from facts, unit conversions shown, citations for every number used.
+`Answer.to_json()` is the JSON shape of DESIGN.md / docs/CONTRACTS.md."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from budgetqa.facts import Fact
 from budgetqa.model import DocumentMeta, convert_unit
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cell or sentence an answer rests on."""
+    fact: Fact
+
+    def to_json(self) -> dict:
+        fact = self.fact
+        return {
+            "doc": fact.source, "entity": fact.entity, "year": fact.year, "doc_kind": fact.doc_kind,
+            "level": fact.level, "page": fact.page, "line": fact.line,
+            "table": fact.table or None, "table_id": fact.table_id or None, "part": fact.part or None,
+            "row": fact.row if fact.kind == "cell" else None, "column": fact.column or None,
+            "value": float(fact.value), "printed": fact.printed, "unit": fact.unit, "quote": fact.quote,
+            "doc_id": fact.doc_id, "fact_id": fact.id, "kind": fact.kind,
+            "table_kind": fact.table_kind or None, "measure": fact.measure or None, "ocr": fact.ocr,
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A question the user may ask instead (a document that fits, a nearby figure, a unit we have)."""
+    label: str
+    question: str
+    doc: str | None = None  # the document's file name, when the candidate is one document
+
+    def to_json(self) -> dict:
+        doc = {} if self.doc is None else {"doc": self.doc}
+        return {"label": self.label, **doc, "question": self.question}
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A figure a computation uses, in the computation's unit."""
+    fact: Fact
+    meta: DocumentMeta
+    value: Decimal  # in the common unit
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str  # answered | not_found | ambiguous
+    text: str  # the answer in Chinese, figures with units and sources ("answer" in JSON)
+    value: Decimal | None = None  # the principal figure (a computed result, a percentage as 4.58)
+    unit: str | None = None
+    citations: tuple[Citation, ...] = ()
+    work: tuple[str, ...] = ()  # conversions and formulas shown
+    candidates: tuple[Candidate, ...] = ()
+    value_text: str | None = None  # the value in plain decimals (answered only)
+    printed: str | None = None  # the figure as the answer shows it (a looked-up figure as printed)
+    operands: tuple[Operand, ...] = ()  # a computed answer's figures (their facts are the citations)
+    question: str = ""  # set by Engine.ask, with the warnings and the context
+    warnings: tuple[str, ...] = ()  # contradictions the document has about a cited figure
+    context: dict = field(default_factory=dict)  # what a follow-up question needs (pass it back to ask)
+
+    def to_json(self) -> dict:
+        out = {"question": self.question, "status": self.status, "answer": self.text,
+               "value": None if self.value is None else float(self.value)}
+        if self.value_text is not None:
+            out["value_text"] = self.value_text
+        if self.printed is not None:
+            out["printed"] = self.printed
+        out |= {"unit": self.unit, "citations": [c.to_json() for c in self.citations], "work": list(self.work),
+                "candidates": [c.to_json() for c in self.candidates], "warnings": list(self.warnings),
+                "context": self.context}
+        return out
+
+    def asked(self, question: str, context: dict, warnings: Sequence[str] = ()) -> Answer:
+        """The answer as Engine.ask returns it: the question, the context for a follow-up, and the
+        document's contradictions about the cited figures (said in the text too)."""
+        text = self.text + ("\n注意（文件自相矛盾）：" + "；".join(warnings) if warnings else "")
+        return replace(self, question=question, context=context, warnings=tuple(warnings), text=text)
 
 
 def format_decimal(value: Decimal) -> str:
@@ -22,18 +98,6 @@ def convert(fact: Fact, unit: str) -> tuple[Decimal, str, str]:
     return value, unit, f"{fact.printed} {fact.unit} = {format_decimal(value)} {unit}"
 
 
-def citation(fact: Fact, meta: DocumentMeta) -> dict:
-    return {
-        "doc": fact.source, "entity": fact.entity, "year": fact.year, "doc_kind": fact.doc_kind,
-        "level": fact.level, "page": fact.page, "line": fact.line,
-        "table": fact.table or None, "table_id": fact.table_id or None, "part": fact.part or None,
-        "row": fact.row if fact.kind == "cell" else None, "column": fact.column or None,
-        "value": float(fact.value), "printed": fact.printed, "unit": fact.unit, "quote": fact.quote,
-        "doc_id": fact.doc_id, "fact_id": fact.id, "kind": fact.kind,
-        "table_kind": fact.table_kind or None, "measure": fact.measure or None, "ocr": fact.ocr,
-    }
-
-
 OCR_NOTE = "（OCR 识别 — 请核对页面图像）"
 
 
@@ -45,45 +109,45 @@ def place(fact: Fact) -> str:
     return f"{table} {fact.row or '（无行名）'} · {fact.column}（{fact.where}）{note}"
 
 
-def answered(question: str, fact: Fact, meta: DocumentMeta, unit: str = "") -> dict:
+def answered(fact: Fact, meta: DocumentMeta, unit: str = "") -> Answer:
     value, value_unit, work = convert(fact, unit)
     shown = fact.printed if not work else format_decimal(value)
     statement = f"{meta.label}：{_item_name(fact)} 为 {shown} {value_unit}。"
     lines = [statement, f"来源：{fact.source}，{place(fact)}"]
     if work:
         lines.append(f"换算：{work}")
-    return {
-        "question": question, "status": "answered", "answer": "\n".join(lines),
-        "value": float(value), "value_text": format_decimal(value), "printed": shown, "unit": value_unit,
-        "citations": [citation(fact, meta)], "work": [work] if work else [], "candidates": [],
-    }
+    return Answer("answered", "\n".join(lines), value, value_unit, (Citation(fact),), (work,) if work else (),
+                  value_text=format_decimal(value), printed=shown)
 
 
-def explained(question: str, fact: Fact, meta: DocumentMeta) -> dict:
+def explained(fact: Fact, meta: DocumentMeta) -> Answer:
     """A why / what-for question: the document's own sentence, quoted with its place."""
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{fact.quote}”"]
-    return {"question": question, "status": "answered", "answer": "\n".join(lines),
-            "value": float(fact.value), "value_text": fact.printed, "printed": fact.printed, "unit": fact.unit,
-            "citations": [citation(fact, meta)], "work": [], "candidates": []}
+    return Answer("answered", "\n".join(lines), fact.value, fact.unit, (Citation(fact),),
+                  value_text=fact.printed, printed=fact.printed)
 
 
-def not_found(question: str, reason: str, nearest: list[tuple[Fact, DocumentMeta]], suggestions: list[str]) -> dict:
+def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[Operand]) -> Answer:
+    """An arithmetic answer (budgetqa.compute writes the text): every operand cited, the formula shown."""
+    return Answer("answered", text, value, unit, tuple(Citation(op.fact) for op in operands), (formula,),
+                  value_text=format_decimal(value), operands=tuple(operands))
+
+
+def not_found(reason: str, nearest: Sequence[tuple[Fact, DocumentMeta]] = (), suggestions: Sequence[str] = ()) -> Answer:
     lines = [f"未找到：{reason}。"]
     candidates = []
     if nearest:
         lines.append("最接近的数据：")
         for fact, meta in nearest:
             lines.append(f"- {meta.label} {_item_name(fact)} = {fact.printed} {fact.unit}（{place(fact)}）")
-            candidates.append({"label": f"{meta.label} · {_item_name(fact)}",
-                               "question": f"{meta.entity}{meta.year}年{meta.level}{meta.kind}{_item_name(fact)}是多少？"})
-    for text in suggestions:
-        candidates.append({"label": text, "question": text})
-    return {"question": question, "status": "not_found", "answer": "\n".join(lines), "value": None,
-            "unit": None, "citations": [citation(f, m) for f, m in nearest], "work": [],
-            "candidates": candidates}
+            candidates.append(Candidate(f"{meta.label} · {_item_name(fact)}",
+                                        f"{meta.entity}{meta.year}年{meta.level}{meta.kind}{_item_name(fact)}是多少？"))
+    candidates += [Candidate(text, text) for text in suggestions]
+    return Answer("not_found", "\n".join(lines), citations=tuple(Citation(f) for f, _ in nearest),
+                  candidates=tuple(candidates))
 
 
-def ambiguous(question: str, per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "") -> dict:
+def ambiguous(per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "") -> Answer:
     lines = [f"问题可对应 {len(per_doc)} 份文档，请指明单位、年份或预算/决算。各文档中的数据："]
     candidates, citations = [], []
     for meta, fact in per_doc:
@@ -94,12 +158,10 @@ def ambiguous(question: str, per_doc: list[tuple[DocumentMeta, Fact | None]], un
             shown = fact.printed if not work else format_decimal(value)
             lines.append(f"- {meta.label}{_scope(meta)}：{_item_name(fact)} = {shown} {value_unit}"
                          f"（{place(fact)}）")
-            citations.append(citation(fact, meta))
-        candidates.append({"label": meta.label, "doc": meta.source,
-                           "question": f"{meta.entity}{meta.year}年{meta.level}{meta.kind}" + (
-                               f"{_item_name(fact)}是多少？" if fact else "的情况")})
-    return {"question": question, "status": "ambiguous", "answer": "\n".join(lines), "value": None,
-            "unit": None, "citations": citations, "work": [], "candidates": candidates}
+            citations.append(Citation(fact))
+        candidates.append(Candidate(meta.label, f"{meta.entity}{meta.year}年{meta.level}{meta.kind}" + (
+            f"{_item_name(fact)}是多少？" if fact else "的情况"), doc=meta.source))
+    return Answer("ambiguous", "\n".join(lines), citations=tuple(citations), candidates=tuple(candidates))
 
 
 def one_figure(per_doc: list[tuple[DocumentMeta, Fact | None]]) -> bool:
@@ -112,7 +174,7 @@ def one_figure(per_doc: list[tuple[DocumentMeta, Fact | None]]) -> bool:
     return len(amounts) == 1 and len(items) == 1
 
 
-def answered_by_each(question: str, per_doc: list[tuple[DocumentMeta, Fact]], unit: str = "") -> dict:
+def answered_by_each(per_doc: list[tuple[DocumentMeta, Fact]], unit: str = "") -> Answer:
     """Several documents fit and print one figure: the figure, cited in each of them."""
     first = per_doc[0][1]
     value, value_unit, work = convert(first, unit)
@@ -121,18 +183,15 @@ def answered_by_each(question: str, per_doc: list[tuple[DocumentMeta, Fact]], un
     lines += [f"- {meta.label}{_scope(meta)}：{fact.source}，{place(fact)}" for meta, fact in per_doc]
     if work:
         lines.append(f"换算：{work}")
-    return {"question": question, "status": "answered", "answer": "\n".join(lines),
-            "value": float(value), "value_text": format_decimal(value), "printed": shown, "unit": value_unit,
-            "citations": [citation(fact, meta) for meta, fact in per_doc], "work": [work] if work else [],
-            "candidates": []}
+    return Answer("answered", "\n".join(lines), value, value_unit, tuple(Citation(fact) for _, fact in per_doc),
+                  (work,) if work else (), value_text=format_decimal(value), printed=shown)
 
 
-def answered_where_found(question: str, fact: Fact, meta: DocumentMeta, absent: list[DocumentMeta],
-                         unit: str = "") -> dict:
+def answered_where_found(fact: Fact, meta: DocumentMeta, absent: list[DocumentMeta], unit: str = "") -> Answer:
     """The 部门 and 单位 documents of one unit and year fit, and only one of them has the item."""
-    result = answered(question, fact, meta, unit)
-    result["answer"] += "\n（" + "、".join(f"{m.label}{_scope(m)}" for m in absent) + " 中没有这一项。）"
-    return result
+    found = answered(fact, meta, unit)
+    lacking = "、".join(f"{m.label}{_scope(m)}" for m in absent)
+    return replace(found, text=f"{found.text}\n（{lacking} 中没有这一项。）")
 
 
 def _scope(meta: DocumentMeta) -> str:

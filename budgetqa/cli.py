@@ -8,11 +8,14 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from tqdm import tqdm
 
 from budgetqa.export import FORMATS as EXPORT_FORMATS
+
+if TYPE_CHECKING:
+    from budgetqa.answer import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "corpus"
@@ -182,7 +185,7 @@ def cmd_ask(args) -> int:
     if args.jsonl:
         for number, question, problem in read_lines(sys.stdin.buffer):
             try:
-                answer = engine.ask(question) if not problem else {"question": None, "status": "error", "error": problem}
+                answer = engine.ask(question).to_json() if not problem else {"question": None, "status": "error", "error": problem}
             except Exception as error:  # one bad line must not end the batch
                 answer = {"question": question, "status": "error", "error": f"{type(error).__name__}: {error}"}
             print(json.dumps({**answer, "line": number}, ensure_ascii=False), flush=True)
@@ -215,14 +218,14 @@ def read_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str]]:
             yield number, text, ""
 
 
-def _show(result: dict, as_json: bool) -> dict:
+def _show(result: Answer, as_json: bool) -> dict:
     if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(result["answer"])
-        for candidate in result.get("candidates", [])[:8]:
-            print(f"  · {candidate['question']}")
-    return result.get("context")
+        print(result.text)
+        for candidate in result.candidates[:8]:
+            print(f"  · {candidate.question}")
+    return result.context
 
 
 def cmd_eval(args) -> int:

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from budgetqa import answer as compose
-from budgetqa import compute, standard, thesaurus
+from budgetqa import standard, thesaurus
+from budgetqa.answer import Answer, Citation
 from budgetqa.calculator import Calculator
 from budgetqa.checks.audit import audit_document
 from budgetqa.checks.ingest_report import ingest_report
-from budgetqa.explain import WHY, explaining_sentence
+from budgetqa.explain import explaining_sentence
 from budgetqa.facts import Fact, document_facts
 from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.ops.limits import Limits, bounded_map
@@ -227,79 +228,67 @@ class Engine:
         match = match_documents(question, self.entities)
         doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
         ranked = self.rank(question, doc_ids, k)
-        return [compose.citation(s.fact, self.metas[s.fact.doc_id]) | {"score": round(s.score, 3)}
-                for s in ranked]
+        return [Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
 
-    def ask(self, question: str, context: dict | None = None) -> dict:
+    def ask(self, question: str, context: dict | None = None) -> Answer:
         self.load()
         question = question.strip()
         if not question:
             raise ValueError("empty question")
         if not re.search(r"[\u4e00-\u9fa5A-Za-z0-9]", question):
-            result = compose.not_found(question, "问题中没有可查询的内容（单位、年份、项目）", [], self._unit_list())
-            result["warnings"], result["context"] = [], {}
-            return result
+            return compose.not_found("问题中没有可查询的内容（单位、年份、项目）", [], self._unit_list()).asked(question, {})
         if not re.search(r"[\u4e00-\u9fa5]", question):  # the documents and their terms are Chinese
-            result = compose.not_found(question, "请用中文提问，并写明单位、年份和要查的项目"
-                                       "（例如“某市某局2026年三公经费是多少？”）", [], [])
-            result["warnings"], result["context"] = [], {}
-            return result
+            return compose.not_found("请用中文提问，并写明单位、年份和要查的项目"
+                                     "（例如“某市某局2026年三公经费是多少？”）").asked(question, {})
         query = parse_query(question, self.entities, context)
-        match, item_text, unit = query.match, query.item_text, query.unit
+        match, item_text = query.match, query.item_text
         if not (match.entity_named or match.years or match.unknown_names or query.follow_up
                 or self.content_terms(item_text) or thesaurus.expand(item_text)):
-            result = compose.not_found(question, "问题没有指明单位、年份或项目", [], self._unit_list())
-            result["warnings"], result["context"] = [], {}
-            return result
-        operation = compute.detect(item_text, len(match.docs) > 1) if not match.missing else ""
-        result = self.calculator.answer(operation, question, item_text, match.docs, unit) if operation else None
+            return compose.not_found("问题没有指明单位、年份或项目", [], self._unit_list()).asked(question, {})
+        result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:
             result = self._plain_answer(query)
-        self._warn_contradictions(result)
-        result["context"] = {
+        return result.asked(question, {
             "question": item_text if query.follow_up else question,
             "entities": sorted({m.entity for m in match.docs}),
             "years": sorted({m.year for m in match.docs}) if len(match.docs) == 1 else match.years,
-            "unit": unit,
-        }
-        return result
+            "unit": query.unit,
+        }, self._contradictions(result))
 
-    def _plain_answer(self, query: Query) -> dict:
+    def _plain_answer(self, query: Query) -> Answer:
         """Not found / ambiguous / why / a single cited figure."""
-        question, item_text, match, unit = query.text, query.item_text, query.match, query.unit
+        item_text, match, unit = query.item_text, query.match, query.unit
         if match.missing:
-            return compose.not_found(question, match.missing, [], self._unit_list())
+            return compose.not_found(match.missing, [], self._unit_list())
         if len(match.docs) > 1:
             answers = [(meta, *self._fitting(query, meta)) for meta in match.docs]
             if not any(fitting for _, fitting, _ in answers):  # no document has it: not a choice between them
-                return compose.not_found(question, "；".join(dict.fromkeys(why for _, _, why in answers)), [], [])
+                return compose.not_found("；".join(dict.fromkeys(why for _, _, why in answers)))
             per_doc = [(meta, next(iter(fitting), None)) for meta, fitting, _ in answers]
-            if not WHY.search(question) and compose.one_figure(per_doc):  # one figure for the same item
-                return compose.answered_by_each(question, per_doc, unit)
+            if not query.asks_why and compose.one_figure(per_doc):  # one figure for the same item
+                return compose.answered_by_each(per_doc, unit)
             found = [(meta, fact) for meta, fact in per_doc if fact is not None]
-            if len(found) == 1 and len({(m.entity, m.year) for m in match.docs}) == 1 and not WHY.search(question):
+            if len(found) == 1 and len({(m.entity, m.year) for m in match.docs}) == 1 and not query.asks_why:
                 meta, fact = found[0]  # one unit's 部门 and 单位 documents: only one has the item
-                return compose.answered_where_found(question, fact, meta, [m for m in match.docs if m is not meta], unit)
-            return compose.ambiguous(question, per_doc, unit)
+                return compose.answered_where_found(fact, meta, [m for m in match.docs if m is not meta], unit)
+            return compose.ambiguous(per_doc, unit)
         meta = match.docs[0]
-        if WHY.search(question):
+        if query.asks_why:
             fact = explaining_sentence(item_text, self.facts_of([meta.doc_id]), self.content_terms)
             if fact is None:
-                return compose.not_found(question, f"{meta.label} 中没有说明这一点的文字", [], [])
-            return compose.explained(question, fact, meta)
+                return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
+            return compose.explained(fact, meta)
         whole = self._measure_total(query, meta)
         if whole is not None:
-            return compose.answered(question, whole, meta, unit)
+            return compose.answered(whole, meta, unit)
         fitting, missing = self._fitting(query, meta)
         if query.asks_change and fitting and not _states_a_change(fitting[0]):
             # a difference, growth or share was asked and nothing computed it: a level figure
             # would be a confident wrong answer
             fitting, missing = [], f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
         if not fitting:
-            nearest = [(s.fact, meta) for s in self.rank(item_text, [meta.doc_id], k=3)]
-            return compose.not_found(question, missing, nearest, [])
-        best = fitting[0]
-        return compose.answered(question, best, meta, unit)
+            return compose.not_found(missing, [(s.fact, meta) for s in self.rank(item_text, [meta.doc_id], k=3)])
+        return compose.answered(fitting[0], meta, unit)
 
     def _fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
         """One document's facts that answer the query, best first: they name the item, hold the
@@ -331,18 +320,16 @@ class Engine:
         totals = [f for f in totals if f.table_kind in order]
         return min(totals, key=lambda f: order[f.table_kind], default=None)
 
-    def _warn_contradictions(self, result: dict) -> None:
-        """Say so when a cited cell or sentence is one the document contradicts elsewhere."""
+    def _contradictions(self, result: Answer) -> list[str]:
+        """The document's findings about a cited cell or sentence of an answer: said with it."""
         warnings = []
-        for cited in result.get("citations", []) if result["status"] == "answered" else []:
-            for finding in self._findings(cited["doc_id"]):
+        for cited in result.citations if result.status == "answered" else ():
+            for finding in self._findings(cited.fact.doc_id):
                 if ((finding["kind"] != "cross-foot" or finding["severity"] == "high")
-                        and any(_same_place(cited, e) for e in finding["evidence"])
+                        and any(_same_place(cited.fact, e) for e in finding["evidence"])
                         and finding["message"] not in warnings):
                     warnings.append(finding["message"])
-        result["warnings"] = warnings
-        if warnings:
-            result["answer"] += "\n注意（文件自相矛盾）：" + "；".join(warnings)
+        return warnings
 
     def _findings(self, doc_id: str) -> list[dict]:
         """The document's audit findings, computed at ingest."""
@@ -370,11 +357,11 @@ class Engine:
                 sorted(self.metas.values(), key=lambda m: (m.entity, m.year or 0))]
 
 
-def _same_place(cited: dict, evidence: dict) -> bool:
+def _same_place(cited: Fact, evidence: dict) -> bool:
     if evidence.get("quote"):
-        return cited["kind"] == "narrative" and evidence["quote"][:24] in cited["quote"]
-    return (cited["kind"] == "cell" and evidence.get("table") == cited["table"] and evidence.get("row") == cited["row"]
-            and evidence.get("printed") == cited["printed"])
+        return cited.kind == "narrative" and evidence["quote"][:24] in cited.quote
+    return (cited.kind == "cell" and evidence.get("table") == (cited.table or None) and evidence.get("row") == cited.row
+            and evidence.get("printed") == cited.printed)
 
 
 def _states_a_change(fact: Fact) -> bool:

@@ -1,5 +1,6 @@
 """question: what a question asks for — which documents (unit, year, kind, level), which unit of
-measure, and whether it compares documents. Item matching lives in retrieve.py."""
+measure, which arithmetic (budgetqa.operation), parsed once into a Query. Item matching lives in
+retrieve.py."""
 from __future__ import annotations
 
 import math
@@ -9,15 +10,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from budgetqa import lexicon, standard, thesaurus
+from budgetqa.explain import WHY
 from budgetqa.model import DocumentMeta
+from budgetqa.operation import Operation, parse_operation
 from budgetqa.parse.metadata import region_of
 from budgetqa.text import bigrams, normalize
 
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                          r"|(?:几个|多少个?)(亿)(?!元)")
-COMPARE_WORDS = ("哪家", "哪个单位", "哪个中心", "哪一家", "最高", "最低", "最多", "最少", "排名", "排序",
-                 "对比", "比较", "分别", "各家", "各单位", "都", "相比", "差多少", "差额", "多了", "少了", "变化")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
@@ -49,6 +50,9 @@ class Query:
     measures: set[str]  # canonical measures named (人员经费, 年初预算, 决算数 …; budgetqa.standard)
     follow_up: bool
     asks_change: bool  # a difference, growth or share ("比…减少了多少", "百分之几"), not a level
+    asks_why: bool  # why / what for ("为什么", "主要用于"): answered with the document's own sentence
+    operation: Operation  # the arithmetic asked for (kind "" for none, or when no document fits)
+    mentioned: list[DocumentMeta]  # match.docs in the order the question mentions them
     codes: set[str] = field(default_factory=set)  # national classification codes named ("31009")
 
 
@@ -63,9 +67,11 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
     measures = standard.named_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
     if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if _ACTUAL.search(item_text) else "上年预算"}
-    return Query(text=question, item_text=item_text, match=match, unit=unit,
-                 measures=measures, follow_up=follow_up,
-                 asks_change=asks_change, codes=named_codes(item_text))
+    operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
+    return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
+                 follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
+                 operation=operation, mentioned=index.mention_order(question, match.docs),
+                 codes=named_codes(item_text))
 
 
 def named_codes(text: str) -> set[str]:
@@ -103,6 +109,21 @@ class EntityIndex:
             cores = {c for r in regions for c in _PLACE_CORE.findall(normalize(r))}
             self.places_by_entity.setdefault(meta.entity, set()).update(cores)
         self.places = set().union(*self.places_by_entity.values()) if self.places_by_entity else set()
+
+    def mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:
+        """Documents in the order the question mentions them (by year, else by unit name)."""
+        q = normalize(question)
+
+        def position(meta: DocumentMeta) -> int:
+            spots = [q.find(str(meta.year)), q.find(f"{str(meta.year)[2:]}年")] if len({d.year for d in docs}) > 1 else []
+            if len({d.entity for d in docs}) > 1:
+                grams = self.grams_by_entity.get(meta.entity, set())
+                unique = [g for g in grams if self.idf[g] == self.max_idf] or list(grams)
+                spots += [q.find(g) for g in unique]
+            spots = [s for s in spots if s >= 0]
+            return min(spots) if spots else len(q)
+
+        return sorted(docs, key=position)
 
     def named_places(self, question: str) -> set[str]:
         q = normalize(question)
@@ -267,10 +288,6 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             i += 1
         after_name = bool(length)
     return "".join(out)
-
-
-def is_comparison(question: str) -> bool:
-    return any(word in question for word in COMPARE_WORDS)
 
 
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:

@@ -40,7 +40,7 @@ class Outcome:
 def outcome(engine: Engine, q: dict) -> Outcome:
     """Ask one tuning question and judge the answer as the eval does."""
     try:
-        answer = engine.ask(q["question"])
+        answer = engine.ask(q["question"]).to_json()
     except Exception:  # noqa: BLE001 — a crash is a wrong answer, as in the eval
         answer = {"status": "error", "citations": []}
     row = qa.judge(q, answer)

@@ -44,12 +44,12 @@ def exported(engine, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def answers(engine) -> list[tuple[dict, dict]]:
-    """(case, answer) for every question case that the engine answers with citations."""
+    """(case, answer as `ask --json` prints it) for every question case that the engine answers with citations."""
     out = []
     for case in CASES:
         result = engine.ask(case["question"])
-        if result["status"] == "answered" and result["citations"]:
-            out.append((case, result))
+        if result.status == "answered" and result.citations:
+            out.append((case, result.to_json()))
     return out
 
 
@@ -239,7 +239,7 @@ def test_ui_downloads_of_a_document_and_of_an_answer(engine, tmp_path):
     cells = pd.read_csv(csv_path, dtype=str, encoding="utf-8-sig")
     assert len(cells) == model_cell_count(engine.parsed(doc["doc_id"]))
     assert openpyxl.load_workbook(xlsx_path, read_only=True).sheetnames == [t.name for t in TABLES]
-    result = engine.ask("泉州12345中心2026年话务外包费用是多少？")
+    result = engine.ask("泉州12345中心2026年话务外包费用是多少？").to_json()  # the UI keeps the JSON
     rows = pd.read_csv(downloads.answer_file(engine, result["citations"], tmp_path), dtype=str, encoding="utf-8-sig")
     assert list(rows["fact_id"]) == [c["fact_id"] for c in result["citations"]]
     # line 283 of the text: "(二) 2010399-其他政府办公厅（室）及相关机构事务支出 1011.95 万元。主要用于话务外包费用支出。"

@@ -263,9 +263,9 @@ def test_an_upload_with_a_taken_name_is_kept_beside_the_original(tmp_path):
     label = sources[content_hash(changed.read_bytes())]
     assert label.startswith(f"{QUANZHOU.stem}_{content_hash(changed.read_bytes())[:8]}_")
     answer = engine.ask(QUANZHOU_Q)
-    assert answer["status"] == "ambiguous"  # two documents, two figures: both said, each with its file
-    assert "1011.95" in answer["answer"] and "9999.99" in answer["answer"]
-    assert {c["doc"] for c in answer["citations"]} == {QUANZHOU.name, label}
+    assert answer.status == "ambiguous"  # two documents, two figures: both said, each with its file
+    assert "1011.95" in answer.text and "9999.99" in answer.text
+    assert {c.fact.source for c in answer.citations} == {QUANZHOU.name, label}
 
     again, _ = app.ingest_uploads([str(changed)], lambda *progress: None)  # the same upload once more
     assert again and len(app.documents()) == 2

@@ -1,6 +1,8 @@
 """Questions the corpus cannot answer must say so, never borrow a neighbouring figure."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 
@@ -11,30 +13,30 @@ import pytest
 ])
 def test_unknown_units_are_not_found(engine, question, named):
     result = engine.ask(question)
-    assert result["status"] == "not_found" and named in result["answer"]
-    assert result["value"] is None
+    assert result.status == "not_found" and named in result.text
+    assert result.value is None
 
 
 def test_a_stated_change_never_answers_a_level(engine):
     # 泉州 2026 says "本单位增加2名在职人员" (line 273) but never states its staff count
     result = engine.ask("泉州热线中心有多少在职人员？")
-    assert result["status"] == "not_found"
+    assert result.status == "not_found"
 
 
 def test_an_item_the_document_lacks_is_not_its_total(engine):
     result = engine.ask("泉州12345中心2026年购买火星探测器花了多少钱？")
-    assert result["status"] == "not_found"  # not the 1182.04 万元 total
+    assert result.status == "not_found"  # not the 1182.04 万元 total
 
 
 def test_punctuation_only(engine):
-    assert engine.ask("？？？")["status"] == "not_found"
+    assert engine.ask("？？？").status == "not_found"
 
 
 def test_a_year_given_for_one_of_several_units(engine):
     # 三明 has 2023 决算 and 2025 预算; the year qualifies 三明 only, 福建/泉州/固原 have one document each
     result = engine.ask("福建省、固原、泉州、三明（2025年）这四家12345中心的支出预算，哪家最高？")
-    assert (result["value"], result["unit"]) == (1182.04, "万元")  # 泉州 2026 支出合计 (line 107)
-    assert len(result["citations"]) == 4
+    assert (result.value, result.unit) == (Decimal("1182.04"), "万元")  # 泉州 2026 支出合计 (line 107)
+    assert len(result.citations) == 4
 
 
 def test_a_question_is_parsed_once_into_the_model_terms(engine):
@@ -45,16 +47,16 @@ def test_a_question_is_parsed_once_into_the_model_terms(engine):
     assert query.match.years == [2026] and query.unit == "万元"
     assert query.measures == {"人员经费"} and not query.follow_up  # the part named inside 基本支出
     first = engine.ask("三明热线2025年住房公积金多少？")
-    follow = parse_query("那2023年呢？", engine.entities, first["context"])
+    follow = parse_query("那2023年呢？", engine.entities, first.context)
     assert follow.follow_up and "住房公积金" in follow.item_text and follow.match.years == [2023]
 
 
 def test_a_question_naming_only_a_measure_gets_that_columns_total(engine):
     # 司法局 2026 p19, 基本支出 economic table: 合计 22,118,861.34 | 人员经费 20,272,981.00 | 公用经费 1,845,880.34
     result = engine.ask("普陀区司法局2026年人员经费多少？")
-    assert result["status"] == "answered" and (result["value"], result["unit"]) == (20272981, "元")
-    cited = result["citations"][0]
-    assert (cited["printed"], cited["measure"], cited["page"]) == ("20,272,981.00", "人员经费", 19)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("20272981"), "元")
+    cited = result.citations[0].fact
+    assert (cited.printed, cited.measure, cited.page) == ("20,272,981.00", "人员经费", 19)
 
 
 @pytest.mark.parametrize("named, measure, table_kind, doc_kind, fits", [
@@ -74,25 +76,25 @@ def test_which_cells_hold_a_named_measure(named, measure, table_kind, doc_kind, 
 def test_department_named_anywhere_picks_the_department_document(engine):
     # "部门收入预算": 部门 names the 部门预算 (商务委员会25年预算.pdf, p9 收入总计 371,514,655.00 元), not the 单位预算
     result = engine.ask("商务委2025年部门收入预算是多少？")
-    assert result["status"] == "answered"
-    assert {c["doc"] for c in result["citations"]} == {"上海市普陀区商务委员会25年预算.pdf"}
-    assert result["citations"][0]["printed"] == "371,514,655.00"
+    assert result.status == "answered"
+    assert {c.fact.source for c in result.citations} == {"上海市普陀区商务委员会25年预算.pdf"}
+    assert result.citations[0].fact.printed == "371,514,655.00"
 
 
 @pytest.mark.parametrize("question, value, unit, where", [
     # 固原 2024 budget, line 104: 2101103 公务员医疗补助 | 2023年执行数(决算数) 0.76 — no 2023 document needed
-    ("固原12345中心公务员医疗补助（2101103）2023年执行数是多少万元？", 0.76, "万元", ("line", 104)),
+    ("固原12345中心公务员医疗补助（2101103）2023年执行数是多少万元？", "0.76", "万元", ("line", 104)),
     # 司法局 2026, page 6: "2025年当年预算执行数为3269.3万元"
-    ("司法局“其他司法支出”2025年当年预算执行数是多少万元？", 3269.3, "万元", ("page", 6)),
+    ("司法局“其他司法支出”2025年当年预算执行数是多少万元？", "3269.3", "万元", ("page", 6)),
     # 社会工作部 2024 决算, page 19: "全年预算为 9.00 万元，支出决算为 6.18 万元" (not the 决算 6.18)
-    ("社会工作部2024年机关事业单位基本养老保险缴费的全年预算是多少万元？", 9.0, "万元", ("page", 19)),
+    ("社会工作部2024年机关事业单位基本养老保险缴费的全年预算是多少万元？", "9.00", "万元", ("page", 19)),
     # 商务委 2025 部门预算, page 26: "进博会推进专项153.00万" (万 without 元); the 单位预算 lacks it
-    ("商务委2025年贸易高质量发展专项里给进博会推进专项安排了多少钱？", 153.0, "万元", ("page", 26)),
+    ("商务委2025年贸易高质量发展专项里给进博会推进专项安排了多少钱？", "153.00", "万元", ("page", 26)),
 ])
 def test_the_column_or_sentence_the_question_names(engine, question, value, unit, where):
     result = engine.ask(question)
-    assert result["status"] == "answered" and (result["value"], result["unit"]) == (value, unit)
-    assert result["citations"][0][where[0]] == where[1]
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), unit)
+    assert getattr(result.citations[0].fact, where[0]) == where[1]
 
 
 def test_headers_naming_an_earlier_year_are_last_years_figures():

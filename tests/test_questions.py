@@ -58,7 +58,7 @@ def _cites(citation: dict, source: dict) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_question(engine, case):
-    result = engine.ask(case["question"])
+    result = engine.ask(case["question"]).to_json()  # judged as `ask --json` prints it
     assert result["status"] == case["status"], result["answer"]
     if case["status"] == "answered" and case["value"] is None:  # a why / what-for question: the sentence
         for source in case["sources"]:

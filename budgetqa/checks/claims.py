@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from budgetqa.answer import Answer, Citation
 from budgetqa.model import convert_unit, parse_number
 
 _FIGURE = re.compile(
@@ -118,13 +119,11 @@ def _question(claim: str, fig: dict) -> str:
 def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: Decimal) -> list[dict]:
     """Other places of the same document that print the claimed figure for an item the claim names
     (`claim` is the figure's own question, so another figure's item never stands in for it)."""
-    from budgetqa.answer import citation as cite
     from budgetqa.checks.audit import normalize_label
 
     doc_id = citation.get("doc_id")
     if not doc_id:
         return []
-    meta = engine.metas.get(doc_id)
     text = re.sub(r"\s+", "", claim)
     out = []
     for fact in engine.facts_of([doc_id]):
@@ -137,7 +136,7 @@ def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: De
         if len(name) < 3 or name not in text:
             continue
         if _allowed(fig)[1](value) and abs(value - fig["value"]) <= abs(found - fig["value"]):
-            out.append(cite(fact, meta))
+            out.append(Citation(fact).to_json())
     return out[:3]
 
 
@@ -146,14 +145,14 @@ def check_figure(engine, claim: str, fig: dict) -> dict:
     verdict per document, and the figure holds when it holds of one and no other contradicts it."""
     question = _question(claim, fig)
     answer = engine.ask(question)
-    candidates = [c for c in answer.get("candidates") or [] if isinstance(c, dict) and c.get("doc")]
-    if answer.get("status") != "ambiguous" or not candidates:
+    candidates = [c for c in answer.candidates if c.doc]
+    if answer.status != "ambiguous" or not candidates:
         return _judge(engine, fig, question, answer)
     per_document = []
     for candidate in candidates:
-        asked = _for_document(question, candidate["label"])
+        asked = _for_document(question, candidate.label)
         judged = _judge(engine, fig, asked, engine.ask(asked))
-        per_document.append({"doc": candidate["doc"], "label": candidate["label"], "verdict": judged["verdict"],
+        per_document.append({"doc": candidate.doc, "label": candidate.label, "verdict": judged["verdict"],
                              "found": judged["found"], "explanation": judged["explanation"],
                              "citations": judged["citations"][:2]})
     result = _judge(engine, fig, question, answer)
@@ -171,24 +170,25 @@ def _for_document(question: str, label: str) -> str:
     return narrowed if n else f"{label}{question}"
 
 
-def _judge(engine, fig: dict, question: str, answer: dict) -> dict:
+def _judge(engine, fig: dict, question: str, answer: Answer) -> dict:
     test, holds = _allowed(fig)
     result = {"text": fig["text"], "stated": float(fig["value"]), "stated_text": fig["printed"], "unit": fig["unit"],
               "qualifier": fig["qualifier"] + ("多" if fig["many"] else ""), "test": test, "question": question,
-              "found": None, "found_unit": None, "verdict": "unverifiable", "citations": answer.get("citations", []),
+              "found": None, "found_unit": None, "verdict": "unverifiable",
+              "citations": [c.to_json() for c in answer.citations],
               "explanation": ""}
-    if answer.get("status") != "answered" or answer.get("value") is None:
-        what = answer.get("answer", "").strip()
+    if answer.status != "answered" or answer.value is None:
+        what = answer.text.strip()
         result["explanation"] = (f"无法核实“{fig['text']}”：文档中没有能直接对应的数据。"
                                  f"查询“{question}”的结果：{what}")
         return result
-    found = convert_unit(Decimal(str(answer.get("value_text") or answer["value"])), answer.get("unit") or "", fig["unit"])
+    found = convert_unit(Decimal(answer.value_text), answer.unit or "", fig["unit"])
     if found is None:
-        result["explanation"] = (f"无法核实“{fig['text']}”：文档给出的是 {answer.get('value')} {answer.get('unit')}，"
+        result["explanation"] = (f"无法核实“{fig['text']}”：文档给出的是 {float(answer.value)} {answer.unit}，"
                                  f"与所述单位 {fig['unit']} 不可比。")
         return result
     result["found"], result["found_unit"] = float(found), fig["unit"]
-    source = answer["citations"][0] if answer.get("citations") else {}
+    source = result["citations"][0] if result["citations"] else {}
     where = _where(source)
     if holds(found):
         result["verdict"] = "supported"

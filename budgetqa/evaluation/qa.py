@@ -111,7 +111,7 @@ def run_qa(engine, questions: list[dict], log=print, retrieve_k: int = 10) -> li
     for number, q in enumerate(questions, 1):
         started = time.perf_counter()
         try:
-            answer = engine.ask(q["question"])
+            answer = engine.ask(q["question"]).to_json()  # judged as `ask --json` prints it
             error = ""
         except Exception as exc:  # noqa: BLE001 — a crash is a wrong answer, not an aborted eval
             answer, error = {"status": "error", "citations": []}, f"{type(exc).__name__}: {exc}"

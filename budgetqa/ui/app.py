@@ -336,14 +336,13 @@ class BudgetUI:
                     "citations": [], "candidates": [], "context": context}
         try:
             with self.lock:
-                result = self.engine.ask(question, context=context)
+                result = self.engine.ask(question, context=context).to_json()  # the chat state and the HTTP API keep JSON
         except Exception as error:
             log.error("ask(%r) failed:\n%s", question, traceback.format_exc())
             return {"question": question, "status": "error",
                     "answer": "内部错误，请换个问法或联系维护者。", "detail": f"{type(error).__name__}: {error}",
                     "citations": [], "candidates": [], "context": context}
-        return result if isinstance(result, dict) else {"question": question, "status": "error",
-                                                        "answer": f"引擎返回了无法识别的结果：{result!r}"}
+        return result
 
     def source_view(self, citation: dict | None) -> tuple[str, Any]:
         """(HTML for the sources panel, page image or None) for one citation."""

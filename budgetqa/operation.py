@@ -1,0 +1,128 @@
+"""operation: the arithmetic a question asks for — share, sum, per person, item or column difference,
+growth, ranking across documents — and the pieces of the question that name its operands. Read once,
+when the question is parsed (budgetqa.question.parse_query); budgetqa.calculator computes it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetqa.text import normalize
+
+SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
+SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "共计")
+PER_PERSON = ("人均",)
+RANK_MAX = ("最高", "最多", "最大")
+RANK_MIN = ("最低", "最少", "最小")
+GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
+STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
+CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
+# "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
+COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?)"
+                           r".*(增长|增加|减少|下降|变化|多|少|高|低)")
+ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)了?(多少|几)")
+_QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
+
+
+@dataclass(frozen=True)
+class BasePeriod:
+    """The column a row's figure is compared against: a year's ("2023年执行数"), 上年 (去年), 年初预算 or 全年预算."""
+    year: int | None = None
+    word: str = ""  # 上年 | 年初预算 | 全年预算 when no year is named
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What to compute and the texts naming its operands (budgetqa.calculator looks them up)."""
+    kind: str = ""  # per_person | share | column_change | item_difference | rank | growth | sum | difference | ""
+    # the texts naming the operands: per_person (item,); share (part, whole); item_difference (first,
+    # second); a sum in one document, its items; column_change, the row's item; across documents,
+    # the item as a level (the change asked for taken out)
+    items: tuple[str, ...] = ()
+    base: BasePeriod = BasePeriod()  # column_change: the column compared against
+    shortfall: bool = False  # "…少多少": the second operand minus the first
+    as_rate: bool = False  # column_change: the change in %, not in money
+    lowest: bool = False  # rank: the lowest, not the highest
+    base_first: bool = False  # "从2023年决算到2025年预算": the document named first is the base
+    quoted: tuple[str, ...] = ()  # items the question quotes (“其他工资福利支出”): an operand must name them
+
+
+def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
+    """The operation `item_text` (the question without the unit's name, normalized) asks for;
+    `question` as asked (its quotes and word order), `unit` the unit asked for."""
+    kind = operation_kind(item_text, several_docs)
+    if not kind:
+        return Operation()
+    q = item_text
+    if kind == "per_person":
+        return Operation(kind, (STAFF_WORDS.sub("", q.replace("人均", "")),))
+    if kind == "share":
+        match = SHARE.search(q)
+        return Operation(kind, (match["a"], match["b"]))
+    if kind == "column_change":
+        match = COLUMN_CHANGE.search(q)
+        as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
+            bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
+        return Operation(kind, (q[:match.start()],), base=base_period(match["base"]), as_rate=as_rate,
+                         shortfall=bool(re.search(r"(少|减少|下降|低)了?(多少|几)", q)))
+    if kind == "item_difference":
+        match = ITEM_DIFFERENCE.search(q)
+        # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first
+        # item; the clauses before it (基本支出里, 2010399科目里) narrow down both operands
+        *context, first_item = re.split(r"[，,：:]", match["a"])
+        context = "".join(context)
+        return Operation(kind, (context + first_item, context + match["b"]), shortfall=match[3] not in "多高")
+    if kind == "sum" and not several_docs:
+        return Operation(kind, tuple(split_items(q)))
+    # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
+    shortfall = bool(re.search(r"比.+?少了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
+    return Operation(kind, (CHANGE_ASKED.sub("", q),),  # each operand is a level, not the change asked for
+                     shortfall=shortfall, lowest=any(w in q for w in RANK_MIN),
+                     base_first=bool(re.search(r"从.+到", question)),
+                     quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
+
+
+def base_period(text: str) -> BasePeriod:
+    """'2023年执行数' -> year 2023; '23年决算' -> 2023; '去年' -> 上年; '年初预算数' -> 年初预算."""
+    year = re.match(r"(20[0-9]{2}|[0-9]{2})年", text)
+    if year:
+        number = year.group(1)
+        return BasePeriod(year=int(number if len(number) == 4 else "20" + number))
+    if text.startswith(("上年", "去年")):
+        return BasePeriod(word="上年")
+    return BasePeriod(word=text[:4])  # 年初预算 / 全年预算 (COLUMN_CHANGE admits nothing else)
+
+
+def operation_kind(text: str, several_docs: bool) -> str:
+    q = normalize(text)
+    if any(w in q for w in PER_PERSON):
+        return "per_person"
+    if SHARE.search(q):
+        return "share"
+    if not several_docs and COLUMN_CHANGE.search(q):
+        return "column_change"
+    if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
+        return "item_difference"
+    if several_docs and any(w in q for w in RANK_MAX + RANK_MIN) and ("哪" in q or "谁" in q):
+        return "rank"
+    if several_docs and any(w in q for w in GROWTH_WORDS):
+        return "growth"
+    listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
+    if (any(w in q for w in SUM_WORDS) or listed) and (several_docs or re.search(r"[、和]", q)):
+        return "sum"
+    if several_docs and re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q):
+        return "difference"
+    return ""
+
+
+def split_items(text: str) -> list[str]:
+    """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
+    '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
+    for word in SUM_WORDS + ("合计", "总计", "总共", "是多少", "多少", "？", "?"):
+        text = text.replace(word, "")
+    parts = [p for p in re.split(r"[、，,]", text) if p]
+    if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
+        parts = re.split(r"和", parts[0])
+    elif "和" in parts[-1]:
+        parts = parts[:-1] + parts[-1].split("和", 1)
+    parts = [p for p in parts if p]
+    return parts if len(parts) >= 2 else []
