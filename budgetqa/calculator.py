@@ -7,18 +7,20 @@ from decimal import Decimal
 
 from budgetqa.answer import Answer, Operand, format_decimal, not_found
 from budgetqa.compute import (
+    STATED_CHANGE,
     base_column,
     common_unit,
     difference,
     growth,
     in_unit,
+    names_base,
     result,
     staff_fact,
 )
-from budgetqa.model import DocumentMeta
+from budgetqa.model import MONEY_UNITS, DocumentMeta
 from budgetqa.operation import Operation
 from budgetqa.question import Query
-from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE
+from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
 from budgetqa.text import normalize
 
 ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")
@@ -170,6 +172,36 @@ class Calculator:
             if operation.as_rate:
                 return growth(a, b, f"{meta.label}：{fact.row_label}")
             return difference(a, b, operation.shortfall, value_unit, f"{meta.label}：{fact.row_label}")
+        return self.stated_change(operation, meta, unit)
+
+    def stated_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
+        """No row prints both periods, but a sentence about the item states both: "年初预算为135.90万元，
+        支出决算为135.25万元", "2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"."""
+        facts = self.engine.facts_of([meta.doc_id])
+        for scored in self.engine.rank(operation.items[0], [meta.doc_id], k=30):
+            if scored.label_score < MIN_LABEL_SCORE:
+                break
+            if scored.fact.kind != "narrative":
+                continue
+            said = sorted((f for f in facts if f.passage_id == scored.fact.passage_id and f.unit in MONEY_UNITS),
+                          key=lambda f: f.offset)
+            at = next((i for i, f in enumerate(said) if names_base(f.item, operation.base, meta.year or 0)), None)
+            if at is None:
+                continue
+            # this period's figure is stated right beside the base (after it, else before it)
+            beside = [said[i] for i in (at + 1, at - 1) if 0 <= i < len(said)]
+            current = next((f for f in beside if not STATED_CHANGE.search(f.item)), None)
+            if current is None:
+                continue
+            base = said[at]
+            value_unit = common_unit([current, base], unit)
+            if value_unit is None:
+                return None
+            a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (current, base))
+            subject = f"{meta.label}：{clean_label(scored.fact.lead).rstrip('。；;，,：: ') or operation.items[0]}"
+            if operation.as_rate:
+                return growth(a, b, subject)
+            return difference(a, b, operation.shortfall, value_unit, subject)
         return None
 
 

@@ -80,10 +80,12 @@ def difference(a: Operand, b: Operand, shortfall: bool, unit: str, subject: str)
 def operand_name(op: Operand, by_column: bool = False) -> str:
     """How a headline names an operand: its row, or its column when both operands share the row."""
     fact = op.fact
+    if fact.kind == "narrative":  # what the sentence calls it ("2026年预算安排"), not its section
+        return fact.item or fact.row_label
     column = fact.column.split(" / ")[-1] if fact.column else ""
     if by_column and column:
         return column
-    return fact.row_label or fact.item or column or fact.row
+    return fact.row_label or column or fact.row
 
 
 def base_column(columns: dict[str, Fact], base: BasePeriod, year: int) -> Fact | None:
@@ -100,6 +102,20 @@ def base_column(columns: dict[str, Fact], base: BasePeriod, year: int) -> Fact |
         elif base.word in ("年初预算", "全年预算") and base.word in header:
             return fact
     return None
+
+
+STATED_CHANGE = re.compile(r"比|较|增加|减少|增长|下降|增减|持平")  # "比2025年预算执行数增加": a change, not a level
+
+
+def names_base(said: str, base: BasePeriod, year: int) -> bool:
+    """A sentence's words before a figure name the base period: "2023年当年预算执行数", "年初预算", "上年"."""
+    if STATED_CHANGE.search(said):
+        return False
+    if base.year:
+        return f"{base.year}年" in said
+    if base.word == "上年":
+        return ("上年" in said and not re.search(r"结转|结余", said)) or f"{year - 1}年" in said
+    return base.word in said
 
 
 def staff_fact(facts: list[Fact]) -> Fact | None:

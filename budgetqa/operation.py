@@ -63,7 +63,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         return Operation(kind, (q[:match.start()],), base=base_period(match["base"]), as_rate=as_rate,
-                         shortfall=bool(re.search(r"(少|减少|下降|低)了?(多少|几)", q)))
+                         shortfall=bool(re.search(r"(少|减少|下降|低)(花|用|支出|安排)?了?(多少|几)", q)))
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
         # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first
@@ -74,7 +74,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if kind == "sum" and not several_docs:
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
-    shortfall = bool(re.search(r"比.+?少了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
+    shortfall = bool(re.search(r"比.+?少(花|用|支出|安排)?了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
     return Operation(kind, (CHANGE_ASKED.sub("", q),),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=any(w in q for w in RANK_MIN),
                      base_first=bool(re.search(r"从.+到", question)),

@@ -104,3 +104,18 @@ def test_headers_naming_an_earlier_year_are_last_years_figures():
     assert standard.measure(("2024年预算数", "合计"), "预算", 2024) == "合计"
     assert standard.measure(("2023年执行数(决算数)",), "预算") == "执行数"  # the document's year unknown
     assert standard.named_measures("2024年机关事业单位基本养老保险缴费的全年预算") == {"调整预算"}
+
+
+@pytest.mark.parametrize("question, value, page, larger", [
+    # 财政局 2024 决算 p22: "信息化建设（项）。年初预算为135.90万元，支出决算为135.25万元。"
+    ("财政局2024年信息化建设决算比年初预算少花了多少万元？", "0.65", 22, "年初预算"),
+    # 司法局 2026 p6: "信息化建设（13项）…2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"
+    ("普陀司法局2026年信息化建设预算比2025年执行数多了多少万元？", "167.47", 6, "2026年预算安排"),
+    # 万里街道 2024 p8: "公益性岗位补贴（项）”…2023年当年预算执行数为389.59万元，2024年预算安排421.23万元"
+    ("万里街道公益性岗位补贴2024年预算比2023年执行数增加了多少万元？", "31.64", 8, "2024年预算安排"),
+])
+def test_a_change_between_two_figures_one_sentence_states(engine, question, value, page, larger):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), "万元")
+    assert {c.fact.page for c in result.citations} == {page} and len(result.citations) == 2
+    assert f"{larger}多 {value} 万元" in result.text  # the larger named, both values given
