@@ -28,7 +28,7 @@ ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")
 
 class Calculator:
     def __init__(self, engine):
-        self.engine = engine  # finds operands: engine.best_fact, engine.facts_of, engine.rank, engine.content_terms
+        self.engine = engine  # finds operands: engine.lookup, engine.best_fact, engine.facts_of, engine.rank, engine.content_terms
 
     def answer(self, query: Query) -> Answer | None:
         """The arithmetic the query asks for; None when an operand is missing (the caller then answers plainly)."""
@@ -49,7 +49,7 @@ class Calculator:
         return self.across_documents(operation, query.mentioned, unit)
 
     def item_difference(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        first, second = (self.engine.best_fact(text, meta) for text in operation.items)
+        first, second = (self.engine.lookup(text, meta) for text in operation.items)
         if first is None or second is None or first.id == second.id:
             return None
         value_unit = common_unit([first, second], unit)
@@ -74,7 +74,7 @@ class Calculator:
 
     def share(self, operation: Operation, meta: DocumentMeta) -> Answer | None:
         part_text, whole_text = operation.items
-        part = self.engine.best_fact(part_text, meta)
+        part = self.engine.lookup(part_text, meta)
         if part is None:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
@@ -92,7 +92,7 @@ class Calculator:
                       ops, divided=True)
 
     def sum_of_items(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        facts = [self.engine.best_fact(item, meta) for item in operation.items]
+        facts = [self.engine.lookup(item, meta) for item in operation.items]
         if not facts or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):
             return None
         value_unit = common_unit(facts, unit)

@@ -23,7 +23,7 @@ from budgetqa.ops.limits import Limits, bounded_map
 from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
 from budgetqa.parse.vocabulary import GRAND_TOTAL
-from budgetqa.question import EntityIndex, Query, match_documents, parse_query
+from budgetqa.question import EntityIndex, Query, item_query, match_documents, parse_query
 from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, content_terms, fact_tokens, passage_tokens
 from budgetqa.store import FactStore, passage_texts
 from budgetqa.weights import WEIGHTS
@@ -334,6 +334,13 @@ class Engine:
     def _findings(self, doc_id: str) -> list[dict]:
         """The document's audit findings, computed at ingest."""
         return self._audit_cache.get(doc_id, lambda: self.store.catalog.findings(doc_id))
+
+    def lookup(self, text: str, meta: DocumentMeta) -> Fact | None:
+        """The fact a question for `text` alone would cite in this document (a computation's
+        operand): a measure's total ("人员经费"), else the best fact naming the item in the
+        measure and code the text names."""
+        query = item_query(text, meta)
+        return self._measure_total(query, meta) or next(iter(self._fitting(query, meta)[0]), None)
 
     def best_fact(self, question: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
         """The fact of one document that best names what the text asks for, or None."""

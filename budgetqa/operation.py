@@ -19,7 +19,7 @@ CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
-ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)了?(多少|几)")
+ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 
 

@@ -74,6 +74,14 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
                  codes=named_codes(item_text))
 
 
+def item_query(text: str, doc: DocumentMeta) -> Query:
+    """An operand of a computation as a question of its own within one document ("人员经费")."""
+    match = DocumentMatch(docs=[doc], entity_named=True)
+    return Query(text=text, item_text=text, match=match, unit="", measures=standard.named_measures(text),
+                 follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[doc],
+                 codes=named_codes(text))
+
+
 def named_codes(text: str) -> set[str]:
     """The 功能/经济 classification codes a question names ("土地补偿（31009）" -> {"31009"})."""
     return {c for c in re.findall(r"(?<![0-9])([0-9]{3}|[0-9]{5}|[0-9]{7})(?![0-9])", text) if thesaurus.code_name(c)}
