@@ -37,7 +37,7 @@ def operand_line(op: Operand, unit: str) -> str:
     shown = f"{op.fact.printed} {op.fact.unit}".strip()
     if op.fact.unit != unit and op.fact.unit in MONEY_UNITS and unit in MONEY_UNITS:
         shown += f"（= {format_decimal(op.value)} {unit}）"
-    return f"{op.meta.label} {op.fact.row_label or op.fact.item} = {shown}，{op.fact.source} {place(op.fact)}"
+    return f"{op.meta.label} {operand_name(op)} = {shown}，{op.fact.source} {place(op.fact)}"
 
 
 def result(value: Decimal, unit: str, statement: str, formula: str, operands: list[Operand],
@@ -85,7 +85,7 @@ def operand_name(op: Operand, by_column: bool = False) -> str:
     column = fact.column.split(" / ")[-1] if fact.column else ""
     if by_column and column:
         return column
-    return fact.row_label or column or fact.row
+    return fact.row_label or fact.column or fact.row  # a table whose items are columns (三公): the header path
 
 
 def base_column(columns: dict[str, Fact], base: BasePeriod, year: int) -> Fact | None:

@@ -20,6 +20,8 @@ CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
+_VAGUE = re.compile(r"[了是的比多大少几]")  # "占了多大比例", "占比多少": no whole named after 占
+_WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 
 
@@ -57,7 +59,11 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (STAFF_WORDS.sub("", q.replace("人均", "")),))
     if kind == "share":
         match = SHARE.search(q)
-        return Operation(kind, (match["a"], match["b"]))
+        part, whole = match["a"], match["b"]
+        inside = _WITHIN.fullmatch(part)
+        if not _VAGUE.sub("", whole) and inside:  # "三公经费里因公出国费占了多大比例": the whole comes first
+            whole, part = inside["whole"], inside["part"]
+        return Operation(kind, (part, whole))
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q)
         as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
