@@ -3,6 +3,7 @@ column differences, growth, ranking across documents. Decimal arithmetic, every 
 the formula shown. Returns None when an operand is missing (the engine then answers plainly)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from budgetqa.answer import Answer, Operand, format_decimal, not_found
@@ -108,6 +109,10 @@ class Calculator:
         # across documents an operand must name the item firmly: a near miss (301 工资福利支出 for
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
         found = [(meta, self.engine.best_fact(operation.items[0], meta, FIRM_LABEL_SCORE)) for meta in ordered]
+        if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
+            loose = [(meta, self.engine.best_fact(operation.items[0], meta)) for meta in ordered]
+            if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
+                found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
                  for meta, fact in found]
         found = _one_per_unit_and_year([(meta, fact) for meta, fact in found if fact is not None])
@@ -217,6 +222,17 @@ def _one_per_unit_and_year(found: list) -> list | None:
             continue
         kept[key] = (meta, fact)
     return list(kept.values())
+
+
+def _same_item(facts: list) -> bool:
+    """The facts name one item: one code, one label once years are set aside ("2024年机关运行经费预算数"
+    = "机关运行经费预算数"), or one kind of count (人, 辆)."""
+    if len({f.unit for f in facts}) == 1 and facts[0].unit in ("人", "辆", "个"):
+        return True
+    if all(f.row_code for f in facts) and len({f.row_code for f in facts}) == 1:
+        return True
+    names = {re.sub(r"20[0-9]{2}年度?", "", normalize(f.row_label or f.column or f.item)) for f in facts}
+    return len(names) == 1
 
 
 def _accounts_for(fact, words: tuple[str, ...]) -> bool:

@@ -11,8 +11,8 @@ from budgetqa.text import normalize
 SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
 SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
-RANK_MAX = ("最高", "最多", "最大")
-RANK_MIN = ("最低", "最少", "最小")
+# "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
+RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
@@ -82,9 +82,14 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
     shortfall = bool(re.search(r"比.+?少(花|用|支出|安排)?了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
     return Operation(kind, (CHANGE_ASKED.sub("", q),),  # each operand is a level, not the change asked for
-                     shortfall=shortfall, lowest=any(w in q for w in RANK_MIN),
+                     shortfall=shortfall, lowest=_ranks_lowest(q),
                      base_first=bool(re.search(r"从.+到", question)),
                      quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
+
+
+def _ranks_lowest(q: str) -> bool:
+    asked = RANK_ASKED.search(q)
+    return bool(asked) and asked["way"] in "低少小"
 
 
 def base_period(text: str) -> BasePeriod:
@@ -108,7 +113,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
-    if several_docs and any(w in q for w in RANK_MAX + RANK_MIN) and ("哪" in q or "谁" in q):
+    if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低)了?(多少|几)", q):
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"
