@@ -350,7 +350,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         have = sorted({f'{m.year}年{m.kind}' for m in by_year})
         match.missing = f"没有{kind}文档（现有：{'、'.join(have)}）"
         return match
-    by_level = [m for m in by_kind if not level or m.level == level] or by_kind
+    # the level qualifies the units that have documents of both levels ("司法局…比商务委（部门）")
+    by_level = [m for m in by_kind if not level or m.level == level
+                or not any(d.level == level and d.entity == m.entity for d in by_kind)]
     by_level.sort(key=lambda m: (-scores.get(m.entity, 0), -(m.year or 0)))
     match.docs = by_level
     return match
