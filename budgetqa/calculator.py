@@ -115,7 +115,9 @@ class Calculator:
                 found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
                  for meta, fact in found]
-        found = _one_per_unit_and_year([(meta, fact) for meta, fact in found if fact is not None])
+        found = [(meta, fact) for meta, fact in found if fact is not None]
+        if not (operation.kind == "difference" and len(found) == 2):  # two documents compared: both, as named
+            found = _one_per_unit_and_year(found)
         if found is None or len(found) < 2:
             return None
         value_unit = common_unit([f for _, f in found], unit)
@@ -145,9 +147,10 @@ class Calculator:
             value = a.value - b.value
             formula = f"{format_decimal(a.value)} − {format_decimal(b.value)} = {format_decimal(value)}"
         more = (value >= 0) != shortfall
+        compared = (f"{a.meta.label} 与 {b.meta.label} 相同，相差 0 {value_unit}" if a.value == b.value else
+                    f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {format_decimal(abs(value))} {value_unit}")
         return result(value, value_unit,
-                      f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {format_decimal(abs(value))} {value_unit}"
-                      f"（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
+                      f"{compared}（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
                       formula, [a, b])
 
     def column_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:

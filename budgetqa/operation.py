@@ -117,6 +117,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"
+    if several_docs and re.search(r"相差|差多少|差额|差距|差了", q):  # "…和…，支出总计相差多少": not a sum
+        return "difference"
     listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
     if (any(w in q for w in SUM_WORDS) or listed) and (several_docs or re.search(r"[、和]", q)):
         return "sum"

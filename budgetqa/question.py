@@ -263,6 +263,8 @@ def asked_kind(question: str) -> str:
 def asked_level(question: str) -> str:
     """部门 or 单位 when the question says which, anywhere in the sentence ("部门收入预算")."""
     q = normalize(question)
+    if re.search(r"部门(预算|决算)?(和|与|跟|及|、|比)单位(预算|决算)|单位(预算|决算)?(和|与|跟|及|、|比)部门", q):
+        return ""  # "部门预算和单位预算…相差多少": both
     if re.search(r"部门(预算|决算)", q):
         return "部门"
     if re.search(r"单位(预算|决算)", q):
