@@ -345,7 +345,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         have = sorted({m.year for m in docs if m.year})
         match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"
         return match
-    by_kind = [m for m in by_year if not kind or m.kind == kind]
+    by_kind = [m for m in by_year if not kind or m.kind == kind
+               # "2025年预算比2023年实际花的多多少": the kind qualifies the year that has it
+               or (len(years) > 1 and not any(d.kind == kind and d.year == m.year for d in by_year))]
     if not by_kind and kind == "预算":
         by_kind = [m for m in by_year if m.kind == "决算"]  # 决算 documents print 预算数 beside 决算数
     if not by_kind:

@@ -119,3 +119,19 @@ def test_a_change_between_two_figures_one_sentence_states(engine, question, valu
     assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), "万元")
     assert {c.fact.page for c in result.citations} == {page} and len(result.citations) == 2
     assert f"{larger}多 {value} 万元" in result.text  # the larger named, both values given
+
+
+@pytest.mark.parametrize("question, value, unit, documents", [
+    # 万里街道 2024 p31 机关运行经费 443.18 万元 vs 区政府办公室 2025 p20 213.28 万元
+    ("万里街道2024年和区政府办公室2025年，谁的机关运行经费预算更高？是多少？", "443.18", "万元", 2),
+    # 司法局 2026 p21 政府采购预算 1484.2 万元 − 商务委 2025 部门 p22 38.20 万元 (部门 qualifies 商务委 only)
+    ("司法局2026年的政府采购预算比商务委2025年（部门）多多少万元？", "1446", "万元", 2),
+    # 商务委 2025: 部门 p9 and 单位 p9 both print 支出总计 371,514,655.00 元
+    ("普陀商务委2025年的部门预算和单位预算，支出总计相差多少元？", "0", "元", 2),
+    # 三明 2025 预算 三公 1.50 万元 (line 665) vs 2023 决算 0.10 万元 ("预算" qualifies 2025 only)
+    ("三明12345中心2025年“三公”经费预算比2023年实际花的多多少？", "1.4", "万元", 2),
+])
+def test_comparisons_across_documents(engine, question, value, unit, documents):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), unit)
+    assert len({c.fact.doc_id for c in result.citations}) == documents
