@@ -282,10 +282,11 @@ class Engine:
         if whole is not None:
             return compose.answered(whole, meta, unit)
         fitting, missing = self._fitting(query, meta)
-        if query.asks_change and fitting and not _states_a_change(fitting[0]):
-            # a difference, growth or share was asked and nothing computed it: a level figure
-            # would be a confident wrong answer
-            fitting, missing = [], f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
+        if query.asks_change and fitting:
+            # a difference, growth or share was asked and nothing computed it: only a figure that
+            # states a change answers it; a level figure would be a confident wrong answer
+            fitting = [f for f in fitting if _states_a_change(f)]
+            missing = f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
         if not fitting:
             return compose.not_found(missing, [(s.fact, meta) for s in self.rank(item_text, [meta.doc_id], k=3)])
         return compose.answered(fitting[0], meta, unit)
