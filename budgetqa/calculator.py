@@ -187,9 +187,7 @@ class Calculator:
         支出决算为135.25万元", "2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"."""
         facts = self.engine.facts_of([meta.doc_id])
         for scored in self.engine.rank(operation.items[0], [meta.doc_id], k=30):
-            if scored.label_score < MIN_LABEL_SCORE:
-                break
-            if scored.fact.kind != "narrative":
+            if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
                 continue
             said = sorted((f for f in facts if f.passage_id == scored.fact.passage_id and f.unit in MONEY_UNITS),
                           key=lambda f: f.offset)
