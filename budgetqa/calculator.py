@@ -21,7 +21,7 @@ from budgetqa.compute import (
 from budgetqa.model import MONEY_UNITS, DocumentMeta
 from budgetqa.operation import Operation
 from budgetqa.question import Query
-from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
+from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, TOTAL_VOCABULARY, clean_label
 from budgetqa.text import normalize
 
 ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")
@@ -156,6 +156,7 @@ class Calculator:
     def column_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
         """One row, two of its columns: this year's figure against the base the question names."""
         item_text = operation.items[0]
+        item_words = [w for w in self.engine.content_terms(item_text) if w not in TOTAL_VOCABULARY]  # not 支出, 预算
         ranked = [r for r in self.engine.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
         for scored in ranked:
             if scored.label_score < MIN_LABEL_SCORE:
@@ -171,7 +172,7 @@ class Calculator:
             if fact.column.split(" / ")[-1] not in ("合计", "小计", "总计", "金额", "预算数", "决算数") and " / " in fact.column:
                 continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
             headers = normalize("".join(row))
-            if any(w in headers and w not in normalize(fact.row_label) for w in self.engine.content_terms(item_text)):
+            if any(w in headers and w not in normalize(fact.row_label) for w in item_words):
                 continue  # the question's item is a column here (基本支出), which the base period lacks
             value_unit = common_unit([fact, base], unit)
             if value_unit is None:

@@ -97,7 +97,7 @@ def base_column(columns: dict[str, Fact], base: BasePeriod, year: int) -> Fact |
         if base.year:
             if str(base.year) in header:
                 return fact
-        elif base.word == "上年" and ("上年" in header or str(year - 1) in header):
+        elif base.word == "上年" and names_base(header, base, year):  # not 上年结转结余
             return fact
         elif base.word in ("年初预算", "全年预算") and base.word in header:
             return fact
