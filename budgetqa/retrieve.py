@@ -23,6 +23,7 @@ import numpy as np
 from budgetqa import lexicon, standard, thesaurus
 from budgetqa.embedding import ngram_matrix, ngram_vector
 from budgetqa.facts import Fact
+from budgetqa.model import MONEY_UNITS
 from budgetqa.question import ASKED_UNIT, asked_count, asked_kind
 from budgetqa.text import bigrams, normalize
 from budgetqa.weights import WEIGHTS, RankingWeights
@@ -38,6 +39,7 @@ _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
 _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
 _YEAR = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")
+_ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
 TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
@@ -143,6 +145,8 @@ class FactRanker:
         wants_count = asked_count(q)
         if wants_count:  # "几辆/多少人": only counts can answer
             candidates = [i for i in candidates if self.facts[i].unit == wants_count]
+        elif _ASKS_MONEY.search(q):  # "涉及多少项目预算资金": an amount, never the count beside it
+            candidates = [i for i in candidates if self.facts[i].unit in MONEY_UNITS or self.facts[i].unit == "%"]
         else:  # a figure without a unit (a score, an unlabeled form cell) answers nothing
             candidates = [i for i in candidates if self.facts[i].unit]
         asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
