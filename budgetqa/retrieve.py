@@ -186,7 +186,7 @@ class FactRanker:
             label = label_cache[key]
             if fact.kind == "narrative":
                 coverage = self._coverage_score(fact, specific, w)
-                if specific and not coverage and _CHANGE_ITEM.search(self.labels[i]):
+                if _CHANGE_ITEM.search(self.labels[i]) and not (coverage if specific else _names_total(fact, content)):
                     label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
                 elif specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
                     label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
@@ -381,6 +381,13 @@ def _measure_score(fact: Fact, named: set[str], w: RankingWeights) -> float:
         return (-w.measure_other_penalty if fact.measure in standard.BREAKDOWN_MEASURES | standard.BUDGET_MEASURES - {"本年预算"}
                 else 0.0)
     return -w.measure_breakdown_penalty if fact.measure in ("人员经费", "公用经费") else 0.0
+
+
+def _names_total(fact: Fact, content: list[str]) -> bool:
+    """A change sentence answers a question about a total ("收入总计比上年增加多少") when it says
+    what total: 收入 or 支出 in the words before its number."""
+    cores = [re.sub(r"(预算|决算)?(总计|合计|总额|总)$", "", word) for word in content]
+    return not content or any(core and core in _describing_text(fact) for core in cores)
 
 
 def _describing_text(fact: Fact) -> str:
