@@ -16,6 +16,7 @@ from budgetqa.compute import (
     in_unit,
     names_base,
     result,
+    stated_rate,
     staff_fact,
 )
 from budgetqa.model import MONEY_UNITS, DocumentMeta
@@ -179,7 +180,7 @@ class Calculator:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
             if operation.as_rate:
-                return growth(a, b, f"{meta.label}：{fact.row_label}")
+                return growth(a, b, f"{meta.label}：{fact.row_label}", operation.shortfall)
             return difference(a, b, operation.shortfall, value_unit, f"{meta.label}：{fact.row_label}")
         return self.stated_change(operation, meta, unit)
 
@@ -187,13 +188,16 @@ class Calculator:
         """No row prints both periods, but a sentence about the item states both: "年初预算为135.90万元，
         支出决算为135.25万元", "2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"."""
         facts = self.engine.facts_of([meta.doc_id])
-        for scored in self.engine.rank(operation.items[0], [meta.doc_id], k=30):
+        for scored in self.engine.rank(operation.items[0], [meta.doc_id], k=80):  # cells rank first: read past them
             if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
                 continue
             said = sorted((f for f in facts if f.passage_id == scored.fact.passage_id and f.unit in MONEY_UNITS),
                           key=lambda f: f.offset)
             at = next((i for i, f in enumerate(said) if names_base(f.item, operation.base, meta.year or 0)), None)
             if at is None:
+                rate = self.rate_of_stated_change(said, operation, meta)
+                if rate is not None:
+                    return rate
                 continue
             # this period's figure is stated right beside the base (after it, else before it)
             beside = [said[i] for i in (at + 1, at - 1) if 0 <= i < len(said)]
@@ -207,8 +211,24 @@ class Calculator:
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (current, base))
             subject = f"{meta.label}：{clean_label(scored.fact.lead).rstrip('。；;，,：: ') or operation.items[0]}"
             if operation.as_rate:
-                return growth(a, b, subject)
+                return growth(a, b, subject, operation.shortfall)
             return difference(a, b, operation.shortfall, value_unit, subject)
+        return None
+
+
+    @staticmethod
+    def rate_of_stated_change(said: list, operation: Operation, meta: DocumentMeta) -> Answer | None:
+        """"收入预算15621.11万元，…比2023年预算减少876.75万元" and the rate is asked: 876.75 ÷
+        (15621.11 + 876.75). The level is the figure just before the change it is said to have."""
+        if not operation.as_rate:
+            return None
+        for i, change in enumerate(said[1:], start=1):
+            level = said[i - 1]
+            if (STATED_CHANGE.search(change.item) and not STATED_CHANGE.search(level.item)
+                    and names_base(STATED_CHANGE.sub("", change.item), operation.base, meta.year or 0)
+                    and level.unit == change.unit):
+                return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value),
+                                   bool(re.search(r"减少|下降|降低", change.item)), operation.shortfall, meta.label)
         return None
 
 

@@ -52,14 +52,29 @@ def result(value: Decimal, unit: str, statement: str, formula: str, operands: li
     return computed(value, unit, "\n".join(lines), formula, operands)
 
 
-def growth(a: Operand, b: Operand, subject: str) -> Answer | None:
-    """(a − b) ÷ b in %, rounded half-up to 2 places; None when the base is 0."""
+def growth(a: Operand, b: Operand, subject: str, decline: bool = False) -> Answer | None:
+    """(a − b) ÷ b in %, rounded half-up to 2 places; None when the base is 0. A decline asked
+    ("下降了百分之几") is answered as the fall (b − a) ÷ b."""
     if b.value == 0:
         return None
-    value = (a.value - b.value) / b.value * 100
-    return result(value, "%", f"{subject} 变化 {{value}}%。",
-                  f"({format_decimal(a.value)} − {format_decimal(b.value)}) ÷ {format_decimal(b.value)} × 100%",
+    first, second = (b, a) if decline else (a, b)
+    value = (first.value - second.value) / b.value * 100
+    return result(value, "%", f"{subject} {'下降' if decline else '变化'} {{value}}%。",
+                  f"({format_decimal(first.value)} − {format_decimal(second.value)}) ÷ {format_decimal(b.value)} × 100%",
                   [a, b], divided=True)
+
+
+def stated_rate(level: Operand, change: Operand, fell: bool, decline: bool, subject: str) -> Answer | None:
+    """The rate of a change a document states only in money: change ÷ (level ∓ change), in %; a
+    decline asked ("下降了百分之几") is answered as the fall."""
+    base = level.value + change.value if fell else level.value - change.value
+    if base <= 0:
+        return None
+    value = (change.value if fell == decline else -change.value) / base * 100
+    sign = "+" if fell else "−"
+    return result(value, "%", f"{subject}：{operand_name(level)} {'下降' if decline else '变化'} {{value}}%。",
+                  f"{'' if fell == decline else '−'}{format_decimal(change.value)} ÷ ({format_decimal(level.value)} "
+                  f"{sign} {format_decimal(change.value)}) × 100%", [level, change], divided=True)
 
 
 def difference(a: Operand, b: Operand, shortfall: bool, unit: str, subject: str) -> Answer:

@@ -69,7 +69,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         return Operation(kind, (q[:match.start()],), base=base_period(match["base"]), as_rate=as_rate,
-                         shortfall=bool(re.search(r"(少|减少|下降|低)(花|用|支出|安排)?了?(多少|几)", q)))
+                         shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)))
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
         # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first

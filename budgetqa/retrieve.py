@@ -123,7 +123,9 @@ class FactRanker:
         self.by_doc: dict[str, list[int]] = {}
         for i, fact in enumerate(facts):
             self.by_doc.setdefault(fact.doc_id, []).append(i)
-        labels = [clean_label(f.item if f.kind == "narrative" else f.row_label) for f in facts]
+        # a sentence's item without the unit's own name ("…办事处收入预算" -> "收入预算")
+        labels = [clean_label(f.item).replace(normalize(f.entity), "") if f.kind == "narrative" else clean_label(f.row_label)
+                  for f in facts]
         self.labels = labels
         self.label_grams = [bigrams(l) for l in labels]
         df = Counter(g for grams in {frozenset(g) for g in self.label_grams} for g in grams)
