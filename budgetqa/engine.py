@@ -341,7 +341,12 @@ class Engine:
         operand): a measure's total ("人员经费"), else the best fact naming the item in the
         measure and code the text names."""
         query = item_query(text, meta)
-        return self._measure_total(query, meta) or next(iter(self._fitting(query, meta)[0]), None)
+        best = self._measure_total(query, meta) or next(iter(self._fitting(query, meta)[0]), None)
+        if best is None or best.kind == "cell":
+            return best
+        # a sentence restating a table's figure: cite the table
+        return next((s.fact for s in self.rank(text, [meta.doc_id], k=10) if s.label_score >= MIN_LABEL_SCORE
+                     and s.fact.kind == "cell" and s.fact.amount == best.amount), best)
 
     def best_fact(self, question: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
         """The fact of one document that best names what the text asks for, or None."""
