@@ -16,8 +16,8 @@ from budgetqa.compute import (
     in_unit,
     names_base,
     result,
-    stated_rate,
     staff_fact,
+    stated_rate,
 )
 from budgetqa.model import MONEY_UNITS, DocumentMeta
 from budgetqa.operation import Operation

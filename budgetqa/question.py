@@ -24,7 +24,6 @@ CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|�
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
-_ACTUAL = re.compile(r"执行|决算|实际|花了")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
 
 
@@ -66,7 +65,7 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = standard.named_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
     if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
-        measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if _ACTUAL.search(item_text) else "上年预算"}
+        measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if standard.ACTUAL.search(item_text) else "上年预算"}
     operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),

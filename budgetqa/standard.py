@@ -145,7 +145,8 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("上年执行数", re.compile(r"(上年|去年|上一年)(执行|决算|实际)")),
     ("决算数", re.compile(r"决算数|实际支出|实际花")),
 ]
-_LAST_YEAR_BASE = {"上年执行数": re.compile(r"执行|决算|实际"), "上年预算": re.compile(r"预算(?!执行)")}
+ACTUAL = re.compile(r"执行|决算|实际|花了")  # words for what was spent, not planned
+_LAST_YEAR_BASE = {"上年执行数": ACTUAL, "上年预算": re.compile(r"预算(?!执行)")}
 BUDGET_MEASURES = frozenset({"本年预算", "上年预算", "年初预算", "调整预算"})
 BREAKDOWN_MEASURES = frozenset({"人员经费", "公用经费", "基本支出", "项目支出"})
 

@@ -5,7 +5,10 @@ never the corpus documents.  Compact format:
   #cols col1|col2@unit|...          (column header paths; '@u' overrides the unit)
   L<line>[-<line>]|<row_code>|<row_label>|v1|v2|...   (empty = blank cell; fewer values = trailing blanks)
 """
-import csv, re, sys, json
+import csv
+import json
+import re
+import sys
 from pathlib import Path
 
 NUM = re.compile(r'^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$')

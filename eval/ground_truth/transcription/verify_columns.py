@@ -1,7 +1,9 @@
 """Tab-separated sources only: check that every typed value sits in the same tab-column position
 relative to its row label as the other rows of its table/part (catches values typed under the wrong column)."""
-import re, collections
+import collections
+import re
 from pathlib import Path
+
 ROOT = Path(__file__).resolve().parents[3]
 
 for tp in sorted(Path(__file__).parent.glob('*_*.txt')):

@@ -1,7 +1,9 @@
 """Check the hand transcription against the source text (not a parser: it only confirms that what
 was typed is on the cited source line, in order, and that no numeric cell on those lines was missed)."""
-import re, sys, collections
+import collections
+import re
 from pathlib import Path
+
 from expand import NUM
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -1,8 +1,11 @@
 """Arithmetic checks on the ground-truth CSVs: parent codes = sum of children, totals = sum of
 top-level rows, 合计/小计 = 基本支出 + 项目支出, 总计 = sum of source columns, side-by-side totals."""
-import csv, collections, re
+import collections
+import csv
+import re
 from decimal import Decimal as D
 from pathlib import Path
+
 GT = Path(__file__).resolve().parents[1]
 
 def num(s): return D(s.replace(',', '').rstrip('%'))
