@@ -5,6 +5,7 @@ import re
 from typing import Callable
 
 from budgetqa.facts import Fact
+from budgetqa.model import MONEY_UNITS
 from budgetqa.text import normalize
 
 WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
@@ -28,7 +29,9 @@ def explaining_sentence(question: str, facts: list[Fact], content_terms: Callabl
         score = sum(len(w) for w in set(words) if w in quote)
         if score > best_score:
             best, best_score = fact, score
-    if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself
-        same = [f for f in facts if f.doc_id == best.doc_id and f.quote == best.quote]
-        best = next((f for f in same if any(f.item.endswith(w) for w in changes)), best)
+    if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself,
+        # in money when the sentence gives it ("减少 1.01 万元，下降 90.99%")
+        same = [f for f in facts if f.doc_id == best.doc_id and f.quote == best.quote
+                and re.search(r"(增加|减少|增长|下降)$", f.item)]
+        best = min(same, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=best)
     return best
