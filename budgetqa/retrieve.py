@@ -39,6 +39,7 @@ _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
 _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
 _YEAR = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")
+_ITEM_LEVEL = re.compile(r"([^()（）、,，。]+)[(（](?:[0-9]*)项[)）]")  # "…（款）事业单位医疗（项）" -> 事业单位医疗
 _ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
@@ -193,6 +194,8 @@ class FactRanker:
                 elif specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
                     label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
                 label = max(label, coverage)
+                if specific and _lead_item(fact) in specific:
+                    label += w.narrative_item_named
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
                 label = max(label, self._coverage_score(fact, specific, w, self.purposes[fact.doc_id, fact.row_code]))
             if wants_percent:
@@ -383,6 +386,12 @@ def _measure_score(fact: Fact, named: set[str], w: RankingWeights) -> float:
         return (-w.measure_other_penalty if fact.measure in standard.BREAKDOWN_MEASURES | standard.BUDGET_MEASURES - {"本年预算"}
                 else 0.0)
     return -w.measure_breakdown_penalty if fact.measure in ("人员经费", "公用经费") else 0.0
+
+
+def _lead_item(fact: Fact) -> str:
+    """The 项 a sentence's paragraph opens with ("…（款）事业单位医疗（项）。" -> "事业单位医疗"), else ""."""
+    items = _ITEM_LEVEL.findall(normalize(fact.lead))
+    return items[-1] if items else ""
 
 
 def _names_total(fact: Fact, content: list[str]) -> bool:

@@ -32,6 +32,7 @@ class RankingWeights:
     coverage_scale: float
     narrative_label_floor: float
     narrative_label_coverage_divisor: float
+    narrative_item_named: float
     percent_unit: float
     count_unit: float
     non_money_unit_penalty: float
