@@ -109,7 +109,9 @@ class Calculator:
         """Rank, sum, growth or difference of one item over several documents (in the order named)."""
         # across documents an operand must name the item firmly: a near miss (301 工资福利支出 for
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
-        found = [(meta, self.engine.best_fact(operation.items[0], meta, FIRM_LABEL_SCORE)) for meta in ordered]
+        found = [(meta, self.engine.measure_total(operation.items[0], meta)) for meta in ordered]
+        if not all(fact for _, fact in found):  # not a measure's total ("人员经费") in each: the item named
+            found = [(meta, self.engine.best_fact(operation.items[0], meta, FIRM_LABEL_SCORE)) for meta in ordered]
         if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
             loose = [(meta, self.engine.best_fact(operation.items[0], meta)) for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):

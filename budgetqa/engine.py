@@ -336,6 +336,10 @@ class Engine:
         """The document's audit findings, computed at ingest."""
         return self._audit_cache.get(doc_id, lambda: self.store.catalog.findings(doc_id))
 
+    def measure_total(self, text: str, meta: DocumentMeta) -> Fact | None:
+        """The column total a text naming only a measure asks for ("人员经费"), else None."""
+        return self._measure_total(item_query(text, meta), meta)
+
     def lookup(self, text: str, meta: DocumentMeta) -> Fact | None:
         """The fact a question for `text` alone would cite in this document (a computation's
         operand): a measure's total ("人员经费"), else the best fact naming the item in the
