@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from budgetqa import standard
 from budgetqa.answer import Answer, Operand, format_decimal, not_found
 from budgetqa.compute import (
     STATED_CHANGE,
@@ -20,7 +21,7 @@ from budgetqa.compute import (
     stated_rate,
 )
 from budgetqa.model import MONEY_UNITS, DocumentMeta
-from budgetqa.operation import Operation
+from budgetqa.operation import BasePeriod, Operation
 from budgetqa.question import Query
 from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, TOTAL_VOCABULARY, clean_label
 from budgetqa.text import normalize
@@ -217,6 +218,30 @@ class Calculator:
             return difference(a, b, operation.shortfall, value_unit, subject)
         return None
 
+
+    def last_year_level(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """"上年收入预算是多少" where the document prints no 上年 column but says "收入预算1182.04万元，
+        比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
+        facts = self.engine.facts_of([meta.doc_id])
+        last_year = standard.LAST_YEAR.sub("", query.item_text)
+        words = [w for w in self.engine.content_terms(last_year) if w not in ("上年数", "上年")]
+        for scored in self.engine.rank(last_year, [meta.doc_id], k=80):
+            if scored.fact.kind != "narrative" or not words or not all(w in normalize(scored.fact.item) for w in words):
+                continue  # the sentence's own figure is named for the item asked ("…单位收入预算为")
+            said = sorted((f for f in facts if f.passage_id == scored.fact.passage_id and f.unit in MONEY_UNITS),
+                          key=lambda f: f.offset)
+            for level, change in zip(said, said[1:]):
+                if (STATED_CHANGE.search(change.item) and not STATED_CHANGE.search(level.item) and level.unit == change.unit
+                        and names_base(STATED_CHANGE.sub("", change.item), BasePeriod(word="上年"), meta.year or 0)):
+                    fell = bool(re.search(r"减少|下降|降低", change.item))
+                    value = level.value + change.value if fell else level.value - change.value
+                    formula = (f"{format_decimal(level.value)} {'+' if fell else '−'} {format_decimal(change.value)}"
+                               f" = {format_decimal(value)}")
+                    ops = [Operand(level, meta, level.value), Operand(change, meta, change.value)]
+                    return result(value, level.unit, f"{meta.label}：上年 {format_decimal(value)} {level.unit}"
+                                  f"（本年 {level.printed} {level.unit}，{change.item} {change.printed} {change.unit}）。",
+                                  formula, ops)
+        return None
 
     @staticmethod
     def rate_of_stated_change(said: list, operation: Operation, meta: DocumentMeta) -> Answer | None:

@@ -287,6 +287,10 @@ class Engine:
             # states a change answers it; a level figure would be a confident wrong answer
             fitting = [f for f in fitting if _states_a_change(f)]
             missing = f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
+        if not fitting and query.measures & {"上年预算", "上年执行数"}:  # no 上年 column: a stated change gives it
+            derived = self.calculator.last_year_level(query, meta)
+            if derived is not None:
+                return derived
         if not fitting:
             return compose.not_found(missing, [(s.fact, meta) for s in self.rank(item_text, [meta.doc_id], k=3)])
         return compose.answered(fitting[0], meta, unit)

@@ -135,3 +135,16 @@ def test_comparisons_across_documents(engine, question, value, unit, documents):
     result = engine.ask(question)
     assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), unit)
     assert len({c.fact.doc_id for c in result.citations}) == documents
+
+
+def test_last_years_level_from_a_stated_change(engine):
+    # 泉州 2026 line 273: "单位收入预算为1182.04万元，比上年增加51.77万元" and no 上年 column: 1182.04 − 51.77
+    result = engine.ask("泉州热线2026年的上年（2025年）收入预算是多少？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("1130.27"), "万元")
+    assert {c.fact.line for c in result.citations} == {273}
+
+
+def test_a_measure_compared_across_documents_is_each_ones_total(engine):
+    # 司法局 2026 p19 人员经费 20,272,981.00 元; 商务委 2025 (部门 p20 and 单位 p20 print the same) 18,120,593.00 元
+    result = engine.ask("司法局2026年人员经费比商务委2025年多多少元？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("2152388"), "元")
