@@ -308,7 +308,9 @@ class Engine:
         fitting = [f for f in coded if _fits_measures(f, query.measures)]
         if not fitting:  # the item is there, but not in the column the question names: say so
             return [], f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据"
-        return fitting, ""
+        # "项目支出中用上年结转资金安排的": a figure holding every measure named comes first
+        every = [f for f in fitting if all(_fits_measures(f, {m}) for m in query.measures)]
+        return every + [f for f in fitting if f not in every], ""
 
     def _measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
