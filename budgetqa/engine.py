@@ -308,7 +308,7 @@ class Engine:
         fitting = [f for f in coded if _fits_measures(f, query.measures)]
         if not fitting:  # the item is there, but not in the column the question names: say so
             return [], f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据"
-        # "项目支出中用上年结转资金安排的": a figure holding every measure named comes first
+        # "项目支出的决算数": a figure holding every measure named comes first
         every = [f for f in fitting if all(_fits_measures(f, {m}) for m in query.measures)]
         return every + [f for f in fitting if f not in every], ""
 
