@@ -4,6 +4,7 @@ the formula shown. Returns None when an operand is missing (the engine then answ
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from budgetqa import standard
@@ -119,7 +120,7 @@ class Calculator:
                 found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
                  for meta, fact in found]
-        found = [(meta, fact) for meta, fact in found if fact is not None]
+        found = self.same_table(operation.items[0], [(meta, fact) for meta, fact in found if fact is not None])
         if not (operation.kind == "difference" and len(found) == 2):  # two documents compared: both, as named
             found = _one_per_unit_and_year(found)
         if found is None or len(found) < 2:
@@ -156,6 +157,23 @@ class Calculator:
         return result(value, value_unit,
                       f"{compared}（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
                       formula, [a, b])
+
+    def same_table(self, text: str, found: list) -> list:
+        """Operands compared across documents are read from the same standard table and column when
+        each document has one: 支出总表's 合计 is not compared with 一般公共预算支出表's."""
+        cells = [fact for _, fact in found if fact.kind == "cell"]
+        if len(cells) != len(found) or len({(f.table_kind, f.measure) for f in cells}) <= 1:
+            return found
+        kind, measure = Counter((f.table_kind, f.measure) for f in cells).most_common(1)[0][0]
+        aligned = []
+        for meta, fact in found:
+            if (fact.table_kind, fact.measure) != (kind, measure):
+                fact = next((f for f in self.engine.candidate_facts(text, meta, 10)
+                             if f.kind == "cell" and (f.table_kind, f.measure) == (kind, measure)), None)
+                if fact is None:
+                    return found  # not every document has that table: compare what each prints
+            aligned.append((meta, fact))
+        return aligned
 
     def column_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
         """One row, two of its columns: this year's figure against the base the question names."""
