@@ -50,6 +50,8 @@ class Calculator:
             if operation.kind == "share":
                 return self.share(operation, meta)
             return self.sum_of_items(operation, meta, unit)
+        if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
+            return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
         return self.across_documents(operation, query.mentioned, unit)
 
     def item_difference(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:

@@ -287,7 +287,7 @@ class Engine:
             # states a change answers it; a level figure would be a confident wrong answer
             fitting = [f for f in fitting if _states_a_change(f)]
             missing = f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
-        if not fitting and query.measures & {"上年预算", "上年执行数"}:  # no 上年 column: a stated change gives it
+        if not fitting and query.measures & standard.LAST_YEAR_MEASURES:  # no 上年 column: a stated change gives it
             derived = self.calculator.last_year_level(query, meta)
             if derived is not None:
                 return derived
@@ -306,6 +306,8 @@ class Engine:
         if not coded:
             return [], f"{meta.label} 中没有科目 {'、'.join(sorted(query.codes))}"
         fitting = [f for f in coded if _fits_measures(f, query.measures)]
+        if query.match.year_before:  # the year before the document's: only its 上年 figures answer
+            fitting = [f for f in fitting if _fits_measures(f, query.measures & standard.LAST_YEAR_MEASURES)]
         if not fitting:  # the item is there, but not in the column the question names: say so
             return [], f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据"
         # "项目支出的决算数": a figure holding every measure named comes first

@@ -147,6 +147,7 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
 ]
 ACTUAL = re.compile(r"执行|决算|实际|花了")  # words for what was spent, not planned
 _LAST_YEAR_BASE = {"上年执行数": ACTUAL, "上年预算": re.compile(r"预算(?!执行)")}
+LAST_YEAR_MEASURES = frozenset({"上年预算", "上年执行数"})
 BUDGET_MEASURES = frozenset({"本年预算", "上年预算", "年初预算", "调整预算"})
 BREAKDOWN_MEASURES = frozenset({"人员经费", "公用经费", "基本支出", "项目支出"})
 

@@ -148,3 +148,16 @@ def test_a_measure_compared_across_documents_is_each_ones_total(engine):
     # 司法局 2026 p19 人员经费 20,272,981.00 元; 商务委 2025 (部门 p20 and 单位 p20 print the same) 18,120,593.00 元
     result = engine.ask("司法局2026年人员经费比商务委2025年多多少元？")
     assert result.status == "answered" and (result.value, result.unit) == (Decimal("2152388"), "元")
+
+
+@pytest.mark.parametrize("question", [
+    "固原12345中心2023年人员经费是多少？",       # 固原 has only its 2024 budget: its 人员支出 245.73 is 2024's
+    "泉州热线2025年项目支出执行数是多少？",      # 泉州 2026 prints no 2025 项目支出: not its 2026 1011.95
+])
+def test_the_year_before_is_never_answered_with_this_years_figure(engine, question):
+    assert engine.ask(question).status == "not_found"
+
+
+def test_a_change_between_unnamed_units_is_not_computed(engine):
+    result = engine.ask("2025年预算比2024年增长了百分之几？")  # no unit named: nothing to compare
+    assert result.status != "answered"
