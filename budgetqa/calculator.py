@@ -14,11 +14,13 @@ from budgetqa.compute import (
     base_column,
     common_unit,
     difference,
+    earlier_level,
     growth,
     in_unit,
     names_base,
     result,
     staff_fact,
+    stated_change_pair,
     stated_rate,
 )
 from budgetqa.model import MONEY_UNITS, DocumentMeta
@@ -214,8 +216,7 @@ class Calculator:
         for scored in self.engine.rank(operation.items[0], [meta.doc_id], k=80):  # cells rank first: read past them
             if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
                 continue
-            said = sorted((f for f in facts if f.passage_id == scored.fact.passage_id and f.unit in MONEY_UNITS),
-                          key=lambda f: f.offset)
+            said = _sentence_amounts(facts, scored.fact)
             at = next((i for i, f in enumerate(said) if names_base(f.item, operation.base, meta.year or 0)), None)
             if at is None:
                 rate = self.rate_of_stated_change(said, operation, meta)
@@ -238,7 +239,6 @@ class Calculator:
             return difference(a, b, operation.shortfall, value_unit, subject)
         return None
 
-
     def last_year_level(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"上年收入预算是多少" where the document prints no 上年 column but says "收入预算1182.04万元，
         比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
@@ -248,35 +248,33 @@ class Calculator:
         for scored in self.engine.rank(last_year, [meta.doc_id], k=80):
             if scored.fact.kind != "narrative" or not words or not all(w in normalize(scored.fact.item) for w in words):
                 continue  # the sentence's own figure is named for the item asked ("…单位收入预算为")
-            said = sorted((f for f in facts if f.passage_id == scored.fact.passage_id and f.unit in MONEY_UNITS),
-                          key=lambda f: f.offset)
-            for level, change in zip(said, said[1:]):
-                if (STATED_CHANGE.search(change.item) and not STATED_CHANGE.search(level.item) and level.unit == change.unit
-                        and names_base(STATED_CHANGE.sub("", change.item), BasePeriod(word="上年"), meta.year or 0)):
-                    fell = bool(re.search(r"减少|下降|降低", change.item))
-                    value = level.value + change.value if fell else level.value - change.value
-                    formula = (f"{format_decimal(level.value)} {'+' if fell else '−'} {format_decimal(change.value)}"
-                               f" = {format_decimal(value)}")
-                    ops = [Operand(level, meta, level.value), Operand(change, meta, change.value)]
-                    return result(value, level.unit, f"{meta.label}：上年 {format_decimal(value)} {level.unit}"
-                                  f"（本年 {level.printed} {level.unit}，{change.item} {change.printed} {change.unit}）。",
-                                  formula, ops)
+            pair = stated_change_pair(_sentence_amounts(facts, scored.fact), BasePeriod(word="上年"), meta.year or 0)
+            if pair is None:
+                continue
+            level, change, fell = pair
+            value = earlier_level(level.value, change.value, fell)
+            formula = f"{format_decimal(level.value)} {'+' if fell else '−'} {format_decimal(change.value)} = {format_decimal(value)}"
+            ops = [Operand(level, meta, level.value), Operand(change, meta, change.value)]
+            return result(value, level.unit, f"{meta.label}：上年 {format_decimal(value)} {level.unit}"
+                          f"（本年 {level.printed} {level.unit}，{change.item} {change.printed} {change.unit}）。",
+                          formula, ops)
         return None
 
     @staticmethod
     def rate_of_stated_change(said: list, operation: Operation, meta: DocumentMeta) -> Answer | None:
         """"收入预算15621.11万元，…比2023年预算减少876.75万元" and the rate is asked: 876.75 ÷
-        (15621.11 + 876.75). The level is the figure just before the change it is said to have."""
-        if not operation.as_rate:
+        (15621.11 + 876.75)."""
+        pair = stated_change_pair(said, operation.base, meta.year or 0) if operation.as_rate else None
+        if pair is None:
             return None
-        for i, change in enumerate(said[1:], start=1):
-            level = said[i - 1]
-            if (STATED_CHANGE.search(change.item) and not STATED_CHANGE.search(level.item)
-                    and names_base(STATED_CHANGE.sub("", change.item), operation.base, meta.year or 0)
-                    and level.unit == change.unit):
-                return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value),
-                                   bool(re.search(r"减少|下降|降低", change.item)), operation.shortfall, meta.label)
-        return None
+        level, change, fell = pair
+        return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value), fell,
+                           operation.shortfall, meta.label)
+
+
+def _sentence_amounts(facts: list, fact) -> list:
+    """The money amounts of the sentence `fact` is read from, in the order they are written."""
+    return sorted((f for f in facts if f.passage_id == fact.passage_id and f.unit in MONEY_UNITS), key=lambda f: f.offset)
 
 
 def _one_per_unit_and_year(found: list) -> list | None:

@@ -67,7 +67,7 @@ def growth(a: Operand, b: Operand, subject: str, decline: bool = False) -> Answe
 def stated_rate(level: Operand, change: Operand, fell: bool, decline: bool, subject: str) -> Answer | None:
     """The rate of a change a document states only in money: change ÷ (level ∓ change), in %; a
     decline asked ("下降了百分之几") is answered as the fall."""
-    base = level.value + change.value if fell else level.value - change.value
+    base = earlier_level(level.value, change.value, fell)
     if base <= 0:
         return None
     value = (change.value if fell == decline else -change.value) / base * 100
@@ -120,6 +120,22 @@ def base_column(columns: dict[str, Fact], base: BasePeriod, year: int) -> Fact |
 
 
 STATED_CHANGE = re.compile(r"比|较|增加|减少|增长|下降|增减|持平")  # "比2025年预算执行数增加": a change, not a level
+FELL = re.compile(r"减少|下降|降低")
+
+
+def stated_change_pair(said: list[Fact], base: BasePeriod, year: int) -> tuple[Fact, Fact, bool] | None:
+    """In one sentence's amounts (in order), a level and the change it is said to have against the
+    base period: "收入预算15621.11万元，…比2023年预算减少876.75万元" -> (level, change, fell)."""
+    for level, change in zip(said, said[1:]):
+        if (STATED_CHANGE.search(change.item) and not STATED_CHANGE.search(level.item) and level.unit == change.unit
+                and names_base(STATED_CHANGE.sub("", change.item), base, year)):
+            return level, change, bool(FELL.search(change.item))
+    return None
+
+
+def earlier_level(level: Decimal, change: Decimal, fell: bool) -> Decimal:
+    """The base-period level behind a stated change: level ∓ change."""
+    return level + change if fell else level - change
 
 
 def names_base(said: str, base: BasePeriod, year: int) -> bool:
