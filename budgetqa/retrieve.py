@@ -189,12 +189,13 @@ class FactRanker:
             label = label_cache[key]
             if fact.kind == "narrative":
                 coverage = self._coverage_score(fact, specific, w)
-                if _CHANGE_ITEM.search(self.labels[i]) and not (coverage if specific else _names_total(fact, content)):
+                states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
+                if states_change and not (coverage if specific else _names_total(fact, content)):
                     label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
                 elif specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
                     label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
-                elif content and _CHANGE_ITEM.search(self.labels[i]):  # "收入预算…，比上年增加0.42万元" for
-                    label = max(label, w.coverage_scale)  # "收入预算比上年多了多少": the total asked is its subject
+                elif content and states_change:  # "收入预算…，比上年增加0.42万元" for "收入预算比上年多了多少":
+                    label = max(label, w.coverage_scale)  # the total asked is its subject, as if fully covered
                 label = max(label, coverage)
                 if specific and _lead_item(fact) in specific:
                     label += w.narrative_item_named
