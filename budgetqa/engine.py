@@ -199,9 +199,8 @@ class Engine:
         return self.ranker(doc_ids).rank(text, doc_ids, k, self.ranking_weights)
 
     def content_terms(self, text: str) -> list[str]:
-        """The words of a question that name an item (not a unit, year or question word)."""
-        self.load()
-        return content_terms(text, self.entities.known_text)
+        """The words of a question that name an item (not a year or question word)."""
+        return content_terms(text)
 
     def documents(self) -> list[dict]:
         self.load()
@@ -300,7 +299,7 @@ class Engine:
         measure asked and carry the code named; else [] and why, as the answer says it."""
         ranked = self.rank(query.item_text, [meta.doc_id], k=30)  # the column asked for may rank below others
         named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE]
-        if not ranked or ranked[0].label_score < MIN_LABEL_SCORE or not named:
+        if not named:
             return [], f"{meta.label} 中没有与问题对应的数据"
         coded = [f for f in named if _has_code(f, query.codes)]
         if not coded:

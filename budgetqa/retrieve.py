@@ -87,17 +87,34 @@ def _column_tokens(column: str) -> tuple[str, ...]:
     return tuple(tokens(column))
 
 
-def content_terms(q: str, entity_text: str) -> list[str]:
-    """The words of a question that name the item: not the unit's name (any of `entity_text`),
-    year or question words."""
+def content_terms(q: str) -> list[str]:
+    """The words of a question that name the item: not its year or question words. The unit's name
+    is removed before (question.strip_entity); a word it shares with an item (司法 in 司法局, 统计 in
+    统计局) still names the item."""
     words = []
     q = ASKED_UNIT.sub(" ", _YEAR.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
     for token in lexicon.tokenizer().lcut(q):
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
-                and not _COUNTING.fullmatch(token)
-                and token not in entity_text):
+                and not _COUNTING.fullmatch(token)):
             words.append(token)
     return words
+
+
+def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int]]:
+    """Where the question names a row label as printed (four characters or more)."""
+    return [(m.start(), m.start() + len(label)) for label in labels if len(label) >= 4
+            for m in re.finditer(re.escape(label), q)]
+
+
+def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether q[start:end] is part of a longer row label the question names: "其他城乡社区支出" and
+    "城乡社区环境卫生" ask for those rows, not for 城乡社区支出."""
+    return any(s <= start and end <= e and end - start < e - s for s, e in spans)
+
+
+def _named(text: str, q: str, spans: list[tuple[int, int]]) -> bool:
+    """The question names `text` on its own, not only inside a longer row label it names."""
+    return any(not _within(m.start(), m.end(), spans) for m in re.finditer(re.escape(text), q))
 
 
 def clean_label(label: str) -> str:
@@ -161,7 +178,8 @@ class FactRanker:
         if not candidates:
             return []
         named = standard.named_measures(q) - ({"上年预算"} if asks_change else set())
-        expansions = thesaurus.expand(q)
+        rows_named = _row_spans(q, {self.labels[i] for i in candidates if self.facts[i].kind == "cell"})
+        expansions = [e for e in thesaurus.expand(q) if not _within(e.start, e.end, rows_named)]
         wants_narrative = any(cue in q for cue in NARRATIVE_CUES)
         wants_income = any(w in q for w in INCOME_WORDS)
         wants_percent = any(w in q for w in PERCENT_WORDS) or bool(re.search(r"(增长|下降)了?多少(?!万|元|亿)", q))
@@ -169,7 +187,7 @@ class FactRanker:
             candidates = [i for i in candidates if self.facts[i].unit == "%"]  # "百分之几" is answered by a %
         measures = [column for asked, column in _MEASURES if re.search(asked, q)]
         narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
-        content = content_terms(q, normalize("".join({self.facts[i].entity for i in candidates})))
+        content = content_terms(q)
         covered = "".join(e.text for e in expansions)
         specific = [w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)]  # item words
         residual = [w for w in specific if w not in covered]
@@ -185,7 +203,7 @@ class FactRanker:
             fact = self.facts[i]
             key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if not self.labels[i] else ''}"
             if key not in label_cache:
-                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total, specific, w)
+                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total, specific, rows_named, w)
             label = label_cache[key]
             if fact.kind == "narrative":
                 coverage = self._coverage_score(fact, specific, w)
@@ -249,17 +267,18 @@ class FactRanker:
 
     # -- signals ----------------------------------------------------------------------------
     def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool,
-                     specific: list[str], w: RankingWeights) -> float:
+                     specific: list[str], rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
         fact, label = self.facts[i], self.labels[i]
         if not label and (fact.doc_id, fact.table_id) in self.column_item_tables:
             # tables whose items are columns (三公): the column header path names the item
             parts = [clean_label(p) for p in fact.column.split(" / ") if p]
-            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total, specific, w)
-                        for p in parts), default=0.0)
-        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total, specific, w)
+            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total, specific,
+                                          rows_named, w) for p in parts), default=0.0)
+        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total, specific,
+                                 rows_named, w)
 
     def _score_label(self, fact: Fact, label: str, grams: set[str], q: str, q_grams: set[str], expansions,
-                     wants_total: bool, specific, w: RankingWeights) -> float:
+                     wants_total: bool, specific, rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
         if not label:
             return 0.0
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
@@ -270,9 +289,9 @@ class FactRanker:
         if fact.row_code and fact.row_code in q:
             best = w.label_code_in_question
         core = re.sub(r"(合计|小计|总计|支出)$", "", label)  # "人员经费合计" is what "人员经费" asks for
-        if len(core) >= 3 and core != label and core in q:
+        if len(core) >= 3 and core != label and _named(core, q, rows_named):
             best = max(best, w.label_named + len(core))
-        if label in q and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
+        if _named(label, q, rows_named) and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in expansions:

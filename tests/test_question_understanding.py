@@ -161,3 +161,32 @@ def test_the_year_before_is_never_answered_with_this_years_figure(engine, questi
 def test_a_change_between_unnamed_units_is_not_computed(engine):
     result = engine.ask("2025年预算比2024年增长了百分之几？")  # no unit named: nothing to compare
     assert result.status != "answered"
+
+
+@pytest.mark.parametrize("question, value, unit, row", [
+    # an item word the unit's name shares: 社工部 2024 决算, 支出决算表 p8, 20139 社会工作事务 基本支出 62.63
+    ("普陀区委社会工作部2024年决算中社会工作事务的基本支出是多少？", "62.63", "万元", "社会工作事务"),
+    # 司法局 2026, 预算单位支出预算总表 p11, 20406 司法 基本支出 14,348,853.34
+    ("普陀区司法局2026年单位预算司法基本支出是多少？", "14348853.34", "元", "司法"),
+])
+def test_an_item_named_like_the_unit_is_still_the_item(engine, question, value, unit, row):
+    result = engine.ask(question)
+    assert (result.status, result.value, result.unit) == ("answered", Decimal(value), unit)
+    assert result.citations[0].fact.row_label == row
+
+
+@pytest.mark.parametrize("question, value", [
+    # 万里街道 2024, 部门收入预算总表 p12: 20499 其他公共安全支出 1,333,000 (its class 204 公共安全支出 1,633,000)
+    ("万里街道2024年部门预算其他公共安全支出是多少？", "1333000"),
+    # p14 of the same table: 21205 城乡社区环境卫生 5,993,300 (its class 212 城乡社区支出 119,385,303)
+    ("万里街道2024年城乡社区环境卫生预算是多少元？", "5993300"),
+])
+def test_a_row_named_in_full_is_not_its_parent(engine, question, value):
+    result = engine.ask(question)
+    assert (result.status, result.value, result.unit) == ("answered", Decimal(value), "元")
+
+
+def test_an_economic_item_of_basic_spending_is_found_below_the_spending_totals(engine):
+    # 司法局 2026, 基本支出经济分类预算表 p19: 30226 劳务费 30,000.00 (the whole table is 基本支出)
+    result = engine.ask("普陀区司法局2026年劳务费基本支出是多少元？")
+    assert (result.status, result.value, result.unit) == ("answered", Decimal("30000.00"), "元")
