@@ -161,6 +161,31 @@ class EntityIndex:
                     named.add(entity)
         return named
 
+    def named_apart(self, question: str, entity: str, places: set[str]) -> bool:
+        """Whether a unit uniquely named, but not by a place the question names, is named outside the
+        mentions of units that place names: in "固原便民中心" the words 便民中心 belong to 固原's mention."""
+        text = self._name_text(question)
+        spans = [span for other, own in self.places_by_entity.items() if own & places and other != entity
+                 for span in self._mentions(text, other, own & places)]
+        unique = {g for g, idf in self.idf.items() if idf == self.max_idf}
+        at = [m.start() for g in self.grams_by_entity[entity] & unique for m in re.finditer(re.escape(g), text)]
+        return any(not any(s <= a and a + 2 <= e for s, e in spans) for a in at)
+
+    def _mentions(self, text: str, entity: str, places: set[str]) -> list[tuple[int, int]]:
+        """Stretches of the question that read as the unit's name from a place on: its characters in
+        the order one of the unit's names has them ("固原便民中心" in 固原市12345便民服务中心)."""
+        spans = []
+        for name in map(normalize, self.names_by_entity[entity]):
+            for place in places:
+                if place not in name:
+                    continue
+                for m in re.finditer(re.escape(place), text):
+                    i, j = m.end(), name.find(place) + len(place)
+                    while i < len(text) and (k := name.find(text[i], j)) >= 0:
+                        i, j = i + 1, k + 1
+                    spans.append((m.start(), i))
+        return spans
+
     def unknown_names(self, question: str) -> list[str]:
         """Places or organisations named in the question that appear in no document's names."""
         unknown = []
@@ -341,7 +366,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities = {e for e in entities if kind_of_unit.group(1) in e} or entities
     places = index.named_places(question)
     if places:  # "福州12345热线": a unit of another place does not fit, however well its name matches
-        entities = {e for e in entities if e in unique or index.places_by_entity.get(e, set()) & places}
+        entities = {e for e in entities if index.places_by_entity.get(e, set()) & places
+                    or (e in unique and index.named_apart(question, e, places))}
     years, kind, level = asked_years(question), asked_kind(question), asked_level(question)
     if not years and context.get("years") and best < 1.5:  # a follow-up naming no unit keeps the years
         years = list(context["years"])

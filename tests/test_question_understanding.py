@@ -190,3 +190,11 @@ def test_an_economic_item_of_basic_spending_is_found_below_the_spending_totals(e
     # 司法局 2026, 基本支出经济分类预算表 p19: 30226 劳务费 30,000.00 (the whole table is 基本支出)
     result = engine.ask("普陀区司法局2026年劳务费基本支出是多少元？")
     assert (result.status, result.value, result.unit) == ("answered", Decimal("30000.00"), "元")
+
+
+def test_words_of_one_units_mention_do_not_name_another(engine):
+    # "固原便民中心": 便民中心 also ends 福建省12345政务服务便民中心 (an alias of 福建's centre), but here it
+    # continues 固原's name; 固原 2024 line 117: 301 一、工资福利支出 245.73 (万元)
+    result = engine.ask("固原便民中心2024年工资福利支出是多少？")
+    assert (result.status, result.value, result.unit) == ("answered", Decimal("245.73"), "万元")
+    assert {c.fact.entity for c in result.citations} == {"固原市12345便民服务中心"}
