@@ -1,4 +1,5 @@
-"""engine: the one object the CLI, the UI and the eval use — ingest files, answer questions."""
+"""engine: the one object the CLI, the UI and the eval use — ingest files, load the index, and answer
+questions: a parsed question goes to respond.py, which finds its facts through finder.py."""
 from __future__ import annotations
 
 import json

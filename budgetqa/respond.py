@@ -15,6 +15,8 @@ from budgetqa.question import Query
 
 
 class Responder:
+    """Answers parsed questions from the facts its finder finds (one per loaded index)."""
+
     def __init__(self, finder: Finder):
         self.finder = finder
         self.calculator = Calculator(finder)

@@ -1,5 +1,5 @@
 """The export tables as pandas DataFrames, read from the engine's public interface: documents
-(`documents()`, `parsed()`), facts (`facts_of()`) and the audit (`run_audit`).
+(`documents()`, `parsed()`), facts (`finder.facts_of()`) and the audit (`run_audit`).
 
 Every value stays exact: numbers are written as decimal text in plain notation, never floats;
 missing values are None (an empty cell), never NaN.
