@@ -1,6 +1,6 @@
-"""calculator: arithmetic answers over facts the engine finds — share, sum, per person, item and
+"""calculator: arithmetic answers over facts the finder finds — share, sum, per person, item and
 column differences, growth, ranking across documents. Decimal arithmetic, every operand cited,
-the formula shown. Returns None when an operand is missing (the engine then answers plainly)."""
+the formula shown. Returns None when an operand is missing (respond.py then answers plainly)."""
 from __future__ import annotations
 
 import re
@@ -23,6 +23,7 @@ from budgetqa.compute import (
     stated_change_pair,
     stated_rate,
 )
+from budgetqa.finder import Finder
 from budgetqa.model import MONEY_UNITS, DocumentMeta
 from budgetqa.operation import BasePeriod, Operation
 from budgetqa.question import Query
@@ -33,8 +34,8 @@ ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")
 
 
 class Calculator:
-    def __init__(self, engine):
-        self.engine = engine  # finds operands: engine.lookup, engine.best_fact, engine.facts_of, engine.rank, engine.content_terms
+    def __init__(self, finder: Finder):
+        self.finder = finder  # finds the operands
 
     def answer(self, query: Query) -> Answer | None:
         """The arithmetic the query asks for; None when an operand is missing (the caller then answers plainly)."""
@@ -57,7 +58,7 @@ class Calculator:
         return self.across_documents(operation, query.mentioned, unit)
 
     def item_difference(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        first, second = (self.engine.lookup(text, meta) for text in operation.items)
+        first, second = (self.finder.lookup(text, meta) for text in operation.items)
         if first is None or second is None or first.id == second.id:
             return None
         value_unit = common_unit([first, second], unit)
@@ -67,8 +68,8 @@ class Calculator:
         return difference(a, b, operation.shortfall, value_unit, meta.label)
 
     def per_person(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        item = self.engine.best_fact(operation.items[0], meta)
-        staff = staff_fact(self.engine.facts_of([meta.doc_id]))
+        item = self.finder.best_fact(operation.items[0], meta)
+        staff = staff_fact(self.finder.facts_of([meta.doc_id]))
         if staff is None:
             return not_found(f"{meta.label} 未载明在职人数，无法计算人均")
         if item is None:
@@ -82,11 +83,11 @@ class Calculator:
 
     def share(self, operation: Operation, meta: DocumentMeta) -> Answer | None:
         part_text, whole_text = operation.items
-        part = self.engine.lookup(part_text, meta)
+        part = self.finder.lookup(part_text, meta)
         if part is None:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
-        whole = next((f for f in self.engine.candidate_facts(whole_text, meta, 5)
+        whole = next((f for f in self.finder.candidate_facts(whole_text, meta, 5)
                       if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0), None)
         if whole is None:
             return None
@@ -100,7 +101,7 @@ class Calculator:
                       ops, divided=True)
 
     def sum_of_items(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        facts = [self.engine.lookup(item, meta) for item in operation.items]
+        facts = [self.finder.lookup(item, meta) for item in operation.items]
         if not facts or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):
             return None
         value_unit = common_unit(facts, unit)
@@ -115,11 +116,11 @@ class Calculator:
         """Rank, sum, growth or difference of one item over several documents (in the order named)."""
         # across documents an operand must name the item firmly: a near miss (301 工资福利支出 for
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
-        found = [(meta, self.engine.measure_total(operation.items[0], meta)) for meta in ordered]
+        found = [(meta, self.finder.measure_total_of(operation.items[0], meta)) for meta in ordered]
         if not all(fact for _, fact in found):  # not a measure's total ("人员经费") in each: the item named
-            found = [(meta, self.engine.best_fact(operation.items[0], meta, FIRM_LABEL_SCORE)) for meta in ordered]
+            found = [(meta, self.finder.best_fact(operation.items[0], meta, FIRM_LABEL_SCORE)) for meta in ordered]
         if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
-            loose = [(meta, self.engine.best_fact(operation.items[0], meta)) for meta in ordered]
+            loose = [(meta, self.finder.best_fact(operation.items[0], meta)) for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
@@ -172,7 +173,7 @@ class Calculator:
         aligned = []
         for meta, fact in found:
             if (fact.table_kind, fact.measure) != (kind, measure):
-                fact = next((f for f in self.engine.candidate_facts(text, meta, 10)
+                fact = next((f for f in self.finder.candidate_facts(text, meta, 10)
                              if f.kind == "cell" and (f.table_kind, f.measure) == (kind, measure)), None)
                 if fact is None:
                     return found  # not every document has that table: compare what each prints
@@ -182,13 +183,13 @@ class Calculator:
     def column_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
         """One row, two of its columns: this year's figure against the base the question names."""
         item_text = operation.items[0]
-        item_words = [w for w in self.engine.content_terms(item_text) if w not in TOTAL_VOCABULARY]  # not 支出, 预算
-        ranked = [r for r in self.engine.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
+        item_words = [w for w in self.finder.content_terms(item_text) if w not in TOTAL_VOCABULARY]  # not 支出, 预算
+        ranked = [r for r in self.finder.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
         for scored in ranked:
             if scored.label_score < MIN_LABEL_SCORE:
                 break
             fact = scored.fact
-            row = {f.column: f for f in self.engine.facts_of([fact.doc_id]) if f.table_id == fact.table_id
+            row = {f.column: f for f in self.finder.facts_of([fact.doc_id]) if f.table_id == fact.table_id
                    and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"}
             base = base_column(row, operation.base, meta.year or 0)
             if base is None or base.id == fact.id:
@@ -212,8 +213,8 @@ class Calculator:
     def stated_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
         """No row prints both periods, but a sentence about the item states both: "年初预算为135.90万元，
         支出决算为135.25万元", "2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"."""
-        facts = self.engine.facts_of([meta.doc_id])
-        for scored in self.engine.rank(operation.items[0], [meta.doc_id], k=80):  # cells rank first: read past them
+        facts = self.finder.facts_of([meta.doc_id])
+        for scored in self.finder.rank(operation.items[0], [meta.doc_id], k=80):  # cells rank first: read past them
             if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
                 continue
             said = _sentence_amounts(facts, scored.fact)
@@ -242,10 +243,10 @@ class Calculator:
     def last_year_level(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"上年收入预算是多少" where the document prints no 上年 column but says "收入预算1182.04万元，
         比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
-        facts = self.engine.facts_of([meta.doc_id])
+        facts = self.finder.facts_of([meta.doc_id])
         last_year = standard.LAST_YEAR.sub("", query.item_text)
-        words = [w for w in self.engine.content_terms(last_year) if w not in ("上年数", "上年")]
-        for scored in self.engine.rank(last_year, [meta.doc_id], k=80):
+        words = [w for w in self.finder.content_terms(last_year) if w not in ("上年数", "上年")]
+        for scored in self.finder.rank(last_year, [meta.doc_id], k=80):
             if scored.fact.kind != "narrative" or not words or not all(w in normalize(scored.fact.item) for w in words):
                 continue  # the sentence's own figure is named for the item asked ("…单位收入预算为")
             pair = stated_change_pair(_sentence_amounts(facts, scored.fact), BasePeriod(word="上年"), meta.year or 0)

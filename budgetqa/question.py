@@ -25,6 +25,17 @@ _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|�
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
+_COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
+_YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")  # "2026年", "26年度"
+QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
+                  "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
+                  "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
+                  "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
+                  "加总", "合计", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
+                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
+                  "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
+                  "里面", "当中", "之中", "其中", "保留", "两位", "小数",
+                  "四舍五入", "精确", "决算数", "预算数", "算是", "算下来", "算起来"}
 
 
 @dataclass
@@ -53,9 +64,19 @@ class Query:
     operation: Operation  # the arithmetic asked for (kind "" for none, or when no document fits)
     mentioned: list[DocumentMeta]  # match.docs in the order the question mentions them
     codes: set[str] = field(default_factory=set)  # national classification codes named ("31009")
+    item_terms: list[str] = field(default_factory=list)  # the words of item_text naming the item (content_terms)
+
+    def follow_up_context(self) -> dict:
+        """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
+        documents' units and years, the unit asked."""
+        docs = self.match.docs
+        return {"question": self.item_text if self.follow_up else self.text,
+                "entities": sorted({m.entity for m in docs}),
+                "years": sorted({m.year for m in docs}) if len(docs) == 1 else self.match.years,
+                "unit": self.unit}
 
 
-def parse_query(question: str, index: "EntityIndex", context: dict | None = None) -> Query:
+def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
     follow_up = bool(context) and is_follow_up(question)
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
@@ -70,7 +91,7 @@ def parse_query(question: str, index: "EntityIndex", context: dict | None = None
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
-                 codes=named_codes(item_text))
+                 codes=named_codes(item_text), item_terms=content_terms(item_text))
 
 
 def item_query(text: str, doc: DocumentMeta) -> Query:
@@ -78,7 +99,7 @@ def item_query(text: str, doc: DocumentMeta) -> Query:
     match = DocumentMatch(docs=[doc], entity_named=True)
     return Query(text=text, item_text=text, match=match, unit="", measures=standard.named_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[doc],
-                 codes=named_codes(text))
+                 codes=named_codes(text), item_terms=content_terms(text))
 
 
 def named_codes(text: str) -> set[str]:
@@ -88,6 +109,19 @@ def named_codes(text: str) -> set[str]:
 
 def is_follow_up(question: str) -> bool:
     return question.startswith("那") or question.rstrip("？?。 ").endswith("呢")  # "那2023年呢？"
+
+
+def content_terms(q: str) -> list[str]:
+    """The words of a question that name the item: not its year or question words. The unit's name
+    is removed before (strip_entity); a word it shares with an item (司法 in 司法局, 统计 in 统计局)
+    still names the item."""
+    words = []
+    q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
+    for token in lexicon.tokenizer().lcut(q):
+        if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
+                and not _COUNTING.fullmatch(token)):
+            words.append(token)
+    return words
 
 
 class EntityIndex:

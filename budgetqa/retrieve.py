@@ -24,7 +24,7 @@ from budgetqa import lexicon, standard, thesaurus
 from budgetqa.embedding import ngram_matrix, ngram_vector
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS
-from budgetqa.question import ASKED_UNIT, asked_count, asked_kind
+from budgetqa.question import asked_count, asked_kind, content_terms
 from budgetqa.text import bigrams, normalize
 from budgetqa.weights import WEIGHTS, RankingWeights
 
@@ -37,8 +37,6 @@ _MEASURES = [("年初预算", r"(年初预算|年初|预算数)$|年初预算"),
              ("执行数", r"执行|决算"), (r"实际|花了|决算数", r"决算|执行|实际")]
 _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
-_COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
-_YEAR = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")
 _ITEM_LEVEL = re.compile(r"([^()（）、,，。]+)[(（](?:[0-9]*)项[)）]")  # "…（款）事业单位医疗（项）" -> 事业单位医疗
 _ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
@@ -56,17 +54,6 @@ PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占�
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
-QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
-                  "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
-                  "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
-                  "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
-                  "加总", "合计", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
-                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
-                  "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
-                  "里面", "当中", "之中", "其中", "保留", "两位", "小数",
-                  "四舍五入", "精确", "决算数", "预算数", "算是", "算下来", "算起来"}
-
-
 def tokens(text: str) -> list[str]:
     return [t for t in lexicon.tokenizer().lcut_for_search(normalize(text)) if t.strip() and not re.fullmatch(r"\W+", t)]
 
@@ -85,19 +72,6 @@ def fact_tokens(fact: Fact, passage: list[str] | None = None) -> list[str]:
 @lru_cache(maxsize=4096)
 def _column_tokens(column: str) -> tuple[str, ...]:
     return tuple(tokens(column))
-
-
-def content_terms(q: str) -> list[str]:
-    """The words of a question that name the item: not its year or question words. The unit's name
-    is removed before (question.strip_entity); a word it shares with an item (司法 in 司法局, 统计 in
-    统计局) still names the item."""
-    words = []
-    q = ASKED_UNIT.sub(" ", _YEAR.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
-    for token in lexicon.tokenizer().lcut(q):
-        if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
-                and not _COUNTING.fullmatch(token)):
-            words.append(token)
-    return words
 
 
 def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ The validation set (eval/validation_questions.jsonl) is never read here: score i
 Each weight in turn is tried ×0.5, ×1.5, +1 and −1; a change is kept only when the number of right
 answers rises and the number of silent wrong figures (answered, but wrong) does not. Passes over all
 weights repeat until one keeps no change. One index and
-one Engine serve every trial: only `engine.ranking_weights` changes. A trial first asks the
+one Engine serve every trial: only `engine.finder.weights` changes. A trial first asks the
 questions the current weights get wrong (none righted: rejected), then the others until the losses
 cancel the gains. The search stops when the time budget is spent; `--write` writes the fitted values
 into the weights file (only if they improved).
@@ -57,7 +57,7 @@ def try_weights(engine: Engine, questions: list[dict], weights: RankingWeights,
     """The outcomes with these weights when they beat `best` (more right, no more silent wrong),
     else None. The questions `best` gets wrong go first: a change that rights none of them cannot
     raise accuracy, and the rest stop as soon as the losses cancel the gains."""
-    engine.ranking_weights = weights
+    engine.finder.weights = weights
     wrong = [i for i, o in enumerate(best) if not o.right]
     found = {i: outcome(engine, questions[i]) for i in wrong}
     gains = sum(found[i].right for i in wrong)
@@ -85,7 +85,7 @@ def trials(weights: RankingWeights, name: str) -> list[float]:
 
 def fit(engine: Engine, questions: list[dict], start: RankingWeights, seconds: float, log) -> tuple[RankingWeights, list[dict]]:
     deadline = time.monotonic() + seconds
-    engine.ranking_weights = start
+    engine.finder.weights = start
     best, outcomes = start, [outcome(engine, q) for q in questions]
     log(f"fit: start: {summary(outcomes)}")
     history = [{"weight": None, "value": None, "result": summary(outcomes), "kept": True}]
@@ -96,7 +96,7 @@ def fit(engine: Engine, questions: list[dict], start: RankingWeights, seconds: f
             for value in trials(best, name):
                 if time.monotonic() > deadline:
                     log("fit: time budget spent")
-                    engine.ranking_weights = best
+                    engine.finder.weights = best
                     return best, history
                 candidate = best.replace(**{name: value})
                 better = try_weights(engine, questions, candidate, outcomes)
@@ -106,7 +106,7 @@ def fit(engine: Engine, questions: list[dict], start: RankingWeights, seconds: f
                 if better is not None:
                     best, outcomes, improved = candidate, better, True
                     break  # the next weight, from the improved point
-    engine.ranking_weights = best
+    engine.finder.weights = best
     return best, history
 
 

@@ -10,7 +10,7 @@ from budgetqa.checks.commands import run_audit, to_markdown
 def _audit(engine, name):
     engine.load()
     doc_id = next(d["doc_id"] for d in engine.documents() if d["source"] == name)
-    return audit_document(engine.parsed(doc_id), engine.facts_of([doc_id]))
+    return audit_document(engine.parsed(doc_id), engine.finder.facts_of([doc_id]))
 
 
 @pytest.fixture(scope="module")

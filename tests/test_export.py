@@ -86,7 +86,7 @@ def test_one_row_per_cell_of_the_model(engine, exported, fmt):
     assert cells.groupby("doc_id").size().to_dict() == {k: v for k, v in model_cells.items() if v}
     assert list(cells.columns[:len(CELLS.names)]) == CELLS.names
     narrative = _read(fmt, exported[fmt], "narrative")
-    assert len(narrative) == sum(1 for f in engine.facts_of() if f.kind == "narrative") > 1000
+    assert len(narrative) == sum(1 for f in engine.finder.facts_of() if f.kind == "narrative") > 1000
     assert len(_read(fmt, exported[fmt], "documents")) == len(docs)
 
 

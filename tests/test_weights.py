@@ -45,12 +45,12 @@ def test_written_weights_read_back_and_keep_the_comments(tmp_path):
 
 def test_the_engine_ranks_with_the_weights_it_is_given(engine):
     question = "福建省12345政务服务便民热线中心2024年收入预算合计是多少？"
-    assert engine.ranking_weights == WEIGHTS  # the file's weights by default
+    assert engine.finder.weights == WEIGHTS  # the file's weights by default
     default = engine.retrieve(question, k=3)
     try:
-        engine.ranking_weights = WEIGHTS.replace(bm25=WEIGHTS.bm25 + 100.0)
+        engine.finder.weights = WEIGHTS.replace(bm25=WEIGHTS.bm25 + 100.0)
         boosted = engine.retrieve(question, k=3)
     finally:
-        engine.ranking_weights = WEIGHTS
+        engine.finder.weights = WEIGHTS
     assert boosted[0]["score"] > default[0]["score"] + 50  # the top fact matches the question's words
     assert engine.retrieve(question, k=3) == default

@@ -126,7 +126,7 @@ def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: De
         return []
     text = re.sub(r"\s+", "", claim)
     out = []
-    for fact in engine.facts_of([doc_id]):
+    for fact in engine.finder.facts_of([doc_id]):
         if fact.id == citation.get("fact_id"):
             continue
         value = convert_unit(fact.value, fact.unit, fig["unit"])

@@ -54,7 +54,7 @@ def run_audit(engine, wanted: list[str] | None = None) -> list[dict]:
     out = []
     for d in select_documents(engine, wanted or []):
         doc = engine.parsed(d["doc_id"])
-        facts = engine.facts_of([d["doc_id"]])
+        facts = engine.finder.facts_of([d["doc_id"]])
         findings = audit_document(doc, facts)
         closure = closure_summary([doc])[0]
         out.append({"doc": d["source"], "doc_id": d["doc_id"],

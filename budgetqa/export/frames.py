@@ -1,5 +1,5 @@
 """The export tables as pandas DataFrames, read from the engine's public interface: documents
-(`documents()`, `parsed()`), facts (`facts_of()`) and the audit (`run_audit`).
+(`documents()`, `parsed()`), facts (`finder.facts_of()`) and the audit (`run_audit`).
 
 Every value stays exact: numbers are written as decimal text in plain notation, never floats;
 missing values are None (an empty cell), never NaN.
@@ -42,7 +42,7 @@ def build(engine, doc_ids: list[str] | None = None, with_findings: bool = True) 
     """The export tables of these documents (all when None)."""
     docs = [d for d in engine.documents() if doc_ids is None or d["doc_id"] in doc_ids]
     wanted = [d["doc_id"] for d in docs]
-    facts = engine.facts_of(wanted)
+    facts = engine.finder.facts_of(wanted)
     cells = [f for f in facts if f.kind == "cell"]
     narrative = [f for f in facts if f.kind == "narrative"]
     tables = {doc_id: {t.id: t for t in engine.parsed(doc_id).tables} for doc_id in wanted}

@@ -1,0 +1,168 @@
+"""finder: the facts that answer a parsed question within given documents — ranked (retrieve.py)
+over the facts the catalog holds, kept only when they hold the measure and code asked — and the
+audit findings about them. The answering code (respond.py, calculator.py) finds figures through it."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from budgetqa import standard, thesaurus
+from budgetqa.catalog import Catalog
+from budgetqa.facts import Fact
+from budgetqa.model import DocumentMeta
+from budgetqa.parse.vocabulary import GRAND_TOTAL
+from budgetqa.question import Query, content_terms, item_query
+from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
+from budgetqa.store import passage_texts
+from budgetqa.weights import WEIGHTS, RankingWeights
+
+FACT_CACHE = 64  # documents whose facts, parsed form and audit stay in memory
+RANKER_CACHE = 32  # document sets whose ranker stays in memory
+
+
+class Finder:
+    """Finds facts in the indexed documents (`metas`, read from `catalog`); a document's facts, its
+    ranker and its findings are read when a question first concerns it and kept for the most recent."""
+
+    def __init__(self, catalog: Catalog, metas: dict[str, DocumentMeta], weights: RankingWeights = WEIGHTS):
+        self.catalog = catalog
+        self.metas = metas
+        self.weights = weights  # budgetqa/data/ranking_weights.toml; eval/fit_weights.py tries others
+        self._facts = Recent(FACT_CACHE)
+        self._rankers = Recent(RANKER_CACHE)
+        self._findings = Recent(FACT_CACHE)
+
+    # -- the facts --------------------------------------------------------------------------
+    def facts_of(self, doc_ids: Iterable[str] | None = None) -> list[Fact]:
+        """The facts of these documents (all documents when None), in document order."""
+        wanted = list(self.metas) if doc_ids is None else list(doc_ids)
+        return [fact for doc_id in wanted for fact in self._doc_facts(doc_id)[0]]
+
+    def _doc_facts(self, doc_id: str) -> tuple[list[Fact], list[list[str]]]:
+        return self._facts.get(doc_id, lambda: self.catalog.facts(self.metas[doc_id]))
+
+    def findings(self, doc_id: str) -> list[dict]:
+        """The document's audit findings, computed at ingest."""
+        return self._findings.get(doc_id, lambda: self.catalog.findings(doc_id))
+
+    # -- ranking ----------------------------------------------------------------------------
+    def _ranker(self, doc_ids: Iterable[str]) -> FactRanker:
+        """The ranker over these documents' facts (BM25 from the tokens stored at ingest), kept
+        for the documents asked about most recently."""
+        key = tuple(sorted(set(doc_ids)))
+
+        def build() -> FactRanker:
+            facts, tokenized = [], []
+            for doc_id in key:
+                doc_facts, passages = self._doc_facts(doc_id)
+                facts += doc_facts
+                tokenized += [fact_tokens(f, p) for f, p in zip(doc_facts, passages)]
+            return FactRanker(facts, passage_texts(facts, self.metas), tokenized)
+
+        return self._rankers.get(key, build)
+
+    def rank(self, text: str, doc_ids: list[str], k: int = 10) -> list[Scored]:
+        """The facts of these documents that best answer the text, best first."""
+        return self._ranker(doc_ids).rank(text, doc_ids, k, self.weights)
+
+    def content_terms(self, text: str) -> list[str]:
+        """The words of a text that name an item (not a unit, year or question word); a parsed
+        question carries its own as Query.item_terms."""
+        return content_terms(text)
+
+    # -- what answers a query in one document -----------------------------------------------
+    def fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
+        """One document's facts that answer the query, best first: they name the item, hold the
+        measure asked and carry the code named; else [] and why, as the answer says it."""
+        ranked = self.rank(query.item_text, [meta.doc_id], k=30)  # the column asked for may rank below others
+        named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE]
+        if not named:
+            return [], f"{meta.label} 中没有与问题对应的数据"
+        coded = [f for f in named if _has_code(f, query.codes)]
+        if not coded:
+            return [], f"{meta.label} 中没有科目 {'、'.join(sorted(query.codes))}"
+        fitting = [f for f in coded if _fits_measures(f, query.measures)]
+        if query.match.year_before:  # the year before the document's: only its 上年 figures answer
+            fitting = [f for f in fitting if _fits_measures(f, query.measures & standard.LAST_YEAR_MEASURES)]
+        if not fitting:  # the item is there, but not in the column the question names: say so
+            return [], f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据"
+        # "项目支出的决算数": a figure holding every measure named comes first
+        every = [f for f in fitting if all(_fits_measures(f, {m}) for m in query.measures)]
+        return every + [f for f in fitting if f not in every], ""
+
+    def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
+        """A question that names a measure and nothing else ("人员经费多少") asks for that column's
+        total in the standard table that carries it."""
+        # the measure's colloquial names ("养人的钱" for 人员经费) name nothing else
+        synonyms = "".join(e.text for e in thesaurus.expand(query.item_text) if e.term in query.measures)
+        if (len(query.measures) != 1 or query.asks_change
+                or [t for t in query.item_terms if t not in query.measures and t not in synonyms]):
+            return None
+        named = next(iter(query.measures))
+        totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"
+                  and GRAND_TOTAL.search(f.row_label) and f.measure == named]
+        order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
+        totals = [f for f in totals if f.table_kind in order]
+        return min(totals, key=lambda f: order[f.table_kind], default=None)
+
+    # -- operands of a computation: a text of its own within one document --------------------
+    def measure_total_of(self, text: str, meta: DocumentMeta) -> Fact | None:
+        """The column total a text naming only a measure asks for ("人员经费"), else None."""
+        return self.measure_total(item_query(text, meta), meta)
+
+    def lookup(self, text: str, meta: DocumentMeta) -> Fact | None:
+        """The fact a question for `text` alone would cite in this document (a computation's
+        operand): a measure's total ("人员经费"), else the best fact naming the item in the
+        measure and code the text names."""
+        query = item_query(text, meta)
+        best = self.measure_total(query, meta) or next(iter(self.fitting(query, meta)[0]), None)
+        if best is None or best.kind == "cell":
+            return best
+        # a sentence restating a table's figure: cite the table
+        return next((s.fact for s in self.rank(text, [meta.doc_id], k=10) if s.label_score >= MIN_LABEL_SCORE
+                     and s.fact.kind == "cell" and s.fact.amount == best.amount), best)
+
+    def best_fact(self, text: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
+        """The fact of one document that best names what the text asks for, or None."""
+        return next(iter(self.candidate_facts(text, meta, 1, minimum)), None)
+
+    def candidate_facts(self, text: str, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
+        """The facts of one document that name what the text asks for, best first."""
+        return [s.fact for s in self.rank(text, [meta.doc_id], k=k) if s.label_score >= minimum]
+
+
+def _has_code(fact: Fact, codes: set[str]) -> bool:
+    """A question naming a classification code (31009) is answered by that code's row or a sentence
+    naming it, never by its parent's (310) or a neighbour's."""
+    if not codes:
+        return True
+    return fact.row_code in codes if fact.kind == "cell" else any(code in fact.quote for code in codes)
+
+
+def _fits_measures(fact: Fact, measures: set[str]) -> bool:
+    """A cell answers a question naming measures only from one of those columns; a sentence only
+    when it names one of them."""
+    if not measures:
+        return True
+    if fact.kind == "cell":
+        return not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
+                                       for m in measures)
+    return any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in measures)
+
+
+class Recent:
+    """The values of the most recently used keys (facts, rankers, parsed documents, audits):
+    memory stays bounded however many documents the index holds."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.values: OrderedDict = OrderedDict()
+
+    def get(self, key, make):
+        if key in self.values:
+            self.values.move_to_end(key)
+            return self.values[key]
+        value = self.values[key] = make()
+        if len(self.values) > self.size:
+            self.values.popitem(last=False)
+        return value

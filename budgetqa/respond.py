@@ -1,0 +1,117 @@
+"""respond: the answer to a parsed question — the arithmetic it asks for (calculator.py), else the
+figure the documents print, the sentence that explains it, or why nothing fits; said with the
+document's own contradictions about what it cites."""
+from __future__ import annotations
+
+from budgetqa import answer as compose
+from budgetqa import standard, thesaurus
+from budgetqa.answer import Answer
+from budgetqa.calculator import Calculator
+from budgetqa.explain import explaining_sentence
+from budgetqa.facts import Fact
+from budgetqa.finder import Finder
+from budgetqa.model import DocumentMeta
+from budgetqa.question import Query
+
+
+class Responder:
+    """Answers parsed questions from the facts its finder finds (one per loaded index)."""
+
+    def __init__(self, finder: Finder):
+        self.finder = finder
+        self.calculator = Calculator(finder)
+
+    def respond(self, query: Query) -> Answer:
+        """The answer as Engine.ask returns it: with the context a follow-up needs and the warnings."""
+        if not _names_something(query):
+            return compose.not_found("问题没有指明单位、年份或项目", [], unit_list(self.finder.metas)).asked(query.text, {})
+        result = self.calculator.answer(query) if query.operation.kind else None
+        if result is None:
+            result = self._plain_answer(query)
+        return result.asked(query.text, query.follow_up_context(), self._contradictions(result))
+
+    def _plain_answer(self, query: Query) -> Answer:
+        """Not found / ambiguous / why / a single cited figure."""
+        match, unit = query.match, query.unit
+        if match.missing:
+            return compose.not_found(match.missing, [], unit_list(self.finder.metas))
+        if len(match.docs) > 1:
+            return self._several_documents(query)
+        meta = match.docs[0]
+        if query.asks_why:
+            fact = explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), self.finder.content_terms)
+            if fact is None:
+                return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
+            return compose.explained(fact, meta)
+        whole = self.finder.measure_total(query, meta)
+        if whole is not None:
+            return compose.answered(whole, meta, unit)
+        return self._one_document(query, meta)
+
+    def _several_documents(self, query: Query) -> Answer:
+        """Each fitting document's figure: one answer when they agree, else ambiguous."""
+        match, unit = query.match, query.unit
+        answers = [(meta, *self.finder.fitting(query, meta)) for meta in match.docs]
+        if not any(fitting for _, fitting, _ in answers):  # no document has it: not a choice between them
+            return compose.not_found("；".join(dict.fromkeys(why for _, _, why in answers)))
+        per_doc = [(meta, next(iter(fitting), None)) for meta, fitting, _ in answers]
+        if not query.asks_why and compose.one_figure(per_doc):  # one figure for the same item
+            return compose.answered_by_each(per_doc, unit)
+        found = [(meta, fact) for meta, fact in per_doc if fact is not None]
+        if len(found) == 1 and len({(m.entity, m.year) for m in match.docs}) == 1 and not query.asks_why:
+            meta, fact = found[0]  # one unit's 部门 and 单位 documents: only one has the item
+            return compose.answered_where_found(fact, meta, [m for m in match.docs if m is not meta], unit)
+        return compose.ambiguous(per_doc, unit)
+
+    def _one_document(self, query: Query, meta: DocumentMeta) -> Answer:
+        """The figure of one document that answers the query, or why there is none."""
+        fitting, missing = self.finder.fitting(query, meta)
+        if query.asks_change and fitting:
+            # a difference, growth or share was asked and nothing computed it: only a figure that
+            # states a change answers it; a level figure would be a confident wrong answer
+            fitting = [f for f in fitting if _states_a_change(f)]
+            missing = f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
+        if not fitting and query.measures & standard.LAST_YEAR_MEASURES:  # no 上年 column: a stated change gives it
+            derived = self.calculator.last_year_level(query, meta)
+            if derived is not None:
+                return derived
+        if not fitting:
+            nearest = self.finder.rank(query.item_text, [meta.doc_id], k=3)
+            return compose.not_found(missing, [(s.fact, meta) for s in nearest])
+        return compose.answered(fitting[0], meta, query.unit)
+
+    def _contradictions(self, result: Answer) -> list[str]:
+        """The document's findings about a cited cell or sentence of an answer: said with it."""
+        warnings = []
+        for cited in result.citations if result.status == "answered" else ():
+            for finding in self.finder.findings(cited.fact.doc_id):
+                if ((finding["kind"] != "cross-foot" or finding["severity"] == "high")
+                        and any(_same_place(cited.fact, e) for e in finding["evidence"])
+                        and finding["message"] not in warnings):
+                    warnings.append(finding["message"])
+        return warnings
+
+
+def unit_list(metas: dict[str, DocumentMeta]) -> list[str]:
+    """The indexed documents, as a not-found answer suggests them."""
+    return [f"{m.entity}{m.year}年{m.level}{m.kind}" for m in
+            sorted(metas.values(), key=lambda m: (m.entity, m.year or 0))]
+
+
+def _names_something(query: Query) -> bool:
+    """The question names a unit, a year or an item (or follows up on one that did)."""
+    match = query.match
+    return bool(match.entity_named or match.years or match.unknown_names or query.follow_up
+                or query.item_terms or thesaurus.expand(query.item_text))
+
+
+def _states_a_change(fact: Fact) -> bool:
+    """A figure that is itself a change or a ratio: a sentence's number, a % cell, an 增减 column."""
+    return fact.kind == "narrative" or fact.unit == "%" or fact.measure in ("增减", "增减率")
+
+
+def _same_place(cited: Fact, evidence: dict) -> bool:
+    if evidence.get("quote"):
+        return cited.kind == "narrative" and evidence["quote"][:24] in cited.quote
+    return (cited.kind == "cell" and evidence.get("table") == (cited.table or None) and evidence.get("row") == cited.row
+            and evidence.get("printed") == cited.printed)
