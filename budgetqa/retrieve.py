@@ -147,6 +147,7 @@ class FactRanker:
         if not asks_change:  # "比上年增加2名" is a change, never the level asked for
             candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
                                                         and _CHANGE_ITEM.search(self.facts[i].item))]
+        candidates = [i for i in candidates if self.facts[i].kind != "cell" or not standard.off_topic(self.facts[i].table, q)]
         if asked_kind(q) == "决算":  # a 决算 question is never answered from a 预算 figure
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:

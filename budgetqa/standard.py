@@ -35,6 +35,22 @@ TABLE_TYPES: list[tuple[str, re.Pattern]] = [
     ("支出总表", re.compile(r"支出.*表$")),
 ]
 
+# Tables about one topic (a title word, and the words a question names it by): their cells answer
+# only a question that names the topic — "一般公共预算拨款支出" is never the 三公 table's 合计.
+TOPICS = {
+    "三公": ("三公", "出国", "出境", "接待", "招待", "用车", "公车", "公务车", "车辆"),
+    "机关运行": ("机关运行",),
+    "采购": ("采购",),
+    "资产": ("资产", "车辆", "房屋", "设备", "土地"),
+}
+
+
+def off_topic(title: str, question: str) -> bool:
+    """Whether a table is about a topic (三公, 机关运行经费 …) the question does not name."""
+    topics = [words for key, words in TOPICS.items() if key in title]
+    return bool(topics) and not any(word in question for words in topics for word in words)
+
+
 # Words naming one fund: a question without them asks about all of the unit's funds.
 FUND_WORDS = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "拨款")
 

@@ -198,3 +198,12 @@ def test_words_of_one_units_mention_do_not_name_another(engine):
     result = engine.ask("固原便民中心2024年工资福利支出是多少？")
     assert (result.status, result.value, result.unit) == ("answered", Decimal("245.73"), "万元")
     assert {c.fact.entity for c in result.citations} == {"固原市12345便民服务中心"}
+
+
+def test_a_topic_table_answers_only_its_topic(engine):
+    # 三明 2023 决算: 一般公共预算拨款支出 402.64 万元 (line 220, 财政拨款收入支出决算总表 本年支出合计); the
+    # 一般公共预算财政拨款“三公”经费支出决算表 (line 315) has 合计 0.10, which answers only a 三公 question
+    result = engine.ask("三明热线2023年决算一般公共预算拨款支出是多少？")
+    assert (result.status, result.value, result.unit) == ("answered", Decimal("402.64"), "万元")
+    sangong = engine.ask("三明热线2023年决算三公经费合计是多少？")
+    assert (sangong.status, sangong.value, sangong.unit) == ("answered", Decimal("0.10"), "万元")
