@@ -18,6 +18,7 @@ from budgetqa.compute import (
     growth,
     in_unit,
     names_base,
+    ratio,
     result,
     staff_fact,
     stated_change_pair,
@@ -30,7 +31,7 @@ from budgetqa.question import Query
 from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, TOTAL_VOCABULARY, clean_label
 from budgetqa.text import normalize
 
-ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")
+ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")  # and a ratio of two items of one
 
 
 class Calculator:
@@ -40,7 +41,7 @@ class Calculator:
     def answer(self, query: Query) -> Answer | None:
         """The arithmetic the query asks for; None when an operand is missing (the caller then answers plainly)."""
         operation, docs, unit = query.operation, query.match.docs, query.unit
-        if operation.kind in ONE_DOCUMENT or (operation.kind == "sum" and len(docs) == 1):
+        if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
             if len(docs) != 1:
                 return None
             meta = docs[0]
@@ -52,6 +53,8 @@ class Calculator:
                 return self.per_person(operation, meta, unit)
             if operation.kind == "share":
                 return self.share(operation, meta)
+            if operation.kind == "ratio":
+                return self.item_ratio(operation, meta)
             return self.sum_of_items(operation, meta, unit)
         if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
             return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
@@ -66,6 +69,17 @@ class Calculator:
             return None  # operands in units that do not add up
         a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
         return difference(a, b, operation.shortfall, value_unit, meta.label)
+
+    def item_ratio(self, operation: Operation, meta: DocumentMeta) -> Answer | None:
+        """"A是B的百分之几" in one document: A ÷ B."""
+        first, second = (self.finder.lookup(text, meta) for text in operation.items)
+        if first is None or second is None or first.id == second.id:
+            return None
+        value_unit = common_unit([first, second], "")
+        if value_unit is None:
+            return None
+        a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
+        return ratio(a, b, operation.times, meta.label)
 
     def per_person(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
         item = self.finder.best_fact(operation.items[0], meta)
@@ -149,6 +163,8 @@ class Calculator:
             a, b = b, a
         if operation.kind == "growth":
             return growth(a, b, f"{a.meta.label} 相比 {b.meta.label}")
+        if operation.kind == "ratio":
+            return ratio(a, b, operation.times, f"{a.meta.label} 是 {b.meta.label} 的")
         shortfall = operation.shortfall
         if shortfall:  # "A比B少多少": the shortfall B − A
             value = b.value - a.value

@@ -64,6 +64,16 @@ def growth(a: Operand, b: Operand, subject: str, decline: bool = False) -> Answe
                   [a, b], divided=True)
 
 
+def ratio(a: Operand, b: Operand, times: bool, subject: str) -> Answer | None:
+    """a ÷ b, in % ("是…的百分之几") or as a multiple ("几倍"); None when b is 0."""
+    if b.value == 0:
+        return None
+    value = a.value / b.value * (1 if times else 100)
+    return result(value, "倍" if times else "%", f"{subject}：{{value}}{'倍' if times else '%'}。",
+                  f"{format_decimal(a.value)} ÷ {format_decimal(b.value)}{'' if times else ' × 100%'}",
+                  [a, b], divided=True)
+
+
 def stated_rate(level: Operand, change: Operand, fell: bool, decline: bool, subject: str) -> Answer | None:
     """The rate of a change a document states only in money: change ÷ (level ∓ change), in %; a
     decline asked ("下降了百分之几") is answered as the fall."""

@@ -13,6 +13,8 @@ SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "
 PER_PERSON = ("人均",)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
+# "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
+RATIO = re.compile(r"(?P<a>.+?)是(?P<b>.+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
@@ -35,11 +37,12 @@ class BasePeriod:
 @dataclass(frozen=True)
 class Operation:
     """What to compute and the texts naming its operands (budgetqa.calculator looks them up)."""
-    kind: str = ""  # per_person | share | column_change | item_difference | rank | growth | sum | difference | ""
-    # the texts naming the operands: per_person (item,); share (part, whole); item_difference (first,
-    # second); a sum in one document, its items; column_change, the row's item; across documents,
-    # the item as a level (the change asked for taken out)
+    kind: str = ""  # per_person | share | ratio | column_change | item_difference | rank | growth | sum | difference | ""
+    # the texts naming the operands: per_person (item,); share (part, whole); item_difference and a
+    # ratio in one document (first, second); a sum in one document, its items; column_change, the
+    # row's item; across documents, the item as a level (the change or ratio asked for taken out)
     items: tuple[str, ...] = ()
+    times: bool = False  # ratio: "几倍" (A ÷ B), not a percentage
     base: BasePeriod = BasePeriod()  # column_change: the column compared against
     shortfall: bool = False  # "…少多少": the second operand minus the first
     as_rate: bool = False  # column_change: the change in %, not in money
@@ -70,6 +73,12 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         return Operation(kind, (q[:match.start()],), base=base_period(match["base"]), as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)))
+    if kind == "ratio":
+        match = RATIO.search(q)
+        times = "倍" in match["way"]
+        if several_docs:  # "A的购房补贴是B的百分之几": the item is named once, for both
+            return Operation(kind, (q[:match.start("b") - 1] + q[match.end():],), times=times)
+        return Operation(kind, (match["a"], match["b"]), times=times)
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
         # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first
@@ -109,6 +118,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "per_person"
     if SHARE.search(q):
         return "share"
+    if RATIO.search(q):
+        return "ratio"
     if not several_docs and COLUMN_CHANGE.search(q):
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):

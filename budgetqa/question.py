@@ -158,13 +158,17 @@ class EntityIndex:
         def position(meta: DocumentMeta) -> int:
             spots = [q.find(str(meta.year)), q.find(f"{str(meta.year)[2:]}年")] if len({d.year for d in docs}) > 1 else []
             if len({d.entity for d in docs}) > 1:
-                grams = self.grams_by_entity.get(meta.entity, set())
-                unique = [g for g in grams if self.idf[g] == self.max_idf] or list(grams)
-                spots += [q.find(g) for g in unique]
+                spots.append(self.mentioned_at(q, meta.entity))
             spots = [s for s in spots if s >= 0]
             return min(spots) if spots else len(q)
 
         return sorted(docs, key=position)
+
+    def mentioned_at(self, q: str, entity: str) -> int:
+        """Where the normalised question first names the unit (by its rarest word pairs), else -1."""
+        grams = self.grams_by_entity.get(entity, set())
+        unique = [g for g in grams if self.idf[g] == self.max_idf] or list(grams)
+        return min((at for at in (q.find(g) for g in unique) if at >= 0), default=-1)
 
     def named_places(self, question: str) -> set[str]:
         q = normalize(question)
@@ -272,9 +276,14 @@ def without_items(question: str, names: str = "") -> str:
     """The question minus budget terms ("办公费", "住房公积金"), whose words could look like a unit's
     name — unless the words are part of a unit's name ("司法" in 司法局)."""
     q = normalize(question)
-    for expansion in sorted(thesaurus.expand(q), key=lambda e: -e.start):
-        if q[expansion.start:expansion.end] not in names:
-            q = q[:expansion.start] + " " + q[expansion.end:]
+    # one stretch may be several terms ("部门预算": a level and a kind): each is blanked once
+    spans = sorted({(e.start, e.end) for e in thesaurus.expand(q) if q[e.start:e.end] not in names}, reverse=True)
+    cut_from = len(q)
+    for start, end in spans:
+        end = min(end, cut_from)  # overlapping terms: blank what the later one left
+        if start < end:
+            q = q[:start] + " " + q[end:]
+            cut_from = start
     return q
 
 
@@ -364,6 +373,26 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     return "".join(out)
 
 
+def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> list[DocumentMeta]:
+    """"办公室2025年的…比三明2023年少多少": each unit keeps the year named right after it (else right
+    before it), when it has a document of that year."""
+    q = normalize(question)
+    named_at = {e: index.mentioned_at(q, e) for e in {m.entity for m in docs}}
+    starts = sorted(at for at in named_at.values() if at >= 0)
+    years_at = [(m.start(), year) for m in _YEAR.finditer(q) for year in asked_years(m.group())]
+    bound = {}
+    for entity, at in named_at.items():
+        if at < 0:
+            continue
+        before = max((s for s in starts if s < at), default=-1)
+        after = min((s for s in starts if s > at), default=len(q))
+        year = next((y for pos, y in years_at if at < pos < after), None) or next(
+            (y for pos, y in reversed(years_at) if before < pos < at), None)
+        if year and any(m.entity == entity and m.year == year for m in docs):
+            bound[entity] = year
+    return [m for m in docs if bound.get(m.entity, m.year) == m.year]
+
+
 def _classification_at(text: str, start: int) -> str:
     """The longest national classification name (four characters or more) that starts at `start`."""
     return next((name for name in _classification_names_by_start().get(text[start:start + 2], ())
@@ -418,6 +447,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     if years and len(entities) > 1 and entity_named:  # "福建、泉州、三明（2025年）": the year qualifies one unit
         covered = {m.entity for m in by_year}
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
+    if len(years) > 1 and len(entities) > 1:
+        by_year = _each_units_year(question, index, by_year)
     if not by_year and years:  # "2023年执行数" of a unit whose 2024 budget prints it beside its own figures
         by_year = [m for m in docs if m.year and m.year - 1 in years and m.kind == "预算"]
         match.year_before = bool(by_year)

@@ -297,16 +297,19 @@ class FactRanker:
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
         named = [p for p in parts if len(p) >= 2 and (p in q or (p.endswith("数") and p[:-1] in q))]
         # "预算数"/"决算数" only say which kind of figure; a named column (项目支出) says which figure
-        score = sum(w.column_kind_named if p in _KIND_COLUMNS else w.column_named + len(p) for p in named)
+        specific = sum(w.column_named + len(p) for p in named if p not in _KIND_COLUMNS)
+        score = specific + sum(w.column_kind_named for p in named if p in _KIND_COLUMNS)
         header = "".join(parts)
         if re.search(r"实际|决算|执行|花了", q) and re.search(r"决算|执行|实际", header):
             score += w.column_actual
         elif re.search(r"年初|预算数|预算是|预算多少|预算安排", q) and "预算" in header and "决算" not in header:
             score += w.column_budget
         for expansion in expansions:
-            if expansion.kind not in ITEM_KINDS and any(p in expansion.labels for p in parts):
+            matched = [p for p in parts if p in expansion.labels]
+            if expansion.kind not in ITEM_KINDS and matched:
                 score += w.column_thesaurus + len(expansion.term)
-        if not score:
+                specific += any(p not in _KIND_COLUMNS for p in matched)
+        if not specific:  # no column named ("预算数" only says which kind of figure): the total column
             first = parts[-1] if parts else ""
             if first in ("合计", "总计", "小计", "预算数", "决算数", "本年预算", "金额", "") or first.endswith("合计"):
                 score += w.column_total_default
@@ -331,8 +334,12 @@ class FactRanker:
         for word in ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行"):
             if word in q and word in title:
                 score += w.table_word
-        if fact.table_kind == "收支总表" and not any(w in q for w in standard.FUND_WORDS):
-            score += w.all_funds_summary  # a question naming no fund asks about all funds: the all-funds table over 财政拨款收支总表
+        if fact.table_kind == "收支总表":  # the all-funds table: for a question naming no fund, not for one naming a fund
+            names_fund = any(word in q for word in standard.FUND_WORDS)
+            if not names_fund:
+                score += w.all_funds_summary
+            elif not any(word in normalize(fact.column) for word in standard.FUND_WORDS):
+                score -= w.all_funds_summary
         return score
 
     def _bm25(self, q: str, candidates: list[int]) -> dict[int, float]:

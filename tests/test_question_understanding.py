@@ -207,3 +207,29 @@ def test_a_topic_table_answers_only_its_topic(engine):
     assert (result.status, result.value, result.unit) == ("answered", Decimal("402.64"), "万元")
     sangong = engine.ask("三明热线2023年决算三公经费合计是多少？")
     assert (sangong.status, sangong.value, sangong.unit) == ("answered", Decimal("0.10"), "万元")
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    # across documents: 泉州 2026 收入合计 1182.04 (line 107) ÷ 福建 2024 收入合计 267.58 (line 105) = 441.75 %
+    ("泉州热线2026年的收入合计是福建省热线中心2024年的百分之几？", "441.75", "%"),
+    # one document: 福建 2024 支出合计 267.58 (line 105) ÷ 221 住房保障支出 20.68 (line 133) = 12.94 倍
+    ("福建省热线中心2024年支出合计是住房保障支出的几倍？", "12.94", "倍"),
+])
+def test_a_ratio_is_a_quotient_not_a_change(engine, question, value, unit):
+    result = engine.ask(question)
+    assert (result.status, result.value, result.unit) == ("answered", Decimal(value), unit)
+
+
+def test_each_unit_keeps_the_year_named_with_it(engine):
+    # 办公室 2025 部门支出预算总表 p11: 208 社会保障和就业支出 4,213,779.28 元; 三明 has 2023 决算 and 2025
+    # 预算, and the 2023 one is named: line 144, 208 社会保障和就业支出 24.67 万元 -> 3,967,079.28 元 more
+    result = engine.ask("普陀区办公室2025年的社会保障和就业支出比三明热线2023年多多少元？")
+    assert (result.status, result.value, result.unit) == ("answered", Decimal("3967079.28"), "元")
+    assert {c.fact.year for c in result.citations} == {2025, 2023}
+
+
+def test_a_unit_named_right_after_a_document_kind_is_named(engine):
+    # "部门预算和泉州…": 商务委 2025 部门 p11, 2101102 事业单位医疗 249,862.00 元 + 泉州 2026 line 130,
+    # 2101102 事业单位医疗 4.85 万元 = 298,362.00 元
+    result = engine.ask("普陀区商务委员会2025年部门预算和泉州12345政务服务便民热线中心2026年的事业单位医疗加起来一共多少元？")
+    assert (result.status, result.value, result.unit) == ("answered", Decimal("298362.00"), "元")
