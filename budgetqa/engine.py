@@ -20,7 +20,7 @@ from budgetqa.model import DocumentMeta, ParsedDocument
 from budgetqa.ops.limits import Limits, bounded_map
 from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
-from budgetqa.question import EntityIndex, match_documents, parse_query
+from budgetqa.question import EntityIndex, match_documents, parse_query, strip_entity
 from budgetqa.respond import Responder, unit_list
 from budgetqa.retrieve import passage_tokens
 from budgetqa.store import FactStore
@@ -195,7 +195,7 @@ class Engine:
         self.load()
         match = match_documents(question, self.entities)
         doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
-        ranked = self.finder.rank(question, doc_ids, k)
+        ranked = self.finder.rank(strip_entity(question, match.docs), doc_ids, k)  # the unit's name names no item
         return [Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
 
     def ask(self, question: str, context: dict | None = None) -> Answer:

@@ -338,8 +338,8 @@ class FactRanker:
             names_fund = any(word in q for word in standard.FUND_WORDS)
             if not names_fund:
                 score += w.all_funds_summary
-            elif not any(word in normalize(fact.column) for word in standard.FUND_WORDS):
-                score -= w.all_funds_summary
+            elif not any(word in normalize(fact.column + fact.row_label) for word in standard.FUND_WORDS):
+                score -= w.all_funds_summary  # neither its row (一、财政拨款收入) nor its column names the fund
         return score
 
     def _bm25(self, q: str, candidates: list[int]) -> dict[int, float]:
