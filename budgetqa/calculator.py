@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from budgetqa import standard
 from budgetqa.answer import Answer, Operand, format_decimal, not_found
+from budgetqa.asking import TOTAL_VOCABULARY, Ask, ask_of
 from budgetqa.compute import (
     STATED_CHANGE,
     base_column,
@@ -27,7 +28,6 @@ from budgetqa.compute import (
 from budgetqa.finder import Finder
 from budgetqa.model import MONEY_UNITS, DocumentMeta
 from budgetqa.operation import BasePeriod, Operation
-from budgetqa.asking import TOTAL_VOCABULARY, Ask, ask_of
 from budgetqa.question import Query
 from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
 from budgetqa.text import normalize
