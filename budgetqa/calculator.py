@@ -1,6 +1,7 @@
 """calculator: arithmetic answers over facts the finder finds — share, sum, per person, item and
 column differences, growth, ranking across documents. Decimal arithmetic, every operand cited,
-the formula shown. Returns None when an operand is missing (respond.py then answers plainly)."""
+the formula shown. Returns None when an operand is missing (respond.py then answers plainly).
+The operands are looked up as parse_query parsed them (Query.operands)."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from budgetqa import standard
 from budgetqa.answer import Answer, Operand, format_decimal, not_found
+from budgetqa.asking import TOTAL_VOCABULARY, Ask, ask_of
 from budgetqa.compute import (
     STATED_CHANGE,
     base_column,
@@ -28,7 +30,7 @@ from budgetqa.finder import Finder
 from budgetqa.model import MONEY_UNITS, DocumentMeta
 from budgetqa.operation import BasePeriod, Operation
 from budgetqa.question import Query
-from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, TOTAL_VOCABULARY, clean_label
+from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
 from budgetqa.text import normalize
 
 ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")  # and a ratio of two items of one
@@ -40,28 +42,29 @@ class Calculator:
 
     def answer(self, query: Query) -> Answer | None:
         """The arithmetic the query asks for; None when an operand is missing (the caller then answers plainly)."""
-        operation, docs, unit = query.operation, query.match.docs, query.unit
+        operation, docs = query.operation, query.match.docs
         if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
             if len(docs) != 1:
                 return None
             meta = docs[0]
             if operation.kind == "column_change":
-                return self.column_change(operation, meta, unit)
+                return self.column_change(query, meta)
             if operation.kind == "item_difference":
-                return self.item_difference(operation, meta, unit)
+                return self.item_difference(query, meta)
             if operation.kind == "per_person":
-                return self.per_person(operation, meta, unit)
+                return self.per_person(query, meta)
             if operation.kind == "share":
-                return self.share(operation, meta)
+                return self.share(query, meta)
             if operation.kind == "ratio":
-                return self.item_ratio(operation, meta)
-            return self.sum_of_items(operation, meta, unit)
+                return self.item_ratio(query, meta)
+            return self.sum_of_items(query, meta)
         if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
             return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
-        return self.across_documents(operation, query.mentioned, unit)
+        return self.across_documents(query)
 
-    def item_difference(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        first, second = (self.finder.lookup(text, meta) for text in operation.items)
+    def item_difference(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        operation, unit = query.operation, query.unit
+        first, second = (self.finder.lookup(operand, meta) for operand in query.operands)
         if first is None or second is None or first.id == second.id:
             return None
         value_unit = common_unit([first, second], unit)
@@ -70,19 +73,20 @@ class Calculator:
         a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
         return difference(a, b, operation.shortfall, value_unit, meta.label)
 
-    def item_ratio(self, operation: Operation, meta: DocumentMeta) -> Answer | None:
+    def item_ratio(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"A是B的百分之几" in one document: A ÷ B."""
-        first, second = (self.finder.lookup(text, meta) for text in operation.items)
+        first, second = (self.finder.lookup(operand, meta) for operand in query.operands)
         if first is None or second is None or first.id == second.id:
             return None
         value_unit = common_unit([first, second], "")
         if value_unit is None:
             return None
         a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
-        return ratio(a, b, operation.times, meta.label)
+        return ratio(a, b, query.operation.times, meta.label)
 
-    def per_person(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        item = self.finder.best_fact(operation.items[0], meta)
+    def per_person(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        unit = query.unit
+        item = self.finder.best_fact(query.operands[0].ask, meta)
         staff = staff_fact(self.finder.facts_of([meta.doc_id]))
         if staff is None:
             return not_found(f"{meta.label} 未载明在职人数，无法计算人均")
@@ -95,13 +99,13 @@ class Calculator:
         return result(value, value_unit, f"{meta.label}：人均 = {{value}} {value_unit}。",
                       f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b], divided=True)
 
-    def share(self, operation: Operation, meta: DocumentMeta) -> Answer | None:
-        part_text, whole_text = operation.items
-        part = self.finder.lookup(part_text, meta)
+    def share(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        part_operand, whole_operand = query.operands
+        part = self.finder.lookup(part_operand, meta)
         if part is None:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
-        whole = next((f for f in self.finder.candidate_facts(whole_text, meta, 5)
+        whole = next((f for f in self.finder.candidate_facts(whole_operand.ask, meta, 5)
                       if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0), None)
         if whole is None:
             return None
@@ -114,8 +118,9 @@ class Calculator:
                       f"{format_decimal(ops[0].value)} {shown_unit} ÷ {format_decimal(ops[1].value)} {shown_unit} × 100%",
                       ops, divided=True)
 
-    def sum_of_items(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
-        facts = [self.finder.lookup(item, meta) for item in operation.items]
+    def sum_of_items(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        unit = query.unit
+        facts = [self.finder.lookup(operand, meta) for operand in query.operands]
         if not facts or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):
             return None
         value_unit = common_unit(facts, unit)
@@ -126,20 +131,21 @@ class Calculator:
         return result(value, value_unit, f"{meta.label}：合计 {format_decimal(value)} {value_unit}。",
                       " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
 
-    def across_documents(self, operation: Operation, ordered: list[DocumentMeta], unit: str) -> Answer | None:
+    def across_documents(self, query: Query) -> Answer | None:
         """Rank, sum, growth or difference of one item over several documents (in the order named)."""
+        operation, ordered, unit, item = query.operation, query.mentioned, query.unit, query.operands[0]
         # across documents an operand must name the item firmly: a near miss (301 工资福利支出 for
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
-        found = [(meta, self.finder.measure_total_of(operation.items[0], meta)) for meta in ordered]
+        found = [(meta, self.finder.measure_total(item, meta)) for meta in ordered]
         if not all(fact for _, fact in found):  # not a measure's total ("人员经费") in each: the item named
-            found = [(meta, self.finder.best_fact(operation.items[0], meta, FIRM_LABEL_SCORE)) for meta in ordered]
+            found = [(meta, self.finder.best_fact(item.ask, meta, FIRM_LABEL_SCORE)) for meta in ordered]
         if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
-            loose = [(meta, self.finder.best_fact(operation.items[0], meta)) for meta in ordered]
+            loose = [(meta, self.finder.best_fact(item.ask, meta)) for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
                  for meta, fact in found]
-        found = self.same_table(operation.items[0], [(meta, fact) for meta, fact in found if fact is not None])
+        found = self.same_table(item.ask, [(meta, fact) for meta, fact in found if fact is not None])
         if not (operation.kind == "difference" and len(found) == 2):  # two documents compared: both, as named
             found = _one_per_unit_and_year(found)
         if found is None or len(found) < 2:
@@ -179,7 +185,7 @@ class Calculator:
                       f"{compared}（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
                       formula, [a, b])
 
-    def same_table(self, text: str, found: list) -> list:
+    def same_table(self, ask: Ask, found: list) -> list:
         """Operands compared across documents are read from the same standard table and column when
         each document has one: 支出总表's 合计 is not compared with 一般公共预算支出表's."""
         cells = [fact for _, fact in found if fact.kind == "cell"]
@@ -189,18 +195,18 @@ class Calculator:
         aligned = []
         for meta, fact in found:
             if (fact.table_kind, fact.measure) != (kind, measure):
-                fact = next((f for f in self.finder.candidate_facts(text, meta, 10)
+                fact = next((f for f in self.finder.candidate_facts(ask, meta, 10)
                              if f.kind == "cell" and (f.table_kind, f.measure) == (kind, measure)), None)
                 if fact is None:
                     return found  # not every document has that table: compare what each prints
             aligned.append((meta, fact))
         return aligned
 
-    def column_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
+    def column_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """One row, two of its columns: this year's figure against the base the question names."""
-        item_text = operation.items[0]
-        item_words = [w for w in self.finder.content_terms(item_text) if w not in TOTAL_VOCABULARY]  # not 支出, 预算
-        ranked = [r for r in self.finder.rank(item_text, [meta.doc_id], k=30) if r.fact.kind == "cell"]
+        operation, unit, item = query.operation, query.unit, query.operands[0]
+        item_words = [w for w in item.item_terms if w not in TOTAL_VOCABULARY]  # not 支出, 预算
+        ranked = [r for r in self.finder.rank(item.ask, [meta.doc_id], k=30) if r.fact.kind == "cell"]
         for scored in ranked:
             if scored.label_score < MIN_LABEL_SCORE:
                 break
@@ -224,13 +230,14 @@ class Calculator:
             if operation.as_rate:
                 return growth(a, b, f"{meta.label}：{fact.row_label}", operation.shortfall)
             return difference(a, b, operation.shortfall, value_unit, f"{meta.label}：{fact.row_label}")
-        return self.stated_change(operation, meta, unit)
+        return self.stated_change(query, meta)
 
-    def stated_change(self, operation: Operation, meta: DocumentMeta, unit: str) -> Answer | None:
+    def stated_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """No row prints both periods, but a sentence about the item states both: "年初预算为135.90万元，
         支出决算为135.25万元", "2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"."""
+        operation, unit, item = query.operation, query.unit, query.operands[0]
         facts = self.finder.facts_of([meta.doc_id])
-        for scored in self.finder.rank(operation.items[0], [meta.doc_id], k=80):  # cells rank first: read past them
+        for scored in self.finder.rank(item.ask, [meta.doc_id], k=80):  # cells rank first: read past them
             if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
                 continue
             said = _sentence_amounts(facts, scored.fact)
@@ -250,7 +257,7 @@ class Calculator:
             if value_unit is None:
                 return None
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (current, base))
-            subject = f"{meta.label}：{clean_label(scored.fact.lead).rstrip('。；;，,：: ') or operation.items[0]}"
+            subject = f"{meta.label}：{clean_label(scored.fact.lead).rstrip('。；;，,：: ') or item.item_text}"
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
             return difference(a, b, operation.shortfall, value_unit, subject)
@@ -260,8 +267,8 @@ class Calculator:
         """"上年收入预算是多少" where the document prints no 上年 column but says "收入预算1182.04万元，
         比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
         facts = self.finder.facts_of([meta.doc_id])
-        last_year = standard.LAST_YEAR.sub("", query.item_text)
-        words = [w for w in self.finder.content_terms(last_year) if w not in ("上年数", "上年")]
+        last_year = ask_of(standard.LAST_YEAR.sub("", query.item_text))  # the item as this year's level
+        words = [w for w in last_year.content if w not in ("上年数", "上年")]
         for scored in self.finder.rank(last_year, [meta.doc_id], k=80):
             if scored.fact.kind != "narrative" or not words or not all(w in normalize(scored.fact.item) for w in words):
                 continue  # the sentence's own figure is named for the item asked ("…单位收入预算为")

@@ -12,6 +12,7 @@ from typing import Callable
 
 from budgetqa import answer as compose
 from budgetqa.answer import Answer, Citation
+from budgetqa.asking import ask_of
 from budgetqa.checks.audit import audit_document
 from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.facts import Fact, document_facts
@@ -195,7 +196,7 @@ class Engine:
         self.load()
         match = match_documents(question, self.entities)
         doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
-        ranked = self.finder.rank(strip_entity(question, match.docs), doc_ids, k)  # the unit's name names no item
+        ranked = self.finder.rank(ask_of(strip_entity(question, match.docs)), doc_ids, k)  # the unit's name names no item
         return [Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
 
     def ask(self, question: str, context: dict | None = None) -> Answer:

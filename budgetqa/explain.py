@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
 
+from budgetqa.asking import ask_of
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS
 from budgetqa.text import normalize
@@ -12,11 +12,11 @@ WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于�
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 
-def explaining_sentence(question: str, facts: list[Fact], content_terms: Callable[[str], list[str]]) -> Fact | None:
-    """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于).
-    `content_terms` picks the words of a question that name its item."""
-    q = normalize(WHY.sub("", question))
-    words = [w for w in content_terms(q) if w not in ("科目", "钱", "资金", "主要")]
+def explaining_sentence(question: str, facts: list[Fact]) -> Fact | None:
+    """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于)."""
+    ask = ask_of(WHY.sub("", question))  # what it asks about, the why-words set aside
+    q = ask.text
+    words = [w for w in ask.content if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
     best, best_score = None, 1

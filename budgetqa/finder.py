@@ -1,17 +1,19 @@
 """finder: the facts that answer a parsed question within given documents — ranked (retrieve.py)
 over the facts the catalog holds, kept only when they hold the measure and code asked — and the
-audit findings about them. The answering code (respond.py, calculator.py) finds figures through it."""
+audit findings about them. The answering code (respond.py, calculator.py) finds figures through it,
+always with parsed values (a Query, or the Ask of a text), never with strings."""
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from budgetqa import standard, thesaurus
+from budgetqa import standard
+from budgetqa.asking import Ask
 from budgetqa.catalog import Catalog
 from budgetqa.facts import Fact
 from budgetqa.model import DocumentMeta
 from budgetqa.parse.vocabulary import GRAND_TOTAL
-from budgetqa.question import Query, content_terms, item_query
+from budgetqa.question import Query
 from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
 from budgetqa.store import passage_texts
 from budgetqa.weights import WEIGHTS, RankingWeights
@@ -61,20 +63,15 @@ class Finder:
 
         return self._rankers.get(key, build)
 
-    def rank(self, text: str, doc_ids: list[str], k: int = 10) -> list[Scored]:
-        """The facts of these documents that best answer the text, best first."""
-        return self._ranker(doc_ids).rank(text, doc_ids, k, self.weights)
-
-    def content_terms(self, text: str) -> list[str]:
-        """The words of a text that name an item (not a unit, year or question word); a parsed
-        question carries its own as Query.item_terms."""
-        return content_terms(text)
+    def rank(self, ask: Ask, doc_ids: list[str], k: int = 10) -> list[Scored]:
+        """The facts of these documents that best answer what `ask` asks for, best first."""
+        return self._ranker(doc_ids).rank(ask, doc_ids, k, self.weights)
 
     # -- what answers a query in one document -----------------------------------------------
     def fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
         """One document's facts that answer the query, best first: they name the item, hold the
         measure asked and carry the code named; else [] and why, as the answer says it."""
-        ranked = self.rank(query.item_text, [meta.doc_id], k=30)  # the column asked for may rank below others
+        ranked = self.rank(query.ask, [meta.doc_id], k=30)  # the column asked for may rank below others
         named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE]
         if not named:
             return [], f"{meta.label} 中没有与问题对应的数据"
@@ -94,7 +91,7 @@ class Finder:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
         total in the standard table that carries it."""
         # the measure's colloquial names ("养人的钱" for 人员经费) name nothing else
-        synonyms = "".join(e.text for e in thesaurus.expand(query.item_text) if e.term in query.measures)
+        synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures)
         if (len(query.measures) != 1 or query.asks_change
                 or [t for t in query.item_terms if t not in query.measures and t not in synonyms]):
             return None
@@ -105,30 +102,24 @@ class Finder:
         totals = [f for f in totals if f.table_kind in order]
         return min(totals, key=lambda f: order[f.table_kind], default=None)
 
-    # -- operands of a computation: a text of its own within one document --------------------
-    def measure_total_of(self, text: str, meta: DocumentMeta) -> Fact | None:
-        """The column total a text naming only a measure asks for ("人员经费"), else None."""
-        return self.measure_total(item_query(text, meta), meta)
-
-    def lookup(self, text: str, meta: DocumentMeta) -> Fact | None:
-        """The fact a question for `text` alone would cite in this document (a computation's
-        operand): a measure's total ("人员经费"), else the best fact naming the item in the
-        measure and code the text names."""
-        query = item_query(text, meta)
-        best = self.measure_total(query, meta) or next(iter(self.fitting(query, meta)[0]), None)
+    # -- operands of a computation: a question of its own (Query.operands) within one document --
+    def lookup(self, operand: Query, meta: DocumentMeta) -> Fact | None:
+        """The fact the operand alone would cite in this document: a measure's total ("人员经费"),
+        else the best fact naming the item in the measure and code the operand names."""
+        best = self.measure_total(operand, meta) or next(iter(self.fitting(operand, meta)[0]), None)
         if best is None or best.kind == "cell":
             return best
         # a sentence restating a table's figure: cite the table
-        return next((s.fact for s in self.rank(text, [meta.doc_id], k=10) if s.label_score >= MIN_LABEL_SCORE
+        return next((s.fact for s in self.rank(operand.ask, [meta.doc_id], k=10) if s.label_score >= MIN_LABEL_SCORE
                      and s.fact.kind == "cell" and s.fact.amount == best.amount), best)
 
-    def best_fact(self, text: str, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
-        """The fact of one document that best names what the text asks for, or None."""
-        return next(iter(self.candidate_facts(text, meta, 1, minimum)), None)
+    def best_fact(self, ask: Ask, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
+        """The fact of one document that best names what `ask` asks for, or None."""
+        return next(iter(self.candidate_facts(ask, meta, 1, minimum)), None)
 
-    def candidate_facts(self, text: str, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
-        """The facts of one document that name what the text asks for, best first."""
-        return [s.fact for s in self.rank(text, [meta.doc_id], k=k) if s.label_score >= minimum]
+    def candidate_facts(self, ask: Ask, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
+        """The facts of one document that name what `ask` asks for, best first."""
+        return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
 
 
 def _has_code(fact: Fact, codes: set[str]) -> bool:

@@ -36,7 +36,8 @@ class BasePeriod:
 
 @dataclass(frozen=True)
 class Operation:
-    """What to compute and the texts naming its operands (budgetqa.calculator looks them up)."""
+    """What to compute and the texts naming its operands (parse_query parses each into Query.operands,
+    which budgetqa.calculator looks up)."""
     kind: str = ""  # per_person | share | ratio | column_change | item_difference | rank | growth | sum | difference | ""
     # the texts naming the operands: per_person (item,); share (part, whole); item_difference and a
     # ratio in one document (first, second); a sum in one document, its items; column_change, the

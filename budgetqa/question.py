@@ -1,6 +1,6 @@
 """question: what a question asks for — which documents (unit, year, kind, level), which unit of
-measure, which arithmetic (budgetqa.operation), parsed once into a Query. Item matching lives in
-retrieve.py."""
+measure, which arithmetic (budgetqa.operation), what its item text and each operand ask for
+(budgetqa.asking) — parsed once into a Query. Item matching lives in retrieve.py."""
 from __future__ import annotations
 
 import math
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from budgetqa import lexicon, standard, thesaurus
+from budgetqa.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind, content_terms
 from budgetqa.explain import WHY
 from budgetqa.model import DocumentMeta
 from budgetqa.operation import Operation, parse_operation
@@ -17,25 +18,12 @@ from budgetqa.parse.metadata import region_of
 from budgetqa.text import bigrams, normalize
 
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
-ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
-                         r"|(?:几个|多少个?)(亿)(?!元)")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
-_COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
-_YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")  # "2026年", "26年度"
-QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
-                  "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
-                  "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
-                  "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
-                  "加总", "合计", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
-                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
-                  "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
-                  "里面", "当中", "之中", "其中", "保留", "两位", "小数",
-                  "四舍五入", "精确", "决算数", "预算数", "算是", "算下来", "算起来"}
 
 
 @dataclass
@@ -63,8 +51,10 @@ class Query:
     asks_why: bool  # why / what for ("为什么", "主要用于"): answered with the document's own sentence
     operation: Operation  # the arithmetic asked for (kind "" for none, or when no document fits)
     mentioned: list[DocumentMeta]  # match.docs in the order the question mentions them
+    ask: Ask  # what item_text asks for, as the ranking reads it
     codes: set[str] = field(default_factory=set)  # national classification codes named ("31009")
     item_terms: list[str] = field(default_factory=list)  # the words of item_text naming the item (content_terms)
+    operands: tuple[Query, ...] = ()  # operation.items, each parsed as a question of its own (item_query)
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -90,16 +80,18 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
-                 operation=operation, mentioned=index.mention_order(question, match.docs),
-                 codes=named_codes(item_text), item_terms=content_terms(item_text))
+                 operation=operation, mentioned=index.mention_order(question, match.docs), ask=ask_of(item_text),
+                 codes=named_codes(item_text), item_terms=content_terms(item_text),
+                 operands=tuple(item_query(text) for text in operation.items))
 
 
-def item_query(text: str, doc: DocumentMeta) -> Query:
-    """An operand of a computation as a question of its own within one document ("人员经费")."""
-    match = DocumentMatch(docs=[doc], entity_named=True)
+def item_query(text: str) -> Query:
+    """An operand of a computation as a question of its own ("人员经费"), looked up in whichever
+    document the computation reads (budgetqa.finder.Finder.lookup)."""
+    match = DocumentMatch(docs=[], entity_named=True)
     return Query(text=text, item_text=text, match=match, unit="", measures=standard.named_measures(text),
-                 follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[doc],
-                 codes=named_codes(text), item_terms=content_terms(text))
+                 follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
+                 ask=ask_of(text), codes=named_codes(text), item_terms=content_terms(text))
 
 
 def named_codes(text: str) -> set[str]:
@@ -109,19 +101,6 @@ def named_codes(text: str) -> set[str]:
 
 def is_follow_up(question: str) -> bool:
     return question.startswith("那") or question.rstrip("？?。 ").endswith("呢")  # "那2023年呢？"
-
-
-def content_terms(q: str) -> list[str]:
-    """The words of a question that name the item: not its year or question words. The unit's name
-    is removed before (strip_entity); a word it shares with an item (司法 in 司法局, 统计 in 统计局)
-    still names the item."""
-    words = []
-    q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
-    for token in lexicon.tokenizer().lcut(q):
-        if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
-                and not _COUNTING.fullmatch(token)):
-            words.append(token)
-    return words
 
 
 class EntityIndex:
@@ -302,29 +281,6 @@ def asked_unit(question: str) -> str:
     if not match:
         return ""
     return match.group(1) or match.group(2) or "亿元"  # "几个亿"
-
-
-_FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
-
-
-COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
-               "个": ("几个项目", "多少个项目", "有几个", "多少个")}
-
-
-def asked_count(question: str) -> str:
-    """The unit of a count asked for ("几辆" -> "辆"), else ""."""
-    return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")
-
-
-def asked_kind(question: str) -> str:
-    q = _FUND_TERMS.sub("", normalize(question))  # "一般公共预算拨款" does not say which kind of document
-    if "决算" in q and "预算" in q:
-        return ""  # compares the two
-    if "决算" in q or "实际支出" in q:
-        return "决算"
-    if "预算" in q:
-        return "预算"
-    return ""
 
 
 def asked_level(question: str) -> str:

@@ -39,7 +39,7 @@ class Responder:
             return self._several_documents(query)
         meta = match.docs[0]
         if query.asks_why:
-            fact = explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), self.finder.content_terms)
+            fact = explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]))
             if fact is None:
                 return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
             return compose.explained(fact, meta)
@@ -76,7 +76,7 @@ class Responder:
             if derived is not None:
                 return derived
         if not fitting:
-            nearest = self.finder.rank(query.item_text, [meta.doc_id], k=3)
+            nearest = self.finder.rank(query.ask, [meta.doc_id], k=3)
             return compose.not_found(missing, [(s.fact, meta) for s in nearest])
         return compose.answered(fitting[0], meta, query.unit)
 

@@ -20,40 +20,24 @@ from functools import lru_cache
 import bm25s
 import numpy as np
 
-from budgetqa import lexicon, standard, thesaurus
+from budgetqa import lexicon, standard
+from budgetqa.asking import Ask
 from budgetqa.embedding import ngram_matrix, ngram_vector
 from budgetqa.facts import Fact
 from budgetqa.model import MONEY_UNITS
-from budgetqa.question import asked_count, asked_kind, content_terms
 from budgetqa.text import bigrams, normalize
 from budgetqa.weights import WEIGHTS, RankingWeights
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
-_ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 MIN_LABEL_SCORE = WEIGHTS.min_label_score  # below this the best row does not really name what was asked
 FIRM_LABEL_SCORE = WEIGHTS.firm_label_score  # a row named through its label, code or a thesaurus term
-# a measure the question names -> what the cited column must say (年初预算 is not 决算数)
-_MEASURES = [("年初预算", r"(年初预算|年初|预算数)$|年初预算"), ("全年预算", r"全年预算|调整预算"),
-             ("执行数", r"执行|决算"), (r"实际|花了|决算数", r"决算|执行|实际")]
 _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
-_TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
 _ITEM_LEVEL = re.compile(r"([^()（）、,，。]+)[(（](?:[0-9]*)项[)）]")  # "…（款）事业单位医疗（项）" -> 事业单位医疗
-_ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
-TOTAL_WORDS = ("总额", "总共", "一共", "合计", "总计", "总预算", "总支出", "总收入", "全年", "整体", "总体", "共计")
 ITEM_KINDS = ("item", "code", "count")  # thesaurus expansions that name what is counted, not a total
-TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
-                    "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款",
-                    "支出合计", "收入合计", "支出总计", "收入总计", "总额是", "总盘子", "盘子", "开支", "全部", "所有",
-                    "总预算", "全部支出", "全部收入", "决算支出", "预算支出"}
-NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
-                  "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
-INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
-PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占比", "比重", "率是", "率为", "率多少", "几成")
-CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
-                "增减", "下降了多少")
-NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
+
+
 def tokens(text: str) -> list[str]:
     return [t for t in lexicon.tokenizer().lcut_for_search(normalize(text)) if t.strip() and not re.fullmatch(r"\W+", t)]
 
@@ -129,47 +113,35 @@ class FactRanker:
             self.bm25.index(_to_bm25(corpus), show_progress=False)
 
     # ---------------------------------------------------------------------------------------
-    def rank(self, question: str, doc_ids: list[str], k: int = 10,
+    def rank(self, ask: Ask, doc_ids: list[str], k: int = 10,
              weights: RankingWeights = WEIGHTS) -> list[Scored]:
-        """The k facts of these documents that best answer the question; `weights` are the
-        ranking weights (budgetqa/data/ranking_weights.toml unless a fit tries others)."""
-        w = weights
-        q = normalize(question)
+        """The k facts of these documents that best answer what `ask` asks for (budgetqa.asking.ask_of);
+        `weights` are the ranking weights (budgetqa/data/ranking_weights.toml unless a fit tries others)."""
+        w, q = weights, ask.text
         candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]
-        wants_count = asked_count(q)
-        if wants_count:  # "几辆/多少人": only counts can answer
-            candidates = [i for i in candidates if self.facts[i].unit == wants_count]
-        elif _ASKS_MONEY.search(q):  # "涉及多少项目预算资金": an amount, never the count beside it
+        if ask.count:  # "几辆/多少人": only counts can answer
+            candidates = [i for i in candidates if self.facts[i].unit == ask.count]
+        elif ask.money:  # "涉及多少项目预算资金": an amount, never the count beside it
             candidates = [i for i in candidates if self.facts[i].unit in MONEY_UNITS or self.facts[i].unit == "%"]
         else:  # a figure without a unit (a score, an unlabeled form cell) answers nothing
             candidates = [i for i in candidates if self.facts[i].unit]
-        asks_change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
-        if not asks_change:  # "比上年增加2名" is a change, never the level asked for
+        if not ask.change:  # "比上年增加2名" is a change, never the level asked for
             candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
                                                         and _CHANGE_ITEM.search(self.facts[i].item))]
         candidates = [i for i in candidates if self.facts[i].kind != "cell" or not standard.off_topic(self.facts[i].table, q)]
-        if asked_kind(q) == "决算":  # a 决算 question is never answered from a 预算 figure
+        if ask.kind == "决算":  # a 决算 question is never answered from a 预算 figure
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:
             return []
-        named = standard.named_measures(q) - ({"上年预算"} if asks_change else set())
         rows_named = _row_spans(q, {self.labels[i] for i in candidates if self.facts[i].kind == "cell"})
-        expansions = [e for e in thesaurus.expand(q) if not _within(e.start, e.end, rows_named)]
-        wants_narrative = any(cue in q for cue in NARRATIVE_CUES)
-        wants_income = any(w in q for w in INCOME_WORDS)
-        wants_percent = any(w in q for w in PERCENT_WORDS) or bool(re.search(r"(增长|下降)了?多少(?!万|元|亿)", q))
-        if wants_percent and any(self.facts[i].unit == "%" for i in candidates):
+        expansions = [e for e in ask.expansions if not _within(e.start, e.end, rows_named)]
+        if ask.percent and any(self.facts[i].unit == "%" for i in candidates):
             candidates = [i for i in candidates if self.facts[i].unit == "%"]  # "百分之几" is answered by a %
-        measures = [column for asked, column in _MEASURES if re.search(asked, q)]
-        narrative_only = asks_change or any(w in q for w in NARRATIVE_ONLY)
-        content = content_terms(q)
         covered = "".join(e.text for e in expansions)
-        specific = [w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)]  # item words
-        residual = [w for w in specific if w not in covered]
+        residual = [word for word in ask.specific if word not in covered]
         # The document's total only when the question names no item: "X中心2026年预算多少" asks for it,
         # "话务外包一共花了多少" or "购买火星探测器花了多少钱" do not.
         wants_total = not residual and not any(e.kind in ITEM_KINDS for e in expansions)
-        q_grams = bigrams(q)
         lexical = self._bm25(q, candidates)
         dense = self._dense(q, doc_ids, w.dense_k)
         label_cache: dict[str, float] = {}
@@ -178,42 +150,42 @@ class FactRanker:
             fact = self.facts[i]
             key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if not self.labels[i] else ''}"
             if key not in label_cache:
-                label_cache[key] = self._label_score(i, q, q_grams, expansions, wants_total, specific, rows_named, w)
+                label_cache[key] = self._label_score(i, ask, expansions, wants_total, rows_named, w)
             label = label_cache[key]
             if fact.kind == "narrative":
-                coverage = self._coverage_score(fact, specific, w)
+                coverage = self._coverage_score(fact, ask.specific, w)
                 states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
-                if states_change and not (coverage if specific else _names_total(fact, content)):
+                if states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
                     label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
-                elif specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
+                elif ask.specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
                     label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
-                elif content and states_change:  # "收入预算…，比上年增加0.42万元" for "收入预算比上年多了多少":
+                elif ask.content and states_change:  # "收入预算…，比上年增加0.42万元" for "收入预算比上年多了多少":
                     label = max(label, w.coverage_scale)  # the total asked is its subject, as if fully covered
                 label = max(label, coverage)
-                if specific and _lead_item(fact) in specific:
+                if ask.specific and _lead_item(fact) in ask.specific:
                     label += w.narrative_item_named
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
-                label = max(label, self._coverage_score(fact, specific, w, self.purposes[fact.doc_id, fact.row_code]))
-            if wants_percent:
+                label = max(label, self._coverage_score(fact, ask.specific, w, self.purposes[fact.doc_id, fact.row_code]))
+            if ask.percent:
                 label += w.percent_unit if fact.unit == "%" else -w.percent_unit
-            elif wants_count:
-                label += w.count_unit if fact.unit == wants_count else -w.count_unit
+            elif ask.count:
+                label += w.count_unit if fact.unit == ask.count else -w.count_unit
             elif fact.unit not in ("万元", "元", "亿元"):
                 label -= w.non_money_unit_penalty
             # a fact whose row names nothing the question asks for cannot win on column or table alone
             score = (label - (w.weak_label_penalty if label < w.weak_label_score else 0.0)
-                     + self._column_score(fact, q, expansions, w) + self._table_score(fact, q, expansions, wants_income, w))
+                     + self._column_score(fact, ask, expansions, w) + self._table_score(fact, ask, expansions, w))
             if fact.kind == "narrative":
-                score += (w.narrative_only if narrative_only else w.narrative_cue if wants_narrative
+                score += (w.narrative_only if ask.narrative_only else w.narrative_cue if ask.narrative
                           else -w.narrative_unwanted_penalty)
                 if _CHANGE_ITEM.search(fact.item):
-                    score += w.change_sentence if asks_change else -w.change_sentence
-            elif asks_change:
+                    score += w.change_sentence if ask.change else -w.change_sentence
+            elif ask.change:
                 score -= w.change_cell_penalty  # "比上年增加多少": the change is stated in prose, not printed in a cell
-            elif narrative_only:
+            elif ask.narrative_only:
                 score -= w.narrative_only_cell_penalty
             score += w.bm25 * lexical.get(i, 0.0) + w.dense * dense.get(fact.passage_id, 0.0)
-            score += _measure_score(fact, named, w)
+            score += _measure_score(fact, ask.measures, w)
             if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
                 score += w.total_row_in_summary
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
@@ -222,7 +194,7 @@ class FactRanker:
                 score += w.expenditure_table  # the function-classification spending table is where readers check items
             if fact.value == 0:
                 score -= w.zero_value_penalty  # ties go to the table that actually carries the amount
-            if fact.kind == "cell" and any(not re.search(column, normalize(fact.column)) for column in measures):
+            if fact.kind == "cell" and any(not re.search(column, normalize(fact.column)) for column in ask.columns):
                 score -= w.other_measure_column_penalty  # "年初预算是多少": a column of other figures (决算数) is not what was asked
             scored.append(Scored(fact, score, label))
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
@@ -241,21 +213,21 @@ class FactRanker:
         return w.coverage_scale * share if share >= w.coverage_min_share else 0.0
 
     # -- signals ----------------------------------------------------------------------------
-    def _label_score(self, i: int, q: str, q_grams: set[str], expansions, wants_total: bool,
-                     specific: list[str], rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
+    def _label_score(self, i: int, ask: Ask, expansions, wants_total: bool,
+                     rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
         fact, label = self.facts[i], self.labels[i]
         if not label and (fact.doc_id, fact.table_id) in self.column_item_tables:
             # tables whose items are columns (三公): the column header path names the item
             parts = [clean_label(p) for p in fact.column.split(" / ") if p]
-            return max((self._score_label(fact, p, bigrams(p), q, q_grams, expansions, wants_total, specific,
-                                          rows_named, w) for p in parts), default=0.0)
-        return self._score_label(fact, label, self.label_grams[i], q, q_grams, expansions, wants_total, specific,
-                                 rows_named, w)
+            return max((self._score_label(fact, p, bigrams(p), ask, expansions, wants_total, rows_named, w)
+                        for p in parts), default=0.0)
+        return self._score_label(fact, label, self.label_grams[i], ask, expansions, wants_total, rows_named, w)
 
-    def _score_label(self, fact: Fact, label: str, grams: set[str], q: str, q_grams: set[str], expansions,
-                     wants_total: bool, specific, rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
+    def _score_label(self, fact: Fact, label: str, grams: set[str], ask: Ask, expansions,
+                     wants_total: bool, rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
         if not label:
             return 0.0
+        q, specific = ask.text, ask.specific
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
             best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
         else:
@@ -287,22 +259,23 @@ class FactRanker:
             best = max(best, w.label_total_row if wants_total else 0.0)
         total = sum(self.idf.get(g, 1.0) for g in grams)
         if total:
-            covered = sum(self.idf.get(g, 1.0) for g in grams & q_grams) / total
+            covered = sum(self.idf.get(g, 1.0) for g in grams & ask.grams) / total
             if covered >= w.label_overlap_min_share:
                 best = max(best, w.label_overlap_scale * covered)
         return best
 
     @staticmethod
-    def _column_score(fact: Fact, q: str, expansions, w: RankingWeights) -> float:
+    def _column_score(fact: Fact, ask: Ask, expansions, w: RankingWeights) -> float:
+        q = ask.text
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
         named = [p for p in parts if len(p) >= 2 and (p in q or (p.endswith("数") and p[:-1] in q))]
         # "预算数"/"决算数" only say which kind of figure; a named column (项目支出) says which figure
         specific = sum(w.column_named + len(p) for p in named if p not in _KIND_COLUMNS)
         score = specific + sum(w.column_kind_named for p in named if p in _KIND_COLUMNS)
         header = "".join(parts)
-        if re.search(r"实际|决算|执行|花了", q) and re.search(r"决算|执行|实际", header):
+        if ask.actual and re.search(r"决算|执行|实际", header):
             score += w.column_actual
-        elif re.search(r"年初|预算数|预算是|预算多少|预算安排", q) and "预算" in header and "决算" not in header:
+        elif ask.planned and "预算" in header and "决算" not in header:
             score += w.column_budget
         for expansion in expansions:
             matched = [p for p in parts if p in expansion.labels]
@@ -318,7 +291,7 @@ class FactRanker:
         return score
 
     @staticmethod
-    def _table_score(fact: Fact, q: str, expansions, wants_income: bool, w: RankingWeights) -> float:
+    def _table_score(fact: Fact, ask: Ask, expansions, w: RankingWeights) -> float:
         if fact.kind == "narrative":
             return 0.0
         title = normalize(fact.table)
@@ -327,16 +300,15 @@ class FactRanker:
             if any(t in title for t in expansion.tables):
                 score += w.table_thesaurus
         is_income = "收入" in title and "支出" not in title or fact.part == "收入" or "收入" in fact.row_label
-        if is_income and not wants_income:
-            score -= w.income_table_spending_penalty if "支出" in q else w.income_table_penalty  # a question about spending is not answered by an income line
-        if wants_income and is_income:
+        if is_income and not ask.income:
+            score -= w.income_table_spending_penalty if ask.spending else w.income_table_penalty  # a question about spending is not answered by an income line
+        if ask.income and is_income:
             score += w.income_table
-        for word in ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行"):
-            if word in q and word in title:
+        for word in ask.table_words:
+            if word in title:
                 score += w.table_word
         if fact.table_kind == "收支总表":  # the all-funds table: for a question naming no fund, not for one naming a fund
-            names_fund = any(word in q for word in standard.FUND_WORDS)
-            if not names_fund:
+            if not ask.fund:
                 score += w.all_funds_summary
             elif not any(word in normalize(fact.column + fact.row_label) for word in standard.FUND_WORDS):
                 score -= w.all_funds_summary  # neither its row (一、财政拨款收入) nor its column names the fund
@@ -375,7 +347,7 @@ def _budget_figure(fact: Fact) -> bool:
     return bool(re.search(r"预算数?$", fact.item))
 
 
-def _measure_score(fact: Fact, named: set[str], w: RankingWeights) -> float:
+def _measure_score(fact: Fact, named: frozenset[str], w: RankingWeights) -> float:
     """The column a question names (人员经费, 年初预算 …) is the one cited; a question naming none
     asks for the whole, not one of its breakdowns."""
     if fact.kind == "narrative":  # "全年预算为 9.00 万元" answers a question naming 全年预算 (a phase,

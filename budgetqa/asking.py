@@ -1,0 +1,124 @@
+"""asking: what a text asks for, read once into an Ask — the unit counted, money, a change, the
+document kind, the measures and budget terms it names, its item words — which ranking
+(retrieve.py) and lookups (finder.py) read instead of the string. question.py parses whole
+questions; the word lists here are the ones both need."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetqa import lexicon, standard, thesaurus
+from budgetqa.text import bigrams, normalize
+
+ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
+                        r"|(?:几个|多少个?)(亿)(?!元)")
+_COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
+_YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?")  # "2026年", "26年度"
+QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
+                  "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
+                  "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
+                  "下降", "增长率", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
+                  "加总", "合计", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
+                  "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
+                  "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
+                  "里面", "当中", "之中", "其中", "保留", "两位", "小数",
+                  "四舍五入", "精确", "决算数", "预算数", "算是", "算下来", "算起来"}
+_FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
+COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
+               "个": ("几个项目", "多少个项目", "有几个", "多少个")}
+
+_ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
+_ASKS_RATE = re.compile(r"(增长|下降)了?多少(?!万|元|亿)")  # "增长了多少" without a money unit: a rate
+_ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
+_ASKS_ACTUAL = re.compile(r"实际|决算|执行|花了")
+_ASKS_PLANNED = re.compile(r"年初|预算数|预算是|预算多少|预算安排")
+# a measure the question names -> what the cited column must say (年初预算 is not 决算数)
+_MEASURES = [("年初预算", r"(年初预算|年初|预算数)$|年初预算"), ("全年预算", r"全年预算|调整预算"),
+             ("执行数", r"执行|决算"), (r"实际|花了|决算数", r"决算|执行|实际")]
+_TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部|全年|[/、])+")  # "预算/决算总支出"
+TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
+                    "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款",
+                    "支出合计", "收入合计", "支出总计", "收入总计", "总额是", "总盘子", "盘子", "开支", "全部", "所有",
+                    "总预算", "全部支出", "全部收入", "决算支出", "预算支出"}
+NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
+                  "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
+INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
+PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占比", "比重", "率是", "率为", "率多少", "几成")
+CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
+                "增减", "下降了多少")
+NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
+TABLE_WORDS = ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a text asks for, as the ranking reads it (everything that does not depend on the facts)."""
+    text: str  # normalised
+    count: str  # the unit of a count asked for (人, 辆, 个), else ""
+    money: bool  # an amount ("资金", "万元"), never a count
+    change: bool  # a change ("比上年", "增加了多少"), stated in prose rather than printed in a cell
+    kind: str  # 预算 / 决算 when the text says which
+    measures: frozenset[str]  # canonical measures named (上年预算 not, when 比上年 names the base)
+    expansions: tuple[thesaurus.Expansion, ...]  # the budget terms and codes it names
+    narrative: bool  # words a sentence answers (原因, 上年, 人数 …)
+    income: bool  # asks about income (收入, 来源)
+    percent: bool  # a percentage ("百分之几", "增长了多少" without a unit)
+    narrative_only: bool  # only a sentence answers (a change, or "说明里写的")
+    columns: tuple[str, ...]  # patterns the cited column must match (年初预算 is not 决算数)
+    content: tuple[str, ...]  # the words naming the item (content_terms)
+    specific: tuple[str, ...]  # those of them that are not words of a total (支出, 预算 …)
+    grams: frozenset[str]  # character bigrams
+    actual: bool  # asks for the actual figure (实际, 决算, 执行)
+    planned: bool  # asks for the planned figure (年初, 预算数)
+    spending: bool  # names 支出
+    fund: bool  # names one fund (财政拨款, 政府性基金 …), not all of the unit's
+    table_words: tuple[str, ...]  # words of a table title it names (三公, 基本支出 …)
+
+
+def ask_of(text: str) -> Ask:
+    """What `text` (a question's item text, or an operand of a computation) asks for."""
+    q = normalize(text)
+    change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
+    content = tuple(content_terms(q))
+    return Ask(
+        text=q, count=asked_count(q), money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
+        measures=frozenset(standard.named_measures(q) - ({"上年预算"} if change else set())),
+        expansions=tuple(thesaurus.expand(q)),
+        narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
+        percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
+        narrative_only=change or any(w in q for w in NARRATIVE_ONLY),
+        columns=tuple(column for asked, column in _MEASURES if re.search(asked, q)),
+        content=content,
+        specific=tuple(w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)),
+        grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
+        spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
+        table_words=tuple(w for w in TABLE_WORDS if w in q))
+
+
+def content_terms(q: str) -> list[str]:
+    """The words of a question that name the item: not its year or question words. The unit's name
+    is removed before (question.strip_entity); a word it shares with an item (司法 in 司法局, 统计 in
+    统计局) still names the item."""
+    words = []
+    q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
+    for token in lexicon.tokenizer().lcut(q):
+        if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
+                and not _COUNTING.fullmatch(token)):
+            words.append(token)
+    return words
+
+
+def asked_count(question: str) -> str:
+    """The unit of a count asked for ("几辆" -> "辆"), else ""."""
+    return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")
+
+
+def asked_kind(question: str) -> str:
+    q = _FUND_TERMS.sub("", normalize(question))  # "一般公共预算拨款" does not say which kind of document
+    if "决算" in q and "预算" in q:
+        return ""  # compares the two
+    if "决算" in q or "实际支出" in q:
+        return "决算"
+    if "预算" in q:
+        return "预算"
+    return ""
