@@ -47,6 +47,7 @@ PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占�
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
+_TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
 TABLE_WORDS = ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行")
 
 
@@ -73,6 +74,7 @@ class Ask:
     spending: bool  # names 支出
     fund: bool  # names one fund (财政拨款, 政府性基金 …), not all of the unit's
     table_words: tuple[str, ...]  # words of a table title it names (三公, 基本支出 …)
+    table_named: str = ""  # the words before "表里/表中" ("在经济分类"): a table the cited cell must be in
 
 
 def ask_of(text: str) -> Ask:
@@ -92,7 +94,8 @@ def ask_of(text: str) -> Ask:
         specific=tuple(w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)),
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
         spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
-        table_words=tuple(w for w in TABLE_WORDS if w in q))
+        table_words=tuple(w for w in TABLE_WORDS if w in q),
+        table_named=next(iter(_TABLE_NAMED.findall(q)), ""))
 
 
 def content_terms(q: str) -> list[str]:

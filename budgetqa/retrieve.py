@@ -58,6 +58,12 @@ def _column_tokens(column: str) -> tuple[str, ...]:
     return tuple(tokens(column))
 
 
+def _in_order(words: str, text: str) -> bool:
+    """Whether text has the characters of words in the same order."""
+    found = iter(text)
+    return all(char in found for char in words)
+
+
 def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int]]:
     """Where the question names a row label as printed (four characters or more)."""
     return [(m.start(), m.start() + len(label)) for label in labels if len(label) >= 4
@@ -133,6 +139,8 @@ class FactRanker:
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:
             return []
+        if ask.table_named:  # "在经济分类表里": the cells of that table, when a table's title fits
+            candidates = self._in_table_named(candidates, ask.table_named)
         rows_named = _row_spans(q, {self.labels[i] for i in candidates if self.facts[i].kind == "cell"})
         expansions = [e for e in ask.expansions if not _within(e.start, e.end, rows_named)]
         if ask.percent and any(self.facts[i].unit == "%" for i in candidates):
@@ -200,6 +208,16 @@ class FactRanker:
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
         return scored[:k]
 
+
+    def _in_table_named(self, candidates: list[int], named: str) -> list[int]:
+        """The candidates in the table the question names: the longest end of its words ("在经济分类"
+        -> 经济分类) whose characters a title has in order (收支总表 in 财务收支预算总表)."""
+        for start in range(len(named) - 1):
+            words = named[start:]
+            inside = [i for i in candidates if self.facts[i].kind == "cell" and _in_order(words, normalize(self.facts[i].table))]
+            if inside:
+                return inside
+        return candidates
 
     @staticmethod
     def _coverage_score(fact: Fact, content: list[str], w: RankingWeights, text: str = "") -> float:

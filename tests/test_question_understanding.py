@@ -233,3 +233,15 @@ def test_a_unit_named_right_after_a_document_kind_is_named(engine):
     # 2101102 事业单位医疗 4.85 万元 = 298,362.00 元
     result = engine.ask("普陀区商务委员会2025年部门预算和泉州12345政务服务便民热线中心2026年的事业单位医疗加起来一共多少元？")
     assert (result.status, result.value, result.unit) == ("answered", Decimal("298362.00"), "元")
+
+
+@pytest.mark.parametrize("question, value, unit, table", [
+    # 司法局 2026: 公务接待费 is printed twice — 7,315.00 元 in the 基本支出经济分类预算表 (p19, 30217) and
+    # 0.73 万元 in the “三公”经费和机关运行经费预算表 (p20); the table the question names decides
+    ("普陀区司法局2026年经济分类表里公务接待费是多少？", "7315.00", "元", "预算单位一般公共预算基本支出部门预算经济分类预算表"),
+    ("普陀区司法局2026年三公经费表中公务接待费是多少？", "0.73", "万元", "单位“三公”经费和机关运行经费预算表"),
+])
+def test_the_table_a_question_names_is_the_one_cited(engine, question, value, unit, table):
+    result = engine.ask(question)
+    assert (result.status, result.value, result.unit) == ("answered", Decimal(value), unit)
+    assert result.citations[0].fact.table == table
