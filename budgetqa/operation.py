@@ -14,7 +14,7 @@ PER_PERSON = ("人均",)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
-RATIO = re.compile(r"(?P<a>.+?)是(?P<b>.+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
+RATIO = re.compile(r"(?P<a>.+?)是(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")

@@ -326,12 +326,19 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             out.append(q[i])
             i += 1
         after_name = bool(length)
-    return "".join(out)
+    return _without_name_words("".join(out), names)
+
+
+def _without_name_words(text: str, names: set[str]) -> str:
+    """The words a unit's name still leaves ("医保中心" of a short form): not item words, unless a
+    national classification name uses them (司法 of 司法局 names 20406 司法)."""
+    return "".join(" " if len(word) >= 2 and any(word in name for name in names) and not _budget_word(word) else word
+                   for word in lexicon.tokenizer().lcut(text))
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> list[DocumentMeta]:
-    """"办公室2025年的…比三明2023年少多少": each unit keeps the year named right after it (else right
-    before it), when it has a document of that year."""
+    """"办公室2025年的…比三明2023年少多少": each unit keeps the year named right after it, when every
+    unit named has its own year so (one year per unit) and a document of that year."""
     q = normalize(question)
     named_at = {e: index.mentioned_at(q, e) for e in {m.entity for m in docs}}
     starts = sorted(at for at in named_at.values() if at >= 0)
@@ -340,13 +347,13 @@ def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]
     for entity, at in named_at.items():
         if at < 0:
             continue
-        before = max((s for s in starts if s < at), default=-1)
         after = min((s for s in starts if s > at), default=len(q))
-        year = next((y for pos, y in years_at if at < pos < after), None) or next(
-            (y for pos, y in reversed(years_at) if before < pos < at), None)
+        year = next((y for pos, y in years_at if at < pos < after), None)
         if year and any(m.entity == entity and m.year == year for m in docs):
             bound[entity] = year
-    return [m for m in docs if bound.get(m.entity, m.year) == m.year]
+    if len(bound) < len(named_at) or len(set(bound.values())) < len(bound):
+        return docs  # "2025年A和B…比2024年": the years do not pair with the units
+    return [m for m in docs if bound[m.entity] == m.year]
 
 
 def _classification_at(text: str, start: int) -> str:
