@@ -246,9 +246,7 @@ def _shared_run(text: str, at: int, names: set[str]) -> str:
 def _item_words(run: str) -> bool:
     """'社会保障' in '社会保障和就业': words of a budget classification, not a unit's name — unless the
     stretch ends like an organisation ('司法局')."""
-    if _ORG_END.search(run):
-        return False
-    return any(run in name for name in thesaurus.classification_names())
+    return not _ORG_END.search(run) and _budget_word(run)
 
 
 def without_items(question: str, names: str = "") -> str:
