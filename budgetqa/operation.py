@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from budgetqa import thesaurus
 from budgetqa.text import normalize
 
 SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
@@ -146,8 +148,29 @@ def split_items(text: str) -> list[str]:
         text = text.replace(word, "")
     parts = [p for p in re.split(r"[、，,]", text) if p]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
-        parts = re.split(r"和", parts[0])
+        parts = _split_on_and(parts[0])
     elif "和" in parts[-1]:
-        parts = parts[:-1] + parts[-1].split("和", 1)
+        parts = parts[:-1] + _split_on_and(parts[-1], 1)
     parts = [p for p in parts if p]
     return parts if len(parts) >= 2 else []
+
+
+def _split_on_and(text: str, most: int = 0) -> list[str]:
+    """Split at 和, but not inside a classification name that has one (商品和服务支出, 社会保障和就业)."""
+    inside = {i for start, end in _and_names(text) for i in range(start, end)}
+    cuts = [m.start() for m in re.finditer("和", text) if m.start() not in inside]
+    cuts = cuts[:most] if most else cuts
+    bounds = [-1, *cuts, len(text)]
+    return [text[a + 1:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _and_names(text: str) -> list[tuple[int, int]]:
+    """Where the text names a classification whose name has 和 (also without its closing 支出)."""
+    return [(m.start(), m.end()) for name in _names_with_and() for m in re.finditer(re.escape(name), text)]
+
+
+@cache
+def _names_with_and() -> tuple[str, ...]:
+    names = {n for n in thesaurus.classification_names() if "和" in n}
+    names |= {n.removesuffix("支出") for n in names if "和" in n.removesuffix("支出")}
+    return tuple(sorted(names, key=len, reverse=True))

@@ -245,3 +245,11 @@ def test_the_table_a_question_names_is_the_one_cited(engine, question, value, un
     result = engine.ask(question)
     assert (result.status, result.value, result.unit) == ("answered", Decimal(value), unit)
     assert result.citations[0].fact.table == table
+
+
+def test_a_sum_keeps_a_classification_name_with_and_whole(engine):
+    # 三明 2025 一般公共预算支出经济分类情况表: 301 工资福利支出 139.99 (line 415) + 302 商品和服务支出 7.88
+    # (line 417) = 147.87 万元; "商品和服务支出" is one item, not 商品 + 服务支出
+    result = engine.ask("三明热线2025年工资福利支出和商品和服务支出合计多少万元？")
+    assert (result.status, result.value, result.unit) == ("answered", Decimal("147.87"), "万元")
+    assert {c.fact.row_code for c in result.citations} == {"301", "302"}
