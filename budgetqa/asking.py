@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from budgetqa import lexicon, standard, thesaurus
 from budgetqa.text import bigrams, normalize
@@ -77,11 +78,12 @@ class Ask:
     table_named: str = ""  # the words before "表里/表中" ("在经济分类"): a table the cited cell must be in
 
 
-def ask_of(text: str) -> Ask:
-    """What `text` (a question's item text, or an operand of a computation) asks for."""
+def ask_of(text: str, names: str = "") -> Ask:
+    """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
+    units' names, whose words in it name no item."""
     q = normalize(text)
     change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
-    content = tuple(content_terms(q))
+    content = tuple(content_terms(q, names))
     return Ask(
         text=q, count=asked_count(q), money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
         measures=frozenset(standard.named_measures(q) - ({"上年预算"} if change else set())),
@@ -98,15 +100,16 @@ def ask_of(text: str) -> Ask:
         table_named=next(iter(_TABLE_NAMED.findall(q)), ""))
 
 
-def content_terms(q: str) -> list[str]:
-    """The words of a question that name the item: not its year or question words. The unit's name
-    is removed before (question.strip_entity); a word it shares with an item (司法 in 司法局, 统计 in
-    统计局) still names the item."""
+def content_terms(q: str, names: str = "") -> list[str]:
+    """The words of a question that name the item: not its year or question words, nor words of the
+    units' `names` a short form of a name leaves (服务 of 政务服务中心) — unless the word is a national
+    classification's whole name (司法 of 司法局 is 20406 司法)."""
     words = []
     q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
     for token in lexicon.tokenizer().lcut(q):
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
-                and not _COUNTING.fullmatch(token)):
+                and not _COUNTING.fullmatch(token)
+                and not (token in names and token not in _classification_names())):
             words.append(token)
     return words
 
@@ -125,3 +128,8 @@ def asked_kind(question: str) -> str:
     if "预算" in q:
         return "预算"
     return ""
+
+
+@cache
+def _classification_names() -> frozenset[str]:
+    return frozenset(thesaurus.classification_names())

@@ -267,7 +267,7 @@ class Calculator:
         """"上年收入预算是多少" where the document prints no 上年 column but says "收入预算1182.04万元，
         比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
         facts = self.finder.facts_of([meta.doc_id])
-        last_year = ask_of(standard.LAST_YEAR.sub("", query.item_text))  # the item as this year's level
+        last_year = ask_of(standard.LAST_YEAR.sub("", query.item_text), query.names)  # the item as this year's level
         words = [w for w in last_year.content if w not in ("上年数", "上年")]
         for scored in self.finder.rank(last_year, [meta.doc_id], k=80):
             if scored.fact.kind != "narrative" or not words or not all(w in normalize(scored.fact.item) for w in words):

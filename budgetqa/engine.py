@@ -196,7 +196,7 @@ class Engine:
         self.load()
         match = match_documents(question, self.entities)
         doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
-        ranked = self.finder.rank(ask_of(strip_entity(question, match.docs)), doc_ids, k)  # the unit's name names no item
+        ranked = self.finder.rank(ask_of(strip_entity(question, match.docs), self.entities.names_of(match.docs)), doc_ids, k)  # the unit's name names no item
         return [Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
 
     def ask(self, question: str, context: dict | None = None) -> Answer:

@@ -12,9 +12,9 @@ WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于�
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 
-def explaining_sentence(question: str, facts: list[Fact]) -> Fact | None:
+def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fact | None:
     """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于)."""
-    ask = ask_of(WHY.sub("", question))  # what it asks about, the why-words set aside
+    ask = ask_of(WHY.sub("", question), names)  # what it asks about, the why-words set aside
     q = ask.text
     words = [w for w in ask.content if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]

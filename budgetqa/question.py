@@ -55,6 +55,7 @@ class Query:
     codes: set[str] = field(default_factory=set)  # national classification codes named ("31009")
     item_terms: list[str] = field(default_factory=list)  # the words of item_text naming the item (content_terms)
     operands: tuple[Query, ...] = ()  # operation.items, each parsed as a question of its own (item_query)
+    names: str = ""  # the units' names: words of them that remain in item_text name no item (asking.content_terms)
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -78,20 +79,21 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if standard.ACTUAL.search(item_text) else "上年预算"}
     operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
+    names = index.names_of(match.docs)
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
-                 operation=operation, mentioned=index.mention_order(question, match.docs), ask=ask_of(item_text),
-                 codes=named_codes(item_text), item_terms=content_terms(item_text),
-                 operands=tuple(item_query(text) for text in operation.items))
+                 operation=operation, mentioned=index.mention_order(question, match.docs), ask=ask_of(item_text, names),
+                 codes=named_codes(item_text), item_terms=content_terms(item_text, index.known_text), names=names,
+                 operands=tuple(item_query(text, names) for text in operation.items))
 
 
-def item_query(text: str) -> Query:
+def item_query(text: str, names: str = "") -> Query:
     """An operand of a computation as a question of its own ("人员经费"), looked up in whichever
     document the computation reads (budgetqa.finder.Finder.lookup)."""
     match = DocumentMatch(docs=[], entity_named=True)
     return Query(text=text, item_text=text, match=match, unit="", measures=standard.named_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
-                 ask=ask_of(text), codes=named_codes(text), item_terms=content_terms(text))
+                 ask=ask_of(text, names), codes=named_codes(text), item_terms=content_terms(text, names), names=names)
 
 
 def named_codes(text: str) -> set[str]:
@@ -129,6 +131,10 @@ class EntityIndex:
             cores = {c for r in regions for c in _PLACE_CORE.findall(normalize(r))}
             self.places_by_entity.setdefault(meta.entity, set()).update(cores)
         self.places = set().union(*self.places_by_entity.values()) if self.places_by_entity else set()
+
+    def names_of(self, docs: list[DocumentMeta]) -> str:
+        """The names of these documents' units (with their aliases and short forms), normalised."""
+        return normalize("".join(n for entity in dict.fromkeys(m.entity for m in docs) for n in self.names_by_entity[entity]))
 
     def mention_order(self, question: str, docs: list[DocumentMeta]) -> list[DocumentMeta]:
         """Documents in the order the question mentions them (by year, else by unit name)."""
@@ -324,14 +330,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             out.append(q[i])
             i += 1
         after_name = bool(length)
-    return _without_name_words("".join(out), names)
-
-
-def _without_name_words(text: str, names: set[str]) -> str:
-    """The words a unit's name still leaves ("医保中心" of a short form): not item words, unless a
-    national classification name uses them (司法 of 司法局 names 20406 司法)."""
-    return "".join(" " if len(word) >= 2 and any(word in name for name in names) and not _budget_word(word) else word
-                   for word in lexicon.tokenizer().lcut(text))
+    return "".join(out)
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> list[DocumentMeta]:
