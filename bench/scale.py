@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from budgetqa.catalog import Catalog  # noqa: E402
+from budgetqa.store.catalog import Catalog  # noqa: E402
 
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 _AMOUNT = re.compile(r"(?<![0-9.])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.([0-9]{2})(?![0-9])")

@@ -42,7 +42,7 @@ from gradio_client import Client
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from budgetqa.catalog import FILE as CATALOG_FILE  # noqa: E402
+from budgetqa.store.catalog import FILE as CATALOG_FILE  # noqa: E402
 
 QUESTION_FILES = [ROOT / "eval" / "questions.jsonl", *sorted((ROOT / "tests" / "cases").glob("*.jsonl"))]
 TARGET_GROWTH_MB = 50.0

@@ -15,7 +15,7 @@ from tqdm import tqdm
 from budgetqa.export import FORMATS as EXPORT_FORMATS
 
 if TYPE_CHECKING:
-    from budgetqa.answer import Answer
+    from budgetqa.answer.compose import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "corpus"

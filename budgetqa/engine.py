@@ -1,5 +1,5 @@
 """engine: the one object the CLI, the UI and the eval use — ingest files, load the index, and answer
-questions: a parsed question goes to respond.py, which finds its facts through finder.py."""
+questions: a parsed question goes to answer/respond.py, which finds its facts through answer/finder.py."""
 from __future__ import annotations
 
 import json
@@ -10,22 +10,22 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from budgetqa import answer as compose
-from budgetqa.answer import Answer, Citation
-from budgetqa.asking import ask_of
+from budgetqa.answer import compose
+from budgetqa.answer.compose import Answer, Citation
+from budgetqa.answer.finder import FACT_CACHE, Finder, Recent
+from budgetqa.answer.respond import Responder, unit_list
+from budgetqa.answer.retrieve import passage_tokens
+from budgetqa.answer.weights import WEIGHTS
 from budgetqa.checks.audit import audit_document
 from budgetqa.checks.ingest_report import ingest_report
-from budgetqa.facts import Fact, document_facts
-from budgetqa.finder import FACT_CACHE, Finder, Recent
-from budgetqa.model import DocumentMeta, ParsedDocument
+from budgetqa.model.document import DocumentMeta, ParsedDocument
+from budgetqa.model.facts import Fact, document_facts
 from budgetqa.ops.limits import Limits, bounded_map
 from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
-from budgetqa.question import EntityIndex, match_documents, parse_query, strip_entity
-from budgetqa.respond import Responder, unit_list
-from budgetqa.retrieve import passage_tokens
-from budgetqa.store import FactStore
-from budgetqa.weights import WEIGHTS
+from budgetqa.query.asking import ask_of
+from budgetqa.query.question import EntityIndex, match_documents, parse_query, strip_entity
+from budgetqa.store.fact_store import FactStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 FIRST_BUILD = "first_build"  # catalog state while a first build from the corpus runs

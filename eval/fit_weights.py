@@ -22,10 +22,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from budgetqa.answer.weights import THRESHOLDS, WEIGHTS, RankingWeights, write_weights
 from budgetqa.engine import Engine
 from budgetqa.evaluation import qa
 from budgetqa.evaluation.run import CORPUS, QUESTION_FILES, VALIDATION_FILE
-from budgetqa.weights import THRESHOLDS, WEIGHTS, RankingWeights, write_weights
 
 assert VALIDATION_FILE not in QUESTION_FILES  # the validation set stays unseen by the fit
 

@@ -41,7 +41,7 @@ def test_ingest_reports_bad_files_and_keeps_the_good_ones(tmp_path):
     first = run_app("ask", "三明热线2025年住房公积金多少？", "--json", "--index-dir", str(index))
     assert json.loads(first.stdout)["value"] == 12.12
 
-    from budgetqa.store import FactStore
+    from budgetqa.store.fact_store import FactStore
 
     before = FactStore(index).catalog.fact_count()
     again = run_app("ingest", str(SEED), "--index-dir", str(index))

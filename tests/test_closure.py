@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from budgetqa.checks import closure_checks, closure_summary
-from budgetqa.model import Cell, DocumentMeta, ParsedDocument, Row, Table
+from budgetqa.model.document import Cell, DocumentMeta, ParsedDocument, Row, Table
 from budgetqa.parse import parse_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -22,7 +22,7 @@ import pytest
 from budgetqa.export import export
 from budgetqa.export.columns import CELLS, TABLES
 from budgetqa.export.frames import model_cell_count
-from budgetqa.model import as_decimal, convert_unit
+from budgetqa.model.document import as_decimal, convert_unit
 from budgetqa.ui import downloads
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from budgetqa import lexicon, thesaurus
+from budgetqa.query import lexicon, thesaurus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +61,7 @@ def test_place_and_organisation_names_are_tagged():
 def test_a_new_process_cuts_without_loading_the_dictionary(tmp_path):
     """After the first build, a process answers from the file: jieba's in-memory dictionary stays empty."""
     env_dir = str(tmp_path / "cache")
-    script = ("import json, jieba; from budgetqa import lexicon; "
+    script = ("import json, jieba; from budgetqa.query import lexicon; "
               "words = lexicon.tokenizer().lcut('泉州热线2026年项目支出是多少'); "
               "print(json.dumps([words, len(jieba.dt.FREQ)]))")
     env = {"PYTHONPATH": str(ROOT), "BUDGETQA_CACHE_DIR": env_dir, "PATH": "/usr/bin:/bin"}
@@ -78,7 +78,7 @@ def test_a_new_process_cuts_without_loading_the_dictionary(tmp_path):
 def test_unwritable_cache_falls_back_to_memory(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
-    script = "from budgetqa import lexicon; print(lexicon.tokenizer().lcut('项目支出是多少'))"
+    script = "from budgetqa.query import lexicon; print(lexicon.tokenizer().lcut('项目支出是多少'))"
     env = {"PYTHONPATH": str(ROOT), "BUDGETQA_CACHE_DIR": str(blocked / "cache"), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert "项目支出" in done.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from budgetqa import standard
+from budgetqa.model import standard
 from budgetqa.parse import NotABudget, ocr, parse_file
 from budgetqa.parse.metadata import canonical_name
 

@@ -279,7 +279,7 @@ def test_cells(name):
         assert found is not None, spec
         _t, _r, c = found
         printed = spec[-1]
-        from budgetqa.model import parse_number
+        from budgetqa.model.document import parse_number
 
         assert c.value == parse_number(printed)
 

@@ -40,7 +40,7 @@ def test_a_year_given_for_one_of_several_units(engine):
 
 
 def test_a_question_is_parsed_once_into_the_model_terms(engine):
-    from budgetqa.question import parse_query
+    from budgetqa.query.question import parse_query
 
     query = parse_query("普陀区司法局2026年基本支出中的人员经费是多少万元？", engine.entities)
     assert [m.entity for m in query.match.docs] == ["上海市普陀区司法局"]
@@ -68,7 +68,7 @@ def test_a_question_naming_only_a_measure_gets_that_columns_total(engine):
     ("年初预算", "本年预算", "收支总表", "决算", False),
 ])
 def test_which_cells_hold_a_named_measure(named, measure, table_kind, doc_kind, fits):
-    from budgetqa import standard
+    from budgetqa.model import standard
 
     assert standard.answers_measure(named, measure, table_kind, doc_kind) is fits
 
@@ -98,7 +98,7 @@ def test_the_column_or_sentence_the_question_names(engine, question, value, unit
 
 
 def test_headers_naming_an_earlier_year_are_last_years_figures():
-    from budgetqa import standard
+    from budgetqa.model import standard
 
     assert standard.measure(("2023年执行数(决算数)",), "预算", 2024) == "上年执行数"
     assert standard.measure(("2024年预算数", "合计"), "预算", 2024) == "合计"

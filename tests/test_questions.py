@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from budgetqa.model import MONEY_UNITS
-from budgetqa.text import normalize
+from budgetqa.model.document import MONEY_UNITS
+from budgetqa.model.text import normalize
 
 CASES = [json.loads(line) for path in sorted((Path(__file__).parent / "cases").glob("*.jsonl"))
          for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

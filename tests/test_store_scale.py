@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetqa.embedding import DIMENSIONS
-from budgetqa.facts import document_facts
-from budgetqa.model import Cell, DocumentMeta, ParsedDocument, Row, Table
-from budgetqa.store import FactStore, passage_texts
+from budgetqa.model.document import Cell, DocumentMeta, ParsedDocument, Row, Table
+from budgetqa.model.facts import document_facts
+from budgetqa.store.embedding import DIMENSIONS
+from budgetqa.store.fact_store import FactStore, passage_texts
 
 FACTS = 50_400
 COLUMNS = 12

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from budgetqa import lexicon
-from budgetqa import thesaurus as th
+from budgetqa.query import lexicon
+from budgetqa.query import thesaurus as th
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "budgetqa" / "data"

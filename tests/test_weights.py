@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from budgetqa.weights import WEIGHTS, WEIGHTS_FILE, load_weights, write_weights
+from budgetqa.answer.weights import WEIGHTS, WEIGHTS_FILE, load_weights, write_weights
 
 KEY = re.compile(r"^([a-z0-9_]+) = ", re.M)
 

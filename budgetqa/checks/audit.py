@@ -50,8 +50,8 @@ from budgetqa.checks.findings import (
     size_of,
 )
 from budgetqa.checks.structure import CODE_ITEM, structural_findings
-from budgetqa.facts import Fact
-from budgetqa.model import MONEY_UNITS, ParsedDocument, Row, Table, parse_number
+from budgetqa.model.document import MONEY_UNITS, ParsedDocument, Row, Table, parse_number
+from budgetqa.model.facts import Fact
 
 _CLOSURE_EVIDENCE = re.compile(r"^(?P<row>.*) \[(?P<column>.*)\] = (?P<printed>.*) \(p(?P<page>[^)]*)\)$")
 
@@ -289,7 +289,7 @@ def _label_codes(doc: ParsedDocument) -> dict[str, str]:
     mapped = {name: next(iter(codes)) for name, codes in names.items() if len(codes) == 1 and name}
     # rows of side-by-side summary tables name 类 without a code ("（九）卫生健康支出"): use the
     # national classification when the name is unambiguous
-    from budgetqa.thesaurus import code_for_name
+    from budgetqa.query.thesaurus import code_for_name
     for table in doc.tables:
         if not table.part:
             continue

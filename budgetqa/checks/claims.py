@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetqa.answer import Answer, Citation
-from budgetqa.model import convert_unit, parse_number
+from budgetqa.answer.compose import Answer, Citation
+from budgetqa.model.document import convert_unit, parse_number
 
 _FIGURE = re.compile(
     r"(?P<qual>超过|逾|多于|高于|不到|少于|低于|不足|大约|约|近|将近|接近)?\s*"

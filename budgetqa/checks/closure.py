@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgetqa.model import ParsedDocument, Row, Table
+from budgetqa.model.document import ParsedDocument, Row, Table
 from budgetqa.parse.vocabulary import (
     AR_ENUM,
     CN_ENUM,

@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from budgetqa.model import MONEY_UNITS, ParsedDocument, Row, Table
+from budgetqa.model.document import MONEY_UNITS, ParsedDocument, Row, Table
 
 ZERO = Decimal(0)
 HIGH, MEDIUM, LOW = "high", "medium", "low"

@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from budgetqa import standard
 from budgetqa.checks.closure import closure_checks
-from budgetqa.model import ParsedDocument
+from budgetqa.model import standard
+from budgetqa.model.document import ParsedDocument
 
 DOUBT_BELOW = 0.90  # closure share under which a document is "parsed with doubts"
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetqa import standard
 from budgetqa.checks.findings import (
     HIGH,
     LOW,
@@ -38,9 +37,10 @@ from budgetqa.checks.findings import (
     size_of,
     table_evidence,
 )
-from budgetqa.model import MONEY_UNITS, ParsedDocument, parse_number
+from budgetqa.model import standard
+from budgetqa.model.document import MONEY_UNITS, ParsedDocument, parse_number
 from budgetqa.parse.vocabulary import GRAND_TOTAL, compact
-from budgetqa.thesaurus import code_name, normalize
+from budgetqa.query.thesaurus import code_name, normalize
 
 NUM = r"[0-9][0-9,，]*(?:\.[0-9]+)?"
 MONEY = rf"(?P<num>{NUM})\s*(?P<unit>亿元|万元|元)"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetqa.evaluation.matching import norm_column, norm_label, norm_table
-from budgetqa.model import ParsedDocument, as_decimal
+from budgetqa.model.document import ParsedDocument, as_decimal
 
 
 @dataclass

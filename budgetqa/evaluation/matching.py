@@ -14,8 +14,8 @@ import unicodedata
 from decimal import Decimal
 from pathlib import PurePath
 
-from budgetqa.model import MONEY_UNITS, as_decimal, convert_unit
-from budgetqa.text import bigrams, normalize
+from budgetqa.model.document import MONEY_UNITS, as_decimal, convert_unit
+from budgetqa.model.text import bigrams, normalize
 
 MONEY = MONEY_UNITS
 _YEAR_PREFIX = re.compile(r"^(?:[0-9]{4}|[0-9]{2})\s*年(?:度)?")

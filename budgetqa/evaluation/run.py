@@ -23,7 +23,7 @@ from budgetqa.evaluation.matching import (
     gold_printed_forms,
     tolerance,
 )
-from budgetqa.model import as_decimal
+from budgetqa.model.document import as_decimal
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -52,7 +52,7 @@ def open_engine(args, workdir: Path):
     """The engine to evaluate: an explicitly given non-empty index or Chroma server, else a fresh
     temporary index built from corpus/ (the user's index/ is never touched)."""
     from budgetqa.engine import Engine
-    from budgetqa.store import CHROMA_URL_ENV
+    from budgetqa.store.fact_store import CHROMA_URL_ENV
 
     chroma_url = getattr(args, "chroma_url", None) or os.environ.get(CHROMA_URL_ENV)
     index_dir = getattr(args, "index_dir", None)

@@ -12,12 +12,13 @@ from decimal import Decimal
 
 import pandas as pd
 
-from budgetqa import standard, thesaurus
 from budgetqa.checks.commands import evidence_text, run_audit
 from budgetqa.export.columns import CELLS, DOCUMENTS, FINDINGS, NARRATIVE, ExportTable
-from budgetqa.facts import Fact
-from budgetqa.model import MONEY_UNITS, ParsedDocument, Table
-from budgetqa.text import normalize
+from budgetqa.model import standard
+from budgetqa.model.document import MONEY_UNITS, ParsedDocument, Table
+from budgetqa.model.facts import Fact
+from budgetqa.model.text import normalize
+from budgetqa.query import thesaurus
 
 
 @dataclass

@@ -32,7 +32,7 @@ class IndexUnavailable(Exception):
 
 
 def server_url(chroma_url: str | None) -> str | None:
-    from budgetqa.store import CHROMA_URL_ENV
+    from budgetqa.store.fact_store import CHROMA_URL_ENV
 
     return chroma_url or os.environ.get(CHROMA_URL_ENV)
 
@@ -67,8 +67,8 @@ def diagnose(index_dir: str | Path, chroma_url: str | None = None) -> Health:
 
 
 def _probe(index_dir: str, chroma_url: str | None) -> Health:
-    from budgetqa.catalog import FILE
     from budgetqa.engine import Engine
+    from budgetqa.store.catalog import FILE
 
     local = not server_url(chroma_url)
     if not (Path(index_dir) / FILE).exists():
@@ -108,7 +108,7 @@ def clear_store(index_dir: str | Path, chroma_url: str | None = None) -> None:
     lock stay. The caller holds the writer lock."""
     url = server_url(chroma_url)
     if url:  # the vectors on the server; the catalog below, in the index folder
-        from budgetqa.store import OLD_COLLECTIONS, PASSAGES, open_client
+        from budgetqa.store.fact_store import OLD_COLLECTIONS, PASSAGES, open_client
 
         client = open_client(index_dir, url)
         existing = {getattr(c, "name", c) for c in client.list_collections()}

@@ -5,8 +5,8 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from budgetqa import standard
-from budgetqa.model import ParsedDocument
+from budgetqa.model import standard
+from budgetqa.model.document import ParsedDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt")
 
@@ -71,7 +71,7 @@ def _settle(doc: ParsedDocument) -> ParsedDocument:
 
 
 def classify(doc: ParsedDocument) -> ParsedDocument:
-    """Give each table its standard type, phase and canonical measures (budgetqa.standard)."""
+    """Give each table its standard type, phase and canonical measures (budgetqa.model.standard)."""
     for table in doc.tables:
         table.kind = standard.table_type(table.title)
         table.phase = standard.table_phase(table.title, doc.meta.kind)

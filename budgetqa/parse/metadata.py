@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from budgetqa import standard
+from budgetqa.model import standard
 from budgetqa.parse import vocabulary
 
 # Prefecture-level cities (and leagues / prefectures) by province, so that a unit named

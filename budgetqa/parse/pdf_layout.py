@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetqa.model import DocumentMeta, ParsedDocument, Section, Table
+from budgetqa.model.document import DocumentMeta, ParsedDocument, Section, Table
 from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
 from budgetqa.parse.pdf_meta import detect_pdf_metadata

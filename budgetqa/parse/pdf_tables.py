@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from budgetqa.model import Cell, Row, Table, parse_number
+from budgetqa.model.document import Cell, Row, Table, parse_number
 from budgetqa.parse import vocabulary
 from budgetqa.parse.pdf_grid import GCell, Grid
 

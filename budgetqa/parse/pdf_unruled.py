@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from budgetqa.model import parse_number
+from budgetqa.model.document import parse_number
 from budgetqa.parse import vocabulary
 from budgetqa.parse.pdf_grid import GCell, Grid, chars_to_lines
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetqa.model import (
+from budgetqa.model.document import (
     Cell,
     DocumentMeta,
     ParsedDocument,

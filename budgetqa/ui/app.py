@@ -33,9 +33,9 @@ from typing import Any, Callable, Iterable, Sequence
 import gradio as gr
 from starlette.middleware import Middleware
 
-from budgetqa.catalog import FILE as CATALOG_FILE
 from budgetqa.checks.ingest_report import ingest_report
 from budgetqa.parse import content_hash
+from budgetqa.store.catalog import FILE as CATALOG_FILE
 from budgetqa.ui import downloads, render
 from budgetqa.ui.server import ChineseLocale, add_api_routes
 

@@ -1,7 +1,7 @@
 """Pure rendering helpers for the chat UI: answers as Markdown, tables as HTML, source excerpts.
 
 Nothing here talks to Gradio or to the engine; every function takes plain data (the answer
-dict of DESIGN.md, `budgetqa.model` objects) and returns text, so it can be unit-tested.
+dict of DESIGN.md, `budgetqa.model.document` objects) and returns text, so it can be unit-tested.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from budgetqa.model import ParsedDocument, Table, as_decimal
+from budgetqa.model.document import ParsedDocument, Table, as_decimal
 
 STATUS_LABEL = {"answered": "已找到", "not_found": "未找到", "ambiguous": "问题有歧义"}
 

@@ -1,16 +1,16 @@
 """compute: the arithmetic of computed answers — units of the operands, growth, difference, the
 answer's text. Decimal arithmetic; every operand is cited; the formula is shown. What a question
-asks to compute is read in budgetqa.operation."""
+asks to compute is read in budgetqa.query.operation."""
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from budgetqa.answer import Answer, Operand, computed, format_decimal, place
-from budgetqa.facts import Fact
-from budgetqa.model import MONEY_UNITS, convert_unit
-from budgetqa.operation import BasePeriod
-from budgetqa.text import normalize
+from budgetqa.answer.compose import Answer, Operand, computed, format_decimal, place
+from budgetqa.model.document import MONEY_UNITS, convert_unit
+from budgetqa.model.facts import Fact
+from budgetqa.model.text import normalize
+from budgetqa.query.operation import BasePeriod
 
 STAFF_LABELS = ("在职人数", "在职人员", "实有人数", "编制人数", "人员编制", "在编人数")
 TWO_PLACES = Decimal("0.01")

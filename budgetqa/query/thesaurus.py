@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CODE_FILES = {"function": "function_codes.csv", "economic": "economic_codes.csv"}
 
 _DROP = set(" \t\r\n\u3000“”\"‘’'「」『』")

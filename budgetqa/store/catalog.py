@@ -29,8 +29,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from budgetqa.facts import Fact
-from budgetqa.model import DocumentMeta, ParsedDocument, document_from_dict, document_to_dict
+from budgetqa.model.document import DocumentMeta, ParsedDocument, document_from_dict, document_to_dict
+from budgetqa.model.facts import Fact
 
 FILE = "catalog.sqlite"
 # fields of a Fact that belong to its document, stored once in `documents`

@@ -20,13 +20,14 @@ from functools import lru_cache
 import bm25s
 import numpy as np
 
-from budgetqa import lexicon, standard
-from budgetqa.asking import Ask
-from budgetqa.embedding import ngram_matrix, ngram_vector
-from budgetqa.facts import Fact
-from budgetqa.model import MONEY_UNITS
-from budgetqa.text import bigrams, normalize
-from budgetqa.weights import WEIGHTS, RankingWeights
+from budgetqa.answer.weights import WEIGHTS, RankingWeights
+from budgetqa.model import standard
+from budgetqa.model.document import MONEY_UNITS
+from budgetqa.model.facts import Fact
+from budgetqa.model.text import bigrams, normalize
+from budgetqa.query import lexicon
+from budgetqa.query.asking import Ask
+from budgetqa.store.embedding import ngram_matrix, ngram_vector
 
 _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[0-9]+[、.．]|\(?[0-9一二三四五六七八九十]+\)|[（(][0-9一二三四五六七八九十]+[）)])+")
 MIN_LABEL_SCORE = WEIGHTS.min_label_score  # below this the best row does not really name what was asked
@@ -100,7 +101,7 @@ class FactRanker:
         self.purposes = _stated_purposes(facts)
         labelled = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.row_label}
         self.column_item_tables = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.value} - labelled
-        self.passages = passages or {}  # passage id -> the text embedded for it (budgetqa.store)
+        self.passages = passages or {}  # passage id -> the text embedded for it (budgetqa.store.fact_store)
         self._vectors = None
         self.by_doc: dict[str, list[int]] = {}
         for i, fact in enumerate(facts):
@@ -121,7 +122,7 @@ class FactRanker:
     # ---------------------------------------------------------------------------------------
     def rank(self, ask: Ask, doc_ids: list[str], k: int = 10,
              weights: RankingWeights = WEIGHTS) -> list[Scored]:
-        """The k facts of these documents that best answer what `ask` asks for (budgetqa.asking.ask_of);
+        """The k facts of these documents that best answer what `ask` asks for (budgetqa.query.asking.ask_of);
         `weights` are the ranking weights (budgetqa/data/ranking_weights.toml unless a fit tries others)."""
         w, q = weights, ask.text
         candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]

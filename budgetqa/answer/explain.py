@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
-from budgetqa.asking import ask_of
-from budgetqa.facts import Fact
-from budgetqa.model import MONEY_UNITS
-from budgetqa.text import normalize
+from budgetqa.model.document import MONEY_UNITS
+from budgetqa.model.facts import Fact
+from budgetqa.model.text import normalize
+from budgetqa.query.asking import ask_of
+from budgetqa.query.question import WHY
 
-WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 

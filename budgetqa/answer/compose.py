@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from budgetqa.facts import Fact
-from budgetqa.model import DocumentMeta, convert_unit
+from budgetqa.model.document import DocumentMeta, convert_unit
+from budgetqa.model.facts import Fact
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def explained(fact: Fact, meta: DocumentMeta) -> Answer:
 
 
 def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[Operand]) -> Answer:
-    """An arithmetic answer (budgetqa.compute writes the text): every operand cited, the formula shown."""
+    """An arithmetic answer (budgetqa.answer.compute writes the text): every operand cited, the formula shown."""
     return Answer("answered", text, value, unit, tuple(Citation(op.fact) for op in operands), (formula,),
                   value_text=format_decimal(value), operands=tuple(operands))
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from budgetqa import standard
-from budgetqa.asking import Ask
-from budgetqa.catalog import Catalog
-from budgetqa.facts import Fact
-from budgetqa.model import DocumentMeta
+from budgetqa.answer.retrieve import MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
+from budgetqa.answer.weights import WEIGHTS, RankingWeights
+from budgetqa.model import standard
+from budgetqa.model.document import DocumentMeta
+from budgetqa.model.facts import Fact
 from budgetqa.parse.vocabulary import GRAND_TOTAL
-from budgetqa.question import Query
-from budgetqa.retrieve import MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
-from budgetqa.store import passage_texts
-from budgetqa.weights import WEIGHTS, RankingWeights
+from budgetqa.query.asking import Ask
+from budgetqa.query.question import Query
+from budgetqa.store.catalog import Catalog
+from budgetqa.store.fact_store import passage_texts
 
 FACT_CACHE = 64  # documents whose facts, parsed form and audit stay in memory
 RANKER_CACHE = 32  # document sets whose ranker stays in memory

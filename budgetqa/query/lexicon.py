@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jieba
 
-from budgetqa import thesaurus
+from budgetqa.query import thesaurus
 
 jieba.setLogLevel(60)
 

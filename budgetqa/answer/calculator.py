@@ -8,10 +8,8 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from budgetqa import standard
-from budgetqa.answer import Answer, Operand, format_decimal, not_found
-from budgetqa.asking import TOTAL_VOCABULARY, Ask, ask_of
-from budgetqa.compute import (
+from budgetqa.answer.compose import Answer, Operand, format_decimal, not_found
+from budgetqa.answer.compute import (
     STATED_CHANGE,
     base_column,
     common_unit,
@@ -26,12 +24,14 @@ from budgetqa.compute import (
     stated_change_pair,
     stated_rate,
 )
-from budgetqa.finder import Finder
-from budgetqa.model import MONEY_UNITS, DocumentMeta
-from budgetqa.operation import BasePeriod, Operation
-from budgetqa.question import Query
-from budgetqa.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
-from budgetqa.text import normalize
+from budgetqa.answer.finder import Finder
+from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
+from budgetqa.model import standard
+from budgetqa.model.document import MONEY_UNITS, DocumentMeta
+from budgetqa.model.text import normalize
+from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of
+from budgetqa.query.operation import BasePeriod, Operation
+from budgetqa.query.question import Query
 
 ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")  # and a ratio of two items of one
 

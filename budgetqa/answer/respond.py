@@ -3,15 +3,16 @@ figure the documents print, the sentence that explains it, or why nothing fits; 
 document's own contradictions about what it cites."""
 from __future__ import annotations
 
-from budgetqa import answer as compose
-from budgetqa import standard, thesaurus
-from budgetqa.answer import Answer
-from budgetqa.calculator import Calculator
-from budgetqa.explain import explaining_sentence
-from budgetqa.facts import Fact
-from budgetqa.finder import Finder
-from budgetqa.model import DocumentMeta
-from budgetqa.question import Query
+from budgetqa.answer import compose
+from budgetqa.answer.calculator import Calculator
+from budgetqa.answer.compose import Answer
+from budgetqa.answer.explain import explaining_sentence
+from budgetqa.answer.finder import Finder
+from budgetqa.model import standard
+from budgetqa.model.document import DocumentMeta
+from budgetqa.model.facts import Fact
+from budgetqa.query import thesaurus
+from budgetqa.query.question import Query
 
 
 class Responder:

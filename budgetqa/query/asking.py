@@ -1,6 +1,6 @@
 """asking: what a text asks for, read once into an Ask — the unit counted, money, a change, the
 document kind, the measures and budget terms it names, its item words — which ranking
-(retrieve.py) and lookups (finder.py) read instead of the string. question.py parses whole
+(answer/retrieve.py) and lookups (answer/finder.py) read instead of the string. question.py parses whole
 questions; the word lists here are the ones both need."""
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from budgetqa import lexicon, standard, thesaurus
-from budgetqa.text import bigrams, normalize
+from budgetqa.model import standard
+from budgetqa.model.text import bigrams, normalize
+from budgetqa.query import lexicon, thesaurus
 
 ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                         r"|(?:几个|多少个?)(亿)(?!元)")

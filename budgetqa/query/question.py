@@ -1,6 +1,6 @@
 """question: what a question asks for — which documents (unit, year, kind, level), which unit of
-measure, which arithmetic (budgetqa.operation), what its item text and each operand ask for
-(budgetqa.asking) — parsed once into a Query. Item matching lives in retrieve.py."""
+measure, which arithmetic (budgetqa.query.operation), what its item text and each operand ask for
+(budgetqa.query.asking) — parsed once into a Query. Item matching lives in answer/retrieve.py."""
 from __future__ import annotations
 
 import math
@@ -9,14 +9,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from budgetqa import lexicon, standard, thesaurus
-from budgetqa.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind, content_terms
-from budgetqa.explain import WHY
-from budgetqa.model import DocumentMeta
-from budgetqa.operation import Operation, parse_operation
+from budgetqa.model import standard
+from budgetqa.model.document import DocumentMeta
+from budgetqa.model.text import bigrams, normalize
 from budgetqa.parse.metadata import region_of
-from budgetqa.text import bigrams, normalize
+from budgetqa.query import lexicon, thesaurus
+from budgetqa.query.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind, content_terms
+from budgetqa.query.operation import Operation, parse_operation
 
+# why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
+WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
@@ -45,7 +47,7 @@ class Query:
     item_text: str  # what it asks about: without the unit's name; a follow-up carries the previous question
     match: DocumentMatch  # the documents that fit, with the years, kind (预算/决算) and level named
     unit: str  # the unit asked for (万元 …), else ""
-    measures: set[str]  # canonical measures named (人员经费, 年初预算, 决算数 …; budgetqa.standard)
+    measures: set[str]  # canonical measures named (人员经费, 年初预算, 决算数 …; budgetqa.model.standard)
     follow_up: bool
     asks_change: bool  # a difference, growth or share ("比…减少了多少", "百分之几"), not a level
     asks_why: bool  # why / what for ("为什么", "主要用于"): answered with the document's own sentence
@@ -89,7 +91,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
 
 def item_query(text: str, names: str = "") -> Query:
     """An operand of a computation as a question of its own ("人员经费"), looked up in whichever
-    document the computation reads (budgetqa.finder.Finder.lookup)."""
+    document the computation reads (budgetqa.answer.finder.Finder.lookup)."""
     match = DocumentMatch(docs=[], entity_named=True)
     return Query(text=text, item_text=text, match=match, unit="", measures=standard.named_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],

@@ -1,4 +1,4 @@
-"""The ranking weights of budgetqa/retrieve.py, kept in one data file (budgetqa/data/ranking_weights.toml)
+"""The ranking weights of budgetqa/answer/retrieve.py, kept in one data file (budgetqa/data/ranking_weights.toml)
 so that they are read, fitted (eval/fit_weights.py) and reviewed in one place."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-WEIGHTS_FILE = Path(__file__).parent / "data" / "ranking_weights.toml"
+WEIGHTS_FILE = Path(__file__).parents[1] / "data" / "ranking_weights.toml"
 THRESHOLDS = ("min_label_score", "firm_label_score", "dense_k")  # read by engine/calculator: not fitted
 
 

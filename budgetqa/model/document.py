@@ -86,7 +86,7 @@ class Table:
     part: str = ""  # for side-by-side tables split in two: "收入" / "支出"
     notes: list[str] = field(default_factory=list)  # "注：…", "本单位无…" (empty-table notes)
     empty: bool = False  # the document marks it as empty (无 / 空表 / 本单位没有…)
-    kind: str = "other"  # standard table type (budgetqa.standard.TABLE_TYPES), "other" if none
+    kind: str = "other"  # standard table type (budgetqa.model.standard.TABLE_TYPES), "other" if none
     phase: str = ""  # "预算" | "决算"
     measures: list[str] = field(default_factory=list)  # canonical measure per column
 

@@ -1,14 +1,14 @@
 """operation: the arithmetic a question asks for — share, sum, per person, item or column difference,
 growth, ranking across documents — and the pieces of the question that name its operands. Read once,
-when the question is parsed (budgetqa.question.parse_query); budgetqa.calculator computes it."""
+when the question is parsed (budgetqa.query.question.parse_query); budgetqa.answer.calculator computes it."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
 
-from budgetqa import thesaurus
-from budgetqa.text import normalize
+from budgetqa.model.text import normalize
+from budgetqa.query import thesaurus
 
 SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
 SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "共计")
@@ -39,7 +39,7 @@ class BasePeriod:
 @dataclass(frozen=True)
 class Operation:
     """What to compute and the texts naming its operands (parse_query parses each into Query.operands,
-    which budgetqa.calculator looks up)."""
+    which budgetqa.answer.calculator looks up)."""
     kind: str = ""  # per_person | share | ratio | column_change | item_difference | rank | growth | sum | difference | ""
     # the texts naming the operands: per_person (item,); share (part, whole); item_difference and a
     # ratio in one document (first, second); a sum in one document, its items; column_change, the

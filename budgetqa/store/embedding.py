@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from budgetqa.text import normalize
+from budgetqa.model.text import normalize
 
 DIMENSIONS = 256  # 1 KB per vector: the index stays small; budget labels are short
 

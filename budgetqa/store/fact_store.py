@@ -1,4 +1,4 @@
-"""store: the catalog (SQLite, budgetqa.catalog) and the passage vectors (Chroma), written together.
+"""store: the catalog (SQLite, budgetqa.store.catalog) and the passage vectors (Chroma), written together.
 
 - The catalog holds documents and facts; it always lives under the index directory.
 - Chroma holds one record per passage — a table row or a sentence, the text its facts are read
@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlparse
 
-from budgetqa.catalog import Catalog
-from budgetqa.embedding import ngram_vector
-from budgetqa.facts import Fact
-from budgetqa.model import DocumentMeta, ParsedDocument
+from budgetqa.model.document import DocumentMeta, ParsedDocument
+from budgetqa.model.facts import Fact
+from budgetqa.store.catalog import Catalog
+from budgetqa.store.embedding import ngram_vector
 
 # records per Chroma call: far below SQLite's variable limit and Chroma's batch limit
 PAGE = 2000

@@ -5,8 +5,8 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from budgetqa.model import ParsedDocument, Section, parse_number, to_yuan
-from budgetqa.text import normalize
+from budgetqa.model.document import ParsedDocument, Section, parse_number, to_yuan
+from budgetqa.model.text import normalize
 
 # A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
 _PROSE_NUMBER = re.compile(
@@ -46,7 +46,7 @@ class Fact:
     offset: int = -1  # for narrative facts: where the number starts in `quote`
     lead: str = ""  # for narrative facts: the paragraph's opening words up to its first number, when the
     #                 sentence continues a paragraph ("5、…信息化建设（13项）" for "2025年当年预算执行数为…")
-    table_kind: str = ""  # standard table type (budgetqa.standard), "other" when none
+    table_kind: str = ""  # standard table type (budgetqa.model.standard), "other" when none
     measure: str = ""  # canonical measure of the cell's column (本年预算, 基本支出, 决算数 …)
     ocr: bool = False  # read by OCR from a scanned page: the page image is the authority
 
