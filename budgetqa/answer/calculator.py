@@ -82,7 +82,7 @@ class Calculator:
         if value_unit is None:
             return None
         a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
-        return ratio(a, b, query.operation.times, meta.label)
+        return ratio(a, b, query.operation.times)
 
     def per_person(self, query: Query, meta: DocumentMeta) -> Answer | None:
         unit = query.unit
@@ -170,7 +170,7 @@ class Calculator:
         if operation.kind == "growth":
             return growth(a, b, f"{a.meta.label} 相比 {b.meta.label}")
         if operation.kind == "ratio":
-            return ratio(a, b, operation.times, f"{a.meta.label} 是 {b.meta.label} 的")
+            return ratio(a, b, operation.times)
         shortfall = operation.shortfall
         if shortfall:  # "A比B少多少": the shortfall B − A
             value = b.value - a.value

@@ -64,12 +64,17 @@ def growth(a: Operand, b: Operand, subject: str, decline: bool = False) -> Answe
                   [a, b], divided=True)
 
 
-def ratio(a: Operand, b: Operand, times: bool, subject: str) -> Answer | None:
-    """a ÷ b, in % ("是…的百分之几") or as a multiple ("几倍"); None when b is 0."""
+def ratio(a: Operand, b: Operand, times: bool) -> Answer | None:
+    """a ÷ b, in % ("是…的百分之几") or as a multiple ("几倍"); None when b is 0. The headline names
+    both: "X 是 Y 的 12.94 倍", each with its document when they differ."""
     if b.value == 0:
         return None
     value = a.value / b.value * (1 if times else 100)
-    return result(value, "倍" if times else "%", f"{subject}：{{value}}{'倍' if times else '%'}。",
+    if a.meta is b.meta:
+        said = f"{a.meta.label}：{operand_name(a)} 是 {operand_name(b)} 的"
+    else:
+        said = f"{a.meta.label} 的{operand_name(a)} 是 {b.meta.label} 的"
+    return result(value, "倍" if times else "%", f"{said} {{value}}{' 倍' if times else '%'}。",
                   f"{format_decimal(a.value)} ÷ {format_decimal(b.value)}{'' if times else ' × 100%'}",
                   [a, b], divided=True)
 
