@@ -67,8 +67,7 @@ def _in_order(words: str, text: str) -> bool:
 
 def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int]]:
     """Where the question names a row label as printed (four characters or more)."""
-    return [(m.start(), m.start() + len(label)) for label in labels if len(label) >= 4
-            for m in re.finditer(re.escape(label), q)]
+    return [(at, at + len(label)) for label in labels if len(label) >= 4 and label in q for at in _places(label, q)]
 
 
 def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -79,7 +78,16 @@ def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def _named(text: str, q: str, spans: list[tuple[int, int]]) -> bool:
     """The question names `text` on its own, not only inside a longer row label it names."""
-    return any(not _within(m.start(), m.end(), spans) for m in re.finditer(re.escape(text), q))
+    return any(not _within(at, at + len(text), spans) for at in _places(text, q))
+
+
+def _places(text: str, q: str) -> list[int]:
+    """Where text stands in q (plain search: a label is no pattern)."""
+    found, at = [], q.find(text)
+    while text and at >= 0:
+        found.append(at)
+        at = q.find(text, at + 1)
+    return found
 
 
 def clean_label(label: str) -> str:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 
 
+@lru_cache(maxsize=1 << 16)  # labels, titles and column paths are normalised for every question
 def normalize(text: str) -> str:
     """Full-width -> half-width (NFKC), no whitespace, no quotes: '“12345” 便民（服务）' -> '12345便民(服务)'."""
     return _QUOTES.sub("", _SPACE.sub("", unicodedata.normalize("NFKC", text or "")))
