@@ -205,7 +205,7 @@ class Calculator:
     def column_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """One row, two of its columns: this year's figure against the base the question names."""
         operation, unit, item = query.operation, query.unit, query.operands[0]
-        item_words = [w for w in item.item_terms if w not in TOTAL_VOCABULARY]  # not 支出, 预算
+        item_words = [w for w in item.ask.content if w not in TOTAL_VOCABULARY]  # not 支出, 预算
         ranked = [r for r in self.finder.rank(item.ask, [meta.doc_id], k=30) if r.fact.kind == "cell"]
         for scored in ranked:
             if scored.label_score < MIN_LABEL_SCORE:

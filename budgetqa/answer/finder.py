@@ -93,7 +93,7 @@ class Finder:
         # the measure's colloquial names ("养人的钱" for 人员经费) name nothing else
         synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures)
         if (len(query.measures) != 1 or query.asks_change
-                or [t for t in query.item_terms if t not in query.measures and t not in synonyms]):
+                or [t for t in query.ask.content if t not in query.measures and t not in synonyms]):
             return None
         named = next(iter(query.measures))
         totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"

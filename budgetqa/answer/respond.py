@@ -103,7 +103,7 @@ def _names_something(query: Query) -> bool:
     """The question names a unit, a year or an item (or follows up on one that did)."""
     match = query.match
     return bool(match.entity_named or match.years or match.unknown_names or query.follow_up
-                or query.item_terms or thesaurus.expand(query.item_text))
+                or query.ask.content or thesaurus.expand(query.item_text))
 
 
 def _states_a_change(fact: Fact) -> bool:

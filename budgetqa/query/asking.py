@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from budgetqa.model import standard
 from budgetqa.model.text import bigrams, normalize
@@ -110,7 +109,7 @@ def content_terms(q: str, names: str = "") -> list[str]:
     for token in lexicon.tokenizer().lcut(q):
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
                 and not _COUNTING.fullmatch(token)
-                and not (token in names and token not in _classification_names())):
+                and not (token in names and not thesaurus.is_classification_name(token))):
             words.append(token)
     return words
 
@@ -129,8 +128,3 @@ def asked_kind(question: str) -> str:
     if "预算" in q:
         return "预算"
     return ""
-
-
-@cache
-def _classification_names() -> frozenset[str]:
-    return frozenset(thesaurus.classification_names())

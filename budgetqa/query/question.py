@@ -14,7 +14,7 @@ from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, normalize
 from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
-from budgetqa.query.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind, content_terms
+from budgetqa.query.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind
 from budgetqa.query.operation import Operation, parse_operation
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
@@ -55,7 +55,6 @@ class Query:
     mentioned: list[DocumentMeta]  # match.docs in the order the question mentions them
     ask: Ask  # what item_text asks for, as the ranking reads it
     codes: set[str] = field(default_factory=set)  # national classification codes named ("31009")
-    item_terms: list[str] = field(default_factory=list)  # the words of item_text naming the item (content_terms)
     operands: tuple[Query, ...] = ()  # operation.items, each parsed as a question of its own (item_query)
     names: str = ""  # the units' names: words of them that remain in item_text name no item (asking.content_terms)
 
@@ -85,7 +84,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
                  operation=operation, mentioned=index.mention_order(question, match.docs), ask=ask_of(item_text, names),
-                 codes=named_codes(item_text), item_terms=content_terms(item_text, index.known_text), names=names,
+                 codes=named_codes(item_text), names=names,
                  operands=tuple(item_query(text, names) for text in operation.items))
 
 
@@ -95,7 +94,7 @@ def item_query(text: str, names: str = "") -> Query:
     match = DocumentMatch(docs=[], entity_named=True)
     return Query(text=text, item_text=text, match=match, unit="", measures=standard.named_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
-                 ask=ask_of(text, names), codes=named_codes(text), item_terms=content_terms(text, names), names=names)
+                 ask=ask_of(text, names), codes=named_codes(text), names=names)
 
 
 def named_codes(text: str) -> set[str]:
@@ -188,7 +187,7 @@ class EntityIndex:
 
     def named_apart(self, question: str, entity: str, places: set[str]) -> bool:
         """Whether a unit uniquely named, but not by a place the question names, is named outside the
-        mentions of units that place names: in "固原便民中心" the words 便民中心 belong to 固原's mention."""
+        mentions of units that place names: in "甲市便民中心" the words 便民中心 belong to 甲市's unit."""
         text = self._name_text(question)
         spans = [span for other, own in self.places_by_entity.items() if own & places and other != entity
                  for span in self._mentions(text, other, own & places)]
@@ -198,7 +197,7 @@ class EntityIndex:
 
     def _mentions(self, text: str, entity: str, places: set[str]) -> list[tuple[int, int]]:
         """Stretches of the question that read as the unit's name from a place on: its characters in
-        the order one of the unit's names has them ("固原便民中心" in 固原市12345便民服务中心)."""
+        the order one of the unit's names has them ("甲市便民中心" in 甲市12345便民服务中心)."""
         spans = []
         for name in map(normalize, self.names_by_entity[entity]):
             for place in places:
@@ -336,7 +335,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> list[DocumentMeta]:
-    """"办公室2025年的…比三明2023年少多少": each unit keeps the year named right after it, when every
+    """"A局2025年的…比B中心2023年少多少": each unit keeps the year named right after it, when every
     unit named has its own year so (one year per unit) and a document of that year."""
     q = normalize(question)
     named_at = {e: index.mentioned_at(q, e) for e in {m.entity for m in docs}}

@@ -173,6 +173,16 @@ def classification_names() -> tuple[str, ...]:
     return tuple(normalize(c.name) for c in codes().values())
 
 
+@cache
+def _classification_name_set() -> frozenset[str]:
+    return frozenset(classification_names())
+
+
+def is_classification_name(word: str) -> bool:
+    """Whether a word is a national classification's whole name (司法, 20406)."""
+    return word in _classification_name_set()
+
+
 def code_name(code: str) -> str | None:
     entry = codes().get(_join_code(code))
     return entry.name if entry else None
