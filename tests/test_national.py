@@ -92,6 +92,23 @@ def test_amount_columns_take_the_phase_of_their_table():
     assert standard.measure(("财政拨款“三公”经费", "合计", "预算数"), "决算") == "本年预算"
 
 
+@pytest.mark.parametrize("path,phase,year,expected", [
+    (("上年决算数",), "决算", 2024, "上年执行数"),  # last year's actual, never this year's 决算数
+    (("2023年决算数",), "决算", 2024, "上年执行数"),
+    (("2024年决算数",), "决算", 2024, "决算数"),
+    (("上年数",), "预算", 2026, "上年预算"),
+    (("上年数",), "决算", 2024, "上年执行数"),
+    (("本年数",), "决算", 2024, "决算数"),
+    (("2025年",), "预算", 2026, "上年预算"),  # 三公 tables headed by bare years
+    (("2026年",), "预算", 2026, "本年预算"),
+    (("2026年度",), "预算", 2026, "本年预算"),
+    (("年度预算安排(万元)",), "预算", 2024, "本年预算"),  # a unit note is not part of the measure
+    (("金额（元）",), "决算", 2024, "决算数"),
+])
+def test_measures_of_year_and_unit_headers(path, phase, year, expected):
+    assert standard.measure(path, phase, year) == expected
+
+
 def test_classification_levels():
     assert standard.classification("2080505") == standard.Classification("功能", "项")
     assert standard.classification("30101") == standard.Classification("经济", "款")

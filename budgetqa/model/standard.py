@@ -70,11 +70,14 @@ MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
     ("财政拨款", re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")),
     ("其他资金", re.compile(r"其他资金|其他收入|事业收入|经营收入|上级补助收入|附属单位上缴|财政专户|单位资金")),
     ("合计", re.compile(r"^(?:其中[:：]?)?(?:合计|小计|总计)$|合计$")),
-    ("本年预算", re.compile(r"预算数|预算$|本年预算")),
-    # an amount column that names no phase: the document's own figure (预算 or 决算)
-    ("金额", re.compile(r"^金额$|^本年$|^本年数$|^本年收入$|^本年支出$")),
+    ("本年预算", re.compile(r"预算数|预算$|本年预算|预算安排")),
+    # an amount column that names no phase: the document's own figure (预算 or 决算); a bare year
+    # ("2025年") is this year's or, before the document's year, last year's (LAST_YEAR, _only_earlier_years)
+    ("金额", re.compile(r"^金额$|^本年$|^(?:本|上)年数$|^本年收入$|^本年支出$|^20[0-9]{2}年度?$")),
 ]
 LAST_YEAR = re.compile(r"上年|上一年|去年")
+# a header's unit note ("年度预算安排(万元)"): the unit is the table's, not part of the measure
+_UNIT_NOTE = re.compile(r"[(（](?:单位[:：])?(?:万元|元|亿元)[)）]$")
 # a 小计 under a breakdown is the breakdown's own total ("基本支出 / 小计" = 基本支出)
 GROUP_TOTAL = re.compile(r"^(?:合计|小计)$")
 BREAKDOWNS = ("基本支出", "项目支出", "人员经费", "公用经费")
@@ -107,7 +110,8 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算", year: int 
     """The canonical measure of a printed header path in a table of `phase` in a document of
     `year`, e.g. ("本年预算", "基本支出", "小计") -> "基本支出"; ("上年预算数",) -> "上年预算";
     ("2023年执行数",) in a 2024 budget -> "上年执行数"; ("金额",) in a 决算 table -> "决算数"."""
-    levels = ["".join(p.split()) for p in path if p and p.strip()]
+    levels = [_UNIT_NOTE.sub("", "".join(p.split())) for p in path if p and p.strip()]
+    levels = [p for p in levels if p]
     if not levels:
         return OTHER
     last_year = any((LAST_YEAR.search(p) and "结转" not in p) or _only_earlier_years(p, year) for p in levels)
@@ -144,7 +148,7 @@ def _word_measure(word: str) -> str:
 def _year(found: str, last_year: bool) -> str:
     if last_year and found in ("本年预算", "合计"):
         return "上年预算"
-    if last_year and found == "执行数":
+    if last_year and found in ("执行数", "决算数"):  # 上年决算数: what was spent last year
         return "上年执行数"
     return found
 
