@@ -130,6 +130,9 @@ def test_a_change_between_two_figures_one_sentence_states(engine, question, valu
     ("普陀商务委2025年的部门预算和单位预算，支出总计相差多少元？", "0", "元", 2),
     # 三明 2025 预算 三公 1.50 万元 (line 665) vs 2023 决算 0.10 万元 ("预算" qualifies 2025 only)
     ("三明12345中心2025年“三公”经费预算比2023年实际花的多多少？", "1.4", "万元", 2),
+    # asked in 元: 司法局 p19 公务接待费 7,315.00 元 + 商务委单位 p20 10,000.00 元, not the 三公
+    # tables' 0.73 + 1.00 万元 (p21, p22) converted to a false 17,300 元
+    ("司法局2026年和商务委2025年单位预算的公务接待费加起来是多少元？", "17315", "元", 2),
 ])
 def test_comparisons_across_documents(engine, question, value, unit, documents):
     result = engine.ask(question)

@@ -138,9 +138,9 @@ class Calculator:
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
         found = [(meta, self.finder.measure_total(item, meta)) for meta in ordered]
         if not all(fact for _, fact in found):  # not a measure's total ("人员经费") in each: the item named
-            found = [(meta, self.finder.best_fact(item.ask, meta, FIRM_LABEL_SCORE)) for meta in ordered]
+            found = [(meta, self.finder.best_fact(item.ask, meta, FIRM_LABEL_SCORE, unit)) for meta in ordered]
         if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
-            loose = [(meta, self.finder.best_fact(item.ask, meta)) for meta in ordered]
+            loose = [(meta, self.finder.best_fact(item.ask, meta, unit=unit)) for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from budgetqa.answer.retrieve import MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
 from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
-from budgetqa.model.document import DocumentMeta
+from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact
 from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.query.asking import Ask
@@ -85,7 +86,7 @@ class Finder:
             return [], f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据"
         # "项目支出的决算数": a figure holding every measure named comes first
         every = [f for f in fitting if all(_fits_measures(f, {m}) for m in query.measures)]
-        return every + [f for f in fitting if f not in every], ""
+        return _printed_in_unit_first(every + [f for f in fitting if f not in every], query.unit), ""
 
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -113,13 +114,29 @@ class Finder:
         return next((s.fact for s in self.rank(operand.ask, [meta.doc_id], k=10) if s.label_score >= MIN_LABEL_SCORE
                      and s.fact.kind == "cell" and s.fact.amount == best.amount), best)
 
-    def best_fact(self, ask: Ask, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE) -> Fact | None:
-        """The fact of one document that best names what `ask` asks for, or None."""
-        return next(iter(self.candidate_facts(ask, meta, 1, minimum)), None)
+    def best_fact(self, ask: Ask, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE, unit: str = "") -> Fact | None:
+        """The fact of one document that best names what `ask` asks for, or None; printed in the
+        `unit` asked when the best is that figure rounded in a larger unit."""
+        if not unit:
+            return next(iter(self.candidate_facts(ask, meta, 1, minimum)), None)
+        return next(iter(_printed_in_unit_first(self.candidate_facts(ask, meta, 10, minimum), unit)), None)
 
     def candidate_facts(self, ask: Ask, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
         """The facts of one document that name what `ask` asks for, best first."""
         return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
+
+
+def _printed_in_unit_first(facts: list[Fact], unit: str) -> list[Fact]:
+    """Asked in a finer unit than the best figure is printed in (元 of a 0.73 万元): the same figure
+    printed in the unit asked (7,315 元) comes first, rather than a conversion's false precision."""
+    best = next(iter(facts), None)
+    if (best is None or best.value_yuan is None or to_yuan(Decimal(1), unit) is None
+            or to_yuan(Decimal(1), unit) >= to_yuan(Decimal(1), best.unit)):
+        return facts
+    half_digit = to_yuan(Decimal(1).scaleb(best.value.as_tuple().exponent), best.unit) / 2
+    same = next((f for f in facts[1:] if f.unit == unit and f.value_yuan is not None
+                 and abs(f.value_yuan - best.value_yuan) <= half_digit), None)
+    return facts if same is None else [same] + [f for f in facts if f is not same]
 
 
 def _has_code(fact: Fact, codes: set[str]) -> bool:

@@ -85,14 +85,14 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
                  operation=operation, mentioned=index.mention_order(question, match.docs), ask=ask_of(item_text, names),
                  codes=named_codes(item_text), names=names,
-                 operands=tuple(item_query(text, names) for text in operation.items))
+                 operands=tuple(item_query(text, names, unit) for text in operation.items))
 
 
-def item_query(text: str, names: str = "") -> Query:
+def item_query(text: str, names: str = "", unit: str = "") -> Query:
     """An operand of a computation as a question of its own ("人员经费"), looked up in whichever
     document the computation reads (budgetqa.answer.finder.Finder.lookup)."""
     match = DocumentMatch(docs=[], entity_named=True)
-    return Query(text=text, item_text=text, match=match, unit="", measures=standard.named_measures(text),
+    return Query(text=text, item_text=text, match=match, unit=unit, measures=standard.named_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
                  ask=ask_of(text, names), codes=named_codes(text), names=names)
 
