@@ -28,6 +28,13 @@ def test_an_item_the_document_lacks_is_not_its_total(engine):
     assert result.status == "not_found"  # not the 1182.04 万元 total
 
 
+def test_a_sentence_on_the_total_does_not_answer_an_item_it_never_names(engine):
+    # 司法局 2026 names 法律援助 only among its duties (p3) and prints no figure for it; p6's
+    # "支出预算8695.94万元" is the whole budget
+    result = engine.ask("普陀区司法局2026年法律援助的支出预算有多少？")
+    assert result.status == "not_found" and result.value is None
+
+
 def test_punctuation_only(engine):
     assert engine.ask("？？？").status == "not_found"
 
@@ -90,11 +97,21 @@ def test_department_named_anywhere_picks_the_department_document(engine):
     ("社会工作部2024年机关事业单位基本养老保险缴费的全年预算是多少万元？", "9.00", "万元", ("page", 19)),
     # 商务委 2025 部门预算, page 26: "进博会推进专项153.00万" (万 without 元); the 单位预算 lacks it
     ("商务委2025年贸易高质量发展专项里给进博会推进专项安排了多少钱？", "153.00", "万元", ("page", 26)),
+    # 社会工作部 2024 决算: "开支" is 支出 — p8 支出决算表 合计 · 项目支出 202.24, not 本年支出合计 307.82
+    ("中共普陀区委社会工作部2024年的项目开支决算是多少？", "202.24", "万元", ("page", 8)),
 ])
 def test_the_column_or_sentence_the_question_names(engine, question, value, unit, where):
     result = engine.ask(question)
     assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), unit)
     assert getattr(result.citations[0].fact, where[0]) == where[1]
+
+
+def test_a_breakdown_printed_as_a_row_holds_its_measure(engine):
+    # 财政局 2024 决算 p17 prints 人员经费/公用经费 as rows of the 基本支出决算表:
+    # "人员经费合计 2,152.26 公用经费合计 184.65" — 2152.26 − 184.65 = 1967.61
+    result = engine.ask("财政局2024年决算的公用经费合计比人员经费合计少多少万元？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("1967.61"), "万元")
+    assert {c.fact.page for c in result.citations} == {17}
 
 
 def test_headers_naming_an_earlier_year_are_last_years_figures():

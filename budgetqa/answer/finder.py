@@ -13,6 +13,7 @@ from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact
+from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import GRAND_TOTAL
 from budgetqa.query.asking import Ask
 from budgetqa.query.question import Query
@@ -139,6 +140,14 @@ def _printed_in_unit_first(facts: list[Fact], unit: str) -> list[Fact]:
     return facts if same is None else [same] + [f for f in facts if f is not same]
 
 
+def _row_names_breakdown(fact: Fact, measures: set[str]) -> bool:
+    """Templates that print 人员经费/公用经费 (基本支出, 项目支出) as rows ("人员经费合计" of a 决算's
+    基本支出表) rather than columns: the row holds the measure, in its table's figure column."""
+    named = measures & standard.BREAKDOWN_MEASURES
+    return bool(named) and fact.measure not in standard.LAST_YEAR_MEASURES | {"增减", "增减率"} and any(
+        m in normalize(fact.row_label) for m in named)
+
+
 def _has_code(fact: Fact, codes: set[str]) -> bool:
     """A question naming a classification code (31009) is answered by that code's row or a sentence
     naming it, never by its parent's (310) or a neighbour's."""
@@ -153,8 +162,9 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
     if not measures:
         return True
     if fact.kind == "cell":
-        return not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
-                                       for m in measures)
+        return (not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
+                                        for m in measures)
+                or _row_names_breakdown(fact, measures))
     return any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in measures)
 
 

@@ -172,7 +172,9 @@ class FactRanker:
             if fact.kind == "narrative":
                 coverage = self._coverage_score(fact, ask.specific, w)
                 states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
-                if states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
+                if residual and not _mentions_any(fact, ask.specific):
+                    label = 0.0  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
+                elif states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
                     label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
                 elif ask.specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
                     label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
@@ -402,6 +404,12 @@ def _names_total(fact: Fact, content: list[str]) -> bool:
     what total: 收入 or 支出 in the words before its number."""
     cores = [re.sub(r"(预算|决算)?(总计|合计|总额|总)$", "", word) for word in content]
     return not content or any(core and core in _describing_text(fact) for core in cores)
+
+
+def _mentions_any(fact: Fact, words: list[str]) -> bool:
+    """A sentence (or the paragraph it continues) says one of these words."""
+    text = normalize(f"{fact.lead}{fact.quote}")
+    return any(word in text for word in words)
 
 
 def _describing_text(fact: Fact) -> str:

@@ -86,7 +86,7 @@ def ask_of(text: str, names: str = "") -> Ask:
     content = tuple(content_terms(q, names))
     return Ask(
         text=q, count=asked_count(q), money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
-        measures=frozenset(standard.named_measures(q) - ({"上年预算"} if change else set())),
+        measures=frozenset(asked_measures(q) - ({"上年预算"} if change else set())),
         expansions=tuple(thesaurus.expand(q)),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
         percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
@@ -98,6 +98,19 @@ def ask_of(text: str, names: str = "") -> Ask:
         spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
         table_named=next(iter(_TABLE_NAMED.findall(q)), ""))
+
+
+_SPENDING = re.compile(r"(?:支出|经费|开支)$")
+
+
+def asked_measures(text: str) -> set[str]:
+    """The canonical measures a text names, by their printed names or another name of the spending
+    the thesaurus knows ("项目开支" is 项目支出, "日常公用开支" 公用经费); looser words ("日常运行"
+    of 公车日常运行, "项目资金") name an item, not a column."""
+    for expansion in thesaurus.expand(text):
+        if expansion.term in standard.BREAKDOWN_MEASURES and _SPENDING.search(expansion.text):
+            text = text.replace(expansion.text, expansion.term)
+    return standard.named_measures(text)
 
 
 def content_terms(q: str, names: str = "") -> list[str]:

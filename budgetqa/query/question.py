@@ -14,7 +14,7 @@ from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, normalize
 from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
-from budgetqa.query.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind
+from budgetqa.query.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind, asked_measures
 from budgetqa.query.operation import Operation, parse_operation
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
@@ -76,7 +76,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     item_text = strip_entity(item_text, match.docs)
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
-    measures = standard.named_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
+    measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
     if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if standard.ACTUAL.search(item_text) else "上年预算"}
     operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
@@ -92,7 +92,7 @@ def item_query(text: str, names: str = "", unit: str = "") -> Query:
     """An operand of a computation as a question of its own ("人员经费"), looked up in whichever
     document the computation reads (budgetqa.answer.finder.Finder.lookup)."""
     match = DocumentMatch(docs=[], entity_named=True)
-    return Query(text=text, item_text=text, match=match, unit=unit, measures=standard.named_measures(text),
+    return Query(text=text, item_text=text, match=match, unit=unit, measures=asked_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
                  ask=ask_of(text, names), codes=named_codes(text), names=names)
 
