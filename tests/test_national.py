@@ -109,6 +109,17 @@ def test_measures_of_year_and_unit_headers(path, phase, year, expected):
     assert standard.measure(path, phase, year) == expected
 
 
+@pytest.mark.parametrize("title, project", [
+    ("96196 电梯应急处置服务平台项目绩效目标表", "96196电梯应急处置服务平台"),
+    ("2022年三明市12345平台热线外包服务运营费项目绩效自评表", "三明市12345平台热线外包服务运营费"),
+    ("项目支出绩效目标表", ""),  # the template's own title names no project
+    ("部门整体绩效目标表", ""),
+    ("单位预算项目绩效目标表", ""),
+])
+def test_a_per_project_tables_title_names_its_project(title, project):
+    assert standard.titled_project(title) == project
+
+
 def test_classification_levels():
     assert standard.classification("2080505") == standard.Classification("功能", "项")
     assert standard.classification("30101") == standard.Classification("经济", "款")

@@ -114,6 +114,17 @@ def test_a_breakdown_printed_as_a_row_holds_its_measure(engine):
     assert {c.fact.page for c in result.citations} == {17}
 
 
+@pytest.mark.parametrize("question, value, lines", [
+    # 泉州 2026: one 绩效目标表 per project, titled by it; "资金总额: 175.09" (line 353), "57.00" (line 339)
+    ("泉州12345中心2026年给话务场地租赁安排了多少万元？", "175.09", {353}),  # the total, not "财政拨款:"
+    ("泉州热线2026年话务场地租赁和96196电梯应急处置平台这两个项目一共多少万元？", "232.09", {339, 353}),
+])
+def test_a_project_named_by_its_tables_title(engine, question, value, lines):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), "万元")
+    assert {c.fact.line for c in result.citations} == lines
+
+
 def test_headers_naming_an_earlier_year_are_last_years_figures():
     from budgetqa.model import standard
 

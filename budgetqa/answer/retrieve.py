@@ -115,7 +115,8 @@ class FactRanker:
         for i, fact in enumerate(facts):
             self.by_doc.setdefault(fact.doc_id, []).append(i)
         # a sentence's item without the unit's own name ("…办事处收入预算" -> "收入预算")
-        labels = [clean_label(f.item).replace(normalize(f.entity), "") if f.kind == "narrative" else clean_label(f.row_label)
+        labels = [clean_label(f.item).replace(normalize(f.entity), "") if f.kind == "narrative"
+                  else clean_label(standard.titled_project(f.table) + f.row_label)  # "…平台" + "资金总额"
                   for f in facts]
         self.labels = labels
         self.label_grams = [bigrams(l) for l in labels]
@@ -341,6 +342,8 @@ class FactRanker:
                 score += w.all_funds_summary
             elif not any(word in normalize(fact.column + fact.row_label) for word in standard.FUND_WORDS):
                 score -= w.all_funds_summary  # neither its row (一、财政拨款收入) nor its column names the fund
+        if not ask.fund and any(word in fact.row_label for word in standard.FUND_WORDS):
+            score -= w.one_fund_row_penalty
         return score
 
     def _bm25(self, q: str, candidates: list[int]) -> dict[int, float]:

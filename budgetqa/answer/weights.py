@@ -62,6 +62,7 @@ class RankingWeights:
     income_table: float
     table_word: float
     all_funds_summary: float
+    one_fund_row_penalty: float
     measure_named: float
     measure_other_penalty: float
     measure_breakdown_penalty: float

@@ -97,6 +97,18 @@ def table_type(title: str) -> str:
     return OTHER
 
 
+# one project's table ("话务场地租赁费用项目绩效目标表"): its title names the project its cells are about
+_PROJECT_TABLE = re.compile(r"^(?:20[0-9]{2}年度?)?(?P<name>.+?)(?:项目)?(?:支出)?绩效(?:目标|自评)(?:申报|情况)?表$")
+_NOT_A_PROJECT = re.compile(r"^(?:项目|项目支出|(?:部门|单位)(?:预算)?|预算单位)?$|整体")
+
+
+def titled_project(title: str) -> str:
+    """The project a per-project table's title names, else "" (项目支出绩效目标表, 部门整体绩效目标表)."""
+    found = _PROJECT_TABLE.match("".join(title.split()))
+    name = found["name"] if found else ""
+    return "" if _NOT_A_PROJECT.search(name) else name
+
+
 def table_phase(title: str, document_kind: str) -> str:
     """预算 or 决算: the title's word, else the document's."""
     if "决算" in title:

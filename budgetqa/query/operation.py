@@ -27,6 +27,7 @@ ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)
 _VAGUE = re.compile(r"[了是的比多大少几]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
+_LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def split_items(text: str) -> list[str]:
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
     for word in SUM_WORDS + ("合计", "总计", "总共", "是多少", "多少", "？", "?"):
         text = text.replace(word, "")
+    text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
     parts = [p for p in re.split(r"[、，,]", text) if p]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
         parts = _split_on_and(parts[0])
