@@ -23,6 +23,13 @@ def test_a_stated_change_never_answers_a_level(engine):
     assert result.status == "not_found"
 
 
+def test_a_share_of_a_part_named_within_its_whole(engine):
+    # 司法局 2026 p21: "政府采购预算1484.2万元，其中：…政府采购服务预算1446.32万元" — 97.45 %, not the 1446.32 万元
+    result = engine.ask("司法局2026年政府采购预算里服务类占多大比重？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("97.45"), "%")
+    assert sorted(c.fact.printed for c in result.citations) == ["1446.32", "1484.2"]
+
+
 def test_an_item_the_document_lacks_is_not_its_total(engine):
     result = engine.ask("泉州12345中心2026年购买火星探测器花了多少钱？")
     assert result.status == "not_found"  # not the 1182.04 万元 total
@@ -166,6 +173,13 @@ def test_comparisons_across_documents(engine, question, value, unit, documents):
     result = engine.ask(question)
     assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), unit)
     assert len({c.fact.doc_id for c in result.citations}) == documents
+
+
+def test_a_figure_stated_unchanged_is_a_change_of_zero(engine):
+    # 区政府办公室 2025 p21: "（三）公务接待费28.50万元，与2024年预算持平。" — not the level 28.50
+    result = engine.ask("区政府办公室2025年公务接待费比上年增加了多少万元？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("0"), "万元")
+    assert [c.fact.page for c in result.citations] == [21]
 
 
 def test_last_years_level_from_a_stated_change(engine):

@@ -263,6 +263,16 @@ class Calculator:
             return difference(a, b, operation.shortfall, value_unit, subject)
         return None
 
+    def stated_unchanged(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """No figure states the change asked, but a sentence says the item's figure "与上年持平": 0."""
+        operation = query.operation
+        for scored in self.finder.rank(query.ask, [meta.doc_id], k=80):
+            year = operation.base.year
+            if (scored.label_score >= MIN_LABEL_SCORE and scored.fact.kind == "narrative" and _says_unchanged(scored.fact)
+                    and (year is None or str(year) in scored.fact.quote)):
+                return _unchanged(scored.fact, meta, "%" if operation.as_rate else (query.unit or scored.fact.unit))
+        return None
+
     def last_year_level(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"上年收入预算是多少" where the document prints no 上年 column but says "收入预算1182.04万元，
         比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
@@ -294,6 +304,23 @@ class Calculator:
         level, change, fell = pair
         return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value), fell,
                            operation.shortfall, meta.label)
+
+
+_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%)")
+
+
+def _says_unchanged(fact) -> bool:
+    """"公务接待费28.50万元，与2024年预算持平": the words right after the figure say it did not change."""
+    if fact.offset < 0:
+        return False
+    after = re.split(r"[。；;]", fact.quote[fact.offset + len(fact.printed):], maxsplit=1)[0]
+    return "持平" in after and not _AMOUNT.search(after)  # no other figure the 持平 could be about
+
+
+def _unchanged(fact, meta: DocumentMeta, unit: str) -> Answer:
+    zero = Decimal(0)
+    return result(zero, unit, f"{meta.label}：{clean_label(fact.item) or fact.row_label} {fact.printed} {fact.unit}，"
+                  f"文件写明与上一期持平，变化 0 {unit}。", "持平：变化 0", [Operand(fact, meta, fact.value)])
 
 
 def _sentence_amounts(facts: list, fact) -> list:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from budgetqa.answer import compose
 from budgetqa.answer.calculator import Calculator
 from budgetqa.answer.compose import Answer
+from budgetqa.answer.compute import STATED_CHANGE
 from budgetqa.answer.explain import explaining_sentence
 from budgetqa.answer.finder import Finder
 from budgetqa.model import standard
@@ -69,9 +70,14 @@ class Responder:
         fitting, missing = self.finder.fitting(query, meta)
         if query.asks_change and fitting:
             # a difference, growth or share was asked and nothing computed it: only a figure that
-            # states a change answers it; a level figure would be a confident wrong answer
-            fitting = [f for f in fitting if _states_a_change(f)]
+            # states a change (a percentage, when one was asked) answers it; a level figure would be
+            # a confident wrong answer
+            fitting = [f for f in fitting if _states_a_change(f) and (f.unit == "%" or not query.ask.percent)]
             missing = f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
+        if not fitting and query.asks_change:  # "…与上年持平"
+            unchanged = self.calculator.stated_unchanged(query, meta)
+            if unchanged is not None:
+                return unchanged
         if not fitting and query.measures & standard.LAST_YEAR_MEASURES:  # no 上年 column: a stated change gives it
             derived = self.calculator.last_year_level(query, meta)
             if derived is not None:
@@ -107,8 +113,10 @@ def _names_something(query: Query) -> bool:
 
 
 def _states_a_change(fact: Fact) -> bool:
-    """A figure that is itself a change or a ratio: a sentence's number, a % cell, an 增减 column."""
-    return fact.kind == "narrative" or fact.unit == "%" or fact.measure in ("增减", "增减率")
+    """A figure that is itself a change or a ratio: a % figure, an 增减 column, a sentence's number
+    its words call a change ("比上年增加40.47万元"), not a level ("公务接待费28.50万元，与2024年预算持平")."""
+    return (fact.unit == "%" or fact.measure in ("增减", "增减率")
+            or fact.kind == "narrative" and bool(STATED_CHANGE.search(fact.item)))
 
 
 def _same_place(cited: Fact, evidence: dict) -> bool:

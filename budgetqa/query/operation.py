@@ -69,7 +69,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         part, whole = match["a"], match["b"]
         inside = _WITHIN.fullmatch(part)
         if not _VAGUE.sub("", whole) and inside:  # "三公经费里因公出国费占了多大比例": the whole comes first
-            whole, part = inside["whole"], inside["part"]
+            whole, part = inside["whole"], inside["whole"] + inside["part"]  # the part within the whole
         return Operation(kind, (part, whole))
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q)
