@@ -10,6 +10,9 @@ import pytest
     ("火星市12345热线中心2024年公积金多少", "火星市"),      # a place no document names
     ("杭州市12345中心2024年预算", "杭州市"),
     ("普陀区教育局2025年部门预算总额是多少？", "教育局"),  # a unit of a known district that we do not have
+    # 泉州 has only its 12345 center and 司法局 is 普陀's: 泉州市司法局 is neither
+    ("泉州市司法局2026年的普法宣传支出是多少？", "泉州市司法局"),
+    ("固原市商务委员会2025年部门预算是多少？", "固原市商务委员会"),
 ])
 def test_unknown_units_are_not_found(engine, question, named):
     result = engine.ask(question)

@@ -24,6 +24,8 @@ CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|�
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
+# an organisation's name right after a place: "(市)财政局", "(区)教育局", "(市)便民中心"
+_ORGANISATION = r"(?:省|市|区|县)?([\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅))"
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
 _RELATIVE_YEAR = {"上年": -1, "上一年": -1, "去年": -1}
 
@@ -223,7 +225,24 @@ class EntityIndex:
                 core = re.sub(r"(省|市|区|县)$", "", word)
                 if core not in self.known_text and word not in unknown:
                     unknown.append(word)
+        return unknown + [name for name in self._units_at_places(question) if name not in unknown]
+
+    def _units_at_places(self, question: str) -> list[str]:
+        """"三明市财政局": an organisation named right after a place that none of that place's units
+        is (its characters in their order in no name of theirs), though another place's may be."""
+        q, unknown = normalize(question), []
+        for place in self.named_places(question):
+            names = [normalize(n) for e, own in self.places_by_entity.items() if place in own for n in self.names_by_entity[e]]
+            for mention in re.finditer(re.escape(place) + _ORGANISATION, q):
+                if not any(_in_order(mention.group(1), name) for name in names):
+                    unknown.append(mention.group())
         return unknown
+
+
+def _in_order(word: str, name: str) -> bool:
+    """The word's characters occur in the name in the same order ("便民中心" in …便民热线中心)."""
+    rest = iter(name)
+    return all(char in rest for char in word)
 
 
 @cache
