@@ -171,19 +171,7 @@ class FactRanker:
                 label_cache[key] = self._label_score(i, ask, expansions, wants_total, rows_named, w)
             label = label_cache[key]
             if fact.kind == "narrative":
-                coverage = self._coverage_score(fact, ask.specific, w)
-                states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
-                if residual and not _mentions_any(fact, ask.specific):
-                    label = 0.0  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
-                elif states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
-                    label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
-                elif ask.specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
-                    label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
-                elif ask.content and states_change:  # "收入预算…，比上年增加0.42万元" for "收入预算比上年多了多少":
-                    label = max(label, w.coverage_scale)  # the total asked is its subject, as if fully covered
-                label = max(label, coverage)
-                if ask.specific and _lead_item(fact) in ask.specific:
-                    label += w.narrative_item_named
+                label = self._narrative_label(i, label, ask, residual, w)
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
                 label = max(label, self._coverage_score(fact, ask.specific, w, self.purposes[fact.doc_id, fact.row_code]))
             if ask.percent:
@@ -230,6 +218,24 @@ class FactRanker:
             if inside:
                 return inside
         return candidates
+
+    def _narrative_label(self, i: int, label: float, ask: Ask, residual: list[str], w: RankingWeights) -> float:
+        """How well a sentence's words for its number name what was asked."""
+        fact = self.facts[i]
+        if not _mentions_any(fact, _item_named(ask, residual)):
+            return 0.0  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
+        coverage = self._coverage_score(fact, ask.specific, w)
+        states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
+        if states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
+            label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
+        elif ask.specific:  # "年初预算为…" names the measure; the item (行政运行) must be there too
+            label *= w.narrative_label_floor + coverage / w.narrative_label_coverage_divisor
+        elif ask.content and states_change:  # "收入预算…，比上年增加0.42万元" for "收入预算比上年多了多少":
+            label = max(label, w.coverage_scale)  # the total asked is its subject, as if fully covered
+        label = max(label, coverage)
+        if ask.specific and _lead_item(fact) in ask.specific:
+            label += w.narrative_item_named
+        return label
 
     @staticmethod
     def _coverage_score(fact: Fact, content: list[str], w: RankingWeights, text: str = "") -> float:
@@ -409,10 +415,19 @@ def _names_total(fact: Fact, content: list[str]) -> bool:
     return not content or any(core and core in _describing_text(fact) for core in cores)
 
 
+def _item_named(ask: Ask, residual: list[str]) -> list[str]:
+    """The words a sentence must say to be about the item asked: the budget items the question
+    names (as asked or by their terms), else its item words the thesaurus does not know; [] when
+    it names no item (a total)."""
+    items = [word for e in ask.expansions if e.kind in ITEM_KINDS for word in (e.text, e.term)]
+    return items or (list(ask.specific) if residual else [])
+
+
 def _mentions_any(fact: Fact, words: list[str]) -> bool:
-    """A sentence (or the paragraph it continues) says one of these words."""
-    text = normalize(f"{fact.lead}{fact.quote}")
-    return any(word in text for word in words)
+    """A sentence (its heading, or the paragraph it continues) says one of these words, or no word
+    is required."""
+    text = normalize(f"{fact.row_label}{fact.lead}{fact.quote}")
+    return not words or any(word in text for word in words)
 
 
 def _describing_text(fact: Fact) -> str:
