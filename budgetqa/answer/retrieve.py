@@ -272,12 +272,13 @@ class FactRanker:
         if fact.row_code and fact.row_code in q:
             best = w.label_code_in_question
         core = re.sub(r"(合计|小计|总计|支出)$", "", label)  # "人员经费合计" is what "人员经费" asks for
-        if len(core) >= 3 and core != label and _named(core, q, rows_named):
+        if len(core) >= 3 and core != label and _named(core, q, rows_named) and not _names_column(core, ask):
             best = max(best, w.label_named + len(core))
-        if _named(label, q, rows_named) and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6):
+        if (_named(label, q, rows_named) and not _names_column(label, ask)
+                and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6)):
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
-        for expansion in expansions:
+        for expansion in (e for e in expansions if not _names_column(e.term, ask)):
             if expansion.kind not in ITEM_KINDS and (names_item or not wants_total):
                 continue  # "财政拨款给的公积金": 财政拨款 picks the column, 公积金 the row
             if expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table):
@@ -413,6 +414,12 @@ def _names_total(fact: Fact, content: list[str]) -> bool:
     what total: 收入 or 支出 in the words before its number."""
     cores = [re.sub(r"(预算|决算)?(总计|合计|总额|总)$", "", word) for word in content]
     return not content or any(core and core in _describing_text(fact) for core in cores)
+
+
+def _names_column(words: str, ask: Ask) -> bool:
+    """Words of the question that name the measure (column) asked, not its row: 人员经费 in
+    "奖金人员经费" (budgetqa.query.asking: the measure is not among the item words then)."""
+    return words in ask.measures and words not in ask.specific
 
 
 def _item_named(ask: Ask, residual: list[str]) -> list[str]:

@@ -176,6 +176,7 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|执行|决算|实际)")),
     ("上年执行数", re.compile(r"(上年|去年|上一年)(执行|决算|实际)")),
     ("决算数", re.compile(r"决算数|实际支出|实际花")),
+    ("增减", re.compile(r"增减(?!率)")),  # "购房补贴增减是多少": the printed 增减 column
 ]
 ACTUAL = re.compile(r"执行|决算|实际|花了")  # words for what was spent, not planned
 _LAST_YEAR_BASE = {"上年执行数": ACTUAL, "上年预算": re.compile(r"预算(?!执行)")}

@@ -84,16 +84,20 @@ def ask_of(text: str, names: str = "") -> Ask:
     q = normalize(text)
     change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
     content = tuple(content_terms(q, names))
+    measures = asked_measures(q) - ({"上年预算"} if change else set())
+    specific = tuple(w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w))
+    # "奖金人员经费": 人员经费 names the column, 奖金 the row — unless the measure is all it names
+    specific = tuple(w for w in specific if w not in measures) or specific
     return Ask(
         text=q, count=asked_count(q), money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
-        measures=frozenset(asked_measures(q) - ({"上年预算"} if change else set())),
+        measures=frozenset(measures),
         expansions=tuple(thesaurus.expand(q)),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
         percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
         narrative_only=change or any(w in q for w in NARRATIVE_ONLY),
         columns=tuple(column for asked, column in _MEASURES if re.search(asked, q)),
         content=content,
-        specific=tuple(w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)),
+        specific=specific,
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
         spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
