@@ -440,3 +440,20 @@ def test_indicator_rows_printed_out_of_line_are_realigned():
     got = _cells(evals[0], _row(evals[0], "诉求件转办率准确率"))
     assert (got["实际完成值"], got["自评得分"]) == ("97.57", "10")
     assert any(w.startswith("line 551:") and "realigned" in w for w in d.warnings)
+
+
+def test_a_projects_form_names_its_project_and_its_money():
+    from budgetqa.model.facts import table_facts
+    # 三明 2023 L533-538: "专项名称 | 2022 年三明市 12345 平台热线外包服务运营费", then under the
+    # header "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | …" the row
+    # "年度资金总额 | 31.23 | 31.23 | 31.23 | 10 | 100.00 | 10": amounts in 万元, points without a unit
+    row = {f.column: f for f in table_facts(doc(SANMING23)) if f.line == 538}
+    assert row["全年执行数"].item == "2022 年三明市 12345 平台热线外包服务运营费"
+    assert (row["全年执行数"].printed, row["全年执行数"].unit) == ("31.23", "万元")
+    assert row["分值"].unit == "" and row["执行率(%)"].unit == "%"
+    # 固原 L315-318: "项目名称 | “12345”语音服务费", and the amount is stated inside a text cell:
+    # "年度资金总额(含本级) 8.00 万元"
+    stated = [f for f in table_facts(doc(GUYUAN)) if f.line == 318]
+    assert {(f.item, f.row_label, f.printed, f.unit) for f in stated} == {
+        ("“12345”语音服务费", "年度资金总额(含本级和市县)", "8.00", "万元"),
+        ("“12345”语音服务费", "年度资金总额(含本级)", "8.00", "万元")}

@@ -141,6 +141,15 @@ def test_a_project_named_by_its_tables_title(engine, question, value, lines):
     assert {c.fact.line for c in result.citations} == lines
 
 
+def test_a_project_named_in_its_forms_name_row(engine):
+    # 三明 2023 决算 L533: "专项名称 | 2022 年三明市 12345 平台热线外包服务运营费"; L538 年度资金总额 ·
+    # 全年执行数 31.23 (the same form's other projects: 2.29, 19.35, 196.49)
+    result = engine.ask("三明热线2023年决算里，2022年平台热线外包服务运营费这个专项全年执行数是多少万元？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("31.23"), "万元")
+    assert [c.fact.line for c in result.citations] == [538]
+    assert "外包服务运营费" in result.text.splitlines()[0]  # the answer names the project
+
+
 def test_headers_naming_an_earlier_year_are_last_years_figures():
     from budgetqa.model import standard
 

@@ -105,8 +105,13 @@ def place(fact: Fact) -> str:
     note = OCR_NOTE if fact.ocr else ""
     if fact.kind == "narrative":
         return f"原文（{fact.where}）{note}：“{fact.quote}”"
-    table = f"《{fact.table}》" + (f"（{fact.part}）" if fact.part else "")
+    table = f"《{fact.table}》" + _qualifier(fact)
     return f"{table} {fact.row or '（无行名）'} · {fact.column}（{fact.where}）{note}"
+
+
+def _qualifier(fact: Fact) -> str:
+    """Which half of a side-by-side table (收入/支出), or which project's table (绩效目标表), a cell is in."""
+    return "".join(f"（{words}）" for words in (fact.part, fact.item) if words)
 
 
 def answered(fact: Fact, meta: DocumentMeta, unit: str = "") -> Answer:
@@ -164,6 +169,18 @@ def ambiguous(per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "") -
     return Answer("ambiguous", "\n".join(lines), citations=tuple(citations), candidates=tuple(candidates))
 
 
+def ambiguous_projects(facts: list[Fact], meta: DocumentMeta, unit: str = "") -> Answer:
+    """Several projects' tables print the row asked, named alike: each with its figure."""
+    lines = [f"{meta.label} 中有 {len(facts)} 个项目与问题同样相符，请指明项目："]
+    for fact in facts:
+        value, value_unit, work = convert(fact, unit)
+        lines.append(f"- {fact.item}：{fact.row_label} · {fact.column} = "
+                     f"{fact.printed if not work else format_decimal(value)} {value_unit}（{place(fact)}）")
+    candidates = tuple(Candidate(meta.label, f"{meta.entity}{meta.year}年“{fact.item}”{fact.row_label}{fact.column}是多少？",
+                                 doc=meta.source) for fact in facts)
+    return Answer("ambiguous", "\n".join(lines), citations=tuple(Citation(f) for f in facts), candidates=candidates)
+
+
 def one_figure(per_doc: list[tuple[DocumentMeta, Fact | None]]) -> bool:
     """Every document holds the item, names it alike and prints the same amount."""
     facts = [fact for _, fact in per_doc]
@@ -204,7 +221,7 @@ def _item_name(fact: Fact) -> str:
         return fact.item or "所述数字"
     name = fact.row_label if fact.row_label else fact.row
     column = fact.column.split(" / ")[-1] if fact.column else ""
-    table = fact.table + (f"（{fact.part}）" if fact.part else "")
+    table = fact.table + _qualifier(fact)
     if not name:  # a table of one unlabeled row (三公): the header path names the figure
         return f"{table}中“{fact.column}”" if fact.column else table
     return f"{table}中“{name}”的{column}" if column else f"{table}中“{name}”"

@@ -89,6 +89,19 @@ class Finder:
         every = [f for f in fitting if all(_fits_measures(f, {m}) for m in query.measures)]
         return _printed_in_unit_first(every + [f for f in fitting if f not in every], query.unit), ""
 
+    def rival_projects(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
+        """The best fitting cell and the same row and column of other projects' tables that the
+        question names exactly as well ("外包服务运营经费" of 2022 and of 2023): a choice for the
+        reader, never a silent pick. [] when the best is no project's cell or has no rival."""
+        best = next(iter(fitting), None)
+        if best is None or best.kind != "cell" or not best.item:
+            return []
+        scores = {s.fact.id: (s.score, s.label_score) for s in self.rank(query.ask, [meta.doc_id], k=30)}
+        rivals = [f for f in fitting[1:] if f.kind == "cell" and f.item and f.item != best.item
+                  and (f.row_label, f.column) == (best.row_label, best.column) and f.amount != best.amount
+                  and scores.get(f.id, (0.0, 0.0))[1] >= scores.get(best.id, (0.0, 0.0))[1]]
+        return [best, *{f.item: f for f in rivals}.values()] if rivals else []
+
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
         total in the standard table that carries it."""

@@ -85,6 +85,9 @@ class Responder:
         if not fitting:
             nearest = self.finder.rank(query.ask, [meta.doc_id], k=3)
             return compose.not_found(missing, [(s.fact, meta) for s in nearest])
+        rivals = self.finder.rival_projects(query, meta, fitting)
+        if rivals:
+            return compose.ambiguous_projects(rivals, meta, query.unit)
         return compose.answered(fitting[0], meta, query.unit)
 
     def _contradictions(self, result: Answer) -> list[str]:

@@ -116,7 +116,7 @@ class FactRanker:
             self.by_doc.setdefault(fact.doc_id, []).append(i)
         # a sentence's item without the unit's own name ("…办事处收入预算" -> "收入预算")
         labels = [clean_label(f.item).replace(normalize(f.entity), "") if f.kind == "narrative"
-                  else clean_label(standard.titled_project(f.table) + f.row_label)  # "…平台" + "资金总额"
+                  else clean_label(f"{f.item}项目{f.row_label}" if f.item else f.row_label)  # a project's cells
                   for f in facts]
         self.labels = labels
         self.label_grams = [bigrams(l) for l in labels]

@@ -89,6 +89,9 @@ class Table:
     kind: str = "other"  # standard table type (budgetqa.model.standard.TABLE_TYPES), "other" if none
     phase: str = ""  # "预算" | "决算"
     measures: list[str] = field(default_factory=list)  # canonical measure per column
+    # forms without a unit line: the money unit a header row notes for its columns
+    # ("项目资金(万元) | 年初预算数 | 全年执行数" -> {"年初预算数": "万元", …}), by column name
+    column_units: dict[str, str] = field(default_factory=dict)
 
     def column_name(self, column: int) -> str:
         return " / ".join(p for p in self.columns[column] if p)

@@ -5,6 +5,7 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from budgetqa.model import standard
 from budgetqa.model.document import ParsedDocument, Section, parse_number, to_yuan
 from budgetqa.model.text import normalize
 
@@ -18,6 +19,9 @@ _UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
+_PROJECT_NAME_ROW = re.compile(r"^(?:项目|专项)名称$")
+# a table cell that says what its amount is: "年度资金总额(含本级)4.50万元"
+_STATED_AMOUNT = re.compile(r"^(?P<label>[^0-9]{2,}?)[:：]?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<unit>亿元|万元|元)$")
 
 
 @dataclass
@@ -42,7 +46,8 @@ class Fact:
     page: int | None = None
     line: int | None = None
     quote: str = ""  # the sentence for narrative facts; the row as printed for cells
-    item: str = ""  # for narrative facts: the words just before the number ("一般公共预算拨款收入")
+    item: str = ""  # narrative facts: the words just before the number ("一般公共预算拨款收入"); cells of a
+    #                 project's table (绩效目标表): the project ("话务场地租赁费用")
     offset: int = -1  # for narrative facts: where the number starts in `quote`
     lead: str = ""  # for narrative facts: the paragraph's opening words up to its first number, when the
     #                 sentence continues a paragraph ("5、…信息化建设（13项）" for "2025年当年预算执行数为…")
@@ -121,21 +126,38 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
     base = _base(doc)
     facts = []
     for table in doc.tables:
+        project = standard.titled_project(table.title)
         for row_index, row in enumerate(table.rows):
+            if _PROJECT_NAME_ROW.match(normalize(row.label)):  # a project's own table names it in a cell
+                project = next((c.printed for c in row.cells if c.printed.strip()), project)
             quote = " ".join([row.code, row.label] + [c.printed for c in row.cells]).strip()
             for cell in row.cells:
-                if cell.value is None:
-                    continue
                 column = table.column_name(cell.column)
+                unit = _cell_unit(table.unit or table.column_units.get(column, ""), cell.printed, column, row.label)
+                amount = _amount(cell, unit, row.label)
+                if amount is None:
+                    continue
+                printed, value, unit, label = amount
                 facts.append(Fact(
                     id=f"{base['doc_id']}:{table.id}:r{row_index}:c{cell.column}", kind="cell",
-                    printed=cell.printed, value=cell.value, unit=_cell_unit(table.unit, cell.printed, column, row.label), table=table.title,
-                    table_id=table.id, part=table.part, row_code=row.code, row_label=row.label,
+                    printed=printed, value=value, unit=unit, table=table.title,
+                    table_id=table.id, part=table.part, row_code=row.code, row_label=label,
                     column=column, page=row.page or table.page,
-                    line=row.line, quote=quote, table_kind=table.kind,
+                    line=row.line, quote=quote, table_kind=table.kind, item=project,
                     measure=table.measures[cell.column] if cell.column < len(table.measures) else "",
                     ocr=(row.page or table.page) in doc.meta.ocr_pages, **base))
     return facts
+
+
+def _amount(cell, unit: str, label: str) -> tuple[str, Decimal, str, str] | None:
+    """A cell's amount (printed, value, unit, row label): its number, or the amount a text cell
+    states with its own words and unit ("年度资金总额(含本级) 4.50万元"); None for other text."""
+    if cell.value is not None:
+        return cell.printed, cell.value, unit, label
+    stated = _STATED_AMOUNT.match(normalize(cell.printed))
+    if stated is None:
+        return None
+    return stated["num"], parse_number(stated["num"]), stated["unit"], stated["label"]
 
 
 def _cell_unit(table_unit: str, printed: str, column: str, label: str) -> str:
@@ -143,6 +165,8 @@ def _cell_unit(table_unit: str, printed: str, column: str, label: str) -> str:
     (单位构成, 绩效表) what the header says: 在职人数 counts people, 年度资金总额(万元) is money."""
     if printed.strip().endswith(("%", "％")) or re.search(r"%|％|率$", column):
         return "%"
+    if standard.SCORE_COLUMN.search(column):  # a performance table's 分值/得分: points, not money
+        return ""
     if table_unit:
         return table_unit
     header = column + label
@@ -150,7 +174,7 @@ def _cell_unit(table_unit: str, printed: str, column: str, label: str) -> str:
         return "人"
     if re.search(r"(车辆数|辆)", header):
         return "辆"
-    money = re.search(r"[（(](亿元|万元|千元|元)[)）]", header)
+    money = standard.MONEY_NOTE.search(header)
     return money.group(1) if money else ""
 
 

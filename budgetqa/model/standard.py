@@ -76,8 +76,10 @@ MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
     ("金额", re.compile(r"^金额$|^本年$|^(?:本|上)年数$|^本年收入$|^本年支出$|^20[0-9]{2}年度?$")),
 ]
 LAST_YEAR = re.compile(r"上年|上一年|去年")
-# a header's unit note ("年度预算安排(万元)"): the unit is the table's, not part of the measure
-_UNIT_NOTE = re.compile(r"[(（](?:单位[:：])?(?:万元|元|亿元)[)）]$")
+# a header's money-unit note ("年度预算安排(万元)", "项目资金(万元)"): a unit, never part of the measure
+MONEY_NOTE = re.compile(r"[(（](?:单位[:：])?(亿元|万元|千元|元)[)）]")
+# a performance form's points columns: their numbers are neither money nor counts
+SCORE_COLUMN = re.compile(r"分值|得分|权重|指标值")
 # a 小计 under a breakdown is the breakdown's own total ("基本支出 / 小计" = 基本支出)
 GROUP_TOTAL = re.compile(r"^(?:合计|小计)$")
 BREAKDOWNS = ("基本支出", "项目支出", "人员经费", "公用经费")
@@ -99,7 +101,7 @@ def table_type(title: str) -> str:
 
 # one project's table ("话务场地租赁费用项目绩效目标表"): its title names the project its cells are about
 _PROJECT_TABLE = re.compile(r"^(?:20[0-9]{2}年度?)?(?P<name>.+?)(?:项目)?(?:支出)?绩效(?:目标|自评)(?:申报|情况)?表$")
-_NOT_A_PROJECT = re.compile(r"^(?:项目|项目支出|(?:部门|单位)(?:预算)?|预算单位)?$|整体")
+_NOT_A_PROJECT = re.compile(r"^(?:项目|项目支出|专项|专项资金|(?:部门|单位)(?:预算)?|预算单位)?$|整体")
 
 
 def titled_project(title: str) -> str:
@@ -122,7 +124,7 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算", year: int 
     """The canonical measure of a printed header path in a table of `phase` in a document of
     `year`, e.g. ("本年预算", "基本支出", "小计") -> "基本支出"; ("上年预算数",) -> "上年预算";
     ("2023年执行数",) in a 2024 budget -> "上年执行数"; ("金额",) in a 决算 table -> "决算数"."""
-    levels = [_UNIT_NOTE.sub("", "".join(p.split())) for p in path if p and p.strip()]
+    levels = [MONEY_NOTE.sub("", "".join(p.split())) for p in path if p and p.strip()]
     levels = [p for p in levels if p]
     if not levels:
         return OTHER

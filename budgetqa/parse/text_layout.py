@@ -25,6 +25,7 @@ from budgetqa.model.document import (
     Table,
     parse_number,
 )
+from budgetqa.model import standard
 from budgetqa.parse import vocabulary
 from budgetqa.parse.metadata import cover_lines, detect_metadata
 
@@ -625,6 +626,8 @@ def _form_table(ctx: _Ctx, rows: list, title: str) -> Table:
     columns: list[tuple[str, ...]] = []
     out: list[Row] = []
     local_header: list[str] = []
+    header_unit = ""  # the money unit the header row's first cell notes ("项目资金(万元)")
+    column_units: dict[str, str] = {}
     carry = ""
     for k, (n, cells) in enumerate(rows):
         nonempty = [(j, c) for j, c in enumerate(cells) if c]
@@ -640,6 +643,8 @@ def _form_table(ctx: _Ctx, rows: list, title: str) -> Table:
         ):
             local_header = [squash(c) for c in cells]
             carry = squash(cells[0])
+            noted = standard.MONEY_NOTE.search(carry)
+            header_unit = noted.group(1) if noted else ""
             continue
         if cells[0]:
             carry = squash(cells[0])
@@ -680,6 +685,8 @@ def _form_table(ctx: _Ctx, rows: list, title: str) -> Table:
         for j, c in nonempty[lead:]:
             j += shift
             name = _form_column(local_header, cells, j, c) if 0 <= j < len(cells) else None
+            if name is not None and header_unit and not standard.SCORE_COLUMN.search(name):
+                column_units[name] = header_unit
             if name is None:
                 name = group if group and group != label and is_number(c) else f"列{j + 1}"
             path = (name,)
@@ -690,7 +697,7 @@ def _form_table(ctx: _Ctx, rows: list, title: str) -> Table:
                 value = None  # 部门预算编码 103603: an identifier, not an amount
             row_cells.append(Cell(column=columns.index(path), printed=c.strip(), value=value))
         out.append(Row(code="", label=label, cells=row_cells, line=n + 1))
-    return Table(id="", title=title, unit="", columns=columns, rows=out)
+    return Table(id="", title=title, unit="", columns=columns, rows=out, column_units=column_units)
 
 
 def _is_target(text: str) -> bool:

@@ -23,7 +23,8 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
                   "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
                   "里面", "当中", "之中", "其中", "保留", "两位", "小数",
-                  "四舍五入", "精确", "决算数", "预算数", "算是", "算下来", "算起来"}
+                  "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
+                  "这个", "这项", "这一项", "这笔", "该项"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个")}
@@ -40,7 +41,7 @@ _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部
 TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
                     "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款",
                     "支出合计", "收入合计", "支出总计", "收入总计", "总额是", "总盘子", "盘子", "开支", "全部", "所有",
-                    "总预算", "全部支出", "全部收入", "决算支出", "预算支出"}
+                    "总预算", "全部支出", "全部收入", "决算支出", "预算支出", "专项"}
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少")
@@ -85,7 +86,8 @@ def ask_of(text: str, names: str = "") -> Ask:
     change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
     content = tuple(content_terms(q, names))
     measures = asked_measures(q) - ({"上年预算"} if change else set())
-    specific = tuple(w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w))
+    specific = tuple(w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)
+                     and not (len(w) > 2 and w.endswith("表")))  # "绩效自评表中": a table, not the item
     # "奖金人员经费": 人员经费 names the column, 奖金 the row — unless the measure is all it names
     specific = tuple(w for w in specific if w not in measures) or specific
     return Ask(
