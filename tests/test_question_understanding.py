@@ -150,6 +150,14 @@ def test_a_project_named_in_its_forms_name_row(engine):
     assert "外包服务运营费" in result.text.splitlines()[0]  # the answer names the project
 
 
+def test_projects_named_alike_are_a_choice_not_a_pick(engine):
+    # 三明 2023 决算 prints one 绩效自评表 per project; "2023 年度热线外包服务运营经费" (L560, 全年执行数
+    # 19.35 at L566) and "2023 年度三明市 12345 …热线外包服务运营经费" (L590, 196.49 at L596) both fit
+    result = engine.ask("三明热线2023年决算里外包服务运营经费的全年执行数是多少？")
+    assert result.status == "ambiguous" and result.value is None
+    assert {566, 596} <= {c.fact.line for c in result.citations}
+
+
 def test_headers_naming_an_earlier_year_are_last_years_figures():
     from budgetqa.model import standard
 
