@@ -94,6 +94,7 @@ CELLS = ExportTable(
      Column("phase", "string", "该表的阶段：预算 / 决算", "phase:id"),
      Column("row_code", "string", "行的功能/经济分类编码（类/款/项拆开印的已拼接）"),
      Column("row_label", "string", "印出的行名称（科目名称 / 项目）"),
+     Column("project", "string", "项目表（绩效目标表 / 绩效自评表）所属的项目名称"),
      Column("code_scheme", "string", "编码所属分类：功能 / 经济"),
      Column("code_level", "string", "编码层级：类 / 款 / 项"),
      *_code_columns(),

@@ -16,7 +16,7 @@ from budgetqa.checks.commands import evidence_text, run_audit
 from budgetqa.export.columns import CELLS, DOCUMENTS, FINDINGS, NARRATIVE, ExportTable
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, ParsedDocument, Table
-from budgetqa.model.facts import Fact
+from budgetqa.model.facts import Fact, holds_amount
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
 
@@ -68,7 +68,7 @@ def rows_of_facts(engine, fact_ids: list[str], doc_ids: list[str]) -> pd.DataFra
 
 def model_cell_count(doc: ParsedDocument) -> int:
     """The numeric cells of a parsed document's tables: what the cells table must hold for it."""
-    return sum(1 for t in doc.tables for r in t.rows for c in r.cells if c.value is not None)
+    return sum(1 for t in doc.tables for r in t.rows for c in r.cells if holds_amount(c))
 
 
 def _frame(table: ExportTable, rows: list[dict]) -> pd.DataFrame:
@@ -101,7 +101,7 @@ def _cell_row(fact: Fact, table: Table | None) -> dict:
     scheme = standard.classification(fact.row_code)
     return {**_source(fact), "table_id": fact.table_id, "table_kind": fact.table_kind, "table_title": fact.table,
             "part": fact.part or None, "phase": (table.phase if table else "") or fact.doc_kind,
-            "row_code": fact.row_code or None, "row_label": fact.row_label,
+            "row_code": fact.row_code or None, "row_label": fact.row_label, "project": fact.item or None,
             "code_scheme": scheme.scheme or None, "code_level": scheme.level or None,
             **_code_levels(fact.row_code, scheme.scheme),
             "measure": fact.measure, "column": fact.column, **_amounts(fact), "row_text": fact.quote}

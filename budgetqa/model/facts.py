@@ -149,6 +149,11 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
     return facts
 
 
+def holds_amount(cell) -> bool:
+    """A table cell the budget model keeps as a fact: a number, or a text cell stating an amount."""
+    return cell.value is not None or bool(_STATED_AMOUNT.match(normalize(cell.printed)))
+
+
 def _amount(cell, unit: str, label: str) -> tuple[str, Decimal, str, str] | None:
     """A cell's amount (printed, value, unit, row label): its number, or the amount a text cell
     states with its own words and unit ("年度资金总额(含本级) 4.50万元"); None for other text."""
