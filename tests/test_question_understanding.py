@@ -324,18 +324,3 @@ def test_a_sum_keeps_a_classification_name_with_and_whole(engine):
     result = engine.ask("三明热线2025年工资福利支出和商品和服务支出合计多少万元？")
     assert (result.status, result.value, result.unit) == ("answered", Decimal("147.87"), "万元")
     assert {c.fact.row_code for c in result.citations} == {"301", "302"}
-
-
-def test_a_document_is_also_named_by_its_file_name():
-    from budgetqa.model.document import DocumentMeta
-    from budgetqa.query.question import EntityIndex, match_documents
-    # the national sample's file 上海_2026年上海市医疗保障局_部门预算.pdf holds the budget of one unit of
-    # that bureau (its pages name 上海市医疗保险事业管理中心): asked by the bureau's name it is found
-    docs = [DocumentMeta("a", "上海_2026年上海市医疗保障局_部门预算.pdf", "上海市医疗保险事业管理中心", year=2026,
-                         kind="预算", level="单位", region="上海市"),
-            DocumentMeta("b", "上海市普陀区司法局单位26年预算.pdf", "上海市普陀区司法局", year=2026, kind="预算",
-                         level="单位", region="上海市普陀区")]
-    match = match_documents("上海市医疗保障局2026年的支出预算是多少？", EntityIndex(docs))
-    assert not match.missing and [m.doc_id for m in match.docs] == ["a"]
-    # a bureau no document is, nor names in its file, stays unknown
-    assert match_documents("上海市教育局2026年的支出预算是多少？", EntityIndex(docs)).missing

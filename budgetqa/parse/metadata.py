@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 from budgetqa.model import standard
 from budgetqa.parse import vocabulary
@@ -122,13 +121,6 @@ def cover_lines(text: str, limit: int = 15) -> list[str]:
         if len(out) >= limit:
             return []
     return []
-
-
-def names_in_file_name(source: str) -> list[str]:
-    """The units a file's name names with their place ("上海_2026年上海市医疗保障局_部门预算.pdf" ->
-    上海市医疗保障局): how whoever saved the file calls it — never the document's metadata, which
-    is read from its pages."""
-    return _UNIT_NAME.findall(re.sub(r"[_\s]|20\d{2}年度?", " ", Path(source).stem))
 
 
 def region_of(entity: str) -> str:

@@ -12,7 +12,7 @@ from functools import cache
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, normalize
-from budgetqa.parse.metadata import names_in_file_name, region_of
+from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind, asked_measures
 from budgetqa.query.operation import Operation, parse_operation
@@ -115,8 +115,7 @@ class EntityIndex:
         self.docs = docs
         names_by_entity: dict[str, set[str]] = {}
         for meta in docs:
-            named_by_file = [n for n in names_in_file_name(meta.source) if n not in meta.entity]
-            names = {meta.entity, *meta.aliases, *named_by_file}
+            names = {meta.entity, *meta.aliases}
             names_by_entity.setdefault(meta.entity, set()).update(names | thesaurus.abbreviated(names))
         self.names_by_entity = names_by_entity
         grams_by_entity = {e: set().union(*(bigrams(n) for n in names)) for e, names in names_by_entity.items()}
