@@ -88,8 +88,9 @@ def ask_of(text: str, names: str = "") -> Ask:
     measures = asked_measures(q) - ({"上年预算"} if change else set())
     specific = tuple(w for w in content if w not in TOTAL_VOCABULARY and not _TOTAL_ONLY.fullmatch(w)
                      and not (len(w) > 2 and w.endswith("表")))  # "绩效自评表中": a table, not the item
-    # "奖金人员经费": 人员经费 names the column, 奖金 the row — unless the measure is all it names
-    specific = tuple(w for w in specific if w not in measures) or specific
+    # "奖金人员经费": 人员经费 names the column, 奖金 the row — unless the measure is all it names (a
+    # breakdown is also a row's name, 人员经费合计; 年初预算 never is)
+    specific = tuple(w for w in specific if w not in measures & standard.BREAKDOWN_MEASURES) or specific
     return Ask(
         text=q, count=asked_count(q), money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
         measures=frozenset(measures),
