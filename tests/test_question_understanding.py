@@ -33,6 +33,18 @@ def test_a_share_of_a_part_named_within_its_whole(engine):
     assert sorted(c.fact.printed for c in result.citations) == ["1446.32", "1484.2"]
 
 
+@pytest.mark.parametrize("question, value, printed", [
+    # 区政府办公室 2025 p19, 基本支出经济分类表 合计 row: 24,606,775.35 | 人员经费 22,473,997.81 |
+    # 公用经费 2,132,777.54 — 2,132,777.54 ÷ 24,606,775.35 = 8.67 %
+    ("区政府办公室2025年一般公共预算基本支出中，公用经费占几成？", "8.67", ["2,132,777.54", "24,606,775.35"]),
+    ("区政府办公室2025年一般公共预算基本支出里，人员经费占几成（百分比）？", "91.33", ["22,473,997.81", "24,606,775.35"]),
+])
+def test_a_breakdowns_share_of_the_whole_it_breaks_down(engine, question, value, printed):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), "%")
+    assert sorted(c.fact.printed for c in result.citations) == printed
+
+
 def test_an_item_the_document_lacks_is_not_its_total(engine):
     result = engine.ask("泉州12345中心2026年购买火星探测器花了多少钱？")
     assert result.status == "not_found"  # not the 1182.04 万元 total

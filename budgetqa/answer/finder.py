@@ -107,8 +107,10 @@ class Finder:
         total in the standard table that carries it."""
         # the measure's colloquial names ("养人的钱" for 人员经费) name nothing else
         synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures)
-        if (len(query.measures) != 1 or query.asks_change
-                or [t for t in query.ask.content if t not in query.measures and t not in synonyms]):
+        # "一般公共预算基本支出中公用经费": a fund and the breakdown above it name no other item
+        others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
+                  and t not in standard.FUND_WORDS and t not in standard.BREAKDOWN_MEASURES]
+        if len(query.measures) != 1 or query.asks_change or others:
             return None
         named = next(iter(query.measures))
         totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"

@@ -10,7 +10,7 @@ from functools import cache
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
 
-SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.+?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
+SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.*?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
 SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
@@ -24,7 +24,7 @@ CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
-_VAGUE = re.compile(r"[了是的比多大少几]")  # "占了多大比例", "占比多少": no whole named after 占
+_VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 _LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
