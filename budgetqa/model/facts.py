@@ -126,9 +126,10 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
     base = _base(doc)
     facts = []
     for table in doc.tables:
-        project = standard.titled_project(table.title)
+        form = table.kind == standard.PROJECT_FORM
+        project = standard.titled_project(table.title) if form else ""
         for row_index, row in enumerate(table.rows):
-            if _PROJECT_NAME_ROW.match(normalize(row.label)):  # a project's own table names it in a cell
+            if form and _PROJECT_NAME_ROW.match(normalize(row.label)):  # a project's own form names it in a cell
                 project = next((c.printed for c in row.cells if c.printed.strip()), project)
             quote = " ".join([row.code, row.label] + [c.printed for c in row.cells]).strip()
             for cell in row.cells:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 OTHER = "other"
 
+PROJECT_FORM = "项目支出绩效目标表"  # performance forms: one per project (or the unit's own, 部门整体)
 # (standard type, pattern on the whitespace-free title) — first match wins, so the narrower
 # templates come before the broader ones they contain ("财政拨款收支总表" before "收支总表").
 TABLE_TYPES: list[tuple[str, re.Pattern]] = [
@@ -24,7 +25,7 @@ TABLE_TYPES: list[tuple[str, re.Pattern]] = [
     ("机关运行经费表", re.compile(r"机关运行经费")),
     ("政府采购表", re.compile(r"政府采购")),
     ("国有资产占用表", re.compile(r"国有资产|资产占用|资产情况")),
-    ("项目支出绩效目标表", re.compile(r"绩效目标|绩效")),
+    (PROJECT_FORM, re.compile(r"绩效目标|绩效")),
     ("项目支出表", re.compile(r"项目支出.*表|项目.*明细")),
     ("一般公共预算基本支出表", re.compile(r"一般公共预算.*基本支出|基本支出.*经济分类")),
     ("财政拨款基本支出表", re.compile(r"财政拨款.*基本支出")),
