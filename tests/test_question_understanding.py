@@ -57,6 +57,16 @@ def test_a_sentence_on_the_total_does_not_answer_an_item_it_never_names(engine):
     assert result.status == "not_found" and result.value is None
 
 
+def test_a_count_of_one_kind_of_staff_is_not_another_kinds(engine):
+    # 固原 2024 L47: "全额预算编制6名 … 实有6人"; its 外聘 staff (28) are only named inside a
+    # performance indicator's text (L303), so the 6 on staff must not answer for them
+    result = engine.ask("固原12345便民服务中心外聘了多少人？")
+    assert not (result.status == "answered" and result.value == Decimal("6"))
+    # the kinds the document does state still answer: 编制 6 名 (L47)
+    staffed = engine.ask("固原12345便民服务中心有几个编制？")
+    assert staffed.status == "answered" and (staffed.value, staffed.unit) == (Decimal("6"), "人")
+
+
 def test_punctuation_only(engine):
     assert engine.ask("？？？").status == "not_found"
 

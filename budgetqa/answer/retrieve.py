@@ -25,7 +25,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import bigrams, normalize
-from budgetqa.query import lexicon
+from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import Ask
 from budgetqa.store.embedding import ngram_matrix, ngram_vector
 
@@ -36,7 +36,8 @@ _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _ITEM_LEVEL = re.compile(r"([^()（）、,，。]+)[(（](?:[0-9]*)项[)）]")  # "…（款）事业单位医疗（项）" -> 事业单位医疗
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
-ITEM_KINDS = ("item", "code", "count")  # thesaurus expansions that name what is counted, not a total
+ITEM_KINDS = ("item", "code", "count")
+_ANY_COUNT = ("人数", "车辆数")  # count terms that name no kind of staff or car: any count of people (cars) fits  # thesaurus expansions that name what is counted, not a total
 
 
 def tokens(text: str) -> list[str]:
@@ -164,14 +165,17 @@ class FactRanker:
         dense = self._dense(q, doc_ids, w.dense_k)
         label_cache: dict[str, float] = {}
         scored = []
+        item_words = _item_named(ask, residual)
         for i in candidates:
             fact = self.facts[i]
+            if fact.kind == "narrative" and not _mentions_any(fact, item_words):
+                continue  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
             key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if not self.labels[i] else ''}"
             if key not in label_cache:
                 label_cache[key] = self._label_score(i, ask, expansions, wants_total, rows_named, w)
             label = label_cache[key]
             if fact.kind == "narrative":
-                label = self._narrative_label(i, label, ask, residual, w)
+                label = self._narrative_label(i, label, ask, w)
             elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
                 label = max(label, self._coverage_score(fact, ask.specific, w, self.purposes[fact.doc_id, fact.row_code]))
             if ask.percent:
@@ -219,11 +223,9 @@ class FactRanker:
                 return inside
         return candidates
 
-    def _narrative_label(self, i: int, label: float, ask: Ask, residual: list[str], w: RankingWeights) -> float:
+    def _narrative_label(self, i: int, label: float, ask: Ask, w: RankingWeights) -> float:
         """How well a sentence's words for its number name what was asked."""
         fact = self.facts[i]
-        if not _mentions_any(fact, _item_named(ask, residual)):
-            return 0.0  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
         coverage = self._coverage_score(fact, ask.specific, w)
         states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
         if states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
@@ -426,8 +428,15 @@ def _item_named(ask: Ask, residual: list[str]) -> list[str]:
     """The words a sentence must say to be about the item asked: the budget items the question
     names (as asked or by their terms), else its item words the thesaurus does not know; [] when
     it names no item (a total)."""
-    items = [word for e in ask.expansions if e.kind in ITEM_KINDS for word in (e.text, e.term)]
+    named = [e for e in ask.expansions if e.kind in ITEM_KINDS and e.term not in _ANY_COUNT]
+    items = [word for e in named for word in _surface_forms(e)]
     return items or (list(ask.specific) if residual else [])
+
+
+def _surface_forms(expansion) -> tuple[str, ...]:
+    """The ways a text may name a thesaurus term: as asked, its name, its labels and synonyms."""
+    term = thesaurus.term(expansion.term)
+    return (expansion.text, expansion.term, *expansion.labels, *(term.synonyms if term else ()))
 
 
 def _mentions_any(fact: Fact, words: list[str]) -> bool:
