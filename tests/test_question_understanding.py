@@ -180,6 +180,18 @@ def test_projects_named_alike_are_a_choice_not_a_pick(engine):
     assert {566, 596} <= {c.fact.line for c in result.citations}
 
 
+@pytest.mark.parametrize("question, value, page", [
+    # 万里街道 2024 p30, 基本支出经济分类表 合计: 99,706,020 | 人员经费 88,537,451 | 公用经费 11,168,569
+    ("万里街道2024年的办公经费（公用经费）安排了多少元？", "11168569", 30),
+    # 司法局 2026 p19, same table: 合计 22,118,861.34 | 人员经费 20,272,981.00 | 公用经费 1,845,880.34
+    ("司法局2026年的工资开销（人员经费）安排了多少元？", "20272981.00", 19),
+])
+def test_a_term_glossed_in_brackets_is_what_is_asked(engine, question, value, page):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), "元")
+    assert [c.fact.page for c in result.citations] == [page]
+
+
 def test_headers_naming_an_earlier_year_are_last_years_figures():
     from budgetqa.model import standard
 

@@ -105,8 +105,8 @@ class Finder:
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
         total in the standard table that carries it."""
-        # the measure's colloquial names ("养人的钱" for 人员经费) name nothing else
-        synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures)
+        # the measure's colloquial names ("养人的钱"), and words naming a kind of figure ("安排了多少": 预算)
+        synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures or e.kind == "doc_kind")
         # "一般公共预算基本支出中公用经费": a fund and the breakdown above it name no other item
         others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
                   and t not in standard.FUND_WORDS and t not in standard.BREAKDOWN_MEASURES]

@@ -75,7 +75,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
     match = match_documents(question, index, context)
-    item_text = strip_entity(item_text, match.docs)
+    item_text = glossed(strip_entity(item_text, match.docs))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
@@ -97,6 +97,26 @@ def item_query(text: str, names: str = "", unit: str = "") -> Query:
     return Query(text=text, item_text=text, match=match, unit=unit, measures=asked_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
                  ask=ask_of(text, names), codes=named_codes(text), names=names)
+
+
+# "办公经费（日常公用开支）": words glossed in brackets; a one-character note ("维修（护）费") is part of
+# a name, a code ("（2010601）") is read as a code
+_GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
+# the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
+_GLOSSED = re.compile(r"[^\W\d_的里中年和与及、]{2,}$")
+
+
+def glossed(text: str) -> str:
+    """A question that glosses its own words with a budget term in brackets ("人头经费（人员支出）")
+    asks for that term: the gloss stands for the word it explains."""
+    for match in reversed(list(_GLOSS.finditer(text))):
+        term = match["gloss"]
+        if not any(e.start == 0 and e.end == len(term) for e in thesaurus.expand(term)):
+            continue
+        glossed_words = _GLOSSED.search(text[:match.start()])
+        if glossed_words:
+            text = text[:glossed_words.start()] + term + text[match.end():]
+    return text
 
 
 def named_codes(text: str) -> set[str]:
