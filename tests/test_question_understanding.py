@@ -192,6 +192,18 @@ def test_a_term_glossed_in_brackets_is_what_is_asked(engine, question, value, pa
     assert [c.fact.page for c in result.citations] == [page]
 
 
+@pytest.mark.parametrize("question, value", [
+    # 社会工作部 2024 决算 p19: "全年预算为9.00万元，支出决算为6.18万元" — 6.18 ÷ 9.00 = 68.67 %
+    ("社会工作部2024年机关事业单位基本养老保险缴费的决算完成了全年预算的百分之几？", "68.67"),
+    # 财政局 2024 决算 p22 (行政运行): "年初预算为1560.05万元，支出决算为1511.89万元" — 96.91 %
+    ("财政局2024年行政运行决算完成了年初预算的百分之多少？", "96.91"),
+])
+def test_the_share_of_its_budget_a_final_figure_completes(engine, question, value):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), "%")
+    assert len(result.citations) == 2
+
+
 def test_headers_naming_an_earlier_year_are_last_years_figures():
     from budgetqa.model import standard
 

@@ -191,7 +191,8 @@ def test_common_terms_map_to_codes_and_labels():
     assert "项目支出" in one("项目经费多少", "项目支出").labels
     assert "基本支出" in one("日常运转花了多少", "基本支出").labels
     assert one("财政拨款收入", "财政拨款").parts[0] == "一般公共预算拨款"
-    assert one("在职人数", "人数").unit == "人"
+    assert one("在职人数", "在职人数").unit == "人"
+    assert one("外聘人员", "外聘人数").unit == "人"  # each kind of staff is a count of its own, not 在职
     assert "外包" in one("话务外包", "委托业务费").keywords
 
 

@@ -227,6 +227,8 @@ class Calculator:
             if value_unit is None:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
+            if operation.completion:
+                return ratio(a, b, times=False, subject=f"{meta.label}：{fact.row_label}")
             if operation.as_rate:
                 return growth(a, b, f"{meta.label}：{fact.row_label}", operation.shortfall)
             return difference(a, b, operation.shortfall, value_unit, f"{meta.label}：{fact.row_label}")
@@ -258,6 +260,8 @@ class Calculator:
                 return None
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (current, base))
             subject = f"{meta.label}：{clean_label(scored.fact.lead).rstrip('。；;，,：: ') or item.item_text}"
+            if operation.completion:
+                return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
             return difference(a, b, operation.shortfall, value_unit, subject)

@@ -64,13 +64,16 @@ def growth(a: Operand, b: Operand, subject: str, decline: bool = False) -> Answe
                   [a, b], divided=True)
 
 
-def ratio(a: Operand, b: Operand, times: bool) -> Answer | None:
+def ratio(a: Operand, b: Operand, times: bool, subject: str = "") -> Answer | None:
     """a ÷ b, in % ("是…的百分之几") or as a multiple ("几倍"); None when b is 0. The headline names
-    both: "X 是 Y 的 12.94 倍", each with its document when they differ."""
+    both: "X 是 Y 的 12.94 倍", each with its document when they differ, after the `subject` they
+    are figures of when given ("…：行政运行")."""
     if b.value == 0:
         return None
     value = a.value / b.value * (1 if times else 100)
-    if a.meta is b.meta:
+    if subject:
+        said = f"{subject}：{operand_name(a)} 是 {operand_name(b)} 的"
+    elif a.meta is b.meta:
         said = f"{a.meta.label}：{operand_name(a)} 是 {operand_name(b)} 的"
     else:
         said = f"{a.meta.label} 的{operand_name(a)} 是 {b.meta.label} 的"

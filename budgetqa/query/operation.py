@@ -23,6 +23,8 @@ CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
+# "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
+COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
@@ -52,6 +54,7 @@ class Operation:
     as_rate: bool = False  # column_change: the change in %, not in money
     lowest: bool = False  # rank: the lowest, not the highest
     base_first: bool = False  # "从2023年决算到2025年预算": the document named first is the base
+    completion: bool = False  # column_change: the figure as a share of its base (决算 ÷ 年初预算), not the change
     quoted: tuple[str, ...] = ()  # items the question quotes (“其他工资福利支出”): an operand must name them
 
 
@@ -71,6 +74,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         if not _VAGUE.sub("", whole) and inside:  # "三公经费里因公出国费占了多大比例": the whole comes first
             whole, part = inside["whole"], inside["whole"] + inside["part"]  # the part within the whole
         return Operation(kind, (part, whole))
+    if kind == "column_change" and COMPLETION.search(q):
+        match = COMPLETION.search(q)
+        word = {"全年预算": "全年预算", "调整预算": "全年预算"}.get(match["base"] or "", "年初预算")
+        return Operation(kind, (q[:match.start()],), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q)
         as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
@@ -124,7 +131,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "share"
     if RATIO.search(q):
         return "ratio"
-    if not several_docs and COLUMN_CHANGE.search(q):
+    if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q)):
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
