@@ -6,8 +6,7 @@ import re
 from budgetqa.model.document import MONEY_UNITS
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
-from budgetqa.query.asking import ask_of
-from budgetqa.query.question import WHY
+from budgetqa.query.asking import WHY, ask_of
 
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 

@@ -24,7 +24,8 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
                   "里面", "当中", "之中", "其中", "保留", "两位", "小数",
                   "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
-                  "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前"}
+                  "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前",
+                  "为什么", "为何", "怎么", "怎样", "如何", "什么原因"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个")}
@@ -49,6 +50,8 @@ PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "比例", "占�
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少")
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
+# why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
+WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
 _TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
 TABLE_WORDS = ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行")
 
@@ -97,7 +100,7 @@ def ask_of(text: str, names: str = "") -> Ask:
         expansions=tuple(thesaurus.expand(q)),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
         percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
-        narrative_only=change or any(w in q for w in NARRATIVE_ONLY),
+        narrative_only=change or any(w in q for w in NARRATIVE_ONLY) or bool(WHY.search(q)),
         columns=tuple(column for asked, column in _MEASURES if re.search(asked, q)),
         content=content,
         specific=specific,

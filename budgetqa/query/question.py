@@ -14,11 +14,10 @@ from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, normalize
 from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
-from budgetqa.query.asking import ASKED_UNIT, Ask, ask_of, asked_count, asked_kind, asked_measures
+from budgetqa.query.asking import ASKED_UNIT, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
 from budgetqa.query.operation import Operation, parse_operation
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
-WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
