@@ -13,6 +13,8 @@ import pytest
     # 泉州 has only its 12345 center and 司法局 is 普陀's: 泉州市司法局 is neither
     ("泉州市司法局2026年的普法宣传支出是多少？", "泉州市司法局"),
     ("固原市商务委员会2025年部门预算是多少？", "固原市商务委员会"),
+    # a subordinate office named right after a unit we have: no document gives its own figures
+    ("普陀区司法局司法所2026年的支出预算是多少？", "司法所"),
 ])
 def test_unknown_units_are_not_found(engine, question, named):
     result = engine.ask(question)
@@ -65,6 +67,13 @@ def test_a_count_of_one_kind_of_staff_is_not_another_kinds(engine):
     # the kinds the document does state still answer: 编制 6 名 (L47)
     staffed = engine.ask("固原12345便民服务中心有几个编制？")
     assert staffed.status == "answered" and (staffed.value, staffed.unit) == (Decimal("6"), "人")
+
+
+def test_words_of_the_item_are_no_unknown_place(engine):
+    # 万里街道 2024 p33: "第一季度用款计划158.05万元" for 社区公共服务中心新建工程 — 新建 is also a
+    # district's name and 社区 ends in 区, but with 万里街道 named they are words of the item
+    result = engine.ask("万里街道社区公共服务中心新建工程2024年第一季度用款计划是多少？")
+    assert result.status != "not_found" and "158.05" in result.text
 
 
 def test_punctuation_only(engine):
