@@ -25,7 +25,6 @@ _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|�
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 # an organisation's name right after a place: "(市)财政局", "(区)教育局", "(市)便民中心"
 _ORGANISATION = r"(?:省|市|区|县)?([\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅))"
-ENTITY_NAMED = 1.5  # an entity score (EntityIndex.scores) from which the question names that unit
 # a subordinate unit named right after its parent's name: "财政局|财政所", "街道|社区服务站"
 _SUBORDINATE = re.compile(r"(?P<unit>[\u4e00-\u9fa5]{1,6}(?:局|委员会|委|办公室|街道|办事处))(?P<sub>[\u4e00-\u9fa5]{1,6}?(?:所|站|队|院|馆))")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
@@ -241,11 +240,8 @@ class EntityIndex:
         opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", without_items(question, self.known_text).strip())
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
-        # a word the dictionary tags as a place ("新建" is also a district) names an unknown unit only
-        # when no known unit is named; with one, it is more likely the item ("…中心新建工程")
-        tagged_names_unit = max(self.scores(question).values(), default=0.0) < ENTITY_NAMED
         for word in lexicon.tokenizer().lcut(without_items(question, self.known_text)):
-            named = ((tagged_names_unit and lexicon.names_place_or_organisation(word))
+            named = (lexicon.names_place_or_organisation(word)
                      or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|(?<!社)区|县)$", word))  # 社区 is no district
             if named and len(word) >= 2 and word not in self.known_text and not _budget_word(word):
                 core = re.sub(r"(省|市|区|县)$", "", word)
@@ -427,7 +423,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     context = context or {}
     scores = index.scores(question)
     best = max(scores.values(), default=0.0)
-    entity_named = best >= ENTITY_NAMED
+    entity_named = best >= 1.5
     unknown = index.unknown_names(question)
     unique = index.uniquely_named(question) if len(index.names_by_entity) > 2 else set()
     if unique:
