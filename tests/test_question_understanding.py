@@ -256,6 +256,13 @@ def test_a_figure_stated_unchanged_is_a_change_of_zero(engine):
     assert [c.fact.page for c in result.citations] == [21]
 
 
+def test_which_is_larger_and_by_how_much_names_the_larger(engine):
+    # 公务接待费: 商务委单位 p20 10,000.00 元, 司法局 p19 7,315.00 元 — the question names 司法局 first
+    result = engine.ask("司法局2026年和商务委2025年单位预算相比，谁的公务接待费更多？多多少元？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("2685"), "元")
+    assert result.text.splitlines()[0].startswith("上海市普陀区商务委员会 2025年 单位预算 比 上海市普陀区司法局")
+
+
 def test_last_years_level_from_a_stated_change(engine):
     # 泉州 2026 line 273: "单位收入预算为1182.04万元，比上年增加51.77万元" and no 上年 column: 1182.04 − 51.77
     result = engine.ask("泉州热线2026年的上年（2025年）收入预算是多少？")

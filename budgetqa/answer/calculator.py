@@ -165,7 +165,7 @@ class Calculator:
             return result(value, value_unit, f"合计 {format_decimal(value)} {value_unit}。",
                           " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
         a, b = ops[0], ops[1]
-        if operation.base_first:
+        if operation.base_first or (operation.larger_first and a.value < b.value):
             a, b = b, a
         if operation.kind == "growth":
             return growth(a, b, f"{a.meta.label} 相比 {b.meta.label}")

@@ -56,6 +56,7 @@ class Operation:
     base_first: bool = False  # "从2023年决算到2025年预算": the document named first is the base
     completion: bool = False  # column_change: the figure as a share of its base (决算 ÷ 年初预算), not the change
     quoted: tuple[str, ...] = ()  # items the question quotes (“其他工资福利支出”): an operand must name them
+    larger_first: bool = False  # difference: "谁的…更多？多多少" — the larger minus the smaller, whichever is named first
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -104,6 +105,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     return Operation(kind, (CHANGE_ASKED.sub("", q),),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
                      base_first=bool(re.search(r"从.+到", question)),
+                     larger_first=kind == "difference" and bool(RANK_ASKED.search(q)) and not _ranks_lowest(q),
                      quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
 
 
