@@ -263,6 +263,18 @@ def test_which_is_larger_and_by_how_much_names_the_larger(engine):
     assert result.text.splitlines()[0].startswith("上海市普陀区商务委员会 2025年 单位预算 比 上海市普陀区司法局")
 
 
+@pytest.mark.parametrize("question, value, unit, larger", [
+    # 司法局 2026 p11 支出预算总表: 普法宣传 1,242,900.00, 信息化建设 2,278,800.00 元 (p6: 124.29 / 227.88 万元)
+    ("司法局2026年普法宣传和信息化建设哪个多？多多少万元？", "103.59", "万元", "信息化建设"),
+    # 区政府办公室 2025 p19 合计: 人员经费 22,473,997.81, 公用经费 2,132,777.54 元
+    ("区政府办公室2025年人员经费和公用经费哪个高？", "20341220.27", "元", "人员经费"),
+])
+def test_which_of_two_items_is_larger(engine, question, value, unit, larger):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), unit)
+    assert f"；{larger}多" in result.text.splitlines()[0] and len(result.citations) == 2
+
+
 def test_last_years_level_from_a_stated_change(engine):
     # 泉州 2026 line 273: "单位收入预算为1182.04万元，比上年增加51.77万元" and no 上年 column: 1182.04 − 51.77
     result = engine.ask("泉州热线2026年的上年（2025年）收入预算是多少？")

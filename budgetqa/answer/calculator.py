@@ -71,6 +71,8 @@ class Calculator:
         if value_unit is None:
             return None  # operands in units that do not add up
         a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (first, second))
+        if operation.larger_first and a.value < b.value:
+            a, b = b, a
         return difference(a, b, operation.shortfall, value_unit, meta.label)
 
     def item_ratio(self, query: Query, meta: DocumentMeta) -> Answer | None:

@@ -25,6 +25,8 @@ COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决�
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
+# "普法宣传和信息化建设哪个多": two items of one document, compared — the larger minus the smaller
+WHICH_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:相比|比较)?[，,]?(?:哪个|哪项|哪一个|哪一项|谁)(?:的)?(?:更|较)?(?:多|高|大)")
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
@@ -56,7 +58,7 @@ class Operation:
     base_first: bool = False  # "从2023年决算到2025年预算": the document named first is the base
     completion: bool = False  # column_change: the figure as a share of its base (决算 ÷ 年初预算), not the change
     quoted: tuple[str, ...] = ()  # items the question quotes (“其他工资福利支出”): an operand must name them
-    larger_first: bool = False  # difference: "谁的…更多？多多少" — the larger minus the smaller, whichever is named first
+    larger_first: bool = False  # difference / item_difference: "谁的…更多", "A和B哪个多" — the larger minus the smaller
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -91,6 +93,11 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         if several_docs:  # "A的购房补贴是B的百分之几": the item is named once, for both
             return Operation(kind, (q[:match.start("b") - 1] + q[match.end():],), times=times)
         return Operation(kind, (match["a"], match["b"]), times=times)
+    if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多"
+        match = WHICH_OF_TWO.search(q)
+        *context, first_item = re.split(r"[，,：:]", match["a"])
+        context = "".join(context)
+        return Operation(kind, (context + first_item, context + match["b"]), larger_first=True)
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
         # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first
@@ -136,6 +143,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
     if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q)):
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
+        return "item_difference"
+    if not several_docs and WHICH_OF_TWO.search(q):
         return "item_difference"
     if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低)了?(多少|几)", q):
         return "rank"
