@@ -271,9 +271,8 @@ class Calculator:
 
     def stated_unchanged(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """No figure states the change asked, but a sentence says the item's figure "与上年持平": 0."""
-        operation = query.operation
+        operation, year = query.operation, query.operation.base.year
         for scored in self.finder.rank(query.ask, [meta.doc_id], k=80):
-            year = operation.base.year
             if (scored.label_score >= MIN_LABEL_SCORE and scored.fact.kind == "narrative" and _says_unchanged(scored.fact)
                     and (year is None or str(year) in scored.fact.quote)):
                 return _unchanged(scored.fact, meta, "%" if operation.as_rate else (query.unit or scored.fact.unit))

@@ -145,9 +145,8 @@ class Finder:
 def _printed_in_unit_first(facts: list[Fact], unit: str) -> list[Fact]:
     """Asked in a finer unit than the best figure is printed in (元 of a 0.73 万元): the same figure
     printed in the unit asked (7,315 元) comes first, rather than a conversion's false precision."""
-    best = next(iter(facts), None)
-    if (best is None or best.value_yuan is None or to_yuan(Decimal(1), unit) is None
-            or to_yuan(Decimal(1), unit) >= to_yuan(Decimal(1), best.unit)):
+    best, asked = next(iter(facts), None), to_yuan(Decimal(1), unit)
+    if best is None or best.value_yuan is None or asked is None or asked >= to_yuan(Decimal(1), best.unit):
         return facts
     half_digit = to_yuan(Decimal(1).scaleb(best.value.as_tuple().exponent), best.unit) / 2
     same = next((f for f in facts[1:] if f.unit == unit and f.value_yuan is not None

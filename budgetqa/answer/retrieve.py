@@ -36,8 +36,8 @@ _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _ITEM_LEVEL = re.compile(r"([^()（）、,，。]+)[(（](?:[0-9]*)项[)）]")  # "…（款）事业单位医疗（项）" -> 事业单位医疗
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
-ITEM_KINDS = ("item", "code", "count")
-_ANY_COUNT = ("人数", "车辆数")  # count terms that name no kind of staff or car: any count of people (cars) fits  # thesaurus expansions that name what is counted, not a total
+ITEM_KINDS = ("item", "code", "count")  # thesaurus expansions that name what is counted, not a total
+_ANY_COUNT = ("人数", "车辆数")  # count terms that name no kind of staff or car: any count of people (cars) fits
 
 
 def tokens(text: str) -> list[str]:

@@ -77,10 +77,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         if not _VAGUE.sub("", whole) and inside:  # "三公经费里因公出国费占了多大比例": the whole comes first
             whole, part = inside["whole"], inside["whole"] + inside["part"]  # the part within the whole
         return Operation(kind, (part, whole))
-    if kind == "column_change" and COMPLETION.search(q):
-        match = COMPLETION.search(q)
-        word = {"全年预算": "全年预算", "调整预算": "全年预算"}.get(match["base"] or "", "年初预算")
-        return Operation(kind, (q[:match.start()],), base=BasePeriod(word=word), completion=True)
+    completion = COMPLETION.search(q) if kind == "column_change" else None
+    if completion:  # 调整预算 is the 全年预算; a bare 预算, the 年初预算
+        word = "全年预算" if completion["base"] in ("全年预算", "调整预算") else "年初预算"
+        return Operation(kind, (q[:completion.start()],), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q)
         as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
@@ -95,16 +95,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (match["a"], match["b"]), times=times)
     if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多"
         match = WHICH_OF_TWO.search(q)
-        *context, first_item = re.split(r"[，,：:]", match["a"])
-        context = "".join(context)
-        return Operation(kind, (context + first_item, context + match["b"]), larger_first=True)
+        return Operation(kind, _in_context(match["a"], match["b"]), larger_first=True)
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
-        # "基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 names the first
-        # item; the clauses before it (基本支出里, 2010399科目里) narrow down both operands
-        *context, first_item = re.split(r"[，,：:]", match["a"])
-        context = "".join(context)
-        return Operation(kind, (context + first_item, context + match["b"]), shortfall=match[3] not in "多高")
+        return Operation(kind, _in_context(match["a"], match["b"]), shortfall=match[3] not in "多高")
     if kind == "sum" and not several_docs:
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
@@ -114,6 +108,13 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
                      base_first=bool(re.search(r"从.+到", question)),
                      larger_first=kind == "difference" and bool(RANK_ASKED.search(q)) and not _ranks_lowest(q),
                      quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
+
+
+def _in_context(first: str, second: str) -> tuple[str, str]:
+    """"基本支出里，工资福利支出比商品和服务支出多多少": the clause right before 比 (or 和) names the
+    first item; the clauses before it (基本支出里, 2010399科目里) narrow down both operands."""
+    *context, first_item = re.split(r"[，,：:]", first)
+    return "".join(context) + first_item, "".join(context) + second
 
 
 def _ranks_lowest(q: str) -> bool:

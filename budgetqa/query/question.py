@@ -258,7 +258,7 @@ class EntityIndex:
                 if m["unit"] in self.known_text and m["sub"] not in self.known_text]
 
     def _units_at_places(self, question: str) -> list[str]:
-        """"三明市财政局": an organisation named right after a place that none of that place's units
+        """"甲市财政局": an organisation named right after a place that none of that place's units
         is (its characters in their order in no name of theirs), though another place's may be."""
         q, unknown = normalize(question), []
         for place in self.named_places(question):
