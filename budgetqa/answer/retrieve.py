@@ -296,6 +296,8 @@ class FactRanker:
                 best = max(best, w.label_thesaurus + len(expansion.term))
         if label in _TOTAL_LABELS:
             best = max(best, w.label_total_row if wants_total else 0.0)
+            if best and label[-2:] in q:
+                best += w.label_total_word
         total = sum(self.idf.get(g, 1.0) for g in grams)
         if total:
             covered = sum(self.idf.get(g, 1.0) for g in grams & ask.grams) / total

@@ -24,6 +24,7 @@ class RankingWeights:
     label_all_words: float
     label_all_words_length_divisor: float
     label_total_row: float
+    label_total_word: float
     label_overlap_min_share: float
     label_overlap_scale: float
     weak_label_score: float

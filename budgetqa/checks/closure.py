@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from budgetqa.model import standard
 from budgetqa.model.document import ParsedDocument, Row, Table
 from budgetqa.parse.vocabulary import (
     AR_ENUM,
@@ -72,6 +73,8 @@ def _title(table: Table) -> str:
 
 
 def _sum_check(doc: str, table: Table, kind: str, desc: str, total: Row, parts: list[Row], col: int) -> Check | None:
+    if standard.RATE_COLUMN.search(table.column_name(col)):
+        return None  # rates of parts do not add up to the rate of their total
     found = _value(total, col)
     values = [_value(r, col) for r in parts]
     if found is None and all(v is None for v in values):

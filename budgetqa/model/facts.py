@@ -169,7 +169,7 @@ def _amount(cell, unit: str, label: str) -> tuple[str, Decimal, str, str] | None
 def _cell_unit(table_unit: str, printed: str, column: str, label: str) -> str:
     """A cell's unit: % when printed so or under a 增减%/…率 header; in tables without a money unit
     (单位构成, 绩效表) what the header says: 在职人数 counts people, 年度资金总额(万元) is money."""
-    if printed.strip().endswith(("%", "％")) or re.search(r"%|％|率$", column):
+    if printed.strip().endswith(("%", "％")) or standard.RATE_COLUMN.search(column):
         return "%"
     if standard.SCORE_COLUMN.search(column):  # a performance table's 分值/得分: points, not money
         return ""

@@ -6,13 +6,26 @@ import unicodedata
 from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
+
+# Some PDF fonts map a glyph to a radical code point instead of the ideograph it shows ("⻔" for 门,
+# "⽀" for 支): Kangxi radicals and compatibility ideographs have an NFKC form; the simplified
+# radical supplements that stand alone as characters do not, so they are listed here.
+_SUPPLEMENT = dict(zip("⺟⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻡⻥⻦⻧⻨⻩⻬⻮⻰⻳⻁",
+                       "母民西见角贝车长门青韦页风飞食马骨鬼首鱼鸟卤麦黄齐齿龙龟虎"))
+_IDEOGRAPHS = {cp: unicodedata.normalize("NFKC", chr(cp))
+               for cp in [*range(0x2F00, 0x2FD6), *range(0xF900, 0xFADA)]} | {ord(k): v for k, v in _SUPPLEMENT.items()}
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 
 
 @lru_cache(maxsize=1 << 16)  # labels, titles and column paths are normalised for every question
 def normalize(text: str) -> str:
     """Full-width -> half-width (NFKC), no whitespace, no quotes: '“12345” 便民（服务）' -> '12345便民(服务)'."""
-    return _QUOTES.sub("", _SPACE.sub("", unicodedata.normalize("NFKC", text or "")))
+    return _QUOTES.sub("", _SPACE.sub("", unicodedata.normalize("NFKC", unify_ideographs(text or ""))))
+
+
+def unify_ideographs(text: str) -> str:
+    """Radical code points read from a PDF's font -> the ideographs printed: '部⻔⽀出' -> '部门支出'."""
+    return text.translate(_IDEOGRAPHS)
 
 
 def bigrams(text: str) -> set[str]:

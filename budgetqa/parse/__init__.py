@@ -7,6 +7,7 @@ from pathlib import Path
 
 from budgetqa.model import standard
 from budgetqa.model.document import ParsedDocument
+from budgetqa.model.text import unify_ideographs
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt")
 
@@ -56,7 +57,7 @@ def parse_file(path: str | Path) -> ParsedDocument:
     text, encoding = decode_text(data)
     from budgetqa.parse.text_layout import parse_text
 
-    doc = parse_text(path, text, content_hash(data))
+    doc = parse_text(path, unify_ideographs(text), content_hash(data))
     doc.meta.encoding = encoding
     return _settle(classify(doc))
 

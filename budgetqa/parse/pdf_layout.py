@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from budgetqa.model.document import DocumentMeta, ParsedDocument, Section, Table
+from budgetqa.model.text import unify_ideographs
 from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
@@ -96,6 +97,7 @@ def parse_pdf(path: Path, data: bytes) -> ParsedDocument:
     path = Path(path)
     pdf = _open_pdf(path, data)
     state = _State()
+    _unify_chars(pdf.pages)
     state.running = _running_texts(pdf.pages)
     pages_lines: list[list[str]] = []
     narrative: list[tuple[int, Line]] = []  # (page, line) in reading order
@@ -273,6 +275,13 @@ def _band_key(line: Line, height: float) -> str | None:
     if line.bottom > height * RUNNING_BAND and line.top < height * (1 - RUNNING_BAND):
         return None
     return "".join("#" if ch.isdigit() else ch for ch in line.compact)
+
+
+def _unify_chars(pages) -> None:
+    """Every reader of the page (tables, lines, words) sees the ideographs printed, not radicals."""
+    for page in pages:
+        for char in page.chars:
+            char["text"] = unify_ideographs(char["text"])
 
 
 def _running_texts(pages) -> set[str]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+_NAME = r"([^\s:：]{2,60}?)(?=(?:金额)?单位[:：]|$)"  # the name ends where "（金额）单位：万元" begins
 LABELLED = [
     # (regex on whitespace-free text, level)
-    (re.compile(r"预算主管部门[:：]([^\s:：]{2,60}?)(?=单位[:：]|$)"), "部门"),
-    (re.compile(r"(?<!主管)预算单位[:：]([^\s:：]{2,60}?)(?=单位[:：]|$)"), "单位"),
-    (re.compile(r"编制部门[:：]([^\s:：]{2,60}?)(?=单位[:：]|$)"), "部门"),
-    (re.compile(r"编制单位[:：]([^\s:：]{2,60}?)(?=单位[:：]|$)"), "单位"),
+    (re.compile(r"预算主管部门[:：]" + _NAME), "部门"),
+    (re.compile(r"(?<!主管)预算单位[:：]" + _NAME), "单位"),
+    (re.compile(r"编制部门[:：]" + _NAME), "部门"),
+    (re.compile(r"编制单位[:：]" + _NAME), "单位"),
 ]
 COVER_KIND = re.compile(r"(?:(\d{4})\s*年度?)?\s*(?:区级|市级|省级|县级)?\s*(部门|单位)\s*(预算|决算)")
 YEAR = re.compile(r"(20\d{2})\s*年")

@@ -60,8 +60,10 @@ def compact(text: str) -> str:
 
 
 def clean_title(text: str) -> str:
-    """'5．2026年 部门收支预算总表（续表）' -> '部门收支预算总表'."""
-    title = compact(text)
+    """'5．2026年 部门收支预算总表（续表）' -> '部门收支预算总表'; '表1 2025年收支总表' -> '收支总表'."""
+    words = text.split()
+    numbered = next((k for k in (2, 1) if len(words) > k and is_table_number("".join(words[:k]))), 0)
+    title = compact("".join(words[numbered:]))
     title = re.sub(r"^\d{1,2}\s*[.．、]\s*", "", title)  # "5．…" in a contents list
     title = YEAR_PREFIX.sub("", title)
     return CONTINUED.sub("", title) if title.endswith(("续表）", "续）", "续表)", "续)")) else title
