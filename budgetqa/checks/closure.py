@@ -72,9 +72,15 @@ def _title(table: Table) -> str:
     return f"{table.title}（{table.part}）" if table.part else table.title
 
 
+def _adds_up(table: Table, col: int) -> bool:
+    """Amounts add up; rates of parts do not make the rate of their total, nor are 行次 numbers sums."""
+    column = table.column_name(col)
+    return not (standard.RATE_COLUMN.search(column) or standard.ORDINAL_COLUMN.search(column))
+
+
 def _sum_check(doc: str, table: Table, kind: str, desc: str, total: Row, parts: list[Row], col: int) -> Check | None:
-    if standard.RATE_COLUMN.search(table.column_name(col)):
-        return None  # rates of parts do not add up to the rate of their total
+    if not _adds_up(table, col):
+        return None
     found = _value(total, col)
     values = [_value(r, col) for r in parts]
     if found is None and all(v is None for v in values):
@@ -265,16 +271,18 @@ def _side_checks(doc: str, tables: list[Table]) -> list[Check]:
         if exp is None or not inc.columns or not exp.columns:
             continue
         a, b = _final_total(inc), _final_total(exp)
+        ca = next((c for c in range(len(inc.columns)) if _adds_up(inc, c)), 0)
+        cb = next((c for c in range(len(exp.columns)) if _adds_up(exp, c)), 0)
         if a is None or b is None:
             continue
-        va, vb = _value(a, 0), _value(b, 0)
+        va, vb = _value(a, ca), _value(b, cb)
         if va is None and vb is None:
             continue
         va, vb = va or ZERO, vb or ZERO
         checks.append(Check(
             doc=doc, table_id=f"{inc.id}+{exp.id}", table=inc.title, page=b.page, kind="sides",
             description=f"{a.label}（收入） = {b.label}（支出）", expected=va, found=vb, closes=va == vb,
-            evidence=[_cite(inc, a, 0), _cite(exp, b, 0)],
+            evidence=[_cite(inc, a, ca), _cite(exp, b, cb)],
         ))
     return checks
 

@@ -134,6 +134,8 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
             quote = " ".join([row.code, row.label] + [c.printed for c in row.cells]).strip()
             for cell in row.cells:
                 column = table.column_name(cell.column)
+                if standard.ORDINAL_COLUMN.search(column):
+                    continue
                 unit = _cell_unit(table.unit or table.column_units.get(column, ""), cell.printed, column, row.label)
                 amount = _amount(cell, unit, row.label)
                 if amount is None:

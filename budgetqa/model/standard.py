@@ -79,6 +79,8 @@ MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
 LAST_YEAR = re.compile(r"上年|上一年|去年")
 # a header's money-unit note ("年度预算安排(万元)", "项目资金(万元)"): a unit, never part of the measure
 MONEY_NOTE = re.compile(r"[(（](?:单位[:：])?(亿元|万元|千元|元)[)）]")
+# a column numbering the rows (行次 1, 2, 3 of the 决算 templates): no figure of the budget
+ORDINAL_COLUMN = re.compile(r"(?:^|/)\s*(?:行次|栏次|序号)$")
 # a column of rates ("增减率（%）", "增长%", "完成率"): its cells are percentages, never summed as money
 RATE_COLUMN = re.compile(r"%|％|率$")
 # a performance form's points columns: their numbers are neither money nor counts

@@ -177,6 +177,7 @@ def _similar(a: str, b: str) -> bool:
 
 
 def detect_metadata(head_text: str, source_name: str = "") -> dict:
+    head_text = vocabulary.arabic_years(head_text)
     cover = cover_lines(head_text)
     cover_text = _squash("".join(cover))
     squashed_text = _squash(_strip_markup(head_text))

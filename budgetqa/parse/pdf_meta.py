@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from budgetqa.parse.vocabulary import arabic_years
+
 _NAME = r"([^\s:：]{2,60}?)(?=(?:金额)?单位[:：]|$)"  # the name ends where "（金额）单位：万元" begins
 LABELLED = [
     # (regex on whitespace-free text, level)
@@ -41,9 +43,9 @@ def region_of(name: str) -> str:
 def detect_pdf_metadata(pages_lines: list[list[str]], titles: list[str]) -> dict:
     """pages_lines: text lines per page (page 1 first). Returns entity/aliases/year/kind/level/region
     and 'evidence' (which line decided each field)."""
-    cover = [_compact(t) for t in (pages_lines[0] if pages_lines else [])]
+    cover = [_compact(arabic_years(t)) for t in (pages_lines[0] if pages_lines else [])]
     cover_text = "".join(cover)
-    head = [_compact(t) for lines in pages_lines[:40] for t in lines]
+    head = [_compact(arabic_years(t)) for lines in pages_lines[:40] for t in lines]
     names: Counter = Counter()
     level_votes: Counter = Counter()
     first_name = ""
@@ -70,7 +72,7 @@ def detect_pdf_metadata(pages_lines: list[list[str]], titles: list[str]) -> dict
     elif cover_text:
         m = re.match(r"^(.*?)(?:20\d{2}\s*年度?)?(?:区级|市级|省级|县级)?(?:部门|单位)(?:预算|决算)", cover_text)
         if m and m.group(1):
-            meta["entity"] = re.sub(r"20\d{2}年度?$", "", m.group(1))
+            meta["entity"] = re.sub(r"^20\d{2}年度?|20\d{2}年度?$", "", m.group(1))  # the year above or after
     if not meta["entity"]:
         for line in head:
             m = re.match(r"^第[一二三四五六七八九十]+部分(.+?)(?:20\d{2})?年度(?:部门|单位)(?:决算|预算)", line)

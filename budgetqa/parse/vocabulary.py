@@ -55,6 +55,16 @@ SANGONG_ITEM = re.compile(r"因公出国|公务用车|公务接待")
 ROW_NUMBER_LABEL = re.compile(r"^(?:栏次|行次)$")
 
 
+# a year printed in Chinese numerals on a cover ("二〇二六年", "二O二六年", "二零二六年")
+_CN_YEAR = re.compile(r"二[〇○零OＯ][〇○零OＯ一二三四五六七八九]{2}(?=\s*年)")
+_CN_DIGIT = str.maketrans("〇○零OＯ一二三四五六七八九", "00000123456789")
+
+
+def arabic_years(text: str) -> str:
+    """'二〇二六年部门预算' -> '2026年部门预算' (the metadata readers look for digits)."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGIT), text)
+
+
 def compact(text: str) -> str:
     return "".join(text.split())
 
