@@ -26,6 +26,7 @@ DOCS = {
     "青山区财政局2026年单位预算.pdf": ("青山区财政局", 2026, "单位预算"),
     "河西市公安局2026年部门预算.pdf": ("河西市公安局", 2026, "部门预算"),
     "东湖区卫生健康委员会2024年度部门决算.pdf": ("东湖区卫生健康委员会", 2024, "部门决算"),
+    "南湖市交通运输局2026年部门预算.pdf": ("南湖市交通运输局", 2026, "部门预算"),
 }
 # the 三公 table of layout C (one row of amounts under a two-row header, no vertical rules) is not
 # read as a table yet; its two figures not stated in the prose are answered from another table

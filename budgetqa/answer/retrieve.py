@@ -266,12 +266,14 @@ class FactRanker:
         if not label:
             return 0.0
         q, specific = ask.text, ask.specific
+        if "项目" in fact.table_kind:  # "农村公路养护补助项目": a project table's rows are projects
+            specific = tuple(word for word in specific if word != "项目") or specific
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
             best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
         else:
             best_words = 0.0
         best = best_words
-        if fact.row_code and fact.row_code in q:
+        if fact.row_code in ask.numbers:
             best = w.label_code_in_question
         core = re.sub(r"(合计|小计|总计|支出)$", "", label)  # "人员经费合计" is what "人员经费" asks for
         if len(core) >= 3 and core != label and _named(core, q, rows_named) and not _names_column(core, ask):

@@ -68,6 +68,7 @@ class Row:
     cells: list[Cell]
     page: int | None = None
     line: int | None = None
+    owner: str = ""  # the unit printed in the row's 单位名称 column, beside its item
 
     def cell(self, column: int) -> Cell | None:
         return next((c for c in self.cells if c.column == column), None)
@@ -154,7 +155,7 @@ def document_to_dict(doc: ParsedDocument) -> dict:
 def document_from_dict(data: dict) -> ParsedDocument:
     tables = []
     for t in data["tables"]:
-        rows = [Row(code=r["code"], label=r["label"], page=r.get("page"), line=r.get("line"),
+        rows = [Row(code=r["code"], label=r["label"], page=r.get("page"), line=r.get("line"), owner=r.get("owner", ""),
                     cells=[Cell(column=c["column"], printed=c["printed"],
                                 value=None if c["value"] is None else Decimal(c["value"]))
                            for c in r["cells"]])

@@ -131,7 +131,7 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
         for row_index, row in enumerate(table.rows):
             if form and _PROJECT_NAME_ROW.match(normalize(row.label)):  # a project's own form names it in a cell
                 project = next((c.printed for c in row.cells if c.printed.strip()), project)
-            quote = " ".join([row.code, row.label] + [c.printed for c in row.cells]).strip()
+            quote = " ".join([row.owner, row.code, row.label] + [c.printed for c in row.cells]).strip()
             for cell in row.cells:
                 column = table.column_name(cell.column)
                 if standard.ORDINAL_COLUMN.search(column):

@@ -24,6 +24,8 @@ from budgetqa.parse.pdf_grid import GCell, Grid
 CODE_RE = re.compile(r"^\d{2,7}$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 LABEL_KW = re.compile(r"^(项目|科目|.*名称|摘要|内容|收入项目|支出项目)$")
+# a label column naming whose row it is (单位名称 beside 项目名称): the row's owner, not its item
+OWNER_KW = re.compile(r"^(?:预算)?(?:单位|部门)(?:名称)?$")
 CODE_KW = re.compile(r"^(类|款|项|.*编码|.*代码|.*编号)$")
 HEADER_WORD = re.compile(r"^(项目|科目|.*名称|.*编码|.*代码|类|款|项|.*分类|序号|备注|摘要|科目编码)$")
 BLANK_MARKS = {"无", "-", "—", "--", "——", "/", "…", "……", "空", "－"}
@@ -51,6 +53,7 @@ class ColSpec:
     x1: float
     role: str  # "code" | "label" | "value"
     seg: int = 0
+    owner: bool = False  # a 单位名称 column beside another label column
     path: tuple[str, ...] = ()
     out: int = -1  # index into its output table's columns (value columns)
 
@@ -147,6 +150,7 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
             kw_end = r
             break
     kw_role: list[str | None] = [None] * ncols
+    owner_kw = [False] * ncols
     for c in range(ncols):
         seen = []
         for r in range(start, kw_end):
@@ -154,8 +158,9 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
             if cell is None or cell in seen:
                 continue
             seen.append(cell)
-            if LABEL_KW.match(cell.text):
+            if LABEL_KW.match(cell.text) or OWNER_KW.match(cell.text):
                 kw_role[c] = "label"
+                owner_kw[c] = bool(OWNER_KW.match(cell.text)) and cell.c1 - cell.c0 == 1
             elif CODE_KW.match(cell.text):
                 kw_role[c] = "code"
     n_dec = [0] * ncols
@@ -201,6 +206,9 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
         if c > 0 and roles[c] in ("code", "label") and roles[c - 1] == "value":
             seg += 1
         specs.append(ColSpec(grid.xs[c], grid.xs[c + 1], roles[c], seg))
+    for c, spec in enumerate(specs):
+        spec.owner = owner_kw[c] and roles[c] == "label" and any(
+            o.role == "label" and o.seg == spec.seg and not owner_kw[d] for d, o in enumerate(specs))
     header_end = find_header_end(grid, specs, start)
     return specs, header_end, []
 
@@ -292,7 +300,7 @@ def grid_rows(
         cells = [c for c in grid.anchored(r) if c.text]
         if not cells:
             continue
-        per_seg: dict[int, dict] = {seg: {"code": [], "label": [], "values": {}} for seg in segs}
+        per_seg: dict[int, dict] = {seg: {"code": [], "label": [], "owner": [], "values": {}} for seg in segs}
         for cell in cells:
             role, idx = _cell_role(specs, cell)
             if role == "none":
@@ -303,7 +311,7 @@ def grid_rows(
             if role == "code":
                 slot["code"].append(cell.text)
             elif role == "label":
-                slot["label"].append(cell.text)
+                slot["owner" if all(specs[i].owner for i in idx) else "label"].append(cell.text)
             else:
                 if r == first and not is_number(cell.text) and cell.text not in BLANK_MARKS:
                     continue  # header text sharing the first body row (a mixed row)
@@ -356,7 +364,8 @@ def grid_rows(
                         f"page {page}: table '{lt.title}' row '{code or label}' has non-numeric cell '{text}'"
                     )
                 row_cells.append(Cell(column=specs[i].out, printed=text, value=value))
-            lt.seg_rows.setdefault(seg, []).append(Row(code=code, label=label, cells=row_cells, page=page))
+            lt.seg_rows.setdefault(seg, []).append(Row(code=code, label=label, cells=row_cells, page=page,
+                                                       owner="".join(slot["owner"])))
 
 
 def start_table(

@@ -80,6 +80,7 @@ class Ask:
     fund: bool  # names one fund (财政拨款, 政府性基金 …), not all of the unit's
     table_words: tuple[str, ...]  # words of a table title it names (三公, 基本支出 …)
     table_named: str = ""  # the words before "表里/表中" ("在经济分类"): a table the cited cell must be in
+    numbers: frozenset[str] = frozenset()  # its digit runs: a code is named whole ("2140101" names no "214")
 
 
 def ask_of(text: str, names: str = "") -> Ask:
@@ -107,7 +108,7 @@ def ask_of(text: str, names: str = "") -> Ask:
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
         spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
-        table_named=next(iter(_TABLE_NAMED.findall(q)), ""))
+        table_named=next(iter(_TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)))
 
 
 _SPENDING = re.compile(r"(?:支出|经费|开支)$")
