@@ -66,18 +66,25 @@ def _in_order(words: str, text: str) -> bool:
     return all(char in found for char in words)
 
 
-def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int]]:
-    """Where the question names a row label as printed (four characters or more)."""
-    return [(at, at + len(label)) for label in labels if len(label) >= 4 and label in q for at in _places(label, q)]
+def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int, bool]]:
+    """Where the question names a row label as printed (four characters or more), or a national
+    classification item (邮电费, which no row need print): (start, end, whether its start may be a
+    shorter printing of that item — "…养老保险缴费" printed for "…养老保险缴费支出")."""
+    printed = [(at, at + len(label), False) for label in labels if len(label) >= 4 and label in q
+               for at in _places(label, q)]
+    national = [(at, at + len(name), True) for name in thesaurus.classification_names() if len(name) >= 3 and name in q
+                for at in _places(name, q)]
+    return printed + national
 
 
-def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether q[start:end] is part of a longer row label the question names: "其他城乡社区支出" and
-    "城乡社区环境卫生" ask for those rows, not for 城乡社区支出."""
-    return any(s <= start and end <= e and end - start < e - s for s, e in spans)
+def _within(start: int, end: int, spans: list[tuple[int, int, bool]]) -> bool:
+    """Whether q[start:end] is part of a longer item the question names: "其他城乡社区支出" and
+    "城乡社区环境卫生" ask for those rows, not for 城乡社区支出; "邮电费" not for 电费."""
+    return any(s <= start and end <= e and end - start < e - s and not (prefix and s == start)
+               for s, e, prefix in spans)
 
 
-def _named(text: str, q: str, spans: list[tuple[int, int]]) -> bool:
+def _named(text: str, q: str, spans: list[tuple[int, int, bool]]) -> bool:
     """The question names `text` on its own, not only inside a longer row label it names."""
     return any(not _within(at, at + len(text), spans) for at in _places(text, q))
 
@@ -202,6 +209,9 @@ class FactRanker:
                 score += w.total_row_in_summary
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
                 score += w.total_row_this_year if self.labels[i].startswith("本年") else 0.0
+            if (wants_total and self.labels[i] in _TOTAL_LABELS and not ask.fund
+                    and any(word in fact.table for word in standard.FUND_WORDS)):
+                score -= w.fund_table_total_penalty  # "部门收入预算合计": all funds, not 财政拨款 only
             if fact.kind == "cell" and fact.table_kind == "支出总表":
                 score += w.expenditure_table  # the function-classification spending table is where readers check items
             if fact.value == 0:
@@ -252,7 +262,7 @@ class FactRanker:
 
     # -- signals ----------------------------------------------------------------------------
     def _label_score(self, i: int, ask: Ask, expansions, wants_total: bool,
-                     rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
+                     rows_named: list[tuple[int, int, bool]], w: RankingWeights) -> float:
         fact, label = self.facts[i], self.labels[i]
         if not label and (fact.doc_id, fact.table_id) in self.column_item_tables:
             # tables whose items are columns (三公): the column header path names the item
@@ -262,7 +272,7 @@ class FactRanker:
         return self._score_label(fact, label, self.label_grams[i], ask, expansions, wants_total, rows_named, w)
 
     def _score_label(self, fact: Fact, label: str, grams: set[str], ask: Ask, expansions,
-                     wants_total: bool, rows_named: list[tuple[int, int]], w: RankingWeights) -> float:
+                     wants_total: bool, rows_named: list[tuple[int, int, bool]], w: RankingWeights) -> float:
         if not label:
             return 0.0
         q, specific = ask.text, ask.specific
@@ -297,11 +307,12 @@ class FactRanker:
             elif label in expansion.labels:
                 best = max(best, w.label_thesaurus + len(expansion.term))
         if label in _TOTAL_LABELS:
-            best = max(best, w.label_total_row if wants_total else 0.0)
+            on_topic = fact.kind != "cell" or not standard.outside_topic(fact.table, q)
+            best = max(best, w.label_total_row if wants_total and on_topic else 0.0)
             if best and label[-2:] in q:
                 best += w.label_total_word
         total = sum(self.idf.get(g, 1.0) for g in grams)
-        if total:
+        if total and not (label in q and not _named(label, q, rows_named)):  # 电费 only inside 邮电费
             covered = sum(self.idf.get(g, 1.0) for g in grams & ask.grams) / total
             if covered >= w.label_overlap_min_share:
                 best = max(best, w.label_overlap_scale * covered)
@@ -311,7 +322,8 @@ class FactRanker:
     def _column_score(fact: Fact, ask: Ask, expansions, w: RankingWeights) -> float:
         q = ask.text
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
-        named = [p for p in parts if len(p) >= 2 and (p in q or (p.endswith("数") and p[:-1] in q))]
+        # the side a 收支总表 half heads its columns with (收入 / 预算数) is the table's part, not a measure
+        named = [p for p in parts if len(p) >= 2 and p != fact.part and (p in q or (p.endswith("数") and p[:-1] in q))]
         # "预算数"/"决算数" only say which kind of figure; a named column (项目支出) says which figure
         specific = sum(w.column_named + len(p) for p in named if p not in _KIND_COLUMNS)
         score = specific + sum(w.column_kind_named for p in named if p in _KIND_COLUMNS)

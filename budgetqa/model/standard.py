@@ -52,6 +52,13 @@ def off_topic(title: str, question: str) -> bool:
     return bool(topics) and not any(word in question for words in topics for word in words)
 
 
+def outside_topic(title: str, question: str) -> bool:
+    """Whether the question names a topic (机关运行经费 …) the table is not about: its totals are
+    not the topic's total."""
+    named = [key for key, words in TOPICS.items() if any(word in question for word in words)]
+    return bool(named) and not any(key in title for key in named)
+
+
 # Words naming one fund: a question without them asks about all of the unit's funds.
 FUND_WORDS = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "拨款")
 

@@ -83,7 +83,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (q[:completion.start()],), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q)
-        as_rate = bool(re.search(r"百分之|%|增长率|增幅|变化了?百分", q)) or (
+        as_rate = bool(re.search(r"百分之|%|增长率|增减率|变动率|变化率|增幅|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         return Operation(kind, (q[:match.start()],), base=base_period(match["base"]), as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)))
