@@ -229,11 +229,12 @@ class Calculator:
             if value_unit is None:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
+            subject = f"{meta.label}：{fact.row_label or fact.table}"  # a 三公 table's items are its columns
             if operation.completion:
-                return ratio(a, b, times=False, subject=f"{meta.label}：{fact.row_label}")
+                return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
-                return growth(a, b, f"{meta.label}：{fact.row_label}", operation.shortfall)
-            return difference(a, b, operation.shortfall, value_unit, f"{meta.label}：{fact.row_label}")
+                return growth(a, b, subject, operation.shortfall)
+            return difference(a, b, operation.shortfall, value_unit, subject)
         return self.stated_change(query, meta)
 
     def stated_change(self, query: Query, meta: DocumentMeta) -> Answer | None:

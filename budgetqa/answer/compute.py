@@ -101,7 +101,7 @@ def difference(a: Operand, b: Operand, shortfall: bool, unit: str, subject: str)
     first, second = (b, a) if shortfall else (a, b)
     value = first.value - second.value
     by_column = a.fact.row_label == b.fact.row_label  # one row, two columns (本年 vs 上年 …)
-    name = {id(op): operand_name(op, by_column) for op in (a, b)}
+    name = {id(op): operand_name(op, by_column, other) for op, other in ((a, b), (b, a))}
     larger, smaller = (a, b) if a.value >= b.value else (b, a)
     headline = (f"{subject}：{name[id(a)]} {format_decimal(a.value)} {unit}，{name[id(b)]} "
                 f"{format_decimal(b.value)} {unit}；{name[id(larger)]}多 "
@@ -110,12 +110,15 @@ def difference(a: Operand, b: Operand, shortfall: bool, unit: str, subject: str)
                   f"{format_decimal(first.value)} − {format_decimal(second.value)} = {format_decimal(value)}", [a, b])
 
 
-def operand_name(op: Operand, by_column: bool = False) -> str:
-    """How a headline names an operand: its row, or its column when both operands share the row."""
+def operand_name(op: Operand, by_column: bool = False, other: Operand | None = None) -> str:
+    """How a headline names an operand: its row, or its column when both operands share the row —
+    the level of the header that tells the two apart ("决算数 / 合计" against "预算数 / 合计": 决算数)."""
     fact = op.fact
     if fact.kind == "narrative":  # what the sentence calls it ("2026年预算安排"), not its section
         return fact.item or fact.row_label
-    column = fact.column.split(" / ")[-1] if fact.column else ""
+    path = fact.column.split(" / ") if fact.column else []
+    theirs = other.fact.column.split(" / ") if other and other.fact.column else []
+    column = next((mine for mine, its in zip(path, theirs) if mine != its), path[-1] if path else "")
     if by_column and column:
         return column
     return fact.row_label or fact.column or fact.row  # a table whose items are columns (三公): the header path
@@ -134,6 +137,8 @@ def base_column(columns: dict[str, Fact], base: BasePeriod, year: int) -> Fact |
             return fact
         elif base.word in ("年初预算", "全年预算") and base.word in header:
             return fact
+        elif base.word == "预算" and "预算" in header and not re.search(r"决算|上年|执行", header):
+            return fact  # "决算比预算少了多少": the row's budget column
     return None
 
 

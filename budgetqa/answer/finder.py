@@ -15,7 +15,7 @@ from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import GRAND_TOTAL
-from budgetqa.query.asking import Ask
+from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask
 from budgetqa.query.question import Query
 from budgetqa.store.catalog import Catalog
 from budgetqa.store.fact_store import passage_texts
@@ -109,7 +109,8 @@ class Finder:
         synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures or e.kind == "doc_kind")
         # "一般公共预算基本支出中公用经费": a fund and the breakdown above it name no other item
         others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
-                  and t not in standard.FUND_WORDS and t not in standard.BREAKDOWN_MEASURES]
+                  and t not in standard.FUND_WORDS and t not in standard.BREAKDOWN_MEASURES
+                  and t not in TOTAL_QUALIFIERS]
         if len(query.measures) != 1 or query.asks_change or others:
             return None
         named = next(iter(query.measures))

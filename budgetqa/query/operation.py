@@ -10,8 +10,10 @@ from functools import cache
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
 
-SHARE = re.compile(r"(?P<a>.+?)占(?P<b>.*?)的?(比重|比例|百分之几|百分比|多少|几成|%|份额)")
-SUM_WORDS = ("加起来", "加总", "合起来", "之和", "总和", "一共", "共计")
+# "占多少" asks a share; "占多少钱" an amount
+HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
+SHARE = re.compile(rf"(?P<a>.+?)占(?P<b>.*?)的?(比重|比例|百分之几|百分比|{HOW_MUCH_OF}|几成|%|份额)")
+SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
@@ -21,7 +23,7 @@ GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
-COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?)"
+COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
@@ -130,7 +132,7 @@ def base_period(text: str) -> BasePeriod:
         return BasePeriod(year=int(number if len(number) == 4 else "20" + number))
     if text.startswith(("上年", "去年")):
         return BasePeriod(word="上年")
-    return BasePeriod(word=text[:4])  # 年初预算 / 全年预算 (COLUMN_CHANGE admits nothing else)
+    return BasePeriod(word=text[:4].rstrip("数"))  # 年初预算 / 全年预算 / 预算 (COLUMN_CHANGE admits nothing else)
 
 
 def operation_kind(text: str, several_docs: bool) -> str:

@@ -15,12 +15,12 @@ from budgetqa.model.text import bigrams, normalize
 from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import ASKED_UNIT, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
-from budgetqa.query.operation import Operation, parse_operation
+from budgetqa.query.operation import HOW_MUCH_OF, Operation, parse_operation
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
-                             r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}(多少|几)")
+                             r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}" + HOW_MUCH_OF)
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 # an organisation's name right after a place: "(市)财政局", "(区)教育局", "(市)便民中心"
