@@ -28,9 +28,14 @@ DOCS = {
     "东湖区卫生健康委员会2024年度部门决算.pdf": ("东湖区卫生健康委员会", 2024, "部门决算"),
     "南湖市交通运输局2026年部门预算.pdf": ("南湖市交通运输局", 2026, "部门预算"),
 }
+# Known gaps, each kept as a strict xfail so that fixing it is noticed:
 # the 三公 table of layout C (one row of amounts under a two-row header, no vertical rules) is not
-# read as a table yet; its two figures not stated in the prose are answered from another table
-NOT_YET = {"河西市公安局2026年公务接待费预算多少？", "河西市公安局2026年公务用车运行费是多少？"}
+# read as a table yet; its two figures not stated in the prose are answered from another table —
+NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled 三公 table",
+           "河西市公安局2026年公务用车运行费是多少？": "unruled 三公 table"}
+# — and a cell left blank for zero (layout E) is no figure yet: the answer is "not found", not 0
+NOT_YET.update({q["question"]: "blank cell read as 0" for q in QUESTIONS
+                if q["question"].startswith("南湖市交通运输局2026年") and q["question"].endswith("的项目支出是多少？")})
 _parsed: dict = {}
 
 
@@ -73,9 +78,8 @@ def test_metadata_and_titles(name):
     doc = parsed(name)
     entity, year, kind = DOCS[name]
     assert (doc.meta.entity, doc.meta.year, doc.meta.level + doc.meta.kind) == (entity, year, kind)
-    titles = {t.title for t in doc.tables}
-    assert titles & {"一般公共预算基本支出表", "一般公共预算财政拨款支出决算表"}
-    assert not any(t.startswith("表") or t[0].isdigit() for t in titles)
+    assert doc.tables and all(t.kind for t in doc.tables), [(t.title, t.kind) for t in doc.tables]
+    assert not any(t.title.startswith("表") or t.title[0].isdigit() for t in doc.tables)
 
 
 @pytest.mark.parametrize("name", DOCS)
@@ -99,7 +103,7 @@ def layout_engine(tmp_path_factory):
 
 
 @pytest.mark.parametrize("q", [
-    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="unruled 三公 table")) if q["question"] in NOT_YET
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[q["question"]])) if q["question"] in NOT_YET
     else q for q in QUESTIONS], ids=[q["id"] for q in QUESTIONS])
 def test_questions_on_other_layouts(layout_engine, q):
     answer = layout_engine.ask(q["question"]).to_json()

@@ -157,6 +157,10 @@ class FactRanker:
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:
             return []
+        if ask.member:  # "南湖市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
+            candidates = [i for i in candidates if ask.member in normalize(self.facts[i].quote)]
+            if not candidates:
+                return []
         if ask.table_named:  # "在经济分类表里": the cells of that table, when a table's title fits
             candidates = self._in_table_named(candidates, ask.table_named)
         rows_named = _row_spans(q, {self.labels[i] for i in candidates if self.facts[i].kind == "cell"})
@@ -177,7 +181,8 @@ class FactRanker:
             fact = self.facts[i]
             if fact.kind == "narrative" and not _mentions_any(fact, item_words):
                 continue  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
-            key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if not self.labels[i] else ''}"
+            by_column = not self.labels[i] or ask.member  # a unit's row is named through its columns
+            key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if by_column else ''}"
             if key not in label_cache:
                 label_cache[key] = self._label_score(i, ask, expansions, wants_total, rows_named, w)
             label = label_cache[key]
@@ -276,6 +281,9 @@ class FactRanker:
         if not label:
             return 0.0
         q, specific = ask.text, ask.specific
+        if ask.member and ask.member in label:  # the unit's own row: the column must name the item asked
+            column = normalize(fact.column)
+            return w.label_named + len(label) if all(word in column for word in specific) else 0.0
         if "项目" in fact.table_kind:  # "农村公路养护补助项目": a project table's rows are projects
             specific = tuple(word for word in specific if word != "项目") or specific
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出

@@ -116,6 +116,9 @@ def _code_checks(doc: str, table: Table) -> list[Check]:
     return checks
 
 
+CARRIED = re.compile(r"结转|结余")
+
+
 def _is_total(row: Row) -> bool:
     return not row.code and bool(GRAND_TOTAL.search(row.label))
 
@@ -154,8 +157,12 @@ def _total_checks(doc: str, table: Table) -> list[Check]:
                     if c:
                         checks.append(c)
             elif top:
+                # a 总计 with no 本年合计 above it also adds the balances carried in, printed unnumbered
+                extra = [r for r in span if FINAL_TOTAL.search(total.label) and not CN_ENUM.match(r.label)
+                         and not AR_ENUM.match(r.label) and CARRIED.search(r.label)]
                 for col in range(ncols):
-                    c = _sum_check(doc, table, "total", f"{total.label} = Σ {len(top)} 个编号项", total, top, col)
+                    c = _sum_check(doc, table, "total", f"{total.label} = Σ {len(top)} 个编号项"
+                                   + (f" + {len(extra)} 个未编号行" if extra else ""), total, top + extra, col)
                     if c:
                         checks.append(c)
         prev_total = ti

@@ -118,6 +118,7 @@ class DocumentMeta:
     scope: str = ""  # "本级" (the unit itself) | "汇总" (a department with its subordinate units)
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (scanned, no text layer)
     region: str = ""  # e.g. "福建省泉州市", "上海市普陀区"
+    members: list[str] = field(default_factory=list)  # units its tables print as rows (a department's own units)
     pages: int | None = None  # PDFs only
     lines: int | None = None  # text documents only
     encoding: str = ""  # text documents only: "UTF-8", "GB18030" or "UTF-16", as detected

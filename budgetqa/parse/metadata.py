@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from budgetqa.model import standard
+from budgetqa.model.text import bigrams
 from budgetqa.parse import vocabulary
 
 # Prefecture-level cities (and leagues / prefectures) by province, so that a unit named
@@ -278,6 +279,7 @@ def settle(meta, tables: list, sections: list) -> str | None:
     meta.scope = scope or {"单位": "本级", "部门": "汇总"}.get(meta.level, "")
     if is_placeholder(meta.entity):
         return f"是模板，不是公开文件（单位名称为占位符：{meta.entity}），未导入"
+    meta.members = members(meta.entity, tables)
     kinds = {t.kind for t in tables if t.kind in standard.BUDGET_ONLY_TABLES} or _titles_in_text(sections)
     if not kinds or not (meta.entity and meta.year):
         head = next((t.title for t in tables if t.title), "")
@@ -286,6 +288,31 @@ def settle(meta, tables: list, sections: list) -> str | None:
         what = f"；文件内容为“{_squash(head)[:40]}”" if head else ""
         return f"不是预算或决算公开文件：没有标准预算表（收支总表、支出总表、三公经费表等）{what}，未导入"
     return None
+
+
+# a unit's name printed as a row of a department's tables ("南湖市公路事业发展中心", "某局（本级）")
+_UNIT_ROW = re.compile(r"^[\u4e00-\u9fff0-9()]{4,40}?(?:局|中心|所|站|队|院|委员会|办公室|馆|处|学校|医院|\(本级\))$")
+
+
+def members(entity: str, tables: list) -> list[str]:
+    """The units a document's tables print as rows or as the owner of rows (its 单位名称 column)."""
+    found: list[str] = []
+    for table in tables:
+        for row in table.rows:
+            for name in (row.owner, row.label):
+                name = _squash(name).replace("（", "(").replace("）", ")")
+                if _UNIT_ROW.match(name) and name not in found and not _same_unit(name, entity):
+                    found.append(name)
+    return found
+
+
+def _same_unit(name: str, entity: str) -> bool:
+    """The unit itself under a variant of its name (福建省12345政务服务便民中心 for …便民热线中心);
+    its 本级 is one of its parts."""
+    if name.endswith("(本级)"):
+        return False
+    mine, its = bigrams(name), bigrams(entity)
+    return len(mine & its) >= 0.6 * len(mine | its)
 
 
 def _titles_in_text(sections: list) -> set[str]:

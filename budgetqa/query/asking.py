@@ -26,7 +26,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
                   "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前",
                   "为什么", "为何", "怎么", "怎样", "如何", "什么原因", "今年", "今年度", "剩下", "还剩", "还剩下",
-                  "给了", "拿到", "拿了"}
+                  "给了", "拿到", "拿了", "下属", "所属", "下辖", "直属", "旗下"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个")}
@@ -84,9 +84,10 @@ class Ask:
     table_words: tuple[str, ...]  # words of a table title it names (三公, 基本支出 …)
     table_named: str = ""  # the words before "表里/表中" ("在经济分类"): a table the cited cell must be in
     numbers: frozenset[str] = frozenset()  # its digit runs: a code is named whole ("2140101" names no "214")
+    member: str = ""  # a department's unit named: only the facts of its rows answer
 
 
-def ask_of(text: str, names: str = "") -> Ask:
+def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
     units' names, whose words in it name no item."""
     q = normalize(text)
@@ -111,7 +112,7 @@ def ask_of(text: str, names: str = "") -> Ask:
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
         spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
-        table_named=next(iter(_TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)))
+        table_named=next(iter(_TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member)
 
 
 _SPENDING = re.compile(r"(?:支出|经费|开支)$")

@@ -41,6 +41,8 @@ class DocumentMatch:
     level: str = ""  # 部门 / 单位 when the question says so
     missing: str = ""  # why nothing fits, e.g. "没有2023年的文档"
     year_before: bool = False  # the year named is the one before the documents': their 上年 columns answer
+    member: str = ""  # a unit the documents' tables print as rows, named by the question ("…公路事业发展中心")
+    member_named_as: str = ""  # the words naming it in the question
 
 
 @dataclass
@@ -76,6 +78,8 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
     match = match_documents(question, index, context)
+    if match.member:  # the figure asked is that unit's row: its name is not the item
+        item_text = normalize(item_text).replace(match.member_named_as, " ")
     item_text = glossed(strip_entity(item_text, match.docs))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
@@ -86,7 +90,8 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     names = index.names_of(match.docs)
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
-                 operation=operation, mentioned=index.mention_order(question, match.docs), ask=ask_of(item_text, names),
+                 operation=operation, mentioned=index.mention_order(question, match.docs),
+                 ask=ask_of(item_text, names, match.member),
                  codes=named_codes(item_text), names=names,
                  operands=tuple(item_query(text, names, unit) for text in operation.items))
 
@@ -155,6 +160,22 @@ class EntityIndex:
             cores = {c for r in regions for c in _PLACE_CORE.findall(normalize(r))}
             self.places_by_entity.setdefault(meta.entity, set()).update(cores)
         self.places = set().union(*self.places_by_entity.values()) if self.places_by_entity else set()
+        # units a department's tables print as rows: named, they pick that department's documents
+        self.members: dict[str, tuple[str, str]] = {}  # surface form -> (member, entity)
+        for meta in docs:
+            for member in meta.members:
+                name = normalize(member)
+                for form in (name, name[len(region_of(name)):]):
+                    if len(form) >= 4:
+                        self.members.setdefault(form, (name, meta.entity))
+
+    def members_named(self, question: str) -> list[tuple[str, str, str]]:
+        """(surface, member, entity) of each department's unit the question names, longest first."""
+        q, found = normalize(question), []
+        for form in sorted(self.members, key=len, reverse=True):
+            if form in q and not any(form in surface for surface, _, _ in found):
+                found.append((form, *self.members[form]))
+        return found
 
     def names_of(self, docs: list[DocumentMeta]) -> str:
         """The names of these documents' units (with their aliases and short forms), normalised."""
@@ -421,12 +442,17 @@ def _classification_names_by_start() -> dict[str, tuple[str, ...]]:
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
     """Filter documents by the unit, year, kind and level the question names (or the context had)."""
     context = context or {}
+    members = index.members_named(question)
+    for surface, _, _ in members:  # a department's unit: its name is no other unit's, nor an unknown one
+        question = normalize(question).replace(surface, " ")
     scores = index.scores(question)
     best = max(scores.values(), default=0.0)
-    entity_named = best >= 1.5
+    entity_named = best >= 1.5 or bool(members)
     unknown = index.unknown_names(question)
     unique = index.uniquely_named(question) if len(index.names_by_entity) > 2 else set()
-    if unique:
+    if members and not unique:
+        entities = {entity for _, _, entity in members}
+    elif unique:
         entities = unique
     elif entity_named:
         entities = {e for e, s in scores.items() if s >= 0.75 * best}
@@ -447,6 +473,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     docs = [m for m in index.docs if m.entity in entities]
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
                           years=years, kind=kind, level=level)
+    if members:
+        match.member_named_as, match.member = members[0][0], members[0][1]
     if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
         return match
