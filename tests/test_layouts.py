@@ -30,12 +30,9 @@ DOCS = {
 }
 # Known gaps, each kept as a strict xfail so that fixing it is noticed:
 # the 三公 table of layout C (one row of amounts under a two-row header, no vertical rules) is not
-# read as a table yet; its two figures not stated in the prose are answered from another table —
+# read as a table yet; its two figures not stated in the prose are answered from another table
 NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled 三公 table",
            "河西市公安局2026年公务用车运行费是多少？": "unruled 三公 table"}
-# — and a cell left blank for zero (layout E) is no figure yet: the answer is "not found", not 0
-NOT_YET.update({q["question"]: "blank cell read as 0" for q in QUESTIONS
-                if q["question"].startswith("南湖市交通运输局2026年") and q["question"].endswith("的项目支出是多少？")})
 _parsed: dict = {}
 
 

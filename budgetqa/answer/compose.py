@@ -125,6 +125,14 @@ def answered(fact: Fact, meta: DocumentMeta, unit: str = "") -> Answer:
                   value_text=format_decimal(value), printed=shown)
 
 
+def blank(fact: Fact, meta: DocumentMeta) -> Answer:
+    """A cell the table leaves blank in a row that prints other figures: nothing, which is 0."""
+    lines = [f"{meta.label}：{_item_name(fact)} 一栏为空白（表中未列数，即 0 {fact.unit}）。",
+             f"来源：{fact.source}，{place(fact)}"]
+    return Answer("answered", "\n".join(lines), Decimal(0), fact.unit, (Citation(fact),),
+                  value_text="0", printed="")
+
+
 def explained(fact: Fact, meta: DocumentMeta) -> Answer:
     """A why / what-for question: the document's own sentence, quoted with its place."""
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{fact.quote}”"]

@@ -5,10 +5,11 @@ always with parsed values (a Query, or the Ask of a text), never with strings.""
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgetqa.answer.retrieve import MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
+from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
 from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
@@ -119,6 +120,21 @@ class Finder:
         order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
         totals = [f for f in totals if f.table_kind in order]
         return min(totals, key=lambda f: order[f.table_kind], default=None)
+
+    def blank_cell(self, query: Query, meta: DocumentMeta) -> Fact | None:
+        """The row the question names has nothing printed in the column of the measure it asks
+        (行政运行's 项目支出 left blank): that cell, as a figure of 0 printed blank."""
+        best = next((s.fact for s in self.rank(query.ask, [meta.doc_id], k=10)
+                     if s.fact.kind == "cell" and s.label_score >= FIRM_LABEL_SCORE), None)
+        if best is None or len(query.measures) != 1:
+            return None
+        measure = next(iter(query.measures))
+        table = [f for f in self.facts_of([meta.doc_id]) if f.table_id == best.table_id and f.part == best.part]
+        columns = {f.column for f in table if f.measure == measure}
+        row = [f for f in table if (f.row_code, f.row_label) == (best.row_code, best.row_label)]
+        if len(columns) != 1 or any(f.measure == measure for f in row):
+            return None
+        return replace(best, id=f"{best.id}:blank", printed="", value=Decimal(0), column=columns.pop(), measure=measure)
 
     # -- operands of a computation: a question of its own (Query.operands) within one document --
     def lookup(self, operand: Query, meta: DocumentMeta) -> Fact | None:

@@ -82,6 +82,10 @@ class Responder:
             derived = self.calculator.last_year_level(query, meta)
             if derived is not None:
                 return derived
+        if not fitting and query.measures and not query.asks_change:
+            empty = self.finder.blank_cell(query, meta)
+            if empty is not None:
+                return compose.blank(empty, meta)
         if not fitting:
             nearest = self.finder.rank(query.ask, [meta.doc_id], k=3)
             return compose.not_found(missing, [(s.fact, meta) for s in nearest])
