@@ -150,6 +150,7 @@ class EntityIndex:
         self.idf = {g: math.log(1 + n / count) for g, count in df.items()}
         self.grams_by_entity = grams_by_entity
         self.max_idf = max(self.idf.values(), default=0.0)
+        self._own_names = {normalize(n) for names in names_by_entity.values() for n in names if len(normalize(n)) >= 4}
         self.known_text = normalize("".join(n for names in names_by_entity.values() for n in names)
                                     + "".join(m.region for m in docs))
         # the places each unit belongs to ("福建省泉州市…" -> 福建, 泉州): a place the question names
@@ -161,12 +162,14 @@ class EntityIndex:
             self.places_by_entity.setdefault(meta.entity, set()).update(cores)
         self.places = set().union(*self.places_by_entity.values()) if self.places_by_entity else set()
         # units a department's tables print as rows: named, they pick that department's documents
+        # (a unit with documents of its own is answered by them, not by a row of its department's)
         self.members: dict[str, tuple[str, str]] = {}  # surface form -> (member, entity)
         for meta in docs:
             for member in meta.members:
                 name = normalize(member)
                 for form in (name, name[len(region_of(name)):]):
-                    if len(form) >= 4:
+                    if len(form) >= 5 and not any(form in known or (known in form and not form.endswith("(本级)"))
+                                                  for known in self._own_names):
                         self.members.setdefault(form, (name, meta.entity))
 
     def members_named(self, question: str) -> list[tuple[str, str, str]]:
