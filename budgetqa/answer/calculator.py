@@ -213,23 +213,26 @@ class Calculator:
             if scored.label_score < MIN_LABEL_SCORE:
                 break
             fact = scored.fact
+            leaf = fact.column.split(" / ")[-1]
             row = {f.column: f for f in self.finder.facts_of([fact.doc_id]) if f.table_id == fact.table_id
-                   and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"}
+                   and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"
+                   and (fact.row_label or f.column.split(" / ")[-1] == leaf)}  # 三公: the item's own columns
             base = base_column(row, operation.base, meta.year or 0)
             if base is None or base.id == fact.id:
                 continue
             if base_column({fact.column: fact}, operation.base, meta.year or 0) is not None:
                 continue  # the ranked cell is itself a base-period cell
-            if fact.column.split(" / ")[-1] not in ("合计", "小计", "总计", "金额", "预算数", "决算数") and " / " in fact.column:
+            if (fact.row_label and leaf not in ("合计", "小计", "总计", "金额", "预算数", "决算数")
+                    and " / " in fact.column):
                 continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
             headers = normalize("".join(row))
-            if any(w in headers and w not in normalize(fact.row_label) for w in item_words):
+            if fact.row_label and any(w in headers and w not in normalize(fact.row_label) for w in item_words):
                 continue  # the question's item is a column here (基本支出), which the base period lacks
             value_unit = common_unit([fact, base], unit)
             if value_unit is None:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
-            subject = f"{meta.label}：{fact.row_label or fact.table}"  # a 三公 table's items are its columns
+            subject = f"{meta.label}：{fact.row_label or f'{fact.table} {leaf}'}"  # a 三公 table's items are its columns
             if operation.completion:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:

@@ -84,6 +84,13 @@ def _within(start: int, end: int, spans: list[tuple[int, int, bool]]) -> bool:
                for s, e, prefix in spans)
 
 
+def _names_rows(expansion) -> bool:
+    """A term whose printed names are rows of their own (年末结转和结余 of 结转结余), not the
+    document's totals nor a fund's column."""
+    return bool(expansion.labels) and not set(expansion.labels) & set(_TOTAL_LABELS) and not all(
+        any(word in label for word in standard.FUND_WORDS) for label in expansion.labels)
+
+
 def _named(text: str, q: str, spans: list[tuple[int, int, bool]]) -> bool:
     """The question names `text` on its own, not only inside a longer row label it names."""
     return any(not _within(at, at + len(text), spans) for at in _places(text, q))
@@ -157,6 +164,8 @@ class FactRanker:
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:
             return []
+        if ask.period:  # "第一季度安排了多少": a figure of the whole year does not answer
+            candidates = [i for i in candidates if ask.period in normalize(self.facts[i].quote + self.facts[i].column)]
         if ask.member:  # "南湖市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
             candidates = [i for i in candidates if ask.member in normalize(self.facts[i].quote)]
             if not candidates:
@@ -217,6 +226,8 @@ class FactRanker:
             if (wants_total and self.labels[i] in _TOTAL_LABELS and not ask.fund
                     and any(word in fact.table for word in standard.FUND_WORDS)):
                 score -= w.fund_table_total_penalty  # "部门收入预算合计": all funds, not 财政拨款 only
+            if fact.kind == "cell" and standard.outside_topic(fact.table, q, by_key=True):
+                score -= w.outside_topic_penalty  # "三公经费中公务接待费": not the 基本支出表's 公务接待费
             if fact.kind == "cell" and fact.table_kind == "支出总表":
                 score += w.expenditure_table  # the function-classification spending table is where readers check items
             if fact.value == 0:
@@ -301,7 +312,8 @@ class FactRanker:
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in (e for e in expansions if not _names_column(e.term, ask)):
-            if expansion.kind not in ITEM_KINDS and (names_item or not wants_total):
+            if (expansion.kind not in ITEM_KINDS and (names_item or not wants_total)
+                    and not _names_rows(expansion)):
                 continue  # "财政拨款给的公积金": 财政拨款 picks the column, 公积金 the row
             if expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table):
                 best = max(best, w.label_thesaurus + len(expansion.term))  # a composite (三公): the total row of its table

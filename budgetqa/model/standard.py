@@ -52,10 +52,11 @@ def off_topic(title: str, question: str) -> bool:
     return bool(topics) and not any(word in question for words in topics for word in words)
 
 
-def outside_topic(title: str, question: str) -> bool:
+def outside_topic(title: str, question: str, by_key: bool = False) -> bool:
     """Whether the question names a topic (机关运行经费 …) the table is not about: its totals are
-    not the topic's total."""
-    named = [key for key, words in TOPICS.items() if any(word in question for word in words)]
+    not the topic's total. `by_key`: only a question naming the topic itself ("三公经费中公务接待费",
+    not "公务接待费", which the 基本支出表 also prints) counts."""
+    named = [key for key, words in TOPICS.items() if key in question or (not by_key and any(w in question for w in words))]
     return bool(named) and not any(key in title for key in named)
 
 

@@ -14,6 +14,7 @@ from budgetqa.query import lexicon, thesaurus
 ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                         r"|(?:几个|多少个?)(亿)(?!元)")
 _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
+_PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|(?<![0-9])(?:1[0-2]|[1-9])月(?!底)")
 _YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?(?![初末])")  # "2026年", "26年度"; not 年初/年末 (a measure)
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
@@ -26,7 +27,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
                   "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前",
                   "为什么", "为何", "怎么", "怎样", "如何", "什么原因", "今年", "今年度", "剩下", "还剩", "还剩下",
-                  "给了", "拿到", "拿了", "下属", "所属", "下辖", "直属", "旗下"}
+                  "给了", "拿到", "拿了", "下属", "所属", "下辖", "直属", "旗下", "安排了多少", "安排多少", "口径"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个")}
@@ -83,6 +84,7 @@ class Ask:
     fund: bool  # names one fund (财政拨款, 政府性基金 …), not all of the unit's
     table_words: tuple[str, ...]  # words of a table title it names (三公, 基本支出 …)
     table_named: str = ""  # the words before "表里/表中" ("在经济分类"): a table the cited cell must be in
+    period: str = ""  # a part of the year named ("第一季度", "上半年"): only a figure for it answers
     numbers: frozenset[str] = frozenset()  # its digit runs: a code is named whole ("2140101" names no "214")
     member: str = ""  # a department's unit named: only the facts of its rows answer
 
@@ -90,7 +92,7 @@ class Ask:
 def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
     units' names, whose words in it name no item."""
-    q = normalize(text)
+    q = normalize(text).replace("去年", "上年").replace("上一年", "上年")  # the documents print 上年 (上年结转, 上年预算数)
     change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
     content = tuple(content_terms(q, names))
     measures = asked_measures(q) - ({"上年预算"} if change else set())
@@ -112,7 +114,8 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
         spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
-        table_named=next(iter(_TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member)
+        table_named=next(iter(_TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member,
+        period=next(iter(_PERIOD.findall(q)), ""))
 
 
 _SPENDING = re.compile(r"(?:支出|经费|开支)$")
