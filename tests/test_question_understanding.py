@@ -391,3 +391,15 @@ def test_a_sum_keeps_a_classification_name_with_and_whole(engine):
     result = engine.ask("三明热线2025年工资福利支出和商品和服务支出合计多少万元？")
     assert (result.status, result.value, result.unit) == ("answered", Decimal("147.87"), "万元")
     assert {c.fact.row_code for c in result.citations} == {"301", "302"}
+
+
+def test_a_part_of_the_year_is_answered_only_by_a_figure_for_it(engine):
+    # 商务委 2025: the 商业创新专项 is stated for the year (1410 万元 …), never for a quarter
+    result = engine.ask("商务委2025年商业创新专项第一季度安排了多少资金？")
+    assert result.status == "not_found" and result.value is None
+
+
+def test_how_much_money_a_part_takes_is_an_amount_not_a_share(engine):
+    # 司法局 2026 p21: "…其中：…政府采购服务预算1446.32万元"
+    result = engine.ask("司法局2026年政府采购预算里服务类占多少钱？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("1446.32"), "万元")
