@@ -395,7 +395,7 @@ def test_a_sum_keeps_a_classification_name_with_and_whole(engine):
 
 def test_a_part_of_the_year_is_answered_only_by_a_figure_for_it(engine):
     # 商务委 2025: the 商业创新专项 is stated for the year (1410 万元 …), never for a quarter
-    result = engine.ask("商务委2025年商业创新专项第一季度安排了多少资金？")
+    result = engine.ask("商务委2025年商业创新专项第一季度的资金是多少？")
     assert result.status == "not_found" and result.value is None
 
 
