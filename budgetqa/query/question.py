@@ -380,7 +380,8 @@ def asked_level(question: str) -> str:
 def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
     names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
-    q, out, i = normalize(question), [], 0
+    # a quotation mark ends the name: "东山农业农村局“农村公路养护补助”" keeps its 农村
+    q, out, i = normalize(re.sub(r"[“”「」『』]", "·", question)), [], 0
     after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
     while i < len(q):
         item = _classification_at(q, i)
@@ -404,7 +405,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             out.append(q[i])
             i += 1
         after_name = bool(length)
-    return "".join(out)
+    return "".join(out).replace("·", "")
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> list[DocumentMeta]:
