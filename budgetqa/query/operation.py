@@ -13,6 +13,8 @@ from budgetqa.query import thesaurus
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
 SHARE = re.compile(rf"(?P<a>.+?)占(?P<b>.*?)的?(比重|比例|百分之几|百分比|{HOW_MUCH_OF}|几成|%|份额)")
+# "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
+EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
@@ -108,7 +110,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     return Operation(kind, (CHANGE_ASKED.sub("", q),),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
                      base_first=bool(re.search(r"从.+到", question)),
-                     larger_first=kind == "difference" and bool(RANK_ASKED.search(q)) and not _ranks_lowest(q),
+                     larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q)))
+                     and not _ranks_lowest(q),
                      quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
 
 
@@ -156,9 +159,10 @@ def operation_kind(text: str, several_docs: bool) -> str:
     if several_docs and re.search(r"相差|差多少|差额|差距|差了", q):  # "…和…，支出总计相差多少": not a sum
         return "difference"
     listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
-    if (any(w in q for w in SUM_WORDS) or listed) and (several_docs or re.search(r"[、和]", q)):
+    each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
+    if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)):
         return "sum"
-    if several_docs and re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q):
+    if several_docs and (each or re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
         return "difference"
     return ""
 
