@@ -226,7 +226,8 @@ class Calculator:
                     and " / " in fact.column):
                 continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
             headers = normalize("".join(row))
-            if fact.row_label and any(w in headers and w not in normalize(fact.row_label) for w in item_words):
+            if fact.row_label and any(w in headers and w not in normalize(fact.row_label) and not w.startswith("本年")
+                                      for w in item_words):  # (本年支出 names this period's column itself)
                 continue  # the question's item is a column here (基本支出), which the base period lacks
             value_unit = common_unit([fact, base], unit)
             if value_unit is None:
@@ -237,7 +238,8 @@ class Calculator:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
-            return difference(a, b, operation.shortfall, value_unit, subject)
+            shortfall = operation.shortfall or (operation.larger_first and a.value < b.value)  # "差了多少"
+            return difference(a, b, shortfall, value_unit, subject)
         return self.stated_change(query, meta)
 
     def stated_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
@@ -270,7 +272,8 @@ class Calculator:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
-            return difference(a, b, operation.shortfall, value_unit, subject)
+            shortfall = operation.shortfall or (operation.larger_first and a.value < b.value)  # "差了多少"
+            return difference(a, b, shortfall, value_unit, subject)
         return None
 
     def stated_unchanged(self, query: Query, meta: DocumentMeta) -> Answer | None:

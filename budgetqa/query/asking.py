@@ -92,7 +92,8 @@ class Ask:
 def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
     units' names, whose words in it name no item."""
-    q = normalize(text).replace("去年", "上年").replace("上一年", "上年")  # the documents print 上年 (上年结转, 上年预算数)
+    # the documents print 上年 (上年结转, 上年预算数) and 拨款 ("财政拨了多少" asks the 拨款)
+    q = normalize(text).replace("去年", "上年").replace("上一年", "上年").replace("拨了", "拨款")
     change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
     content = tuple(content_terms(q, names))
     measures = asked_measures(q) - ({"上年预算"} if change else set())

@@ -27,6 +27,9 @@ CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
+# "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
+COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
+                        r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
 # "普法宣传和信息化建设哪个多": two items of one document, compared — the larger minus the smaller
@@ -86,11 +89,13 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         word = "全年预算" if completion["base"] in ("全年预算", "调整预算") else "年初预算"
         return Operation(kind, (q[:completion.start()],), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
-        match = COLUMN_CHANGE.search(q)
+        match = COLUMN_CHANGE.search(q) or COLUMN_GAP.search(q)
         as_rate = bool(re.search(r"百分之|%|增长率|增减率|变动率|变化率|增幅|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
-        return Operation(kind, (q[:match.start()],), base=base_period(match["base"]), as_rate=as_rate,
-                         shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)))
+        groups = match.groupdict()
+        return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2")), as_rate=as_rate,
+                         shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)),
+                         larger_first=bool(groups.get("gap")))
     if kind == "ratio":
         match = RATIO.search(q)
         times = "倍" in match["way"]
@@ -146,7 +151,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "share"
     if RATIO.search(q):
         return "ratio"
-    if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q)):
+    if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q) or COLUMN_GAP.search(q)):
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"

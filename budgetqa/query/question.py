@@ -80,7 +80,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     match = match_documents(question, index, context)
     if match.member:  # the figure asked is that unit's row: its name is not the item
         item_text = normalize(item_text).replace(match.member_named_as, " ")
-    item_text = glossed(strip_entity(item_text, match.docs))
+    item_text = glossed(without_preface(strip_entity(item_text, match.docs)))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
@@ -94,6 +94,15 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  ask=ask_of(item_text, names, match.member),
                  codes=named_codes(item_text), names=names,
                  operands=tuple(item_query(text, names, unit) for text in operation.items))
+
+
+# "最近在对比各地的预算公开，想问下…": what comes before the ask says why, not what
+_PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|问一下|问下|帮我查一?下|帮忙查一?下|麻烦查一?下)[,，:：]?")
+
+
+def without_preface(text: str) -> str:
+    rest = _PREFACE.sub("", text)
+    return rest if len(rest) >= 4 else text
 
 
 def item_query(text: str, names: str = "", unit: str = "") -> Query:
