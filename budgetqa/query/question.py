@@ -182,12 +182,26 @@ class EntityIndex:
                         self.members.setdefault(form, (name, meta.entity))
 
     def members_named(self, question: str) -> list[tuple[str, str, str]]:
-        """(surface, member, entity) of each department's unit the question names, longest first."""
+        """(surface, member, entity) of each department's unit the question names, longest first:
+        by its name, its name without the place, or a short form of that ("港航中心" for
+        港航事业发展中心: its first two and last two characters, the rest in order); "本级" names the
+        department's own 本级 row."""
         q, found = normalize(question), []
         for form in sorted(self.members, key=len, reverse=True):
-            if form in q and not any(form in surface for surface, _, _ in found):
-                found.append((form, *self.members[form]))
+            surface = form if form in q else self._short_form(form, q)
+            if surface and not any(surface in named or named in surface for named, _, _ in found):
+                found.append((surface, *self.members[form]))
+        own = {self.members[form] for form in self.members if form.endswith("(本级)")}
+        if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found) and len(own) == 1:
+            found.append(("本级", *own.pop()))
         return found
+
+    @staticmethod
+    def _short_form(form: str, q: str) -> str:
+        for match in re.finditer(re.escape(form[:2]) + r"[\u4e00-\u9fff]{0,8}?" + re.escape(form[-2:]), q):
+            if len(match.group()) >= 4 and _in_order(match.group(), form):
+                return match.group()
+        return ""
 
     def names_of(self, docs: list[DocumentMeta]) -> str:
         """The names of these documents' units (with their aliases and short forms), normalised."""
