@@ -13,6 +13,8 @@ from budgetqa.query import thesaurus
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
 SHARE = re.compile(rf"(?P<a>.+?)占(?P<b>.*?)的?(比重|比例|百分之几|百分比|{HOW_MUCH_OF}|几成|%|份额)")
+# "水费加电费一共多少": 加 lists the items summed (not 增加, 附加, 加班费, 加强)
+PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强快大速在到起总])(?=[\u4e00-\u9fff])")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
@@ -165,7 +167,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "difference"
     listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
-    if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)):
+    if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)
+                                                                       or PLUS.search(q)):
         return "sum"
     if several_docs and (each or re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
         return "difference"
@@ -177,6 +180,7 @@ def split_items(text: str) -> list[str]:
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
     for word in SUM_WORDS + ("合计", "总计", "总共", "是多少", "多少", "？", "?"):
         text = text.replace(word, "")
+    text = PLUS.sub("、", text)
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
     parts = [p for p in re.split(r"[、，,]", text) if p]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
