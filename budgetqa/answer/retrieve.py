@@ -164,6 +164,9 @@ class FactRanker:
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:
             return []
+        # "三公经费中公务接待费": only the 三公 table (or a sentence) answers, never the 基本支出表's 公务接待费
+        candidates = [i for i in candidates if self.facts[i].kind != "cell"
+                      or not standard.outside_topic(self.facts[i].table, q, by_key=True)]
         if ask.period:  # "第一季度安排了多少": a figure of the whole year does not answer
             candidates = [i for i in candidates if ask.period in normalize(self.facts[i].quote + self.facts[i].column)]
         if ask.member:  # "南湖市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
@@ -226,8 +229,6 @@ class FactRanker:
             if (wants_total and self.labels[i] in _TOTAL_LABELS and not ask.fund
                     and any(word in fact.table for word in standard.FUND_WORDS)):
                 score -= w.fund_table_total_penalty  # "部门收入预算合计": all funds, not 财政拨款 only
-            if fact.kind == "cell" and standard.outside_topic(fact.table, q, by_key=True):
-                score -= w.outside_topic_penalty  # "三公经费中公务接待费": not the 基本支出表's 公务接待费
             if fact.kind == "cell" and fact.table_kind == "支出总表":
                 score += w.expenditure_table  # the function-classification spending table is where readers check items
             if fact.value == 0:

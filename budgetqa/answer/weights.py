@@ -26,7 +26,6 @@ class RankingWeights:
     label_total_row: float
     label_total_word: float
     fund_table_total_penalty: float
-    outside_topic_penalty: float
     label_overlap_min_share: float
     label_overlap_scale: float
     weak_label_score: float

@@ -191,9 +191,12 @@ class EntityIndex:
             surface = form if form in q else self._short_form(form, q)
             if surface and not any(surface in named or named in surface for named, _, _ in found):
                 found.append((surface, *self.members[form]))
-        own = {self.members[form] for form in self.members if form.endswith("(本级)")}
-        if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found) and len(own) == 1:
-            found.append(("本级", *own.pop()))
+        if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found):
+            own = {self.members[form] for form in self.members if form.endswith("(本级)")}
+            scores = self.scores(question)  # the 本级 of the department the question names
+            best = max(own, key=lambda pair: scores.get(pair[1], 0.0), default=None)
+            if best and scores.get(best[1], 0.0) > 0 and sum(scores.get(e, 0.0) == scores[best[1]] for _, e in own) == 1:
+                found.append(("本级", *best))
         return found
 
     @staticmethod
