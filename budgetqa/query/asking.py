@@ -139,6 +139,8 @@ def content_terms(q: str, names: str = "") -> list[str]:
     words = []
     q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q.replace("年底", "年末")))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
     for token in lexicon.tokenizer().lcut(q):
+        if token[-1:] in ("有", "是", "为") and token[:-1] in TOTAL_VOCABULARY:
+            token = token[:-1]  # "总计有多少": jieba glues the verb to the word
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
                 and not _COUNTING.fullmatch(token)
                 and not (token in names and not thesaurus.is_classification_name(token))):
