@@ -107,8 +107,11 @@ class Calculator:
         if part is None:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
-        whole = next((f for f in self.finder.candidate_facts(whole_operand.ask, meta, 5)
-                      if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0), None)
+        wholes = [f for f in self.finder.candidate_facts(whole_operand.ask, meta, 5)
+                  if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0]
+        # a whole in the part's own table is read in the part's column (its year, its measure)
+        whole = next((f for f in wholes if f.table_id == part.table_id and f.column == part.column),
+                     next(iter(wholes), None))
         if whole is None:
             return None
         shown_unit = common_unit([part, whole], "")

@@ -12,7 +12,7 @@ from budgetqa.query import thesaurus
 
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
-SHARE = re.compile(rf"(?P<a>.+?)占(?P<b>.*?)的?(比重|比例|百分之几|百分比|{HOW_MUCH_OF}|几成|%|份额)")
+SHARE = re.compile(rf"(?P<a>.+?)占了?(?P<b>.*?)的?(比重|比例|百分之几|百分之多少|百分比|{HOW_MUCH_OF}|几成|%|份额)")
 # "水费加电费一共多少": 加 lists the items summed (not 增加, 附加, 加班费, 加强)
 PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强快大速在到起总])(?=[\u4e00-\u9fff])")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
@@ -84,7 +84,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         part, whole = match["a"], match["b"]
         inside = _WITHIN.fullmatch(part)
         if not _VAGUE.sub("", whole) and inside:  # "三公经费里因公出国费占了多大比例": the whole comes first
-            whole, part = inside["whole"], inside["whole"] + inside["part"]  # the part within the whole
+            # the part within the whole ("三公经费里因公出国费"); after a comma the part is named in full
+            rest = inside["part"]
+            whole, part = inside["whole"], rest.lstrip(",，") if rest[:1] in ",，" else inside["whole"] + rest
         return Operation(kind, (part, whole))
     completion = COMPLETION.search(q) if kind == "column_change" else None
     if completion:  # 调整预算 is the 全年预算; a bare 预算, the 年初预算
@@ -182,7 +184,7 @@ def split_items(text: str) -> list[str]:
         text = text.replace(word, "")
     text = PLUS.sub("、", text)
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
-    parts = [p for p in re.split(r"[、，,]", text) if p]
+    parts = [p for p in re.split(r"[、，,]", text) if p and not re.search(r"表(?:里|中|内|上)$", p)]  # "项目表里，…"
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
         parts = _split_on_and(parts[0])
     elif "和" in parts[-1]:

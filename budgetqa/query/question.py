@@ -126,8 +126,9 @@ def glossed(text: str) -> str:
     asks for that term: the gloss stands for the word it explains."""
     for match in reversed(list(_GLOSS.finditer(text))):
         term = match["gloss"]
-        if not any(e.start == 0 and e.end == len(term) for e in thesaurus.expand(term)):
-            continue
+        if not any(e.start == 0 and e.end == len(term) and e.kind not in ("doc_kind", "column")
+                   for e in thesaurus.expand(term)):
+            continue  # "（决算数）" says which figure, not what the words before it are
         glossed_words = _GLOSSED.search(text[:match.start()])
         if glossed_words:
             text = text[:glossed_words.start()] + term + text[match.end():]
