@@ -141,6 +141,20 @@ def test_judge_answered_question():
     assert not row["correct"] and not row["value_converted"]
 
 
+def test_judge_a_question_whose_gold_has_no_figure_by_the_sentence_quoted():
+    sentence = "(二) 2010399-其他政府办公厅（室）及相关机构事务支出 1011.95 万元。主要用于话务外包费用支出。"
+    gold = {"doc": "q.txt", "table": None, "row": None, "column": None, "sentence": sentence}
+    q = {"id": "w", "_file": "t", "category": "narrative", "question": "2010399科目的钱主要用于什么？",
+         "status": "answered", "value": None, "unit": None, "sources": [gold]}
+    quoted = {"status": "answered", "value": 1011.95, "unit": "万元",
+              "citations": [{"doc": "q.txt", "quote": sentence, "kind": "narrative"}]}
+    assert qa.judge(q, quoted)["correct"]
+    elsewhere = {"status": "answered", "value": 170.09, "unit": "万元",
+                 "citations": [{"doc": "q.txt", "quote": "本单位无政府性基金预算拨款安排的支出。", "kind": "narrative"}]}
+    assert not qa.judge(q, elsewhere)["correct"]
+    assert not qa.judge(q, {"status": "not_found"})["correct"]
+
+
 def test_judge_ambiguous_candidates():
     q = {"id": "y", "_file": "t", "category": "ambiguous", "question": "?", "status": "ambiguous",
          "candidates": ["a.txt", "b.txt"], "sources": []}

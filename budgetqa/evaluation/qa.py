@@ -85,7 +85,10 @@ def judge(q: dict, answer: dict) -> dict:
         row["citation_all"] = all_sources_cited(citations, sources)
         row["citation_same_figure"] = row["citation_right"] or any(
             cites_same_figure(c, s, str(q.get("value")), q.get("unit") or "") for c in citations for s in sources)
-        row["correct"] = row["status_right"] and row["value_converted"]
+        # a why / what-for question has no figure to check: right when the answer quotes the
+        # document's sentence that says it (before, such a question could never be right)
+        row["correct"] = row["status_right"] and (row["value_converted"] if q.get("value") is not None
+                                                  else row["citation_right"])
     elif gold_status == "ambiguous":
         wanted = [c.get("doc") if isinstance(c, dict) else c for c in q.get("candidates") or []]
         offered = [c.get("doc") for c in (answer.get("candidates") or []) if isinstance(c, dict)]
