@@ -15,6 +15,8 @@ HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
 SHARE = re.compile(rf"(?P<a>.+?)占了?(?P<b>.*?)的?(比重|比例|百分之几|百分之多少|百分比|{HOW_MUCH_OF}|几成|%|份额)")
 # "水费加电费一共多少": 加 lists the items summed (not 增加, 附加, 加班费, 加强)
 PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强快大速在到起总])(?=[\u4e00-\u9fff])")
+# where parse_query marks a department's unit named in the question ("§0§"), for the operands to carry it
+MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
@@ -36,6 +38,8 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
 # "普法宣传和信息化建设哪个多": two items of one document, compared — the larger minus the smaller
 WHICH_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:相比|比较)?[，,]?(?:哪个|哪项|哪一个|哪一项|谁)(?:的)?(?:更|较)?(?:多|高|大)")
+# "本级和推广中心的收入合计相差多少": two items (or two units' rows) of one document, the larger first
+GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?(?:相差|差多少|差额|差距|差了)")
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
@@ -106,12 +110,12 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         if several_docs:  # "A的购房补贴是B的百分之几": the item is named once, for both
             return Operation(kind, (q[:match.start("b") - 1] + q[match.end():],), times=times)
         return Operation(kind, (match["a"], match["b"]), times=times)
-    if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多"
-        match = WHICH_OF_TWO.search(q)
-        return Operation(kind, _in_context(match["a"], match["b"]), larger_first=True)
+    if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多", "A和B相差多少"
+        match = WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)
+        return Operation(kind, _shared_tail(*_in_context(match["a"], match["b"])), larger_first=True)
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
-        return Operation(kind, _in_context(match["a"], match["b"]), shortfall=match[3] not in "多高")
+        return Operation(kind, _shared_tail(*_in_context(match["a"], match["b"])), shortfall=match[3] not in "多高")
     if kind == "sum" and not several_docs:
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
@@ -129,6 +133,19 @@ def _in_context(first: str, second: str) -> tuple[str, str]:
     first item; the clauses before it (基本支出里, 2010399科目里) narrow down both operands."""
     *context, first_item = re.split(r"[，,：:]", first)
     return "".join(context) + first_item, "".join(context) + second
+
+
+def _shared_tail(first: str, second: str) -> tuple[str, str]:
+    """"§1§和§0§的收入合计", "§1§的拨款比§0§多多少": a unit named alone shares the item named after
+    the other unit."""
+    def item_after_mark(text: str) -> str:
+        mark = MEMBER_MARK.search(text)
+        return text[mark.end():] if mark else ""
+    if MEMBER_MARK.fullmatch(first.strip()) and item_after_mark(second).strip():
+        return first.strip() + item_after_mark(second), second
+    if MEMBER_MARK.fullmatch(second.strip()) and item_after_mark(first).strip():
+        return first, second.strip() + item_after_mark(first)
+    return first, second
 
 
 def _ranks_lowest(q: str) -> bool:
@@ -159,7 +176,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
-    if not several_docs and WHICH_OF_TWO.search(q):
+    if not several_docs and (WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)):
         return "item_difference"
     if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低)了?(多少|几)", q):
         return "rank"

@@ -15,7 +15,7 @@ from budgetqa.model.text import bigrams, normalize
 from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import ASKED_UNIT, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
-from budgetqa.query.operation import HOW_MUCH_OF, Operation, parse_operation
+from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
@@ -78,8 +78,12 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
     match = match_documents(question, index, context)
-    if match.member:  # the figure asked is that unit's row: its name is not the item
-        item_text = normalize(item_text).replace(match.member_named_as, " ")
+    entities = {m.entity for m in match.docs}
+    members = [(surface, member) for surface, member, entity in index.members_named(question) if entity in entities]
+    if members:  # units' rows: their names are no item — marked, so that each operand keeps its own
+        item_text = normalize(item_text)
+        for k, (surface, _) in enumerate(members):
+            item_text = item_text.replace(surface, f"§{k}§")
     item_text = glossed(without_preface(strip_entity(item_text, match.docs)))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
@@ -88,12 +92,19 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if standard.ACTUAL.search(item_text) else "上年预算"}
     operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
     names = index.names_of(match.docs)
+
+    def unmarked(text: str) -> tuple[str, str]:
+        """The text without the units' marks, and the unit its own mark names."""
+        mark = MEMBER_MARK.search(text)
+        return MEMBER_MARK.sub(" ", text), members[int(mark.group(1))][1] if mark else ""
+
+    item_text, _ = unmarked(item_text)
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member),
                  codes=named_codes(item_text), names=names,
-                 operands=tuple(item_query(text, names, unit) for text in operation.items))
+                 operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
 # "最近在对比各地的预算公开，想问下…": what comes before the ask says why, not what
@@ -105,13 +116,14 @@ def without_preface(text: str) -> str:
     return rest if len(rest) >= 4 else text
 
 
-def item_query(text: str, names: str = "", unit: str = "") -> Query:
-    """An operand of a computation as a question of its own ("人员经费"), looked up in whichever
-    document the computation reads (budgetqa.answer.finder.Finder.lookup)."""
-    match = DocumentMatch(docs=[], entity_named=True)
+def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> Query:
+    """An operand of a computation as a question of its own ("人员经费"; a department's unit's row
+    when `member` is named), looked up in whichever document the computation reads
+    (budgetqa.answer.finder.Finder.lookup)."""
+    match = DocumentMatch(docs=[], entity_named=True, member=member)
     return Query(text=text, item_text=text, match=match, unit=unit, measures=asked_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
-                 ask=ask_of(text, names), codes=named_codes(text), names=names)
+                 ask=ask_of(text, names, member), codes=named_codes(text), names=names)
 
 
 # "办公经费（日常公用开支）": words glossed in brackets; a one-character note ("维修（护）费") is part of
