@@ -241,8 +241,7 @@ class Calculator:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
-            shortfall = operation.shortfall or (operation.larger_first and a.value < b.value)  # "差了多少"
-            return difference(a, b, shortfall, value_unit, subject)
+            return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
         return self.stated_change(query, meta)
 
     def stated_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
@@ -275,8 +274,7 @@ class Calculator:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
-            shortfall = operation.shortfall or (operation.larger_first and a.value < b.value)  # "差了多少"
-            return difference(a, b, shortfall, value_unit, subject)
+            return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
         return None
 
     def stated_unchanged(self, query: Query, meta: DocumentMeta) -> Answer | None:
@@ -372,3 +370,8 @@ def _accounts_for(fact, words: tuple[str, ...]) -> bool:
     """Every item the question quotes appears where the fact stands (“其他工资福利支出”, not 工资福利支出)."""
     where = normalize(f"{fact.row_label}{fact.column}{fact.table}{fact.quote if fact.kind == 'narrative' else ''}")
     return all(word in where for word in words)
+
+
+def _shortfall(operation: Operation, a: Operand, b: Operand) -> bool:
+    """Whether the change is told as b − a: "少了多少", or "差了多少" when b is the larger."""
+    return operation.shortfall or (operation.larger_first and a.value < b.value)

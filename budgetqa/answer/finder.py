@@ -5,8 +5,8 @@ always with parsed values (a Query, or the Ask of a text), never with strings.""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens

@@ -24,7 +24,7 @@ from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS
 from budgetqa.model.facts import Fact
-from budgetqa.model.text import bigrams, normalize
+from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import Ask
 from budgetqa.store.embedding import ngram_matrix, ngram_vector
@@ -58,12 +58,6 @@ def fact_tokens(fact: Fact, passage: list[str] | None = None) -> list[str]:
 @lru_cache(maxsize=4096)
 def _column_tokens(column: str) -> tuple[str, ...]:
     return tuple(tokens(column))
-
-
-def _in_order(words: str, text: str) -> bool:
-    """Whether text has the characters of words in the same order."""
-    found = iter(text)
-    return all(char in found for char in words)
 
 
 def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int, bool]]:
@@ -165,8 +159,9 @@ class FactRanker:
         if not candidates:
             return []
         # "三公经费中公务接待费": only the 三公 table (or a sentence) answers, never the 基本支出表's 公务接待费
+        topics = standard.named_topics(q, by_key=True)
         candidates = [i for i in candidates if self.facts[i].kind != "cell"
-                      or not standard.outside_topic(self.facts[i].table, q, by_key=True)]
+                      or not standard.outside_topic(self.facts[i].table, topics)]
         if ask.period:  # "第一季度安排了多少": a figure of the whole year does not answer
             candidates = [i for i in candidates if ask.period in normalize(self.facts[i].quote + self.facts[i].column)]
         if ask.member:  # "南湖市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
@@ -245,7 +240,7 @@ class FactRanker:
         -> 经济分类) whose characters a title has in order (收支总表 in 财务收支预算总表)."""
         for start in range(len(named) - 1):
             words = named[start:]
-            inside = [i for i in candidates if self.facts[i].kind == "cell" and _in_order(words, normalize(self.facts[i].table))]
+            inside = [i for i in candidates if self.facts[i].kind == "cell" and in_order(words, normalize(self.facts[i].table))]
             if inside:
                 return inside
         return candidates
@@ -328,7 +323,7 @@ class FactRanker:
             elif label in expansion.labels:
                 best = max(best, w.label_thesaurus + len(expansion.term))
         if label in _TOTAL_LABELS:
-            on_topic = fact.kind != "cell" or not standard.outside_topic(fact.table, q)
+            on_topic = fact.kind != "cell" or not standard.outside_topic(fact.table, standard.named_topics(q))
             best = max(best, w.label_total_row if wants_total and on_topic else 0.0)
             if best and label[-2:] in q:
                 best += w.label_total_word

@@ -52,12 +52,15 @@ def off_topic(title: str, question: str) -> bool:
     return bool(topics) and not any(word in question for words in topics for word in words)
 
 
-def outside_topic(title: str, question: str, by_key: bool = False) -> bool:
-    """Whether the question names a topic (机关运行经费 …) the table is not about: its totals are
-    not the topic's total. `by_key`: only a question naming the topic itself ("三公经费中公务接待费",
-    not "公务接待费", which the 基本支出表 also prints) counts."""
-    named = [key for key, words in TOPICS.items() if key in question or (not by_key and any(w in question for w in words))]
-    return bool(named) and not any(key in title for key in named)
+def named_topics(question: str, by_key: bool = False) -> tuple[str, ...]:
+    """The topics (三公, 机关运行 …) a question names; `by_key`: only by the topic itself ("三公经费中
+    公务接待费", not "公务接待费", which the 基本支出表 also prints)."""
+    return tuple(key for key, words in TOPICS.items() if key in question or (not by_key and any(w in question for w in words)))
+
+
+def outside_topic(title: str, topics: tuple[str, ...]) -> bool:
+    """Whether a table is about none of the topics named: its totals are not the topic's total."""
+    return bool(topics) and not any(key in title for key in topics)
 
 
 # Words naming one fund: a question without them asks about all of the unit's funds.

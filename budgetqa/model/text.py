@@ -28,6 +28,12 @@ def unify_ideographs(text: str) -> str:
     return text.translate(_IDEOGRAPHS)
 
 
+def in_order(word: str, text: str) -> bool:
+    """The word's characters occur in the text in the same order ("港航中心" in 港航事业发展中心)."""
+    rest = iter(text)
+    return all(char in rest for char in word)
+
+
 def bigrams(text: str) -> set[str]:
     text = normalize(text)
     return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())

@@ -307,7 +307,7 @@ def members(entity: str, tables: list) -> list[str]:
 
 
 def _same_unit(name: str, entity: str) -> bool:
-    """The unit itself under a variant of its name (福建省12345政务服务便民中心 for …便民热线中心);
+    """The unit itself under a variant of its name (某市政务服务中心 for 某市政务服务管理中心);
     its 本级 is one of its parts."""
     if name.endswith("(本级)"):
         return False

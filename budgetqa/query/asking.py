@@ -57,7 +57,7 @@ CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少",
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
 WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|干什么|做什么")
-_TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
+TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
 TABLE_WORDS = ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行")
 
 
@@ -116,7 +116,7 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
         spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
-        table_named=next(iter(_TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member,
+        table_named=next(iter(TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member,
         period=next(iter(_PERIOD.findall(q)), ""))
 
 

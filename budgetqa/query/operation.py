@@ -9,6 +9,7 @@ from functools import cache
 
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
+from budgetqa.query.asking import TABLE_NAMED
 
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
@@ -161,7 +162,7 @@ def base_period(text: str) -> BasePeriod:
         return BasePeriod(year=int(number if len(number) == 4 else "20" + number))
     if text.startswith(("上年", "去年")):
         return BasePeriod(word="上年")
-    return BasePeriod(word=text[:4].rstrip("数"))  # 年初预算 / 全年预算 / 预算 (COLUMN_CHANGE admits nothing else)
+    return BasePeriod(word=text[:4].rstrip("数"))  # 年初预算 / 全年预算 / 预算 (COLUMN_CHANGE and COLUMN_GAP admit nothing else)
 
 
 def operation_kind(text: str, several_docs: bool) -> str:
@@ -201,7 +202,7 @@ def split_items(text: str) -> list[str]:
         text = text.replace(word, "")
     text = PLUS.sub("、", text)
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
-    parts = [p for p in re.split(r"[、，,]", text) if p and not re.search(r"表(?:里|中|内|上)$", p)]  # "项目表里，…"
+    parts = [p for p in re.split(r"[、，,]", text) if p and not TABLE_NAMED.fullmatch(p)]  # "项目表里，…" is no item
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
         parts = _split_on_and(parts[0])
     elif "和" in parts[-1]:

@@ -11,7 +11,7 @@ from functools import cache
 
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta
-from budgetqa.model.text import bigrams, normalize
+from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import ASKED_UNIT, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
@@ -41,8 +41,13 @@ class DocumentMatch:
     level: str = ""  # 部门 / 单位 when the question says so
     missing: str = ""  # why nothing fits, e.g. "没有2023年的文档"
     year_before: bool = False  # the year named is the one before the documents': their 上年 columns answer
-    member: str = ""  # a unit the documents' tables print as rows, named by the question ("…公路事业发展中心")
-    member_named_as: str = ""  # the words naming it in the question
+    # units the documents' tables print as rows, named by the question: (the words naming it, the unit)
+    members: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def member(self) -> str:
+        """The first such unit: the one a question asking no arithmetic is about."""
+        return self.members[0][1] if self.members else ""
 
 
 @dataclass
@@ -78,8 +83,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
     match = match_documents(question, index, context)
-    entities = {m.entity for m in match.docs}
-    members = [(surface, member) for surface, member, entity in index.members_named(question) if entity in entities]
+    members = match.members
     if members:  # units' rows: their names are no item — marked, so that each operand keeps its own
         item_text = normalize(item_text)
         for k, (surface, _) in enumerate(members):
@@ -120,7 +124,7 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
     """An operand of a computation as a question of its own ("人员经费"; a department's unit's row
     when `member` is named), looked up in whichever document the computation reads
     (budgetqa.answer.finder.Finder.lookup)."""
-    match = DocumentMatch(docs=[], entity_named=True, member=member)
+    match = DocumentMatch(docs=[], entity_named=True, members=[(member, member)] if member else [])
     return Query(text=text, item_text=text, match=match, unit=unit, measures=asked_measures(text),
                  follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
                  ask=ask_of(text, names, member), codes=named_codes(text), names=names)
@@ -215,7 +219,7 @@ class EntityIndex:
     @staticmethod
     def _short_form(form: str, q: str) -> str:
         for match in re.finditer(re.escape(form[:2]) + r"[\u4e00-\u9fff]{0,8}?" + re.escape(form[-2:]), q):
-            if len(match.group()) >= 4 and _in_order(match.group(), form):
+            if len(match.group()) >= 4 and in_order(match.group(), form):
                 return match.group()
         return ""
 
@@ -314,7 +318,7 @@ class EntityIndex:
         return unknown + [name for name in dict.fromkeys(found) if not any(word in name for word in unknown)]
 
     def _units_under_units(self, question: str) -> list[str]:
-        """"财政局财政所", "司法局司法所": an office, station or institute named right after a unit
+        """"农业局农机站", "水利局水文站": an office, station or institute named right after a unit
         the corpus has, that no document is — a subordinate unit, whose figures no document gives."""
         q = normalize(question)
         return [m["sub"] for m in _SUBORDINATE.finditer(q)
@@ -327,15 +331,9 @@ class EntityIndex:
         for place in self.named_places(question):
             names = [normalize(n) for e, own in self.places_by_entity.items() if place in own for n in self.names_by_entity[e]]
             for mention in re.finditer(re.escape(place) + _ORGANISATION, q):
-                if not any(_in_order(mention.group(1), name) for name in names):
+                if not any(in_order(mention.group(1), name) for name in names):
                     unknown.append(mention.group())
         return unknown
-
-
-def _in_order(word: str, name: str) -> bool:
-    """The word's characters occur in the name in the same order ("便民中心" in …便民热线中心)."""
-    rest = iter(name)
-    return all(char in rest for char in word)
 
 
 @cache
@@ -516,8 +514,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     docs = [m for m in index.docs if m.entity in entities]
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
                           years=years, kind=kind, level=level)
-    if members:
-        match.member_named_as, match.member = members[0][0], members[0][1]
+    match.members = [(surface, member) for surface, member, entity in members if entity in entities]
     if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
         return match
