@@ -268,6 +268,9 @@ def test_which_is_larger_and_by_how_much_names_the_larger(engine):
     ("司法局2026年普法宣传和信息化建设哪个多？多多少万元？", "103.59", "万元", "信息化建设"),
     # 区政府办公室 2025 p19 合计: 人员经费 22,473,997.81, 公用经费 2,132,777.54 元
     ("区政府办公室2025年人员经费和公用经费哪个高？", "20341220.27", "元", "人员经费"),
+    # "分别是多少" in one document: each figure, never one of them alone — 司法局 2026 p12 合计 row:
+    # 基本支出 22,118,861, 项目支出 64,840,547.00 元; p12 221 住房保障支出 3,861,459.00 (a 和 in 社会保障和就业 splits nothing)
+    ("司法局2026年基本支出和项目支出分别是多少？", "42721686", "元", "项目支出"),
 ])
 def test_which_of_two_items_is_larger(engine, question, value, unit, larger):
     result = engine.ask(question)

@@ -111,9 +111,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         if several_docs:  # "A的购房补贴是B的百分之几": the item is named once, for both
             return Operation(kind, (q[:match.start("b") - 1] + q[match.end():],), times=times)
         return Operation(kind, (match["a"], match["b"]), times=times)
-    if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多", "A和B相差多少"
+    if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多", "A和B相差多少", "A和B分别是多少"
         match = WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)
-        return Operation(kind, _shared_tail(*_in_context(match["a"], match["b"])), larger_first=True)
+        pair = (match["a"], match["b"]) if match else _each_of_two(q)
+        return Operation(kind, _shared_tail(*_in_context(*pair)), larger_first=True)
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
         return Operation(kind, _shared_tail(*_in_context(match["a"], match["b"])), shortfall=match[3] not in "多高")
@@ -127,6 +128,16 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
                      larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q)))
                      and not _ranks_lowest(q),
                      quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
+
+
+def _each_of_two(q: str) -> tuple[str, str] | None:
+    """"基本支出和项目支出分别是多少": the two items of one document asked each (a 和 inside a
+    classification name, 社会保障和就业支出, splits nothing)."""
+    each = EACH.search(q)
+    if not each:
+        return None
+    parts = [p for p in _split_on_and(q[:each.start()]) if p]
+    return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
 def _in_context(first: str, second: str) -> tuple[str, str]:
@@ -177,7 +188,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
-    if not several_docs and (WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)):
+    if not several_docs and (WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q) or _each_of_two(q)):
         return "item_difference"
     if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低)了?(多少|几)", q):
         return "rank"
