@@ -56,6 +56,9 @@ class Responder:
         answers = [(meta, *self.finder.fitting(query, meta)) for meta in match.docs]
         if not any(fitting for _, fitting, _ in answers):  # no document has it: not a choice between them
             return compose.not_found("；".join(dict.fromkeys(why for _, _, why in answers)))
+        lacking = [why for _, fitting, why in answers if not fitting]
+        if query.operation.kind and match.entity_named and lacking:  # units compared: each must have the item
+            return compose.not_found("；".join(dict.fromkeys(lacking)))
         per_doc = [(meta, next(iter(fitting), None)) for meta, fitting, _ in answers]
         if not query.asks_why and compose.one_figure(per_doc):  # one figure for the same item
             return compose.answered_by_each(per_doc, unit)

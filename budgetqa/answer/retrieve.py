@@ -116,7 +116,9 @@ class FactRanker:
                  tokenized: list[list[str]] | None = None):
         self.facts = facts
         self.purposes = _stated_purposes(facts)
-        labelled = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.row_label}
+        # a period row ("2026年预算数") names no item: its table's items are its columns
+        labelled = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.row_label
+                    and not standard.is_period_row(f.row_label)}
         self.column_item_tables = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.value} - labelled
         self.passages = passages or {}  # passage id -> the text embedded for it (budgetqa.store.fact_store)
         self._vectors = None
@@ -125,6 +127,7 @@ class FactRanker:
             self.by_doc.setdefault(fact.doc_id, []).append(i)
         # a sentence's item without the unit's own name ("…办事处收入预算" -> "收入预算")
         labels = [clean_label(f.item).replace(normalize(f.entity), "") if f.kind == "narrative"
+                  else "" if standard.is_period_row(f.row_label)
                   else clean_label(f"{f.item}项目{f.row_label}" if f.item else f.row_label)  # a project's cells
                   for f in facts]
         self.labels = labels

@@ -132,6 +132,7 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
             if form and _PROJECT_NAME_ROW.match(normalize(row.label)):  # a project's own form names it in a cell
                 project = next((c.printed for c in row.cells if c.printed.strip()), project)
             quote = " ".join([row.owner, row.code, row.label] + [c.printed for c in row.cells]).strip()
+            period = standard.row_measure(row.label, table.phase, doc.meta.year)
             for cell in row.cells:
                 column = table.column_name(cell.column)
                 if standard.ORDINAL_COLUMN.search(column):
@@ -147,7 +148,7 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                     table_id=table.id, part=table.part, row_code=row.code, row_label=label,
                     column=column, page=row.page or table.page,
                     line=row.line, quote=quote, table_kind=table.kind, item=project,
-                    measure=table.measures[cell.column] if cell.column < len(table.measures) else "",
+                    measure=period or (table.measures[cell.column] if cell.column < len(table.measures) else ""),
                     ocr=(row.page or table.page) in doc.meta.ocr_pages, **base))
     return facts
 

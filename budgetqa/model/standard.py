@@ -162,6 +162,20 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算", year: int 
     return OTHER
 
 
+# a row that names a period ("2025年预算数", "本年预算数"): a table printed with years as rows and
+# items as columns (a 三公 table of two rows); the row, not the column, holds the measure
+PERIOD_ROW = re.compile(r"^(?:(?:20[0-9]{2}|上|本)年度?)?(?:年初|全年|调整)?(?:预算|决算|执行)数?$")
+
+
+def is_period_row(label: str) -> bool:
+    return bool(PERIOD_ROW.match("".join(label.split())))
+
+
+def row_measure(label: str, phase: str, year: int | None) -> str:
+    """The measure a period row names, else "" (the column's measure holds)."""
+    return measure(("".join(label.split()),), phase, year) if is_period_row(label) else ""
+
+
 def _only_earlier_years(level: str, year: int | None) -> bool:
     """The header names years, all before the document's ("2023年执行数" in a 2024 budget)."""
     named = [int(y) for y in re.findall(r"(20[0-9]{2})年", level)]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from budgetqa.model import standard
-from budgetqa.model.document import ParsedDocument
+from budgetqa.model.document import ParsedDocument, Row, Table
 from budgetqa.model.text import unify_ideographs
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt")
@@ -73,8 +74,38 @@ def _settle(doc: ParsedDocument) -> ParsedDocument:
 
 def classify(doc: ParsedDocument) -> ParsedDocument:
     """Give each table its standard type, phase and canonical measures (budgetqa.model.standard)."""
+    doc.tables = [part for table in doc.tables for part in split_sections(table)]
+    for i, table in enumerate(doc.tables, 1):
+        table.id = f"t{i:02d}"
     for table in doc.tables:
         table.kind = standard.table_type(table.title)
         table.phase = standard.table_phase(table.title, doc.meta.kind)
         table.measures = [standard.measure(path, table.phase, doc.meta.year) for path in table.columns]
     return doc
+
+
+_PARTS = ("收入", "支出")
+
+
+def split_sections(table: Table) -> list[Table]:
+    """A 收支总表 printed as one list, its 收入 rows under a "收入" heading row and its 支出 rows
+    under a "支出" one: two parts, as a side-by-side one is read (the heading rows are no figures,
+    nor is the first one a level of the column header)."""
+    if table.part:
+        return [table]
+    heads = [i for i, row in enumerate(table.rows) if _section_word(row) == _PARTS[1]]
+    if len(heads) != 1 or not any(_PARTS[0] in path for path in table.columns) and not any(
+            _section_word(row) == _PARTS[0] for row in table.rows[:heads[0]]):
+        return [table]
+    columns = [tuple(p for p in path if p not in _PARTS) or path for path in table.columns]
+    before = [row for row in table.rows[:heads[0]] if not _section_word(row)]
+    return [replace(table, columns=columns, rows=before, part=_PARTS[0]),
+            replace(table, columns=list(columns), rows=table.rows[heads[0] + 1:], part=_PARTS[1], notes=[])]
+
+
+def _section_word(row: Row) -> str:
+    """"收入" / "支出" when the row is only that heading (in its label or its one text cell)."""
+    texts = [row.label.strip()] + [c.printed.strip() for c in row.cells if c.value is None]
+    words = [t for t in texts if t]
+    numbers = [c for c in row.cells if c.value is not None]
+    return words[0] if len(words) == 1 and words[0] in _PARTS and not numbers and not row.code else ""

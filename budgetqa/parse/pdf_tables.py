@@ -336,7 +336,7 @@ def grid_rows(
             code = "".join(codes)
             label = "".join(slot["label"] + other_code)
             if not code:
-                m = re.match(r"^(\d{3,7})(?=[\u4e00-\u9fff])", label)
+                m = re.match(r"^(\d{3}(?:\d{2}){0,2})(?=[\u4e00-\u9fff])(?!年)", label)  # "2025年预算数" is no code
                 if m:
                     code, label = m.group(1), label[m.end():]
                 elif CODE_RE.match(label):

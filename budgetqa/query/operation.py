@@ -25,7 +25,7 @@ PER_PERSON = ("人均",)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
-RATIO = re.compile(r"(?P<a>.+?)是(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
+RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
@@ -44,6 +44,7 @@ GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
+_DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 _LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
 
@@ -105,11 +106,13 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2")), as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)),
                          larger_first=bool(groups.get("gap")))
+    if kind == "ratio" and not RATIO.search(q):  # across documents by 占: the part names the item
+        return Operation(kind, (SHARE.search(q)["a"],))
     if kind == "ratio":
         match = RATIO.search(q)
         times = "倍" in match["way"]
         if several_docs:  # "A的购房补贴是B的百分之几": the item is named once, for both
-            return Operation(kind, (q[:match.start("b") - 1] + q[match.end():],), times=times)
+            return Operation(kind, (q[:match.start("verb")] + q[match.end():],), times=times)
         return Operation(kind, (match["a"], match["b"]), times=times)
     if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多", "A和B相差多少", "A和B分别是多少"
         match = WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)
@@ -122,7 +125,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
     shortfall = bool(re.search(r"比.+?少(花|用|支出|安排)?了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
-    return Operation(kind, (CHANGE_ASKED.sub("", q),),  # each operand is a level, not the change asked for
+    level = _DANGLING_BI.sub("", CHANGE_ASKED.sub("", q))  # "A的收入总计比B多多少元" -> "的收入总计"
+    return Operation(kind, (level,),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
                      base_first=bool(re.search(r"从.+到", question)),
                      larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q)))
@@ -160,6 +164,12 @@ def _shared_tail(first: str, second: str) -> tuple[str, str]:
     return first, second
 
 
+def _names_no_other_item(part: str, whole: str) -> bool:
+    """Across documents, "占" compares one item when the whole names nothing the part does not."""
+    rest = re.sub(r"(20[0-9]{2}|[0-9]{2})年度?|的|[?？]", "", whole)
+    return not rest or rest in part
+
+
 def _ranks_lowest(q: str) -> bool:
     asked = RANK_ASKED.search(q)
     return bool(asked) and asked["way"] in "低少小"
@@ -180,7 +190,10 @@ def operation_kind(text: str, several_docs: bool) -> str:
     q = normalize(text)
     if any(w in q for w in PER_PERSON):
         return "per_person"
-    if SHARE.search(q):
+    share = SHARE.search(q)
+    if share and several_docs and _names_no_other_item(share["a"], share["b"]):
+        return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's
+    if share:
         return "share"
     if RATIO.search(q):
         return "ratio"

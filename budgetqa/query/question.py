@@ -445,24 +445,29 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     return "".join(out).replace("·", "")
 
 
-def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> list[DocumentMeta]:
+def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
     """"A局2025年的…比B中心2023年少多少": each unit keeps the year named right after it, when every
-    unit named has its own year so (one year per unit) and a document of that year."""
+    unit named has its own year so (one year per unit); a unit without a document of its year is
+    missing (never answered with its other year's). Returns the documents and what is missing."""
     q = normalize(question)
     named_at = {e: index.mentioned_at(q, e) for e in {m.entity for m in docs}}
     starts = sorted(at for at in named_at.values() if at >= 0)
     years_at = [(m.start(), year) for m in _YEAR.finditer(q) for year in asked_years(m.group())]
-    bound = {}
+    paired = {}
     for entity, at in named_at.items():
         if at < 0:
             continue
         after = min((s for s in starts if s > at), default=len(q))
         year = next((y for pos, y in years_at if at < pos < after), None)
-        if year and any(m.entity == entity and m.year == year for m in docs):
-            bound[entity] = year
-    if len(bound) < len(named_at) or len(set(bound.values())) < len(bound):
-        return docs  # "2025年A和B…比2024年": the years do not pair with the units
-    return [m for m in docs if bound[m.entity] == m.year]
+        if year:
+            paired[entity] = year
+    if len(paired) < len(named_at) or len(set(paired.values())) < len(paired):
+        return docs, ""  # "2025年A和B…比2024年": the years do not pair with the units
+    absent = [f"{entity}{year}年" for entity, year in paired.items()
+              if not any(m.entity == entity and m.year == year for m in docs)]
+    if absent:
+        return [], f"没有{'、'.join(sorted(absent))}的文档"
+    return [m for m in docs if paired[m.entity] == m.year], ""
 
 
 def _classification_at(text: str, start: int) -> str:
@@ -526,7 +531,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         covered = {m.entity for m in by_year}
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
     if len(years) > 1 and len(entities) > 1:
-        by_year = _each_units_year(question, index, by_year)
+        by_year, match.missing = _each_units_year(question, index, by_year)
+        if match.missing:
+            return match
     if not by_year and years:  # "2023年执行数" of a unit whose 2024 budget prints it beside its own figures
         by_year = [m for m in docs if m.year and m.year - 1 in years and m.kind == "预算"]
         match.year_before = bool(by_year)
