@@ -205,7 +205,7 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("项目支出", re.compile(r"项目支出")),
     ("年初预算", re.compile(r"年初预算")),
     ("调整预算", re.compile(r"调整预算|调整后预算|全年预算")),
-    ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|执行|决算|实际)")),
+    ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|执行|决算|实际|带|剩|留|转)")),  # 上年带过来的钱: 上年结转
     ("上年执行数", re.compile(r"(上年|去年|上一年)(执行|决算|实际)")),
     ("决算数", re.compile(r"决算数|实际支出|实际花")),
     ("增减", re.compile(r"增减(?!率)")),  # "购房补贴增减是多少": the printed 增减 column

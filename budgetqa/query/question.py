@@ -414,9 +414,13 @@ def asked_level(question: str) -> str:
     return ""
 
 
+_ORG_TAIL = "局委办厅院"  # what ends a unit's short name
+
+
 def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
     names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
+    names |= thesaurus.abbreviated(names)  # "江北文旅局" for 江北区文化和旅游局
     # a quotation mark ends the name: "东山农业农村局“农村公路养护补助”" keeps its 农村
     q, out, i = normalize(re.sub(r"[“”「」『』]", "·", question)), [], 0
     after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
@@ -436,6 +440,8 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
                 break
         if length:
             i += length
+            if q[i:i + 1] in _ORG_TAIL and not any(q[i - 2:i + 1] in name for name in names):
+                i += 1  # "岭南应急局" for 岭南市应急管理局: the short name's own 局
             if q[i:i + 1] in ("里", "内"):  # "…中心里": the locative belongs to the name, not to the item
                 i += 1
         else:
@@ -443,6 +449,10 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             i += 1
         after_name = bool(length)
     return "".join(out).replace("·", "")
+
+
+# the document a figure is worked out from: "按2026年预算说明推算", "根据2025年的部门预算文件"
+_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开)")
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
@@ -514,6 +524,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities = {e for e in entities if index.places_by_entity.get(e, set()) & places
                     or (e in unique and index.named_apart(question, e, places))}
     years, kind, level = asked_years(question), asked_kind(question), asked_level(question)
+    source = _SOURCE_YEAR.search(normalize(question))
+    if source and len(years) > 1:  # "按2026年预算说明推算，2025年的…": the year asked is the other one
+        years = [y for y in years if y != int(source["year"])]
     if not years and context.get("years") and best < 1.5:  # a follow-up naming no unit keeps the years
         years = list(context["years"])
     docs = [m for m in index.docs if m.entity in entities]
