@@ -81,7 +81,7 @@ class Finder:
         coded = [f for f in named if _has_code(f, query.codes)]
         if not coded:
             return [], f"{meta.label} 中没有科目 {'、'.join(sorted(query.codes))}"
-        fitting = [f for f in coded if _fits_measures(f, query.measures)]
+        fitting = [f for f in coded if _fits_measures(f, query.measures) and _of_funds(f, query.item_text)]
         if query.match.year_before:  # the year before the document's: only its 上年 figures answer
             fitting = [f for f in fitting if _fits_measures(f, query.measures & standard.LAST_YEAR_MEASURES)]
         if not fitting:  # the item is there, but not in the column the question names: say so
@@ -215,3 +215,14 @@ class Recent:
         if len(self.values) > self.size:
             self.values.popitem(last=False)
         return value
+
+
+# funds a document may have no figure of at all: a question naming one is answered only where it is named
+_RARE_FUNDS = ("政府性基金", "国有资本经营")
+
+
+def _of_funds(fact: Fact, question: str) -> bool:
+    """"政府性基金预算财政拨款支出决算是多少": only a figure its table, column, row or sentence names
+    as of that fund (never the document's total spending)."""
+    where = f"{fact.table}{fact.column}{fact.row_label}{fact.quote if fact.kind == 'narrative' else ''}"
+    return all(fund in where for fund in _RARE_FUNDS if fund in question)

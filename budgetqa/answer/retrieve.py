@@ -157,7 +157,8 @@ class FactRanker:
             candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
                                                         and _CHANGE_ITEM.search(self.facts[i].item))]
         candidates = [i for i in candidates if self.facts[i].kind != "cell" or not standard.off_topic(self.facts[i].table, q)]
-        if ask.kind == "决算":  # a 决算 question is never answered from a 预算 figure
+        if ask.kind == "决算" and not ask.planned:  # a 决算 question is never answered from a 预算 figure
+            # (unless it asks for one: "决算表里公务接待费的预算数")
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]
         if not candidates:
             return []
@@ -314,7 +315,8 @@ class FactRanker:
             if (expansion.kind not in ITEM_KINDS and (names_item or not wants_total)
                     and not _names_rows(expansion)):
                 continue  # "财政拨款给的公积金": 财政拨款 picks the column, 公积金 the row
-            if expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table):
+            if (expansion.parts and label in _TOTAL_LABELS and normalize(expansion.term) in normalize(fact.table)
+                    and not any(e.term in expansion.parts for e in expansions)):  # "三公经费里的接待费" asks the part
                 best = max(best, w.label_thesaurus + len(expansion.term))  # a composite (三公): the total row of its table
             if len(expansion.parts) > 1:  # its codes are those of its parts, not of the whole
                 if label in expansion.labels:

@@ -12,7 +12,7 @@ from budgetqa.model.text import normalize
 # A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
 _PROSE_NUMBER = re.compile(
     r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*"
-    r"(?P<unit>亿元|万元|元|(?:亿|万)(?![\u4e00-\u9fa5])|%|％|人(?!次)|辆|个|名|台)"
+    r"(?P<unit>亿元|万元|元|(?:亿|万)(?![\u4e00-\u9fa5])|%|％|人次|批次|人(?!次)|辆|个|名|台)"
 )
 # "进博会推进专项153.00万，合计2921.00万": a bare 万/亿 after an amount in a budget means 万元/亿元
 _UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}
@@ -192,10 +192,13 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
     facts = []
     for section_index, section in enumerate(doc.sections):
         sentences = list(_sentences(section))
+        heading = ""  # "（三）公共安全支出（类）司法（款）普法宣传（项）。": the item the next sentences are about
         for sentence_index, (sentence, line) in enumerate(sentences):
             following = sentences[sentence_index + 1][0] if sentence_index + 1 < len(sentences) else ""
             quote = sentence + following if following.startswith(_EXPLAINS) else sentence
-            lead = _PROSE_NUMBER.split(sentences[0][0])[0] if sentence_index else ""
+            if _ITEM_HEADING.search(sentence) and not _PROSE_NUMBER.search(sentence):
+                heading = sentence
+            lead = heading or (_PROSE_NUMBER.split(sentences[0][0])[0] if sentence_index else "")
             for match in _PROSE_NUMBER.finditer(sentence):
                 value = parse_number(match["num"])
                 if value is None or _in_name(match["num"], base["entity"]):
@@ -209,6 +212,9 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                     row_label=" / ".join(section.heading[-2:]),
                     ocr=section.page is not None and section.page in doc.meta.ocr_pages, **base))
     return facts
+
+
+_ITEM_HEADING = re.compile(r"[(（]项[)）][。.]?\s*$")  # a sentence that only names a 项 (its figures follow)
 
 
 def _sentences(section: Section):

@@ -36,13 +36,13 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   # the source a figure is worked out from ("按2026年预算说明推算")
                   "根据", "按照", "依据", "推算", "倒推", "推出", "说明", "预算说明", "情况说明"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
-COUNT_WORDS = {"人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
+COUNT_WORDS = {"人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个")}
 
 _ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _ASKS_RATE = re.compile(r"(增长|下降)了?多少(?!万|元|亿)")  # "增长了多少" without a money unit: a rate
 _ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
-_ASKS_ACTUAL = re.compile(r"实际|决算|执行|花了")
+_ASKS_ACTUAL = re.compile(r"实际|决算(?!表|说明|报告)|执行|花了")  # "决算表里的预算数": a table named, not a figure
 _ASKS_PLANNED = re.compile(r"年初|预算数|预算是|预算多少|预算安排")
 # a measure the question names -> what the cited column must say (年初预算 is not 决算数)
 _MEASURES = [("年初预算", r"(年初预算|年初|预算数)$|年初预算"), ("全年预算", r"全年预算|调整预算"),

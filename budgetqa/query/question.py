@@ -134,6 +134,7 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
 # a name, a code ("（2010601）") is read as a code
 _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
+_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含)")
 _GLOSSED = re.compile(r"[^\W\d_的里中年和与及、]{2,}$")
 
 
@@ -142,6 +143,9 @@ def glossed(text: str) -> str:
     asks for that term: the gloss stands for the word it explains."""
     for match in reversed(list(_GLOSS.finditer(text))):
         term = match["gloss"]
+        if _SCOPE_NOTE.match(term):  # "收入总计（含年初结转和结余）" says what the figure covers, names no item
+            text = text[:match.start()] + text[match.end():]
+            continue
         if not any(e.start == 0 and e.end == len(term) and e.kind not in ("doc_kind", "column")
                    for e in thesaurus.expand(term)):
             continue  # "（决算数）" says which figure, not what the words before it are
@@ -548,7 +552,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         if match.missing:
             return match
     if not by_year and years:  # "2023年执行数" of a unit whose 2024 budget prints it beside its own figures
-        by_year = [m for m in docs if m.year and m.year - 1 in years and m.kind == "预算"]
+        # a 决算 states last year's figures only as changes: asked of it when the question says so
+        kinds = ("预算", "决算") if source else ("预算",)
+        by_year = [m for m in docs if m.year and m.year - 1 in years and m.kind in kinds]
         match.year_before = bool(by_year)
     if not by_year:
         have = sorted({m.year for m in docs if m.year})
