@@ -335,7 +335,8 @@ class EntityIndex:
         for place in self.named_places(question):
             names = [normalize(n) for e, own in self.places_by_entity.items() if place in own for n in self.names_by_entity[e]]
             for mention in re.finditer(re.escape(place) + _ORGANISATION, q):
-                if not any(in_order(mention.group(1), name) for name in names):
+                organisation = _UNIT_COUNT.sub("", mention.group(1))  # "龙泉三家交通运输局": 交通运输局
+                if not any(in_order(organisation, name) for name in names):
                     unknown.append(mention.group())
         return unknown
 
@@ -350,6 +351,7 @@ def _budget_word(word: str) -> bool:
     return word in _budget_text()
 
 
+_UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个)")  # "A、B、C三家交通运输局"
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
 
 
