@@ -56,11 +56,13 @@ def test_economic_codes_table_is_consistent():
     codes = [r["code"] for r in table]
     assert len(codes) == len(set(codes))
     for r in table:
-        assert {"类": 3, "款": 5}[r["level"]] == len(r["code"]) and r["code"].startswith("3"), r
+        # 部门预算支出经济分类 (3xx) and 政府预算支出经济分类 (5xx)
+        assert {"类": 3, "款": 5}[r["level"]] == len(r["code"]) and r["code"][0] in "35", r
         for parent in th.code_parents(r["code"]):
             assert parent in codes
     lei = [c for c in codes if len(c) == 3]
-    assert lei == ["301", "302", "303", "307", "309", "310", "311", "312", "313", "399"]
+    assert lei == ["301", "302", "303", "307", "309", "310", "311", "312", "313", "399",
+                   "501", "502", "503", "505", "506", "507", "509", "599"]
     expected = {"30101": "基本工资", "30102": "津贴补贴", "30103": "奖金", "30106": "伙食补助费", "30107": "绩效工资",
                 "30108": "机关事业单位基本养老保险缴费", "30109": "职业年金缴费", "30110": "职工基本医疗保险缴费",
                 "30113": "住房公积金", "30201": "办公费", "30217": "公务接待费", "30226": "劳务费",
@@ -82,8 +84,9 @@ def test_code_helpers():
     assert th.code_name("9999999") is None
     assert th.code_level("20805") == "款" and th.code_level("301") == "类"
     assert th.code_children("22102") == ["2210201", "2210202", "2210203"]
-    assert th.code_for_name("住房公积金") == ["2210201", "30113"]
-    assert th.code_for_name("维修(护)费") == ["30213"]  # half-width parentheses as some tables print them
+    assert th.code_for_name("住房公积金") == ["2210201", "30113", "50103"]
+    assert th.code_name("50206") == "公务接待费" and th.code_parents("50206") == ["502"]
+    assert th.code_for_name("维修(护)费") == ["30213", "50209"]  # half-width parentheses as some tables print them
     assert th.code_for_name("事业运行支出") == th.code_for_name("事业运行")  # "2010350-事业运行支出" in a narrative
     assert "2010350" in th.code_for_name("事业运行")
     assert th.code_for_name("其他政府办公厅（室）及相关机构事务支出支出") == ["2010399"]
@@ -186,7 +189,7 @@ def test_common_terms_map_to_codes_and_labels():
         (e,) = [x for x in th.expand(f"2024年{word}是多少") if x.kind == "item"]
         assert set(e.codes) >= codes, (word, e.codes)
     staff = one("人员经费有多少", "人员经费")
-    assert staff.parts == ("工资福利支出", "对个人和家庭的补助") and set(staff.codes) == {"301", "303"}
+    assert staff.parts == ("工资福利支出", "对个人和家庭的补助") and set(staff.codes) == {"301", "303", "501", "509"}
     assert "商品和服务支出" in one("日常公用经费", "公用经费").labels
     assert "项目支出" in one("项目经费多少", "项目支出").labels
     assert "基本支出" in one("日常运转花了多少", "基本支出").labels

@@ -114,6 +114,7 @@ class Calculator:
                      next(iter(wholes), None))
         if whole is None:
             return None
+        part = self._read_beside(part, whole, meta)
         shown_unit = common_unit([part, whole], "")
         if shown_unit is None:
             return None  # operands in units that do not add up
@@ -122,6 +123,15 @@ class Calculator:
         return result(value, "%", f"{meta.label}：占比 {{value}}%。",
                       f"{format_decimal(ops[0].value)} {shown_unit} ÷ {format_decimal(ops[1].value)} {shown_unit} × 100%",
                       ops, divided=True)
+
+    def _read_beside(self, part, whole, meta: DocumentMeta):
+        """A share's part on the whole's basis: the part's row in the whole's table and column when
+        that table has it ("一般公共预算支出中一般公共服务支出" — both of 一般公共预算, not all funds)."""
+        if part.kind != "cell" or whole.kind != "cell" or part.table_id == whole.table_id:
+            return part  # one table: the part's column is its own (项目支出 of the 合计 row)
+        return next((f for f in self.finder.facts_of([meta.doc_id])
+                     if f.kind == "cell" and (f.table_id, f.part, f.column) == (whole.table_id, whole.part, whole.column)
+                     and _same_row(f, part) and f.value < whole.value), part)  # never the whole itself
 
     def sum_of_items(self, query: Query, meta: DocumentMeta) -> Answer | None:
         unit = query.unit
@@ -353,6 +363,13 @@ def _one_per_unit_and_year(found: list) -> list | None:
             continue
         kept[key] = (meta, fact)
     return list(kept.values())
+
+
+def _same_row(fact, other) -> bool:
+    """Two tables' rows of one item: the same code, or (a row printed without one) the same name."""
+    if fact.row_code and other.row_code:
+        return fact.row_code == other.row_code
+    return bool(fact.row_label) and clean_label(fact.row_label) == clean_label(other.row_label)
 
 
 def _same_item(facts: list) -> bool:

@@ -4,6 +4,7 @@ audit findings about them. The answering code (respond.py, calculator.py) finds 
 always with parsed values (a Query, or the Ask of a text), never with strings."""
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -110,7 +111,7 @@ class Finder:
         synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures or e.kind == "doc_kind")
         # "一般公共预算基本支出中公用经费": a fund and the breakdown above it name no other item
         others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
-                  and t not in standard.FUND_WORDS and t not in standard.BREAKDOWN_MEASURES
+                  and not _FUND_PHRASE.fullmatch(t) and t not in standard.BREAKDOWN_MEASURES
                   and t not in TOTAL_QUALIFIERS]
         if len(query.measures) != 1 or query.asks_change or others:
             return None
@@ -217,6 +218,8 @@ class Recent:
         return value
 
 
+# a fund named in words of funds only ("一般公共预算财政拨款"): which money, not which item
+_FUND_PHRASE = re.compile("(?:" + "|".join(standard.FUND_WORDS) + ")+")
 # funds a document may have no figure of at all: a question naming one is answered only where it is named
 _RARE_FUNDS = ("政府性基金", "国有资本经营")
 

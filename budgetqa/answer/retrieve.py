@@ -297,6 +297,8 @@ class FactRanker:
             return w.label_named + len(label) if all(word in column for word in specific) else 0.0
         if "项目" in fact.table_kind:  # "农村公路养护补助项目": a project table's rows are projects
             specific = tuple(word for word in specific if word != "项目") or specific
+        if fact.kind == "cell":  # "政府采购预算中，办公设备": words of the table's title name the table, not the row
+            specific = tuple(word for word in specific if word not in normalize(fact.table)) or specific
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
             best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
         else:
@@ -380,6 +382,8 @@ class FactRanker:
             score -= w.income_table_spending_penalty if ask.spending else w.income_table_penalty  # a question about spending is not answered by an income line
         if ask.income and is_income:
             score += w.income_table
+        elif ask.income and not ask.spending and "支出" in title and "收入" not in title and fact.kind == "cell":
+            score -= w.income_table_spending_penalty  # "一般公共预算拨款收入": not a spending table's fund column
         for word in ask.table_words:
             if word in title:
                 score += w.table_word

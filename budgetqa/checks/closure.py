@@ -220,6 +220,15 @@ def _resolve(columns: list[tuple[str, ...]], prefix: tuple[str, ...], suffix: tu
     return out
 
 
+# beside a total's parts, columns of other figures of the same rows: last year's, a change, a plan
+_OTHER_FIGURES = standard.LAST_YEAR_MEASURES | {"增减", "增减率", "年初预算", "调整预算", "执行数"}
+
+
+def _other_figure(header: str, phase: str) -> bool:
+    """"上年预算数" beside "合计 / 基本支出 / 项目支出", or a column of codes: no part of the total."""
+    return standard.measure((header,), phase) in _OTHER_FIGURES or bool(standard.ORDINAL_COLUMN.search(header))
+
+
 def _row_checks(doc: str, table: Table) -> list[Check]:
     checks: list[Check] = []
     cols = table.columns
@@ -234,6 +243,7 @@ def _row_checks(doc: str, table: Table) -> list[Check]:
                     siblings.append(p[k])
             if SANGONG_TOTAL.search(name):
                 siblings = [sib for sib in siblings if SANGONG_ITEM.search(sib)]
+            siblings = [sib for sib in siblings if not _other_figure(sib, table.phase)]
             if not siblings:
                 continue
             parts: list[int] = []

@@ -41,7 +41,7 @@ TABLE_TYPES: list[tuple[str, re.Pattern]] = [
 TOPICS = {
     "三公": ("三公", "出国", "出境", "接待", "招待", "用车", "公车", "公务车", "车辆"),
     "机关运行": ("机关运行",),
-    "采购": ("采购",),
+    "采购": ("采购", "买", "购置"),
     "资产": ("资产", "车辆", "房屋", "设备", "土地"),
 }
 
@@ -90,8 +90,9 @@ MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
 LAST_YEAR = re.compile(r"上年|上一年|去年")
 # a header's money-unit note ("年度预算安排(万元)", "项目资金(万元)"): a unit, never part of the measure
 MONEY_NOTE = re.compile(r"[(（](?:单位[:：])?(亿元|万元|千元|元)[)）]")
-# a column numbering the rows (行次 1, 2, 3 of the 决算 templates): no figure of the budget
-ORDINAL_COLUMN = re.compile(r"(?:^|/)\s*(?:行次|栏次|序号)$")
+# a column numbering the rows (行次 1, 2, 3 of the 决算 templates), or one of classification codes
+# beside a project ("功能分类科目 2100401"): no figure of the budget
+ORDINAL_COLUMN = re.compile(r"(?:^|/)\s*(?:行次|栏次|序号|[^/]*(?:科目|科目编码|科目代码|编码|代码))$")
 # a column of rates ("增减率（%）", "增长%", "完成率"): its cells are percentages, never summed as money
 RATE_COLUMN = re.compile(r"%|％|率$")
 # a performance form's points columns: their numbers are neither money nor counts

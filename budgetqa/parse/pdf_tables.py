@@ -27,6 +27,8 @@ LABEL_KW = re.compile(r"^(项目|科目|.*名称|摘要|内容|收入项目|支�
 # a label column naming whose row it is (单位名称 beside 项目名称): the row's owner, not its item
 OWNER_KW = re.compile(r"^(?:预算)?(?:单位|部门)(?:名称)?$")
 CODE_KW = re.compile(r"^(类|款|项|.*编码|.*代码|.*编号)$")
+# a text column saying what kind of row it is (采购类别 货物/服务, 项目类型): no part of the row's name
+NOTE_KW = re.compile(r"^(?:采购|项目|支出|资金)?(?:类别|类型|方式|性质)$|^备注$")
 HEADER_WORD = re.compile(r"^(项目|科目|.*名称|.*编码|.*代码|类|款|项|.*分类|序号|备注|摘要|科目编码)$")
 BLANK_MARKS = {"无", "-", "—", "--", "——", "/", "…", "……", "空", "－"}
 EMPTY_NOTE = vocabulary.EMPTY_NOTE
@@ -102,6 +104,8 @@ def _cell_role(specs: list[ColSpec], cell: GCell) -> tuple[str, list[int]]:
         return "none", idx
     if roles == {"code"}:
         return "code", idx
+    if roles == {"note"}:
+        return "note", idx
     if "value" in roles and (len(roles) > 1 or len(idx) > 1):
         return "span", idx  # covers value columns and more: header-ish
     if "label" in roles:
@@ -161,6 +165,8 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
             if LABEL_KW.match(cell.text) or OWNER_KW.match(cell.text):
                 kw_role[c] = "label"
                 owner_kw[c] = bool(OWNER_KW.match(cell.text)) and cell.c1 - cell.c0 == 1
+            elif NOTE_KW.match(cell.text) and cell.c1 - cell.c0 == 1:
+                kw_role[c] = "note"
             elif CODE_KW.match(cell.text):
                 kw_role[c] = "code"
     n_dec = [0] * ncols
@@ -182,7 +188,9 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
             n_cjk[c] += 1
     roles: list[str] = [""] * ncols
     for c in range(ncols):
-        if n_dec[c] > 0:
+        if kw_role[c] == "note" and n_dec[c] == 0:
+            roles[c] = "note"
+        elif n_dec[c] > 0:
             roles[c] = "value"
         elif kw_role[c] == "label" or (kw_role[c] is None and n_cjk[c] > 0 and n_cjk[c] >= n_code[c] + n_num[c]):
             roles[c] = "label"
@@ -303,6 +311,8 @@ def grid_rows(
         per_seg: dict[int, dict] = {seg: {"code": [], "label": [], "owner": [], "values": {}} for seg in segs}
         for cell in cells:
             role, idx = _cell_role(specs, cell)
+            if role == "note":
+                continue
             if role == "none":
                 warnings.append(f"page {page}: text '{cell.text}' outside the columns of table '{lt.title}'")
                 continue

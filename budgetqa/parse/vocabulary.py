@@ -13,6 +13,8 @@ CN_NUM = "一二三四五六七八九十"
 
 # "2026年", "2026 年度" in front of a title or a name
 YEAR_PREFIX = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*度?\s*")
+# the unit's name before the year ("兰溪县第一中学2026年收支预算总表"): no part of the table's title
+NAME_BEFORE_YEAR = re.compile(r"^[\u4e00-\u9fa5（）()]{2,30}?(?:局|委员会|委|办公室|中心|政府|中学|小学|学校|医院|院|所|站|馆|办事处|街道|镇|乡|部|厅|会)(?=(?:19|20)\d{2}\s*年)")
 # "（续表）", "(续)", "续表2" after a title
 CONTINUED = re.compile(r"[(（]?续表?\s*\d*[)）]?$")
 # a title line ends in 表, possibly qualified: 表（续）, 表（功能科目）, 表(经济分类)
@@ -75,7 +77,7 @@ def clean_title(text: str) -> str:
     numbered = next((k for k in (2, 1) if len(words) > k and is_table_number("".join(words[:k]))), 0)
     title = compact("".join(words[numbered:]))
     title = re.sub(r"^\d{1,2}\s*[.．、]\s*", "", title)  # "5．…" in a contents list
-    title = YEAR_PREFIX.sub("", title)
+    title = YEAR_PREFIX.sub("", NAME_BEFORE_YEAR.sub("", title))
     return CONTINUED.sub("", title) if title.endswith(("续表）", "续）", "续表)", "续)")) else title
 
 

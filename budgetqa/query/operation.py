@@ -13,7 +13,7 @@ from budgetqa.query.asking import TABLE_NAMED
 
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
-SHARE = re.compile(rf"(?P<a>.+?)占了?(?P<b>.*?)的?(比重|比例|百分之几|百分之多少|百分比|{HOW_MUCH_OF}|几成|%|份额)")
+SHARE = re.compile(rf"(?P<a>.+?)占(?!有|用|地)了?(?P<b>.*?)的?(比重|比例|百分之几|百分之多少|百分比|{HOW_MUCH_OF}|几成|%|份额)")
 # "水费加电费一共多少": 加 lists the items summed (not 增加, 附加, 加班费, 加强)
 PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强快大速在到起总])(?=[\u4e00-\u9fff])")
 # where parse_query marks a department's unit named in the question ("§0§"), for the operands to carry it
@@ -28,7 +28,7 @@ RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!�
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
-CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
+CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")

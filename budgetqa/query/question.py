@@ -20,7 +20,7 @@ from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
-                             r"|%|增长率|增幅|降幅|占比|比重|比例|占.{0,30}" + HOW_MUCH_OF)
+                             r"|%|增长率|增幅|降幅|占比|比重|比例|占(?!有|用|地).{0,30}" + HOW_MUCH_OF)  # 占有使用的房屋: no share
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 # an organisation's name right after a place: "(市)财政局", "(区)教育局", "(市)便民中心"
@@ -332,10 +332,14 @@ class EntityIndex:
         """"甲市财政局": an organisation named right after a place that none of that place's units
         is (its characters in their order in no name of theirs), though another place's may be."""
         q, unknown = normalize(question), []
-        for place in self.named_places(question):
+        places = self.named_places(question)
+        # "兰溪一中和清江卫健委": a 和 before another place named ends the first unit's name
+        next_unit = re.compile("[和与及跟同、](?=" + "|".join(map(re.escape, places)) + ")") if places else None
+        for place in places:
             names = [normalize(n) for e, own in self.places_by_entity.items() if place in own for n in self.names_by_entity[e]]
             for mention in re.finditer(re.escape(place) + _ORGANISATION, q):
                 organisation = _UNIT_COUNT.sub("", mention.group(1))  # "龙泉三家交通运输局": 交通运输局
+                organisation = next_unit.split(organisation)[0] if next_unit else organisation
                 if not any(in_order(organisation, name) for name in names):
                     unknown.append(mention.group())
         return unknown
@@ -375,7 +379,7 @@ def _item_words(run: str) -> bool:
 def without_items(question: str, names: str = "") -> str:
     """The question minus budget terms ("办公费", "住房公积金"), whose words could look like a unit's
     name — unless the words are part of a unit's name ("司法" in 司法局)."""
-    q = normalize(question)
+    q = _CODED_ITEM.sub(" ", normalize(question))
     # one stretch may be several terms ("部门预算": a level and a kind): each is blanked once
     spans = sorted({(e.start, e.end) for e in thesaurus.expand(q) if q[e.start:e.end] not in names}, reverse=True)
     cut_from = len(q)
@@ -385,6 +389,11 @@ def without_items(question: str, names: str = "") -> str:
             q = q[:start] + " " + q[end:]
             cut_from = start
     return q
+
+
+# a classification code and the name printed after it, known to our code table or not
+# ("2130122农业农村生态环境支出"): an item, never a unit's name
+_CODED_ITEM = re.compile(r"(?<![0-9])[235](?:[0-9]{2}|[0-9]{4}|[0-9]{6})(?![0-9])[^\W\d_的]{2,24}?(?:支出|经费|费用|费)")
 
 
 def asked_years(question: str) -> list[int]:

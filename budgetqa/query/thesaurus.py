@@ -2,7 +2,7 @@
 
 Data lives in `budgetqa/data/`:
 - function_codes.csv  政府收支分类科目 · 支出功能分类 (code,name,level with level 类/款/项)
-- economic_codes.csv  部门预算支出经济分类 (code,name,level with level 类/款)
+- economic_codes.csv  部门预算支出经济分类 (3xx) and 政府预算支出经济分类 (5xx), code,name,level with level 类/款
 - terms.json          colloquial term -> labels / codes / parts as they appear in the tables
 
 Everything is loaded once (functools.cache). Matching works on a normalised form of the text
