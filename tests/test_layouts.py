@@ -8,6 +8,7 @@ before the PDF was printed; our parser never produced any of it.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,20 @@ def test_questions_on_other_layouts(layout_engine, q):
     answer = layout_engine.ask(q["question"]).to_json()
     row = judge({**q, "_file": "layouts"}, answer)
     assert row["correct"], (q["question"], q.get("value"), q.get("unit"), answer.get("status"), answer.get("answer"))
+
+
+@pytest.mark.parametrize("question, value, shown", [
+    # 临川 2025 p2 说明二: 公务接待费2.96万元 (a 三公 table of item columns); 望海 2026 p6 三公表 (a row per item,
+    # 2025年预算数 1.47 | 2026年预算数 1.56 | 增减额 0.09): each document's own year, never its 增减额
+    ("临川和望海两个城管局的公务接待费预算哪个多？", "2.96", ("2.96", "1.56")),
+    # 说明三 of each: 临川 机关运行经费财政拨款预算115.28万元, 望海 109.51万元 ("两个城市" is no place)
+    ("两个城市管理局的机关运行经费哪个高？", "115.28", ("115.28", "109.51")),
+    # 部门支出总表 合计 row, 项目支出: 南湖 1698.81, 云台 1179.53 万元 ("两地" counts the units)
+    ("南湖、云台两地交通运输局2026年的项目支出合计是多少？", "2878.34", ("1698.81", "1179.53")),
+    # 东湖 2024 决算 表2 合计 基本支出 579.88 万元; 金沙 2026 表2 合计 基本支出 3,378,600.00 元: the gap, positive
+    ("金沙卫健局和东湖卫健委的基本支出差多少？", "242.02", ("579.88", "337.86")),
+])
+def test_units_compared_across_documents(layout_engine, question, value, shown):
+    answer = layout_engine.ask(question)
+    assert answer.status == "answered" and answer.value == Decimal(value), answer.text
+    assert all(figure in answer.text for figure in shown), answer.text

@@ -204,14 +204,14 @@ class Calculator:
         """Operands compared across documents are read from the same standard table and column when
         each document has one: 支出总表's 合计 is not compared with 一般公共预算支出表's."""
         cells = [fact for _, fact in found if fact.kind == "cell"]
-        if len(cells) != len(found) or len({(f.table_kind, f.measure) for f in cells}) <= 1:
+        if len(cells) != len(found) or len({_basis(f) for f in cells}) <= 1:
             return found
-        kind, measure = Counter((f.table_kind, f.measure) for f in cells).most_common(1)[0][0]
+        basis = Counter(_basis(f) for f in cells).most_common(1)[0][0]
         aligned = []
         for meta, fact in found:
-            if (fact.table_kind, fact.measure) != (kind, measure):
+            if _basis(fact) != basis:
                 fact = next((f for f in self.finder.candidate_facts(ask, meta, 10)
-                             if f.kind == "cell" and (f.table_kind, f.measure) == (kind, measure)), None)
+                             if f.kind == "cell" and _basis(f) == basis), None)
                 if fact is None:
                     return found  # not every document has that table: compare what each prints
             aligned.append((meta, fact))
@@ -363,6 +363,13 @@ def _one_per_unit_and_year(found: list) -> list | None:
             continue
         kept[key] = (meta, fact)
     return list(kept.values())
+
+
+def _basis(fact) -> tuple[str, str]:
+    """The table type and the figure a cell is: the year's own figure whether its column is headed
+    合计, 本年预算数 or the item itself (a 三公 table printed either way)."""
+    measure = fact.measure if fact.measure not in (standard.OTHER, "合计", "本年预算", "") else "本年"
+    return fact.table_kind, measure
 
 
 def _same_row(fact, other) -> bool:

@@ -44,6 +44,7 @@ GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
+_GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 _LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
@@ -129,7 +130,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     return Operation(kind, (level,),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
                      base_first=bool(re.search(r"从.+到", question)),
-                     larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q)))
+                     larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q))
+                                                            or bool(_GAP_ASKED.search(q)))
                      and not _ranks_lowest(q),
                      quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
 
@@ -207,7 +209,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"
-    if several_docs and re.search(r"相差|差多少|差额|差距|差了", q):  # "…和…，支出总计相差多少": not a sum
+    if several_docs and _GAP_ASKED.search(q):  # "…和…，支出总计相差多少": not a sum
         return "difference"
     listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum

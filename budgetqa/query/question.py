@@ -307,11 +307,12 @@ class EntityIndex:
     def unknown_names(self, question: str) -> list[str]:
         """Places or organisations named in the question that appear in no document's names."""
         unknown = []
+        text = _UNIT_COUNT.sub(" ", without_items(question, self.known_text))  # "两个城市管理局": no place 两个城
         # "火星市12345热线中心…": a place name the question opens with, no part of which any document has
-        opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", without_items(question, self.known_text).strip())
+        opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", text.strip())
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
-        for word in lexicon.tokenizer().lcut(without_items(question, self.known_text)):
+        for word in lexicon.tokenizer().lcut(text):
             named = (lexicon.names_place_or_organisation(word)
                      or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|(?<!社)区|县)$", word))  # 社区 is no district
             if named and len(word) >= 2 and word not in self.known_text and not _budget_word(word):
@@ -355,7 +356,7 @@ def _budget_word(word: str) -> bool:
     return word in _budget_text()
 
 
-_UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个)")  # "A、B、C三家交通运输局"
+_UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地)")  # "A、B、C三家交通运输局", "两个城管局"
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
 
 
