@@ -185,3 +185,15 @@ def test_units_compared_across_documents(layout_engine, question, value, shown):
     answer = layout_engine.ask(question)
     assert answer.status == "answered" and answer.value == Decimal(value), answer.text
     assert all(figure in answer.text for figure in shown), answer.text
+
+
+@pytest.mark.parametrize("question, value", [
+    # 凤阳 2024 决算 三公表 合计: 预算数 9.21, 决算数 7.74 万元 (说明七: 完成预算的84.04%): a bare 预算 is the row's 预算数
+    ("凤阳民政局2024年三公经费完成预算的多少？", "84.04"),
+    # 岭南 2026 说明一: "与上年相比，收、支预算总计各减少345.56万元，下降15.25%": the rate stated, as printed
+    # (never worked out from another sentence's 财政拨款 figures)
+    ("岭南应急局2026年收支总计比上年下降了百分之几？", "15.25"),
+])
+def test_rates_read_where_the_document_prints_them(layout_engine, question, value):
+    answer = layout_engine.ask(question)
+    assert answer.status == "answered" and (answer.value, answer.unit) == (Decimal(value), "%"), answer.text

@@ -220,6 +220,8 @@ class Calculator:
     def column_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """One row, two of its columns: this year's figure against the base the question names."""
         operation, unit, item = query.operation, query.unit, query.operands[0]
+        if operation.as_rate and operation.base.word == "上年" and self._states_rate(query, meta):
+            return None  # a sentence states the change from last year asked ("下降15.25%"): cited as printed
         item_words = [w for w in item.ask.content if w not in TOTAL_VOCABULARY]  # not 支出, 预算
         ranked = [r for r in self.finder.rank(item.ask, [meta.doc_id], k=30) if r.fact.kind == "cell"]
         for scored in ranked:
@@ -254,6 +256,11 @@ class Calculator:
             return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
         return self.stated_change(query, meta)
 
+    def _states_rate(self, query: Query, meta: DocumentMeta) -> bool:
+        best = next(iter(self.finder.rank(query.ask, [meta.doc_id], k=1)), None)
+        return (best is not None and best.label_score >= MIN_LABEL_SCORE and best.fact.kind == "narrative"
+                and best.fact.unit == "%" and bool(STATED_CHANGE.search(best.fact.item)))
+
     def stated_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """No row prints both periods, but a sentence about the item states both: "年初预算为135.90万元，
         支出决算为135.25万元", "2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"."""
@@ -263,7 +270,9 @@ class Calculator:
             if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
                 continue
             said = _sentence_amounts(facts, scored.fact)
-            at = next((i for i, f in enumerate(said) if names_base(f.item, operation.base, meta.year or 0)), None)
+            # the base period's level (a change "与上年相比增加298.09万元" names the period but is no level)
+            at = next((i for i, f in enumerate(said) if names_base(f.item, operation.base, meta.year or 0)
+                       and not STATED_CHANGE.search(f.item)), None)
             if at is None:
                 rate = self.rate_of_stated_change(said, operation, meta)
                 if rate is not None:

@@ -71,12 +71,14 @@ def ratio(a: Operand, b: Operand, times: bool, subject: str = "") -> Answer | No
     if b.value == 0:
         return None
     value = a.value / b.value * (1 if times else 100)
+    by_column = a.fact.row_label == b.fact.row_label and a.fact.column != b.fact.column  # 决算数 of 预算数
+    first, second = operand_name(a, by_column, b), operand_name(b, by_column, a)
     if subject:
-        said = f"{subject}：{operand_name(a)} 是 {operand_name(b)} 的"
+        said = f"{subject}：{first} 是 {second} 的"
     elif a.meta is b.meta:
-        said = f"{a.meta.label}：{operand_name(a)} 是 {operand_name(b)} 的"
+        said = f"{a.meta.label}：{first} 是 {second} 的"
     else:
-        said = f"{a.meta.label} 的{operand_name(a)} 是 {b.meta.label} 的"
+        said = f"{a.meta.label} 的{first} 是 {b.meta.label} 的"
     return result(value, "倍" if times else "%", f"{said} {{value}}{' 倍' if times else '%'}。",
                   f"{format_decimal(a.value)} ÷ {format_decimal(b.value)}{'' if times else ' × 100%'}",
                   [a, b], divided=True)

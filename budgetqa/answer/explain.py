@@ -22,7 +22,7 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     for fact in facts:
         if fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
             continue
-        quote = normalize(fact.quote)
+        quote = normalize(fact.lead + fact.quote)  # the 项 a paragraph's heading sentence names
         if changes and not any(w in quote for w in changes):
             continue  # "为什么减少" is answered by a sentence about a decrease
         score = sum(len(w) for w in set(words) if w in quote)

@@ -261,8 +261,11 @@ class FactRanker:
         elif ask.content and states_change:  # "收入预算…，比上年增加0.42万元" for "收入预算比上年多了多少":
             label = max(label, w.coverage_scale)  # the total asked is its subject, as if fully covered
         label = max(label, coverage)
-        if ask.specific and _lead_item(fact) in ask.specific:
+        lead_item = _lead_item(fact)
+        if ask.specific and lead_item in ask.specific:
             label += w.narrative_item_named
+        elif lead_item and lead_item not in ask.text:  # a sentence about another 项 ("行政单位医疗（项）。全年预算为…")
+            label -= w.narrative_item_named
         return label
 
     @staticmethod

@@ -96,8 +96,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             whole, part = inside["whole"], rest.lstrip(",，") if rest[:1] in ",，" else inside["whole"] + rest
         return Operation(kind, (part, whole))
     completion = COMPLETION.search(q) if kind == "column_change" else None
-    if completion:  # 调整预算 is the 全年预算; a bare 预算, the 年初预算
-        word = "全年预算" if completion["base"] in ("全年预算", "调整预算") else "年初预算"
+    if completion:  # 调整预算 is the 全年预算; a bare 预算, the row's budget column (年初预算数, 预算数)
+        word = {"全年预算": "全年预算", "调整预算": "全年预算", "年初预算": "年初预算"}.get(completion["base"] or "", "预算")
         return Operation(kind, (q[:completion.start()],), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q) or COLUMN_GAP.search(q)
