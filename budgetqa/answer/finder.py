@@ -113,9 +113,11 @@ class Finder:
         others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
                   and not _FUND_PHRASE.fullmatch(t) and t not in standard.BREAKDOWN_MEASURES
                   and t not in TOTAL_QUALIFIERS]
-        if len(query.measures) != 1 or query.asks_change or others:
+        # in a 决算 its own figures are the 决算数: "实际花了多少人员经费" names one measure
+        measures = query.measures - ({"决算数"} if meta.kind == "决算" else set())
+        if len(measures) != 1 or query.asks_change or others:
             return None
-        named = next(iter(query.measures))
+        named = next(iter(measures))
         totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"
                   and GRAND_TOTAL.search(f.row_label) and f.measure == named]
         order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}

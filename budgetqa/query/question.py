@@ -133,9 +133,12 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
 # "办公经费（日常公用开支）": words glossed in brackets; a one-character note ("维修（护）费") is part of
 # a name, a code ("（2010601）") is read as a code
 _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
-# the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
+# a gloss that says what the figure covers ("（含年初结转和结余）"), not what it is
 _SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含)")
+# the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
 _GLOSSED = re.compile(r"[^\W\d_的里中年和与及、]{2,}$")
+# where a clause starts: after a separator or a year ("2024年|发工资、交社保这类人员开支")
+_CLAUSE_START = re.compile(r"[，,；;：:]|(?:19|20)[0-9]{2}年度?")
 
 
 def glossed(text: str) -> str:
@@ -146,12 +149,17 @@ def glossed(text: str) -> str:
         if _SCOPE_NOTE.match(term):  # "收入总计（含年初结转和结余）" says what the figure covers, names no item
             text = text[:match.start()] + text[match.end():]
             continue
-        if not any(e.start == 0 and e.end == len(term) and e.kind not in ("doc_kind", "column")
-                   for e in thesaurus.expand(term)):
+        terms = [e for e in thesaurus.expand(term) if e.kind not in ("doc_kind", "column") and e.end == len(term)]
+        if not terms:
             continue  # "（决算数）" says which figure, not what the words before it are
-        glossed_words = _GLOSSED.search(text[:match.start()])
+        glossed_words = _GLOSSED.search(text[:match.start()]) if any(e.start == 0 for e in terms) else None
         if glossed_words:
             text = text[:glossed_words.start()] + term + text[match.end():]
+        else:  # "发工资、交社保这类人员开支（一般公共预算财政拨款基本支出中的人员经费）": a phrase
+            # ending in a term stands for the clause it explains, examples and all (never a code it names)
+            start = max((m.end() for m in _CLAUSE_START.finditer(text[:match.start()])), default=0)
+            if len(term) >= 5 and not re.search(r"[0-9]{3}", text[start:match.start()]):
+                text = text[:start] + term + text[match.end():]
     return text
 
 
