@@ -29,11 +29,12 @@ from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_la
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
 from budgetqa.model.text import normalize
+from budgetqa.parse.vocabulary import TOTAL_LABEL
 from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of
 from budgetqa.query.operation import BasePeriod, Operation
 from budgetqa.query.question import Query
 
-ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change")  # and a ratio of two items of one
+ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
 
 
 class Calculator:
@@ -57,10 +58,37 @@ class Calculator:
                 return self.share(query, meta)
             if operation.kind == "ratio":
                 return self.item_ratio(query, meta)
+            if operation.kind == "top":
+                return self.top_row(query, meta)
             return self.sum_of_items(query, meta)
         if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
             return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
         return self.across_documents(query)
+
+    def top_row(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """"哪个项目预算最多": the rows of the table (and column) the question names, ranked — a project
+        table's projects, or the classification rows of one level (项 unless it names another)."""
+        operation, item = query.operation, query.operands[0]
+        cells = [s.fact for s in self.finder.rank(item.ask, [meta.doc_id], k=60)
+                 if s.fact.kind == "cell" and s.fact.unit in MONEY_UNITS
+                 and (not operation.projects or "项目" in s.fact.table_kind or "项目" in s.fact.table)
+                 and (not operation.level or len(s.fact.row_code) == operation.level)]
+        if not cells:
+            return None
+        anchor = cells[0]
+        rows = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.unit == anchor.unit
+                and (f.table_id, f.part, f.column) == (anchor.table_id, anchor.part, anchor.column)
+                and f.row_label and not TOTAL_LABEL.search(f.row_label)]
+        deepest = operation.level or max((len(f.row_code) for f in rows), default=0)
+        rows = [f for f in rows if len(f.row_code) == deepest]
+        if len(rows) < 2:
+            return None
+        ordered = sorted(rows, key=lambda f: f.value, reverse=True)
+        top = ordered[-1] if operation.lowest else ordered[0]
+        ranking = "；".join(f"{f.row_label} {format_decimal(f.value)}" for f in ordered)
+        return result(top.value, top.unit, f"{meta.label}：{top.row_label} 最{'少' if operation.lowest else '多'}，"
+                      f"{format_decimal(top.value)} {top.unit}（{anchor.table}，{anchor.column}）。",
+                      f"排序（高→低）：{ranking}", [Operand(top, meta, top.value)])
 
     def item_difference(self, query: Query, meta: DocumentMeta) -> Answer | None:
         operation, unit = query.operation, query.unit

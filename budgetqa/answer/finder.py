@@ -115,7 +115,7 @@ class Finder:
                   and t not in TOTAL_QUALIFIERS]
         # in a 决算 its own figures are the 决算数: "实际花了多少人员经费" names one measure
         measures = query.measures - ({"决算数"} if meta.kind == "决算" else set())
-        if len(measures) != 1 or query.asks_change or others:
+        if len(measures) != 1 or query.asks_change or others or query.codes:  # a code names a row, not the total
             return None
         named = next(iter(measures))
         totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"

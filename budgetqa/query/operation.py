@@ -37,6 +37,10 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
+# "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
+TOP_OF_ONE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|什么)(?P<rows>项级科目|科目|项目|支出项目)?(?:（[^）]*）|\([^)]*\))?"
+                        r"(?P<rest>[^，,。？?]{0,16}?)最(?P<way>多|高|大|少|低|小)")
+_CODE_LEVELS = (("项级", 7), ("7位", 7), ("款级", 5), ("5位", 5), ("类级", 3), ("3位", 3))
 # "普法宣传和信息化建设哪个多": two items of one document, compared — the larger minus the smaller
 WHICH_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:相比|比较)?[，,]?(?:哪个|哪项|哪一个|哪一项|谁)(?:的)?(?:更|较)?(?:多|高|大)")
 # "本级和推广中心的收入合计相差多少": two items (or two units' rows) of one document, the larger first
@@ -75,6 +79,8 @@ class Operation:
     completion: bool = False  # column_change: the figure as a share of its base (决算 ÷ 年初预算), not the change
     quoted: tuple[str, ...] = ()  # items the question quotes (“其他工资福利支出”): an operand must name them
     larger_first: bool = False  # difference / item_difference: "谁的…更多", "A和B哪个多" — the larger minus the smaller
+    level: int = 0  # top: the code length of the rows ranked ("项级科目" 7), 0 when the table's rows say
+    projects: bool = False  # top: "哪个项目" ranks a project table's rows
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -122,6 +128,11 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if kind == "item_difference":
         match = ITEM_DIFFERENCE.search(q)
         return Operation(kind, _shared_tail(*_in_context(match["a"], match["b"])), shortfall=match[3] not in "多高")
+    if kind == "top":  # "哪个项目预算最多": the rows of one table ranked; the rest of the question names it
+        top = TOP_OF_ONE.search(q)
+        return Operation(kind, (TOP_OF_ONE.sub(lambda m: m["rest"], q),), lowest=top["way"] in "少低小",
+                         level=next((n for word, n in _CODE_LEVELS if word in q), 0),
+                         projects=top["rows"] in ("项目", "支出项目") or bool(re.search(r"项目(?:中|里|当中|之中)", q[:top.start()])))
     if kind == "sum" and not several_docs:
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
@@ -205,18 +216,20 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "item_difference"
     if not several_docs and (WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q) or _each_of_two(q)):
         return "item_difference"
+    if not several_docs and TOP_OF_ONE.search(q):
+        return "top"
     if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低)了?(多少|几)", q):
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"
-    if several_docs and _GAP_ASKED.search(q):  # "…和…，支出总计相差多少": not a sum
+    if several_docs and (_GAP_ASKED.search(q) or RANK_ASKED.search(q)):  # "…相差多少", "哪家高、高多少": not a sum
         return "difference"
     listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)
                                                                        or PLUS.search(q)):
         return "sum"
-    if several_docs and (each or re.search(r"(比|和|与|跟|相比|较|从).*(多|少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
+    if several_docs and (each or re.search(r"(比|和|与|跟|相比|较|从).*(多(?!少)|(?<!多)少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
         return "difference"
     return ""
 

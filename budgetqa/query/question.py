@@ -107,7 +107,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member),
-                 codes=named_codes(item_text), names=names,
+                 codes=_codes_named(question, item_text), names=names,
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
@@ -134,7 +134,7 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
 # a name, a code ("（2010601）") is read as a code
 _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 # a gloss that says what the figure covers ("（含年初结转和结余）"), not what it is
-_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含)")
+_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只)|[，,；;]")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
 _GLOSSED = re.compile(r"[^\W\d_的里中年和与及、]{2,}$")
 # where a clause starts: after a separator or a year ("2024年|发工资、交社保这类人员开支")
@@ -146,7 +146,7 @@ def glossed(text: str) -> str:
     asks for that term: the gloss stands for the word it explains."""
     for match in reversed(list(_GLOSS.finditer(text))):
         term = match["gloss"]
-        if _SCOPE_NOTE.match(term):  # "收入总计（含年初结转和结余）" says what the figure covers, names no item
+        if _SCOPE_NOTE.search(term):  # "收入总计（含年初结转和结余）" says what the figure covers, names no item
             text = text[:match.start()] + text[match.end():]
             continue
         terms = [e for e in thesaurus.expand(term) if e.kind not in ("doc_kind", "column") and e.end == len(term)]
@@ -163,9 +163,17 @@ def glossed(text: str) -> str:
     return text
 
 
+def _codes_named(question: str, item_text: str) -> set[str]:
+    """The codes of the item asked: read where the question prints them (before their name, which may
+    share words with the unit's name: "2100202中医（民族）医院" of 梅岭市中医院), kept when no unit's name holds them."""
+    return named_codes(item_text) | {code for code in named_codes(normalize(question)) if code in item_text}
+
+
 def named_codes(text: str) -> set[str]:
-    """The 功能/经济 classification codes a question names ("土地补偿（31009）" -> {"31009"})."""
-    return {c for c in re.findall(r"(?<![0-9])([0-9]{3}|[0-9]{5}|[0-9]{7})(?![0-9])", text) if thesaurus.code_name(c)}
+    """The 功能/经济 classification codes a question names ("土地补偿（31009）" -> {"31009"}): one our code
+    table knows, or one printed as codes are, right before its name ("2100202中医（民族）医院")."""
+    return {m[1] for m in re.finditer(r"(?<![0-9])([0-9]{3}|[0-9]{5}|[0-9]{7})(?![0-9])", text)
+            if thesaurus.code_name(m[1]) or m[1][0] in "235" and _BEFORE_NAME.match(text, m.end())}
 
 
 def is_follow_up(question: str) -> bool:
@@ -402,7 +410,9 @@ def without_items(question: str, names: str = "") -> str:
 
 # a classification code and the name printed after it, known to our code table or not
 # ("2130122农业农村生态环境支出"): an item, never a unit's name
-_CODED_ITEM = re.compile(r"(?<![0-9])[235](?:[0-9]{2}|[0-9]{4}|[0-9]{6})(?![0-9])[^\W\d_的]{2,24}?(?:支出|经费|费用|费)")
+_BEFORE_NAME = re.compile(r"[\u4e00-\u9fa5]{2}(?![年月日万元亿人个])")  # a code's name follows it, not 年 or a unit
+_CODED_ITEM = re.compile(r"(?<![0-9])[235](?:[0-9]{2}|[0-9]{4}|[0-9]{6})(?![0-9])(?:[^\W\d_的]|[（）()]){2,24}?"
+                         r"(?=科目|的|[，,。？?、]|$)")
 
 
 def asked_years(question: str) -> list[int]:
