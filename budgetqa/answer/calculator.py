@@ -257,13 +257,15 @@ class Calculator:
                 break
             fact = scored.fact
             leaf = fact.column.split(" / ")[-1]
-            row = {f.column: f for f in self.finder.facts_of([fact.doc_id]) if f.table_id == fact.table_id
-                   and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"
-                   and (fact.row_label or f.column.split(" / ")[-1] == leaf)}  # 三公: the item's own columns
+            by_period = standard.is_period_row(fact.row_label)  # a 三公 table whose rows are years
+            row = self._periods_of(fact) if by_period else {
+                f.column: f for f in self.finder.facts_of([fact.doc_id]) if f.table_id == fact.table_id
+                and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"
+                and (fact.row_label or f.column.split(" / ")[-1] == leaf)}  # 三公: the item's own columns
             base = base_column(row, operation.base, meta.year or 0)
             if base is None or base.id == fact.id:
                 continue
-            if base_column({fact.column: fact}, operation.base, meta.year or 0) is not None:
+            if base_column({fact.row_label if by_period else fact.column: fact}, operation.base, meta.year or 0) is not None:
                 continue  # the ranked cell is itself a base-period cell
             if (fact.row_label and leaf not in ("合计", "小计", "总计", "金额", "预算数", "决算数")
                     and " / " in fact.column):
@@ -276,13 +278,19 @@ class Calculator:
             if value_unit is None:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
-            subject = f"{meta.label}：{fact.row_label or f'{fact.table} {leaf}'}"  # a 三公 table's items are its columns
+            item_name = fact.column if by_period else fact.row_label or f"{fact.table} {leaf}"  # 三公: items are columns
+            subject = f"{meta.label}：{item_name}"
             if operation.completion:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
             return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
         return self.stated_change(query, meta)
+
+    def _periods_of(self, fact) -> dict:
+        """A period-row table's cells of one item (its column), by the period each row names."""
+        return {f.row_label: f for f in self.finder.facts_of([fact.doc_id])
+                if f.kind == "cell" and (f.table_id, f.part, f.column) == (fact.table_id, fact.part, fact.column)}
 
     def _states_rate(self, query: Query, meta: DocumentMeta) -> bool:
         best = next(iter(self.finder.rank(query.ask, [meta.doc_id], k=1)), None)

@@ -11,6 +11,9 @@ from budgetqa.query.asking import WHY, ask_of
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 
+_NAMES_ITEM = re.compile(r"[(（]项[)）]")
+
+
 def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fact | None:
     """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于)."""
     ask = ask_of(WHY.sub("", question), names)  # what it asks about, the why-words set aside
@@ -22,7 +25,8 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     for fact in facts:
         if fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
             continue
-        quote = normalize(fact.lead + fact.quote)  # the 项 a paragraph's heading sentence names
+        heading = fact.lead if _NAMES_ITEM.search(fact.lead) else ""  # "…普法宣传（项）。": the 项 the sentence is about
+        quote = normalize(heading + fact.quote)
         if changes and not any(w in quote for w in changes):
             continue  # "为什么减少" is answered by a sentence about a decrease
         score = sum(len(w) for w in set(words) if w in quote)

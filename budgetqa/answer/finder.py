@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, FactRanker, Scored, fact_tokens
+from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, FactRanker, Scored, clean_label, fact_tokens
 from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import GRAND_TOTAL
+from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask
 from budgetqa.query.question import Query
 from budgetqa.store.catalog import Catalog
@@ -82,6 +83,10 @@ class Finder:
         coded = [f for f in named if _has_code(f, query.codes)]
         if not coded:
             return [], f"{meta.label} 中没有科目 {'、'.join(sorted(query.codes))}"
+        classified = thesaurus.classification_names_in(query.item_text)
+        coded = [f for f in coded if not _another_classification(f, classified)]
+        if not coded:  # "小学教育支出" of a school that prints only 初中/高中教育: never its 教育支出 total
+            return [], f"{meta.label} 中没有“{'、'.join(classified)}”"
         fitting = [f for f in coded if _fits_measures(f, query.measures) and _of_funds(f, query.item_text)]
         if query.match.year_before:  # the year before the document's: only its 上年 figures answer
             fitting = [f for f in fitting if _fits_measures(f, query.measures & standard.LAST_YEAR_MEASURES)]
@@ -180,6 +185,17 @@ def _row_names_breakdown(fact: Fact, measures: set[str]) -> bool:
     named = measures & standard.BREAKDOWN_MEASURES
     return bool(named) and fact.measure not in standard.LAST_YEAR_MEASURES | {"增减", "增减率"} and any(
         m in normalize(fact.row_label) for m in named)
+
+
+def _another_classification(fact: Fact, named: list[str]) -> bool:
+    """A row of a national classification other than the one(s) the question names by official name
+    ("教育支出" or "初中教育" for 小学教育)."""
+    if fact.kind != "cell" or not named:
+        return False
+    label = clean_label(fact.row_label)
+    own = set(thesaurus.code_for_name(label)) | ({fact.row_code} if fact.row_code else set())
+    return bool(thesaurus.code_for_name(label)) and not any(
+        normalize(name) in normalize(label) or own & set(thesaurus.code_for_name(name)) for name in named)
 
 
 def _has_code(fact: Fact, codes: set[str]) -> bool:

@@ -119,7 +119,9 @@ class FactRanker:
         # a period row ("2026年预算数") names no item: its table's items are its columns
         labelled = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell" and f.row_label
                     and not standard.is_period_row(f.row_label)}
-        self.column_item_tables = {(f.doc_id, f.table_id) for f in facts if f.kind == "cell"} - labelled
+        # (a 三公 table of zeros still names its items; another table of zeros and no row names nothing)
+        self.column_item_tables = {(f.doc_id, f.table_id) for f in facts
+                                   if f.kind == "cell" and (f.value or f.table_kind == "三公经费表")} - labelled
         self.passages = passages or {}  # passage id -> the text embedded for it (budgetqa.store.fact_store)
         self._vectors = None
         self.by_doc: dict[str, list[int]] = {}

@@ -137,6 +137,8 @@ _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 _SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只)|[，,；;]")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
 _GLOSSED = re.compile(r"[^\W\d_的里中年和与及、]{2,}$")
+# "…没花完结转过来的钱（年初结转和结余）": a clause about money that a term glosses
+_MONEY_NOUN = re.compile(r"的(?:钱|资金|经费|费用)$")
 # where a clause starts: after a separator or a year ("2024年|发工资、交社保这类人员开支")
 _CLAUSE_START = re.compile(r"[，,；;：:]|(?:19|20)[0-9]{2}年度?")
 
@@ -152,10 +154,11 @@ def glossed(text: str) -> str:
         terms = [e for e in thesaurus.expand(term) if e.kind not in ("doc_kind", "column") and e.end == len(term)]
         if not terms:
             continue  # "（决算数）" says which figure, not what the words before it are
-        glossed_words = _GLOSSED.search(text[:match.start()]) if any(e.start == 0 for e in terms) else None
+        whole = any(e.start == 0 for e in terms)
+        glossed_words = _GLOSSED.search(text[:match.start()]) if whole else None
         if glossed_words:
             text = text[:glossed_words.start()] + term + text[match.end():]
-        else:  # "发工资、交社保这类人员开支（一般公共预算财政拨款基本支出中的人员经费）": a phrase
+        elif not whole or _MONEY_NOUN.search(text[:match.start()]):  # "发工资、交社保这类人员开支（一般公共预算财政拨款基本支出中的人员经费）": a phrase
             # ending in a term stands for the clause it explains, examples and all (never a code it names)
             start = max((m.end() for m in _CLAUSE_START.finditer(text[:match.start()])), default=0)
             if len(term) >= 5 and not re.search(r"[0-9]{3}", text[start:match.start()]):

@@ -183,6 +183,19 @@ def is_classification_name(word: str) -> bool:
     return word in _classification_name_set()
 
 
+def classification_names_in(text: str) -> list[str]:
+    """The official classification names (four characters or more) a text names, the longest where
+    two overlap: "小学教育支出" -> ["小学教育"] (not 教育支出, which shares its 教育)."""
+    q = normalize(text)
+    found = sorted({(m.start(), m.start() + len(name)) for name in set(classification_names()) if len(name) >= 4
+                    for m in re.finditer(re.escape(name), q)}, key=lambda span: (span[0] - span[1], span[0]))
+    kept: list[tuple[int, int]] = []
+    for start, end in found:
+        if all(end <= a or start >= b for a, b in kept):
+            kept.append((start, end))
+    return [q[a:b] for a, b in sorted(kept)]
+
+
 def code_name(code: str) -> str | None:
     entry = codes().get(_join_code(code))
     return entry.name if entry else None
