@@ -80,7 +80,6 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "江北区文化和旅游局2026年预算说明中，截至上年底单位价值50万元以上的通用设备有几台（套）？": "a count of equipment (台（套）) stated in prose",
            "根据江北文旅局2026年预算说明，去年（2025年）的收支预算总计是多少？": "last year's total from a change stated in the next sentence",
            "玉山环保局2026年一般公共预算里用于治理水污染的钱有多少？": "治理水污染 for 水体: a colloquial name not read",
-           "玉山环保局2026年政府采购预算中预留给中小企业的金额是多少？": "预留给中小企业的金额: the sentence's wording differs",
            "我在核对一个数字，玉山环保局去年（2025年）的一般公共预算拨款收入，按2026年预算说明倒推是多少？": "last year's 一般公共预算拨款收入 from a stated change",
            "我在核对一个数字，长宁市监局2025年基本支出情况表里经济分类30217公务接待费是多少？不是三公经费表里的那个。": "an economic item in a two-panel 基本支出 table, with a negated 三公 table",
            "长宁县市场监督管理局2025年预算说明中，截至上年底单位价值100万元以上的专用设备有几台（套）？": "a count of equipment (台（套）) stated in prose",
@@ -95,7 +94,6 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "根据青石县人民医院2026年表1收入合计和情况说明中“比上年增加474.95万元”，推算上年（2025年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
            "根据梅岭市中医院2025年表1收入合计和说明中“比上年增加386.82万元”，推算上年（2024年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
            "农村公路养护补助是多少？": "a project name whose words name a unit (农村 of 农业农村局): ambiguous, not that unit",
-           "江北区文化和旅游局2026年政府采购预算中预留给中小企业的有多少？": "预留给中小企业的: the sentence's wording differs",
            }
 _parsed: dict = {}
 

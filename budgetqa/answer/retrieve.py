@@ -277,7 +277,9 @@ class FactRanker:
         if not content:
             return 0.0
         haystack = normalize(text or f"{fact.row_label}{_describing_text(fact)}")
-        found = sum(1 for word in content if word in haystack)
+        # the topic a sentence is about may follow its number ("…的预算109.54万元，占政府采购预算的73%")
+        topic = normalize(fact.quote) if fact.kind == "narrative" and not text else ""
+        found = sum(1 for word in content if word in haystack or (word in topic and standard.named_topics(word)))
         share = found / len(content)
         return w.coverage_scale * share if share >= w.coverage_min_share else 0.0
 
