@@ -411,10 +411,10 @@ def _one_per_unit_and_year(found: list) -> list | None:
 
 
 def _basis(fact) -> tuple[str, str]:
-    """The table type and the figure a cell is: the year's own figure whether its column is headed
-    合计, 本年预算数 or the item itself (a 三公 table printed either way)."""
-    measure = fact.measure if fact.measure not in (standard.OTHER, "合计", "本年预算", "") else "本年"
-    return fact.table_kind, measure
+    """The table type and the figure a cell is: the document's own figure (a budget's 本年预算数, a
+    决算's 决算数) whether its column is headed so, 合计 or the item itself (a 三公 table printed either way)."""
+    own = (standard.OTHER, "合计", "", "决算数" if fact.doc_kind == "决算" else "本年预算")
+    return fact.table_kind, "本年" if fact.measure in own else fact.measure
 
 
 def _same_row(fact, other) -> bool:

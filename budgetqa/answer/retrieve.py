@@ -450,8 +450,8 @@ def _measure_score(fact: Fact, named: frozenset[str], w: RankingWeights) -> floa
             return w.measure_named
         return (-w.measure_other_penalty if fact.measure in standard.BREAKDOWN_MEASURES | standard.BUDGET_MEASURES - {"本年预算"}
                 else 0.0)
-    if fact.measure in standard.LAST_YEAR_MEASURES:  # a question naming no period asks for the document's year
-        return -w.measure_other_penalty
+    if fact.measure in standard.LAST_YEAR_MEASURES | {"增减", "增减率"}:  # a question naming no period or change
+        return -w.measure_other_penalty  # asks for the document's own year's figure
     return -w.measure_breakdown_penalty if fact.measure in ("人员经费", "公用经费") else 0.0
 
 

@@ -224,7 +224,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "growth"
     if several_docs and (_GAP_ASKED.search(q) or RANK_ASKED.search(q)):  # "…相差多少", "哪家高、高多少": not a sum
         return "difference"
-    listed = re.search(r"[、和]", q) and re.search(r"合计|总计|总共", q)  # "基本工资、津贴补贴、奖金合计多少"
+    # "基本工资、津贴补贴、奖金合计多少", "A与B的政府采购预算合计"
+    listed = re.search(r"[、和与及]" if several_docs else r"[、和]", q) and re.search(r"合计|总计|总共", q)
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)
                                                                        or PLUS.search(q)):
