@@ -193,8 +193,9 @@ def _another_classification(fact: Fact, named: list[str]) -> bool:
     if fact.kind != "cell" or not named:
         return False
     label = clean_label(fact.row_label)
-    own = set(thesaurus.code_for_name(label)) | ({fact.row_code} if fact.row_code else set())
-    return bool(thesaurus.code_for_name(label)) and not any(
+    codes = set(thesaurus.code_for_name(label))
+    own = codes | ({fact.row_code} if fact.row_code else set())
+    return bool(codes) and not any(
         normalize(name) in normalize(label) or own & set(thesaurus.code_for_name(name)) for name in named)
 
 

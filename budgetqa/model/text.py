@@ -19,7 +19,7 @@ _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 
 @lru_cache(maxsize=1 << 16)  # labels, titles and column paths are normalised for every question
 def normalize(text: str) -> str:
-    """Full-width -> half-width (NFKC), no whitespace, no quotes: '“12345” 便民（服务）' -> '12345便民(服务)';
+    """Full-width -> half-width (NFKC), no whitespace, no quotes: '“三公” 经费（支出）' -> '三公经费(支出)';
     "收、支总计" as "收支总计" (the two totals named at once)."""
     text = _QUOTES.sub("", _SPACE.sub("", unicodedata.normalize("NFKC", unify_ideographs(text or ""))))
     return text.replace("收、支", "收支")

@@ -462,7 +462,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     q, out, i = normalize(re.sub(r"[“”「」『』]", "·", question)), [], 0
     after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
     while i < len(q):
-        item = _classification_at(q, i)
+        item = thesaurus.classification_at(q, i)
         if item and not any(q[i:i + len(item) + 1] in name for name in names):
             out.append(item)  # "社会工作事务" in a question about the 社会工作部: an item, not the name again
             i += len(item)
@@ -515,21 +515,6 @@ def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]
     if absent:
         return [], f"没有{'、'.join(sorted(absent))}的文档"
     return [m for m in docs if paired[m.entity] == m.year], ""
-
-
-def _classification_at(text: str, start: int) -> str:
-    """The longest national classification name (four characters or more) that starts at `start`."""
-    return next((name for name in _classification_names_by_start().get(text[start:start + 2], ())
-                 if text.startswith(name, start)), "")
-
-
-@cache
-def _classification_names_by_start() -> dict[str, tuple[str, ...]]:
-    by_start: dict[str, list[str]] = {}
-    for name in sorted(set(thesaurus.classification_names()), key=len, reverse=True):
-        if len(name) >= 4:
-            by_start.setdefault(name[:2], []).append(name)
-    return {start: tuple(names) for start, names in by_start.items()}
 
 
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:

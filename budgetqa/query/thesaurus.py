@@ -183,17 +183,30 @@ def is_classification_name(word: str) -> bool:
     return word in _classification_name_set()
 
 
+def classification_at(text: str, start: int) -> str:
+    """The longest national classification name (four characters or more) that starts at `start` of a
+    normalised text, else ""."""
+    return next((name for name in _names_by_start().get(text[start:start + 2], ()) if text.startswith(name, start)), "")
+
+
+@cache
+def _names_by_start() -> dict[str, tuple[str, ...]]:
+    by_start: dict[str, list[str]] = {}
+    for name in sorted(set(classification_names()), key=len, reverse=True):
+        if len(name) >= 4:
+            by_start.setdefault(name[:2], []).append(name)
+    return {start: tuple(names) for start, names in by_start.items()}
+
+
 def classification_names_in(text: str) -> list[str]:
-    """The official classification names (four characters or more) a text names, the longest where
-    two overlap: "小学教育支出" -> ["小学教育"] (not 教育支出, which shares its 教育)."""
-    q = normalize(text)
-    found = sorted({(m.start(), m.start() + len(name)) for name in set(classification_names()) if len(name) >= 4
-                    for m in re.finditer(re.escape(name), q)}, key=lambda span: (span[0] - span[1], span[0]))
-    kept: list[tuple[int, int]] = []
-    for start, end in found:
-        if all(end <= a or start >= b for a, b in kept):
-            kept.append((start, end))
-    return [q[a:b] for a, b in sorted(kept)]
+    """The official classification names a text names, read left to right, the longest at each place:
+    "小学教育支出" -> ["小学教育"] (not 教育支出, which shares its 教育)."""
+    q, found, i = normalize(text), [], 0
+    while i < len(q):
+        name = classification_at(q, i)
+        found += [name] if name else []
+        i += len(name) or 1
+    return found
 
 
 def code_name(code: str) -> str | None:
