@@ -222,9 +222,10 @@ class Calculator:
             value = a.value - b.value
             formula = f"{format_decimal(a.value)} − {format_decimal(b.value)} = {format_decimal(value)}"
         more = (value >= 0) != shortfall
-        compared = (f"{a.meta.label} 与 {b.meta.label} 相同，相差 0 {value_unit}" if a.value == b.value else
-                    f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {format_decimal(abs(value))} {value_unit}")
-        return result(value, value_unit,
+        gap_unit = "个百分点" if value_unit == "%" else value_unit  # two rates differ by points
+        compared = (f"{a.meta.label} 与 {b.meta.label} 相同，相差 0 {gap_unit}" if a.value == b.value else
+                    f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {format_decimal(abs(value))} {gap_unit}")
+        return result(value, gap_unit,
                       f"{compared}（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
                       formula, [a, b])
 

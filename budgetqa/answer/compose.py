@@ -189,6 +189,18 @@ def ambiguous_projects(facts: list[Fact], meta: DocumentMeta, unit: str = "") ->
     return Answer("ambiguous", "\n".join(lines), citations=tuple(Citation(f) for f in facts), candidates=candidates)
 
 
+def ambiguous_rows(facts: list[Fact], meta: DocumentMeta, unit: str = "") -> Answer:
+    """A table prints the row asked more than once, under different rows: each with its figure."""
+    lines = [f"{meta.label} 的《{facts[0].table}》中有 {len(facts)} 行“{facts[0].row_label}”，分属不同科目，请指明："]
+    for fact in facts:
+        value, value_unit, work = convert(fact, unit)
+        lines.append(f"- {fact.under} › {fact.row} · {fact.column} = "
+                     f"{fact.printed if not work else format_decimal(value)} {value_unit}（{place(fact)}）")
+    candidates = tuple(Candidate(meta.label, f"{meta.entity}{meta.year}年{fact.under}的{fact.row_label}{fact.column}是多少？",
+                                 doc=meta.source) for fact in facts)
+    return Answer("ambiguous", "\n".join(lines), citations=tuple(Citation(f) for f in facts), candidates=candidates)
+
+
 def one_figure(per_doc: list[tuple[DocumentMeta, Fact | None]]) -> bool:
     """Every document holds the item, names it alike and prints the same amount."""
     facts = [fact for _, fact in per_doc]
@@ -228,6 +240,8 @@ def _item_name(fact: Fact) -> str:
     if fact.kind == "narrative":
         return fact.item or "所述数字"
     name = fact.row_label if fact.row_label else fact.row
+    if fact.under:  # 行政运行 printed under several rows: the one it is
+        name = f"{fact.under}·{name}"
     column = fact.column.split(" / ")[-1] if fact.column else ""
     table = fact.table + _qualifier(fact)
     if not name:  # a table of one unlabeled row (三公): the header path names the figure

@@ -40,6 +40,9 @@ def operand_line(op: Operand, unit: str) -> str:
     return f"{op.meta.label} {operand_name(op)} = {shown}，{op.fact.source} {place(op.fact)}"
 
 
+RATE_UNITS = ("%", "个百分点")
+
+
 def result(value: Decimal, unit: str, statement: str, formula: str, operands: list[Operand],
            divided: bool = False) -> Answer:
     """A computed answer. Quotients (shares, growth, per person) are rounded half-up to 2 places — the
@@ -47,7 +50,7 @@ def result(value: Decimal, unit: str, statement: str, formula: str, operands: li
     if divided:
         value = value.quantize(TWO_PLACES, ROUND_HALF_UP)
         statement = statement.format(value=format_decimal(value))
-    lines = [statement, f"计算：{formula}", "依据："] + [f"- {operand_line(op, unit if unit != '%' else op.fact.unit)}"
+    lines = [statement, f"计算：{formula}", "依据："] + [f"- {operand_line(op, unit if unit not in RATE_UNITS else op.fact.unit)}"
                                                      for op in operands]
     return computed(value, unit, "\n".join(lines), formula, operands)
 
@@ -102,6 +105,7 @@ def difference(a: Operand, b: Operand, shortfall: bool, unit: str, subject: str)
     headline names the larger and gives both values: never a bare signed number."""
     first, second = (b, a) if shortfall else (a, b)
     value = first.value - second.value
+    unit = "个百分点" if unit == "%" else unit  # two rates differ by points, not by a percentage of either
     by_column = a.fact.row_label == b.fact.row_label  # one row, two columns (本年 vs 上年 …)
     name = {id(op): operand_name(op, by_column, other) for op, other in ((a, b), (b, a))}
     larger, smaller = (a, b) if a.value >= b.value else (b, a)

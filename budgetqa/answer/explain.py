@@ -21,6 +21,9 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     words = [w for w in ask.content if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
+    # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
+    items = [w for w in ask.specific if len(w) >= 3 and w not in names]
+    items += [label for e in ask.expansions for label in (e.term, *e.labels)] if items else []
     best, best_score = None, 1
     for fact in facts:
         if fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
@@ -29,6 +32,8 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
         quote = normalize(heading + fact.quote)
         if changes and not any(w in quote for w in changes):
             continue  # "为什么减少" is answered by a sentence about a decrease
+        if items and not any(normalize(w) in normalize(fact.lead) + quote for w in items):
+            continue
         score = sum(len(w) for w in set(words) if w in quote)
         if score > best_score:
             best, best_score = fact, score

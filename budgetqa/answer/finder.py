@@ -16,7 +16,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
-from budgetqa.parse.vocabulary import GRAND_TOTAL
+from budgetqa.parse.vocabulary import GRAND_TOTAL, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask
 from budgetqa.query.question import Query
@@ -108,6 +108,21 @@ class Finder:
                   and (f.row_label, f.column) == (best.row_label, best.column) and f.amount != best.amount
                   and scores.get(f.id, (0.0, 0.0))[1] >= scores.get(best.id, (0.0, 0.0))[1]]
         return [best, *{f.item: f for f in rivals}.values()] if rivals else []
+
+    def alike_rows(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
+        """The best cell and the same column of the other rows its table names alike but under another
+        row (行政运行 under 文化和旅游 and under 体育): the one whose parent the question names, else
+        each of them for the reader to choose. [] when the best cell's name is its table's only one."""
+        best = next(iter(fitting), None)
+        if best is None or best.kind != "cell" or not best.under or query.codes:
+            return []
+        alike = [best] + [f for f in self.facts_of([meta.doc_id])
+                          if (f.table_id, f.part, f.column, f.row_label) == (best.table_id, best.part, best.column, best.row_label)
+                          and f.under and f.under != best.under and f.amount != best.amount]
+        if len(alike) == 1:
+            return []
+        named = [f for f in alike if _names_parent(query.item_text, f.under)]
+        return named[:1] if len(named) == 1 else alike
 
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -248,3 +263,10 @@ def _of_funds(fact: Fact, question: str) -> bool:
     as of that fund (never the document's total spending)."""
     where = f"{fact.table}{fact.column}{fact.row_label}{fact.quote if fact.kind == 'narrative' else ''}"
     return all(fund in where for fund in _RARE_FUNDS if fund in question)
+
+
+def _names_parent(text: str, parent: str) -> bool:
+    """Whether a question names the row a repeated row is part of: by its name, or by the first two
+    characters of a longer one ("林业的行政运行" for the one under 林业和草原)."""
+    name = strip_enumerator(normalize(parent))
+    return bool(name) and (name in text or (len(name) > 2 and name[:2] in text))

@@ -95,7 +95,10 @@ class Responder:
         rivals = self.finder.rival_projects(query, meta, fitting)
         if rivals:
             return compose.ambiguous_projects(rivals, meta, query.unit)
-        return compose.answered(fitting[0], meta, query.unit)
+        alike = self.finder.alike_rows(query, meta, fitting)
+        if len(alike) > 1:
+            return compose.ambiguous_rows(alike, meta, query.unit)
+        return compose.answered(next(iter(alike), fitting[0]), meta, query.unit)
 
     def _contradictions(self, result: Answer) -> list[str]:
         """The document's findings about a cited cell or sentence of an answer: said with it."""

@@ -54,6 +54,8 @@ class Fact:
     table_kind: str = ""  # standard table type (budgetqa.model.standard), "other" when none
     measure: str = ""  # canonical measure of the cell's column (本年预算, 基本支出, 决算数 …)
     ocr: bool = False  # read by OCR from a scanned page: the page image is the authority
+    under: str = ""  # cells of a row whose name the table prints more than once (行政运行 under 文化和旅游
+    #                  and under 体育): the row it is part of
 
     @property
     def value_yuan(self) -> Decimal | None:
@@ -128,6 +130,7 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
     for table in doc.tables:
         form = table.kind == standard.PROJECT_FORM
         project = standard.titled_project(table.title) if form else ""
+        parents = _parents_of_repeated(table.rows)
         for row_index, row in enumerate(table.rows):
             if form and _PROJECT_NAME_ROW.match(normalize(row.label)):  # a project's own form names it in a cell
                 project = next((c.printed for c in row.cells if c.printed.strip()), project)
@@ -149,8 +152,32 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                     column=column, page=row.page or table.page,
                     line=row.line, quote=quote, table_kind=table.kind, item=project,
                     measure=period or (table.measures[cell.column] if cell.column < len(table.measures) else ""),
-                    ocr=(row.page or table.page) in doc.meta.ocr_pages, **base))
+                    ocr=(row.page or table.page) in doc.meta.ocr_pages, under=parents.get(row_index, ""), **base))
     return facts
+
+
+def _parents_of_repeated(rows: list) -> dict[int, str]:
+    """For each row whose name the table prints more than once, the row it is part of: the nearest
+    row above whose code begins its code, or, without codes, the nearest row above that is no
+    repeat and prints at least its first figure (行政运行 488.80 under 自然资源事务 2277.70)."""
+    names = [normalize(row.label) for row in rows]
+    repeated = {n for n in names if n and names.count(n) > 1}
+    first = [next((c.value for c in row.cells if c.value is not None), None) for row in rows]
+    parents = {}
+    for i, row in enumerate(rows):
+        if names[i] not in repeated:
+            continue
+        for j in range(i - 1, -1, -1):
+            above = rows[j]
+            if row.code and above.code:
+                if row.code.startswith(above.code) and len(above.code) < len(row.code):
+                    parents[i] = above.label
+                    break
+            elif (names[j] not in repeated and first[j] is not None and first[i] is not None
+                  and first[j] >= first[i] and not standard.GROUP_TOTAL.match(names[j])):
+                parents[i] = above.label
+                break
+    return parents
 
 
 def holds_amount(cell) -> bool:

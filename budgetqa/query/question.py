@@ -94,7 +94,10 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
     if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if standard.ACTUAL.search(item_text) else "上年预算"}
-    operation = parse_operation(question, item_text, len(match.docs) > 1, unit) if not match.missing else Operation()
+    asks_why = bool(WHY.search(question))
+    # "…为什么比上年增加": the change is what is explained, not a difference to compute
+    operation = (parse_operation(question, item_text, len(match.docs) > 1, unit)
+                 if not match.missing and not asks_why else Operation())
     names = index.names_of(match.docs)
 
     def unmarked(text: str) -> tuple[str, str]:
@@ -104,7 +107,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
 
     item_text, _ = unmarked(item_text)
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
-                 follow_up=follow_up, asks_change=asks_change, asks_why=bool(WHY.search(question)),
+                 follow_up=follow_up, asks_change=asks_change, asks_why=asks_why,
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member),
                  codes=_codes_named(question, item_text), names=names,
@@ -462,6 +465,12 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     q, out, i = normalize(re.sub(r"[“”「」『』]", "·", question)), [], 0
     after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
     while i < len(q):
+        quoted = re.match(r"·([^·]+)·", q[i:])
+        if quoted and not any(name in quoted[1] or quoted[1] in name for name in names):
+            out.append(quoted[0])  # "“自然资源规划及管理”" of the 自然资源局: what the reader quotes is the item
+            i += len(quoted[0])
+            after_name = False
+            continue
         item = thesaurus.classification_at(q, i)
         if item and not any(q[i:i + len(item) + 1] in name for name in names):
             out.append(item)  # "社会工作事务" in a question about the 社会工作部: an item, not the name again

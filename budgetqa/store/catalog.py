@@ -60,6 +60,10 @@ class Catalog:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        # an index written before a fact field existed: the field reads as empty until re-ingest
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(facts)")}
+        for column in (c for c in _FACT_COLUMNS if c not in present):
+            self.db.execute(f'ALTER TABLE facts ADD COLUMN "{column}" TEXT DEFAULT \'\'')
 
     # -- writing ---------------------------------------------------------------------------
     def mark_pending(self, doc_id: str) -> None:
