@@ -263,6 +263,8 @@ class FactRanker:
         elif ask.content and states_change:  # "收入预算…，比上年增加0.42万元" for "收入预算比上年多了多少":
             label = max(label, w.coverage_scale)  # the total asked is its subject, as if fully covered
         label = max(label, coverage)
+        if not states_change and not _says_terms(fact, ask):  # a change's subject may be the sentence before
+            return 0.0
         lead_item = _lead_item(fact)
         if ask.specific and lead_item in ask.specific:
             label += w.narrative_item_named
@@ -541,3 +543,11 @@ def _to_bm25(corpus: list[list[str]]):
     ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
     return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
 
+
+def _says_terms(fact: Fact, ask: Ask) -> bool:
+    """Whether a sentence says a budget term the question names (机关运行经费, 公务用车), by any of its
+    names, when it names one: "收入总计…，支出总计…" does not answer "机关运行经费支出"."""
+    sentence = normalize(fact.row_label + fact.lead + fact.quote)  # its section's heading says it too
+    named = [e for e in ask.expansions if e.kind in (*ITEM_KINDS, "total") and len(e.text) >= 4
+             and not _names_column(e.term, ask)]
+    return not named or any(normalize(name) in sentence for e in named for name in (e.text, e.term, *e.labels))
