@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from budgetqa.model.document import DocumentMeta, convert_unit
+from budgetqa.model.document import DocumentMeta, convert_unit, parse_number
 from budgetqa.model.facts import Fact
 
 
@@ -117,7 +117,10 @@ def _qualifier(fact: Fact) -> str:
 def answered(fact: Fact, meta: DocumentMeta, unit: str = "") -> Answer:
     value, value_unit, work = convert(fact, unit)
     shown = fact.printed if not work else format_decimal(value)
-    statement = f"{meta.label}：{_item_name(fact)} 为 {shown} {value_unit}。"
+    nothing = ""
+    if fact.kind == "cell" and fact.value == 0 and parse_number(fact.printed) is None:  # "-" or a blank: 0
+        shown, nothing = "0", f"（表中印作“{fact.printed}”）" if fact.printed else "（表中此栏空白）"
+    statement = f"{meta.label}：{_item_name(fact)} 为 {shown} {value_unit}{nothing}。"
     lines = [statement, f"来源：{fact.source}，{place(fact)}"]
     if work:
         lines.append(f"换算：{work}")

@@ -270,6 +270,8 @@ class FactRanker:
             label += w.narrative_item_named
         elif lead_item and lead_item not in ask.text:  # a sentence about another 项 ("行政单位医疗（项）。全年预算为…")
             label -= w.narrative_item_named
+        if fact.offset >= 0 and standard.off_topic(normalize(fact.quote[:fact.offset]), ask.text):
+            label -= w.narrative_item_named  # "“三公”经费财政拨款预算…增长" for a question naming no 三公
         return label
 
     @staticmethod

@@ -15,6 +15,11 @@ MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(100
 _NUMBER = re.compile(r"^[-−–]?\(?[0-9][0-9,，]*(\.[0-9]+)?\)?%?$")
 
 
+# what a table prints for nothing: a dash or 无 is an amount of 0; the others only leave the cell empty
+NIL_MARKS = frozenset({"-", "—", "--", "——", "－", "无"})
+BLANK_MARKS = NIL_MARKS | {"/", "…", "……", "空"}
+
+
 def parse_number(printed: str) -> Decimal | None:
     """'21,601,733.00' -> Decimal('21601733.00'); '-' / '' / '无' -> None."""
     text = printed.strip().replace(" ", "")

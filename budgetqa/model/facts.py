@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from budgetqa.model import standard
-from budgetqa.model.document import ParsedDocument, Section, parse_number, to_yuan
+from budgetqa.model.document import MONEY_UNITS, NIL_MARKS, Cell, ParsedDocument, Section, parse_number, to_yuan
 from budgetqa.model.text import normalize
 
 # A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
@@ -136,12 +136,13 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                 project = next((c.printed for c in row.cells if c.printed.strip()), project)
             quote = " ".join([row.owner, row.code, row.label] + [c.printed for c in row.cells]).strip()
             period = standard.row_measure(row.label, table.phase, doc.meta.year)
-            for cell in row.cells:
+            blank = not row.cells and _is_blank_line(table, row)
+            for cell in row.cells or ([Cell(column=0, printed="", value=None)] if blank else []):
                 column = table.column_name(cell.column)
                 if standard.ORDINAL_COLUMN.search(column):
                     continue
                 unit = _cell_unit(table.unit or table.column_units.get(column, ""), cell.printed, column, row.label)
-                amount = _amount(cell, unit, row.label)
+                amount = _amount(cell, unit, row.label, blank)
                 if amount is None:
                     continue
                 printed, value, unit, label = amount
@@ -154,6 +155,14 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                     measure=period or (table.measures[cell.column] if cell.column < len(table.measures) else ""),
                     ocr=(row.page or table.page) in doc.meta.ocr_pages, under=parents.get(row_index, ""), **base))
     return facts
+
+
+def _is_blank_line(table, row) -> bool:
+    """A line of a 收支总表 half printed with nothing beside its name ("四、事业收入" and a blank):
+    its amount is 0. A heading ("按经济分类：") is no line."""
+    label = normalize(row.label)
+    return (bool(table.part) and len(table.columns) == 1 and bool(label) and not label.endswith((":", "："))
+            and any(r.cells for r in table.rows))
 
 
 def _parents_of_repeated(rows: list) -> dict[int, str]:
@@ -185,11 +194,13 @@ def holds_amount(cell) -> bool:
     return cell.value is not None or bool(_STATED_AMOUNT.match(normalize(cell.printed)))
 
 
-def _amount(cell, unit: str, label: str) -> tuple[str, Decimal, str, str] | None:
+def _amount(cell, unit: str, label: str, blank: bool = False) -> tuple[str, Decimal, str, str] | None:
     """A cell's amount (printed, value, unit, row label): its number, or the amount a text cell
     states with its own words and unit ("年度资金总额(含本级) 4.50万元"); None for other text."""
     if cell.value is not None:
         return cell.printed, cell.value, unit, label
+    if (cell.printed.strip() in NIL_MARKS or (blank and not cell.printed)) and unit in MONEY_UNITS:
+        return cell.printed.strip(), Decimal(0), unit, label  # "-" in a money column: nothing, which is 0
     stated = _STATED_AMOUNT.match(normalize(cell.printed))
     if stated is None:
         return None

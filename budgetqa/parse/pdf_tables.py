@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from budgetqa.model.document import Cell, Row, Table, parse_number
+from budgetqa.model.document import BLANK_MARKS, Cell, Row, Table, parse_number
 from budgetqa.parse import vocabulary
 from budgetqa.parse.pdf_grid import GCell, Grid
 
@@ -30,7 +30,6 @@ CODE_KW = re.compile(r"^(类|款|项|.*编码|.*代码|.*编号)$")
 # a text column saying what kind of row it is (采购类别 货物/服务, 项目类型): no part of the row's name
 NOTE_KW = re.compile(r"^(?:采购|项目|支出|资金)?(?:类别|类型|方式|性质)$|^备注$")
 HEADER_WORD = re.compile(r"^(项目|科目|.*名称|.*编码|.*代码|类|款|项|.*分类|序号|备注|摘要|科目编码)$")
-BLANK_MARKS = {"无", "-", "—", "--", "——", "/", "…", "……", "空", "－"}
 EMPTY_NOTE = vocabulary.EMPTY_NOTE
 TOTAL_RE = vocabulary.TOTAL_LABEL
 ENUM_RE = vocabulary.ENUMERATOR
