@@ -44,6 +44,8 @@ class Calculator:
     def answer(self, query: Query) -> Answer | None:
         """The arithmetic the query asks for; None when an operand is missing (the caller then answers plainly)."""
         operation, docs = query.operation, query.match.docs
+        if query.match.year_before and operation.kind != "column_change":
+            return None  # the year before the document's: its operands are no figures of the document's own year
         if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
             if len(docs) != 1:
                 return None
@@ -347,12 +349,14 @@ class Calculator:
         比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
         facts = self.finder.facts_of([meta.doc_id])
         last_year = ask_of(standard.LAST_YEAR.sub("", query.item_text), query.names)  # the item as this year's level
-        words = [w for w in last_year.content if w not in ("上年数", "上年")]
-        for scored in self.finder.rank(last_year, [meta.doc_id], k=80):
-            if scored.fact.kind != "narrative" or not words or not all(w in normalize(scored.fact.item) for w in words):
-                continue  # the sentence's own figure is named for the item asked ("…单位收入预算为")
-            pair = stated_change_pair(_sentence_amounts(facts, scored.fact), BasePeriod(word="上年"), meta.year or 0)
-            if pair is None:
+        # "支出预算总额" is what "支出预算总计…" states: the words without their total qualifier
+        words = [_TOTAL_END.sub("", w) or w for w in last_year.content if w not in ("上年数", "上年")]
+        sentences = [s.fact for s in self.finder.rank(last_year, [meta.doc_id], k=len(facts)) if s.fact.kind == "narrative"]
+        for fact in sentences if words else ():
+            pair = stated_change_pair(_sentence_amounts(facts, fact), BasePeriod(word="上年"), meta.year or 0)
+            # the level or its change is named for the item asked ("…单位收入预算为", "收支预算总计各增加")
+            if (pair is None or pair[0] is not fact or not all(w in normalize(pair[0].item + pair[1].item) for w in words)
+                    or standard.off_topic(normalize(pair[0].item), query.item_text)):  # 机关运行经费支出 is no 支出 total
                 continue
             level, change, fell = pair
             value = earlier_level(level.value, change.value, fell)
@@ -375,6 +379,7 @@ class Calculator:
                            operation.shortfall, meta.label)
 
 
+_TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%)")
 
 

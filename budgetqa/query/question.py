@@ -579,9 +579,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         if match.missing:
             return match
     if not by_year and years:  # "2023年执行数" of a unit whose 2024 budget prints it beside its own figures
-        # a 决算 states last year's figures only as changes: asked of it when the question says so
-        kinds = ("预算", "决算") if source else ("预算",)
-        by_year = [m for m in docs if m.year and m.year - 1 in years and m.kind in kinds]
+        # a 决算 states last year's figures only as changes (answered when a sentence states one)
+        by_year = [m for m in docs if m.year and m.year - 1 in years]
         match.year_before = bool(by_year)
     if not by_year:
         have = sorted({m.year for m in docs if m.year})
