@@ -34,6 +34,12 @@ def test_value_within_rounding_of_gold():
     assert not m.judge_value(10, "人", "9", "人")["value_strict"]
 
 
+def test_persons_counted_as_ming_or_ren_are_one_unit():
+    # "部门编制人数90名": the answer may say 人, the page 名; another count is not the same unit
+    assert m.judge_value(90, "人", "90", "名")["value_strict"]
+    assert not m.judge_value(90, "辆", "90", "名")["value_converted"]
+
+
 def test_value_text_is_preferred_over_the_float():
     assert m.answer_value({"value": 2170.39, "value_text": "2170.3947"}) == Decimal("2170.3947")
     assert m.answer_value({"value": 147.87}) == Decimal("147.87")

@@ -18,6 +18,7 @@ from budgetqa.model.document import MONEY_UNITS, as_decimal, convert_unit
 from budgetqa.model.text import bigrams, normalize
 
 MONEY = MONEY_UNITS
+SAME_UNIT = {"名": "人"}
 _YEAR_PREFIX = re.compile(r"^(?:[0-9]{4}|[0-9]{2})\s*年(?:度)?")
 _TABLE_SUFFIX = re.compile(r"[(（]?续(?:表)?[0-9]*[)）]?$")
 _ORDINAL = re.compile(
@@ -52,7 +53,8 @@ def judge_value(answer_val, answer_unit: str | None, gold_value: str, gold_unit:
     """{'value_strict', 'value_converted', 'unit_strict', 'unit_converted'} for one answer."""
     gold = as_decimal(gold_value)
     got = as_decimal(answer_val)
-    answer_unit = answer_unit or ""
+    # 名 and 人 both count persons ("编制90名", "实有87人"): one unit
+    answer_unit, gold_unit = (SAME_UNIT.get(u, u) for u in (answer_unit or "", gold_unit))
     out = {"value_strict": False, "value_converted": False,
            "unit_strict": answer_unit == gold_unit, "unit_converted": False}
     if gold is None or got is None:

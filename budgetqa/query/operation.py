@@ -218,7 +218,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "item_difference"
     if not several_docs and TOP_OF_ONE.search(q):
         return "top"
-    if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低)了?(多少|几)", q):
+    if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低|大)(?:出|额|距)?了?(多少|几)", q):
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"

@@ -526,6 +526,18 @@ def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]
     return [m for m in docs if paired[m.entity] == m.year], ""
 
 
+def _by_other_places(index: EntityIndex, question: str, named: set[str], scores: dict[str, float]) -> set[str]:
+    """Units of the places a question names beside units it names uniquely ("石门自然资源局、北湖退役
+    军人局、金沙文旅局": 金沙's units share their words with others): each other place's best-named unit."""
+    found = set()
+    covered = set().union(*(index.places_by_entity.get(e, set()) for e in named))
+    for place in index.named_places(question) - covered:
+        here = sorted(((scores.get(e, 0.0), e) for e, own in index.places_by_entity.items() if place in own), reverse=True)
+        if here and here[0][0] > 0 and (len(here) == 1 or here[0][0] > here[1][0]):
+            found.add(here[0][1])
+    return found
+
+
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
     """Filter documents by the unit, year, kind and level the question names (or the context had)."""
     context = context or {}
@@ -540,7 +552,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     if members and not unique:
         entities = {entity for _, _, entity in members}
     elif unique:
-        entities = unique
+        entities = unique | _by_other_places(index, question, unique, scores)
     elif entity_named:
         entities = {e for e, s in scores.items() if s >= 0.75 * best}
     elif context.get("entities"):
