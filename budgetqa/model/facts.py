@@ -12,7 +12,7 @@ from budgetqa.model.text import normalize
 # A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
 _PROSE_NUMBER = re.compile(
     r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*"
-    r"(?P<unit>亿元|万元|元|(?:亿|万)(?![\u4e00-\u9fa5])|%|％|人次|批次|人(?!次)|辆|个|名|台|平方米|张)"
+    r"(?P<unit>亿元|万元|元|(?:亿|万)(?![\u4e00-\u9fa5])|%|％|人次|批次|人(?!次)|辆|个|名|台|平方米|张|家)"
 )
 # "进博会推进专项153.00万，合计2921.00万": a bare 万/亿 after an amount in a budget means 万元/亿元
 _UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}

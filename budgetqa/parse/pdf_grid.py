@@ -49,6 +49,8 @@ class Grid:
     ys: list[float]  # row boundaries (len = nrows + 1)
     cells: list[GCell]
     at: dict  # (row, col) -> GCell covering it
+    open_top: bool = False  # its first row is the rest of a row cut at the previous page's end
+    open_bottom: bool = False  # its last row is cut at the page's end (no rule below it)
 
     @property
     def nrows(self) -> int:
@@ -161,6 +163,41 @@ def build_grid(table) -> Grid | None:
     if not cells:
         return None
     return Grid(bbox=tuple(table.bbox), xs=xs, ys=ys, cells=cells, at=at)
+
+
+def close_cut_rows(grid: Grid, vertical_edges: list[dict]) -> None:
+    """A row that a page break cuts has its column rules but no rule above (at the top of the
+    next page) or below (at the end of the page), so it is no cell of the table found: the
+    rules that run on past the grid give that row back, one cell per column."""
+    x0, top, x1, bottom = grid.bbox
+    rules = [e for e in vertical_edges if any(abs(e["x0"] - x) <= 1.5 for x in grid.xs)]
+    below = [e["bottom"] for e in rules if e["top"] <= bottom + 1 and e["bottom"] > bottom + 4]
+    above = [e["top"] for e in rules if e["bottom"] >= top - 1 and e["top"] < top - 4]
+    if len(below) >= 2:
+        _add_row(grid, bottom, max(below), at_end=True)
+        grid.open_bottom = True
+    if len(above) >= 2:
+        _add_row(grid, min(above), top, at_end=False)
+        grid.open_top = True
+
+
+def _add_row(grid: Grid, top: float, bottom: float, at_end: bool) -> None:
+    if not at_end:  # every row moves down one
+        for cell in grid.cells:
+            cell.r0, cell.r1 = cell.r0 + 1, cell.r1 + 1
+        grid.ys.insert(0, top)
+    else:
+        grid.ys.append(bottom)
+    row = grid.nrows - 1 if at_end else 0
+    for c in range(grid.ncols):
+        grid.cells.append(GCell(row, row + 1, c, c + 1, grid.xs[c], top, grid.xs[c + 1], bottom))
+    grid.at = {}
+    for cell in grid.cells:
+        for r in range(cell.r0, cell.r1):
+            for c in range(cell.c0, cell.c1):
+                grid.at.setdefault((r, c), cell)
+    x0, old_top, x1, old_bottom = grid.bbox
+    grid.bbox = (x0, min(old_top, top), x1, max(old_bottom, bottom))
 
 
 def fill_grids(grids: list[Grid], chars: list[dict]) -> list[dict]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from budgetqa.model.document import DocumentMeta, ParsedDocument, Section, Table
 from budgetqa.model.text import unify_ideographs
 from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
-from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, fill_grids
+from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, close_cut_rows, fill_grids
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
 from budgetqa.parse.pdf_tables import (
     EMPTY_NOTE,
@@ -79,15 +79,18 @@ class _State:
         self.unit = ""
         self.running: set[str] = set()  # running header / footer texts (digits as #)
         self.ocr_pages: list[int] = []
+        self.orphan: tuple[str, str] | None = None  # (title, unit) printed at a page's end, its table on the next
 
 
 def _grids_for_page(page) -> list[Grid]:
     if not (page.lines or page.rects or page.curves):
         return []
     grids = []
+    vertical = [e for e in page.edges if e["orientation"] == "v"]
     for table in page.find_tables(TABLE_SETTINGS):
         grid = build_grid(table)
         if grid is not None:
+            close_cut_rows(grid, vertical)
             grids.append(grid)
     grids.sort(key=lambda g: g.bbox[1])
     return grids
@@ -188,6 +191,11 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
             if ln.top >= top - 1 and ln.bottom <= bottom + 1 and ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1:
                 state.warnings.append(f"page {pno}: text '{ln.text}' inside a table but in no cell")
     grids = [g for g in grids if not g.is_blank()]
+    orphan, state.orphan = state.orphan, None
+    if not is_toc:  # a title below the page's last table: its table begins on the next page
+        last = max((g.bbox[3] for g in grids), default=-1.0)
+        tail, state.orphan = _orphan_title([ln for ln in lines if ln.top >= last])
+        lines = [ln for ln in lines if ln.top < last] + tail
     if is_toc or not grids:
         if lines:
             state.open = None if _has_body_text(lines) else state.open
@@ -218,6 +226,8 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
         for t in pre_texts:
             if vocabulary.is_title(t) and not title:
                 title = clean_title(t)
+        if gi == 0 and orphan and not title and not any(not UNIT.search(ln.compact) for ln in above):
+            title, unit = orphan  # the title the previous page ended with
         for i, ln in enumerate(above):
             m = UNIT.search(ln.compact)
             if m and (title_idx is None or i >= title_idx):
@@ -309,6 +319,16 @@ def _probe_has_numbers(grid: Grid):
 
 def _has_body_text(lines: list[Line]) -> bool:
     return any(len(ln.compact) > 0 for ln in lines)
+
+
+def _orphan_title(lines: list[Line]) -> tuple[list[Line], tuple[str, str] | None]:
+    """A page that ends with a table's title (and its unit line) but not the table: the lines
+    before it, and (title, unit) for the table the next page begins with."""
+    at = next((i for i in range(len(lines) - 1, max(len(lines) - 4, -1), -1) if is_title_line(lines[i])), None)
+    if at is None or not all(UNIT.search(ln.compact) or ln.compact.startswith(("编制", "部门", "单位")) for ln in lines[at + 1:]):
+        return lines, None
+    unit = next((m.group(1) for ln in lines[at + 1:] if (m := UNIT.search(ln.compact))), "")
+    return lines[:at], (clean_title(lines[at].text), unit)
 
 
 def _notes_or_narrative(lines: list[Line], lt: LogicalTable | None, pno: int, state: _State, narrative: list) -> None:

@@ -76,6 +76,7 @@ class LogicalTable:
     right: float = 0.0
     left: float = 0.0
     has_values: bool = False
+    cut_row: bool = False  # the last row read so far was cut by a page break: the next page begins with its rest
 
     def finish(self) -> None:
         for table in self.tables:
@@ -357,6 +358,11 @@ def grid_rows(
             values = slot["values"]
             if not code and not label and not values:
                 continue
+            rows = lt.seg_rows.get(seg, [])
+            if lt.cut_row and r == first and rows and not code and not values:
+                rows[-1].label += label  # "北湖区退" | "役军人服务中心": one name cut by the page break
+                rows[-1].owner += "".join(slot["owner"])
+                continue
             if not values and (ELLIPSIS_RE.match(label) and not code):
                 continue
             if label in BLANK_MARKS and not code and not values:
@@ -375,6 +381,7 @@ def grid_rows(
                 row_cells.append(Cell(column=specs[i].out, printed=text, value=value))
             lt.seg_rows.setdefault(seg, []).append(Row(code=code, label=label, cells=row_cells, page=page,
                                                        owner="".join(slot["owner"])))
+    lt.cut_row = grid.open_bottom
 
 
 def start_table(
