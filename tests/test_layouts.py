@@ -146,6 +146,29 @@ def test_metadata_and_titles(name):
     assert not any(t.title.startswith("表") or t.title[0].isdigit() for t in doc.tables)
 
 
+def test_a_row_cut_by_a_page_break_is_read_whole():
+    # page_breaks/: the 北湖 budget printed letter-spaced; p5 ends inside the 收入预算总表 row of
+    # 北湖区退役军人服务中心 (its name "北湖区退" with all five figures), p6 repeats the header and
+    # goes on with the rest of the name "役军人服务中心" (page images, read by eye)
+    doc = parse_file(LAYOUTS.parent / "page_breaks" / "2026年北湖区退役军人事务局部门预算.pdf")
+    income = next(t for t in doc.tables if t.title == "收入预算总表")
+    assert [(r.label, [c.printed for c in r.cells]) for r in income.rows][-1] == (
+        "北湖区退役军人服务中心", ["8,180,370.00", "6,816,975.00", "0.00", "1,363,395.00", "0.00"])
+    assert len(income.rows) == 3  # 合计, 本级, the unit
+
+
+@pytest.mark.parametrize("folder, name, title, kind", [
+    # p7 ends with the title "6.“三公”经费预算表" under the 政府性基金 table's note; the table is on p8
+    ("page_breaks", "2026年北湖区退役军人事务局部门预算.pdf", "“三公”经费预算表", "三公经费表"),
+    # p7 ends with "7.项目支出预算表" and its unit line; the project table is on p8
+    ("layouts", "2026年石门县自然资源局部门预算.pdf", "项目支出预算表", "项目支出表"),
+])
+def test_a_title_at_a_page_end_heads_the_table_on_the_next_page(folder, name, title, kind):
+    doc = parse_file(LAYOUTS.parent / folder / name)
+    assert (title, kind) in [(t.title, t.kind) for t in doc.tables]
+    assert not any(title in note for t in doc.tables for note in t.notes)
+
+
 @pytest.mark.parametrize("name", DOCS)
 def test_every_printed_sum_closes(name):
     """The generator's sums close, so every failing check would be a misread (a 增减率 or 行次

@@ -36,6 +36,8 @@ COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决�
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
+# "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
+UNSPENT = re.compile(r"(?:有多少|多少)(?:钱)?(?:没有?|未)(?:花|用|支出)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
 TOP_OF_ONE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|什么)(?P<rows>项级科目|科目|项目|支出项目)?(?:（[^）]*）|\([^)]*\))?"
@@ -101,6 +103,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             rest = inside["part"]
             whole, part = inside["whole"], rest.lstrip(",，") if rest[:1] in ",，" else inside["whole"] + rest
         return Operation(kind, (part, whole))
+    unspent = UNSPENT.search(q) if kind == "column_change" else None
+    if unspent:  # the budget column less the row's own figure
+        base = "全年预算" if "全年预算" in q else "年初预算" if "年初预算" in q else "预算"
+        return Operation(kind, (q[:unspent.start()],), base=BasePeriod(word=base), shortfall=True)
     completion = COMPLETION.search(q) if kind == "column_change" else None
     if completion:  # 调整预算 is the 全年预算; a bare 预算, the row's budget column (年初预算数, 预算数)
         word = {"全年预算": "全年预算", "调整预算": "全年预算", "年初预算": "年初预算"}.get(completion["base"] or "", "预算")
@@ -210,7 +216,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "share"
     if RATIO.search(q):
         return "ratio"
-    if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q) or COLUMN_GAP.search(q)):
+    if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q) or COLUMN_GAP.search(q) or UNSPENT.search(q)):
         return "column_change"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
