@@ -192,15 +192,16 @@ def ambiguous_projects(facts: list[Fact], meta: DocumentMeta, unit: str = "") ->
     return Answer("ambiguous", "\n".join(lines), citations=tuple(Citation(f) for f in facts), candidates=candidates)
 
 
-def ambiguous_rows(facts: list[Fact], meta: DocumentMeta, unit: str = "") -> Answer:
-    """A table prints the row asked more than once, under different rows: each with its figure."""
-    lines = [f"{meta.label} 的《{facts[0].table}》中有 {len(facts)} 行“{facts[0].row_label}”，分属不同科目，请指明："]
+def ambiguous_rows(facts: list[Fact], meta: DocumentMeta, unit: str = "", why: str = "") -> Answer:
+    """Rows named alike print different amounts: under different rows of one table (行政运行 under two
+    款), or in two classifications' tables (`why` says so); each with its figure."""
+    lines = [f"{meta.label} 中有 {len(facts)} 处“{facts[0].row_label}”，{why or '分属不同科目'}，请指明："]
     for fact in facts:
         value, value_unit, work = convert(fact, unit)
-        lines.append(f"- {fact.under} › {fact.row} · {fact.column} = "
-                     f"{fact.printed if not work else format_decimal(value)} {value_unit}（{place(fact)}）")
-    candidates = tuple(Candidate(meta.label, f"{meta.entity}{meta.year}年{fact.under}的{fact.row_label}{fact.column}是多少？",
-                                 doc=meta.source) for fact in facts)
+        lines.append(f"- {_item_name(fact)} = {fact.printed if not work else format_decimal(value)} {value_unit}"
+                     f"（{place(fact)}）")
+    candidates = tuple(Candidate(meta.label, f"{meta.entity}{meta.year}年《{fact.table}》中{fact.under}{fact.row_label}"
+                                 f"{fact.column}是多少？", doc=meta.source) for fact in facts)
     return Answer("ambiguous", "\n".join(lines), citations=tuple(Citation(f) for f in facts), candidates=candidates)
 
 

@@ -124,6 +124,21 @@ class Finder:
         named = [f for f in alike if _names_parent(query.item_text, f.under)]
         return named[:1] if len(named) == 1 else alike
 
+    def classification_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
+        """The best cell and a row of the same name in the other classification's table printing
+        another amount (住房公积金 by function and by economic nature): two answers of two scopes,
+        for the reader to choose. [] when the question names a code or a table, or they agree."""
+        best = next(iter(fitting), None)
+        if (best is None or best.kind != "cell" or query.codes or query.ask.table_named or query.ask.table_words
+                or GRAND_TOTAL.search(best.row_label)):  # a table's total is no item of either classification
+            return []
+        views = (standard.FUNCTION_TABLES, standard.ECONOMIC_TABLES)
+        other = next((kinds for mine, kinds in (views, views[::-1]) if best.table_kind in mine), ())
+        rival = next((f for f in fitting if f.kind == "cell" and f.table_kind in other and f.amount != best.amount
+                      and clean_label(f.row_label) == clean_label(best.row_label)
+                      and f.measure in (best.measure, "合计", "本年预算")), None)
+        return [best, rival] if rival else []
+
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
         total in the standard table that carries it."""

@@ -95,6 +95,9 @@ class Responder:
         rivals = self.finder.rival_projects(query, meta, fitting)
         if rivals:
             return compose.ambiguous_projects(rivals, meta, query.unit)
+        views = self.finder.classification_views(query, meta, fitting)
+        if views:
+            return compose.ambiguous_rows(views, meta, query.unit, "两种分类口径下的金额不同")
         alike = self.finder.alike_rows(query, meta, fitting)
         if len(alike) > 1:
             return compose.ambiguous_rows(alike, meta, query.unit)

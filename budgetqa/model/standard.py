@@ -36,6 +36,11 @@ TABLE_TYPES: list[tuple[str, re.Pattern]] = [
     ("支出总表", re.compile(r"支出.*表$")),
 ]
 
+# The two classifications a spending item can be printed in: by function (what for: 2210201 住房公积金
+# under 住房保障支出) and by economic nature (30113 住房公积金 under 工资福利支出), over other scopes
+FUNCTION_TABLES = ("支出总表", "一般公共预算支出表", "财政拨款支出表")
+ECONOMIC_TABLES = ("一般公共预算基本支出表", "财政拨款基本支出表", "一般公共预算支出经济分类表")
+
 # Tables about one topic (a title word, and the words a question names it by): their cells answer
 # only a question that names the topic — "一般公共预算拨款支出" is never the 三公 table's 合计.
 TOPICS = {

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from budgetqa.model.standard import BREAKDOWNS
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TABLE_NAMED
@@ -102,6 +103,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             # the part within the whole ("三公经费里因公出国费"); after a comma the part is named in full
             rest = inside["part"]
             whole, part = inside["whole"], rest.lstrip(",，") if rest[:1] in ",，" else inside["whole"] + rest
+            column = next((m for m in BREAKDOWNS if re.sub(r"[0-9]{2,4}年度?|[的,，]", "", whole) == m), "")
+            if column and not any(m in part for m in BREAKDOWNS):  # "项目支出中，X占": X's 项目支出
+                part = f"{part}的{column}"
         return Operation(kind, (part, whole))
     unspent = UNSPENT.search(q) if kind == "column_change" else None
     if unspent:  # the budget column less the row's own figure
