@@ -239,7 +239,7 @@ class EntityIndex:
             scores = self.scores(question)  # the 本级 of the department the question names
             best = max(own, key=lambda pair: scores.get(pair[1], 0.0), default=None)
             if best and scores.get(best[1], 0.0) > 0 and sum(scores.get(e, 0.0) == scores[best[1]] for _, e in own) == 1:
-                found.append(("本级", *best))
+                found.append(("机关本级" if "机关本级" in q else "本级", *best))  # "局机关本级"
         return found
 
     @staticmethod
@@ -247,6 +247,9 @@ class EntityIndex:
         for match in re.finditer(re.escape(form[:2]) + r"[\u4e00-\u9fff]{0,8}?" + re.escape(form[-2:]), q):
             if len(match.group()) >= 4 and in_order(match.group(), form):
                 return match.group()
+        # "林业站" for 林业技术推广站: its first two characters and the kind of body it is
+        if len(form) >= 5 and form[-1] in _BODY_TAIL and (short := form[:2] + form[-1]) in q:
+            return short
         return ""
 
     def names_of(self, docs: list[DocumentMeta]) -> str:
@@ -524,6 +527,9 @@ def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]
     if absent:
         return [], f"没有{'、'.join(sorted(absent))}的文档"
     return [m for m in docs if paired[m.entity] == m.year], ""
+
+
+_BODY_TAIL = "站所队馆"  # a unit's last character that says what it is (推广站, 监测站, 档案馆)
 
 
 def _by_other_places(index: EntityIndex, question: str, named: set[str], scores: dict[str, float]) -> set[str]:
