@@ -74,6 +74,7 @@ class Row:
     page: int | None = None
     line: int | None = None
     owner: str = ""  # the unit printed in the row's 单位名称 column, beside its item
+    count_unit: str = ""  # what its 数量 counts, from its 计量单位 column (台, 套, 项)
 
     def cell(self, column: int) -> Cell | None:
         return next((c for c in self.cells if c.column == column), None)
@@ -162,7 +163,7 @@ def document_from_dict(data: dict) -> ParsedDocument:
     tables = []
     for t in data["tables"]:
         rows = [Row(code=r["code"], label=r["label"], page=r.get("page"), line=r.get("line"), owner=r.get("owner", ""),
-                    cells=[Cell(column=c["column"], printed=c["printed"],
+                    count_unit=r.get("count_unit", ""), cells=[Cell(column=c["column"], printed=c["printed"],
                                 value=None if c["value"] is None else Decimal(c["value"]))
                            for c in r["cells"]])
                 for r in t["rows"]]

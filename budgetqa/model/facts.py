@@ -141,7 +141,8 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                 column = table.column_name(cell.column)
                 if standard.ORDINAL_COLUMN.search(column):
                     continue
-                unit = _cell_unit(table.unit or table.column_units.get(column, ""), cell.printed, column, row.label)
+                unit = (row.count_unit if standard.QUANTITY_COLUMN.search(column) else  # 40 台, not 40 万元
+                        _cell_unit(table.unit or table.column_units.get(column, ""), cell.printed, column, row.label))
                 amount = _amount(cell, unit, row.label, blank)
                 if amount is None:
                     continue

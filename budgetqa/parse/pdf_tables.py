@@ -28,7 +28,8 @@ LABEL_KW = re.compile(r"^(项目|科目|.*名称|摘要|内容|收入项目|支�
 OWNER_KW = re.compile(r"^(?:预算)?(?:单位|部门)(?:名称)?$")
 CODE_KW = re.compile(r"^(类|款|项|.*编码|.*代码|.*编号)$")
 # a text column saying what kind of row it is (采购类别 货物/服务, 项目类型): no part of the row's name
-NOTE_KW = re.compile(r"^(?:采购|项目|支出|资金)?(?:类别|类型|方式|性质)$|^备注$")
+NOTE_KW = re.compile(r"^(?:采购|项目|支出|资金)?(?:类别|类型|方式|性质)$|^备注$|^计量单位$")
+COUNT_UNIT_KW = re.compile(r"^计量单位$")  # the unit a row's 数量 counts in
 HEADER_WORD = re.compile(r"^(项目|科目|.*名称|.*编码|.*代码|类|款|项|.*分类|序号|备注|摘要|科目编码)$")
 EMPTY_NOTE = vocabulary.EMPTY_NOTE
 TOTAL_RE = vocabulary.TOTAL_LABEL
@@ -55,6 +56,7 @@ class ColSpec:
     role: str  # "code" | "label" | "value"
     seg: int = 0
     owner: bool = False  # a 单位名称 column beside another label column
+    count_unit: bool = False  # a 计量单位 column: the unit of the row's 数量
     path: tuple[str, ...] = ()
     out: int = -1  # index into its output table's columns (value columns)
 
@@ -155,6 +157,7 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
             break
     kw_role: list[str | None] = [None] * ncols
     owner_kw = [False] * ncols
+    count_unit = [False] * ncols
     for c in range(ncols):
         seen = []
         for r in range(start, kw_end):
@@ -167,6 +170,7 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
                 owner_kw[c] = bool(OWNER_KW.match(cell.text)) and cell.c1 - cell.c0 == 1
             elif NOTE_KW.match(cell.text) and cell.c1 - cell.c0 == 1:
                 kw_role[c] = "note"
+                count_unit[c] = bool(COUNT_UNIT_KW.match(cell.text))
             elif CODE_KW.match(cell.text):
                 kw_role[c] = "code"
     n_dec = [0] * ncols
@@ -217,6 +221,7 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
     for c, spec in enumerate(specs):
         spec.owner = owner_kw[c] and roles[c] == "label" and any(
             o.role == "label" and o.seg == spec.seg and not owner_kw[d] for d, o in enumerate(specs))
+        spec.count_unit = count_unit[c] and roles[c] == "note"
     header_end = find_header_end(grid, specs, start)
     return specs, header_end, []
 
@@ -308,10 +313,12 @@ def grid_rows(
         cells = [c for c in grid.anchored(r) if c.text]
         if not cells:
             continue
-        per_seg: dict[int, dict] = {seg: {"code": [], "label": [], "owner": [], "values": {}} for seg in segs}
+        per_seg: dict[int, dict] = {seg: {"code": [], "label": [], "owner": [], "values": {}, "count_unit": ""} for seg in segs}
         for cell in cells:
             role, idx = _cell_role(specs, cell)
             if role == "note":
+                if any(specs[i].count_unit for i in idx):
+                    per_seg[specs[idx[0]].seg]["count_unit"] = cell.text
                 continue
             if role == "none":
                 warnings.append(f"page {page}: text '{cell.text}' outside the columns of table '{lt.title}'")
@@ -380,7 +387,7 @@ def grid_rows(
                     )
                 row_cells.append(Cell(column=specs[i].out, printed=text, value=value))
             lt.seg_rows.setdefault(seg, []).append(Row(code=code, label=label, cells=row_cells, page=page,
-                                                       owner="".join(slot["owner"])))
+                                                       owner="".join(slot["owner"]), count_unit=slot["count_unit"]))
     lt.cut_row = grid.open_bottom
 
 

@@ -596,6 +596,11 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         by_year, match.missing = _each_units_year(question, index, by_year)
         if match.missing:
             return match
+    unquoted = asked_years(re.sub(r"“[^”]*”|\"[^\"]*\"", " ", question))  # "“2022年…运营费”" is a project's name
+    earlier = min(years) if len(set(years)) == 2 and max(years) - min(years) == 1 and min(years) in unquoted else None
+    if (earlier and len(entities) == 1 and not CHANGE_OR_SHARE.search(normalize(question))
+            and not any(m.year == earlier for m in docs)):  # "2026年三公经费预算表中，2025年的接待费": its 上年 column
+        by_year, match.year_before = [m for m in by_year if m.year == earlier + 1], True
     if not by_year and years:  # "2023年执行数" of a unit whose 2024 budget prints it beside its own figures
         # a 决算 states last year's figures only as changes (answered when a sentence states one)
         by_year = [m for m in docs if m.year and m.year - 1 in years]
