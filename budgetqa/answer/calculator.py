@@ -34,7 +34,7 @@ from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of
 from budgetqa.query.operation import BasePeriod, Operation
 from budgetqa.query.question import Query
 
-ONE_DOCUMENT = ("per_person", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
+ONE_DOCUMENT = ("per_person", "per_count", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
 
 
 class Calculator:
@@ -56,6 +56,8 @@ class Calculator:
                 return self.item_difference(query, meta)
             if operation.kind == "per_person":
                 return self.per_person(query, meta)
+            if operation.kind == "per_count":
+                return self.per_count(query, meta)
             if operation.kind == "share":
                 return self.share(query, meta)
             if operation.kind == "ratio":
@@ -131,6 +133,23 @@ class Calculator:
         return result(value, value_unit, f"{meta.label}：人均 = {{value}} {value_unit}。",
                       f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b], divided=True)
 
+    def per_count(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """"台式计算机平均每台预算多少": the row's amount over the 数量 it prints in 台."""
+        counted = query.operation.counted
+        facts = self.finder.facts_of([meta.doc_id])
+        for item in self.finder.candidate_facts(query.operands[0].ask, meta, 10):
+            if item.kind != "cell" or item.unit not in MONEY_UNITS:
+                continue
+            count = next((f for f in facts if f.kind == "cell" and f.table_id == item.table_id and _same_row(f, item)
+                          and f.unit == counted and f.value > 0), None)
+            if count is None:
+                continue
+            value_unit = query.unit or item.unit
+            a, b = Operand(item, meta, in_unit(item, value_unit)), Operand(count, meta, count.value)
+            return result(a.value / b.value, value_unit, f"{meta.label}：平均每{counted} {{value}} {value_unit}。",
+                          f"{format_decimal(a.value)} {value_unit} ÷ {count.printed} {counted}", [a, b], divided=True)
+        return None
+
     def share(self, query: Query, meta: DocumentMeta) -> Answer | None:
         part_operand, whole_operand = query.operands
         part = self.finder.lookup(part_operand, meta)
@@ -139,6 +158,10 @@ class Calculator:
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
         wholes = [f for f in self.finder.candidate_facts(whole_operand.ask, meta, 5)
                   if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0]
+        if _BARE_TOTAL.fullmatch(normalize(whole_operand.item_text)) and part.kind == "cell":
+            # "基本支出占合计的比例": the 合计 column of the part's own row
+            wholes = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_id == part.table_id
+                      and f.part == part.part and _same_row(f, part) and f.measure == "合计" and f.value >= part.value > 0]
         # a whole in the part's own table is read in the part's column (its year, its measure)
         whole = next((f for f in wholes if f.table_id == part.table_id and f.column == part.column),
                      next(iter(wholes), None))
@@ -379,6 +402,7 @@ class Calculator:
                            operation.shortfall, meta.label)
 
 
+_BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总数|全部)数?")
 _TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%)")
 

@@ -272,6 +272,8 @@ class FactRanker:
             label -= w.narrative_item_named
         if fact.offset >= 0 and standard.off_topic(normalize(fact.quote[:fact.offset]), ask.text):
             label -= w.narrative_item_named  # "“三公”经费财政拨款预算…增长" for a question naming no 三公
+        if _names_a_part_after(fact, ask):
+            label -= w.narrative_item_named  # "政府采购预算64.50万元，其中货物类…" for "政府采购中货物类"
         return label
 
     @staticmethod
@@ -517,6 +519,8 @@ def _describing_text(fact: Fact) -> str:
             n -= 1
     start = amounts[n - 1].end() if n else 0
     text = fact.lead + quote[start:at]
+    if n and _PART_OF_HEAD.match(quote[start:at]):  # "政府采购预算64.50万元，其中货物类28.50万元": a part of the head
+        text = fact.lead + quote[:amounts[0].start()] + quote[start:at]
     after = quote[at:]
     if fact.unit not in ("万元", "元", "亿元", "%"):
         text += re.split(r"[，,。；;、]", after)[0]
@@ -524,6 +528,7 @@ def _describing_text(fact: Fact) -> str:
     return normalize(text + (explanation.group() if explanation else ""))
 
 
+_PART_OF_HEAD = re.compile(r"[，,；;：:\s]*其中[：:]?")
 _PROSE_AMOUNT = re.compile(r"[0-9][0-9,，]*(?:\.[0-9]+)?\s*(?:亿元|万元|元|%|％)")
 _CHANGE_PHRASE = re.compile(r"比上年|较上年|比20[0-9]{2}年|增加|减少|增长|下降|持平")
 _ONLY_CHANGE = re.compile(r"[,;、()]*(同比|与上年相比|[比较](上年|20[0-9]{2}年)(决算数|预算数|执行数|决算|预算)?"
@@ -553,3 +558,13 @@ def _says_terms(fact: Fact, ask: Ask) -> bool:
     named = [e for e in ask.expansions if e.kind in (*ITEM_KINDS, "total") and len(e.text) >= 4
              and not _names_column(e.term, ask)]
     return not named or any(normalize(name) in sentence for e in named for name in (e.text, e.term, *e.labels))
+
+
+def _names_a_part_after(fact: Fact, ask: Ask) -> bool:
+    """Whether the question asks a part the sentence names after this figure ("…64.50万元，其中货物类
+    28.50万元"): a word asked that this figure's own words lack, in a 其中 clause that follows it."""
+    if fact.offset < 0:
+        return False
+    said, after = _describing_text(fact), normalize(fact.quote[fact.offset:])
+    part = after[after.find("其中"):] if "其中" in after else ""
+    return any(word not in said and word in part for word in ask.specific)

@@ -23,6 +23,7 @@ MEMBER_MARK = re.compile(r"§(\d)§")
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
+PER_COUNT = re.compile(r"(?:平均)?每(?P<unit>台|套|件|辆|张|项)")  # "平均每台预算多少": the amount over the row's 数量
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
@@ -68,7 +69,7 @@ class BasePeriod:
 class Operation:
     """What to compute and the texts naming its operands (parse_query parses each into Query.operands,
     which budgetqa.answer.calculator looks up)."""
-    kind: str = ""  # per_person | share | ratio | column_change | item_difference | rank | growth | sum | difference | ""
+    kind: str = ""  # per_person | per_count | share | ratio | column_change | item_difference | rank | growth | sum | difference | ""
     # the texts naming the operands: per_person (item,); share (part, whole); item_difference and a
     # ratio in one document (first, second); a sum in one document, its items; column_change, the
     # row's item; across documents, the item as a level (the change or ratio asked for taken out)
@@ -84,6 +85,7 @@ class Operation:
     larger_first: bool = False  # difference / item_difference: "谁的…更多", "A和B哪个多" — the larger minus the smaller
     level: int = 0  # top: the code length of the rows ranked ("项级科目" 7), 0 when the table's rows say
     projects: bool = False  # top: "哪个项目" ranks a project table's rows
+    counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台)
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -95,6 +97,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     q = item_text
     if kind == "per_person":
         return Operation(kind, (STAFF_WORDS.sub("", q.replace("人均", "")),))
+    if kind == "per_count":
+        per = PER_COUNT.search(q)
+        return Operation(kind, (q[:per.start()] + q[per.end():],), counted=per["unit"])
     if kind == "share":
         match = SHARE.search(q)
         part, whole = match["a"], match["b"]
@@ -213,6 +218,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
     q = normalize(text)
     if any(w in q for w in PER_PERSON):
         return "per_person"
+    if not several_docs and PER_COUNT.search(q):
+        return "per_count"
     share = SHARE.search(q)
     if share and several_docs and _names_no_other_item(share["a"], share["b"]):
         return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's
