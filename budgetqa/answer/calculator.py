@@ -378,7 +378,7 @@ class Calculator:
         for fact in sentences if words else ():
             pair = stated_change_pair(_sentence_amounts(facts, fact), BasePeriod(word="上年"), meta.year or 0)
             # the level or its change is named for the item asked ("…单位收入预算为", "收支预算总计各增加")
-            if (pair is None or pair[0] is not fact or not all(w in normalize(pair[0].item + pair[1].item) for w in words)
+            if (pair is None or pair[0] is not fact or not all(w in normalize(_own_words(pair[0]) + pair[1].item) for w in words)
                     or standard.off_topic(normalize(pair[0].item), query.item_text)):  # 机关运行经费支出 is no 支出 total
                 continue
             level, change, fell = pair
@@ -400,6 +400,14 @@ class Calculator:
         level, change, fell = pair
         return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value), fell,
                            operation.shortfall, meta.label)
+
+
+def _own_words(fact) -> str:
+    """A sentence's words since its previous amount up to this figure ("2026年收支预算总计")."""
+    if fact.offset < 0:
+        return fact.item
+    before = fact.quote[:fact.offset]
+    return before[max((m.end() for m in _AMOUNT.finditer(before)), default=0):]
 
 
 _BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总数|全部)数?")

@@ -529,6 +529,7 @@ def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]
     return [m for m in docs if paired[m.entity] == m.year], ""
 
 
+_AS_OF = re.compile(r"截[至止](?:20[0-9]{2}|[0-9]{2})年(?:底|末|12月31日)")
 _BODY_TAIL = "站所队馆"  # a unit's last character that says what it is (推广站, 监测站, 档案馆)
 
 
@@ -572,7 +573,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     if places:  # "福州12345热线": a unit of another place does not fit, however well its name matches
         entities = {e for e in entities if index.places_by_entity.get(e, set()) & places
                     or (e in unique and index.named_apart(question, e, places))}
-    years, kind, level = asked_years(question), asked_kind(question), asked_level(question)
+    # "截至2025年底": the date a stock is counted at, not the year of a document
+    years = asked_years(_AS_OF.sub(" ", normalize(question)))
+    kind, level = asked_kind(question), asked_level(question)
     source = _SOURCE_YEAR.search(normalize(question))
     if source and len(years) > 1:  # "按2026年预算说明推算，2025年的…": the year asked is the other one
         years = [y for y in years if y != int(source["year"])]
