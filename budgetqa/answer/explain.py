@@ -12,6 +12,12 @@ EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
+_MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
+
+
+def _names_of(word: str, ask) -> list[str]:
+    """The names the thesaurus gives the term a question word stands for ("三公" -> “三公”经费 …)."""
+    return [name for e in ask.expansions if word in e.text or e.text in word for name in (e.term, *e.labels)]
 
 
 def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fact | None:
@@ -22,8 +28,8 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
-    items = [w for w in ask.specific if len(w) >= 3 and w not in names]
-    items += [label for e in ask.expansions for label in (e.term, *e.labels)] if items else []
+    # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
+    items = [w for w in ask.specific if len(w) >= 3 and w not in names and not _MEASURE_WORD.search(w)]
     best, best_score = None, 1
     for fact in facts:
         if fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
@@ -32,7 +38,8 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
         quote = normalize(heading + fact.quote)
         if changes and not any(w in quote for w in changes):
             continue  # "为什么减少" is answered by a sentence about a decrease
-        if items and not any(normalize(w) in normalize(fact.lead) + quote for w in items):
+        said = normalize(fact.lead) + quote
+        if not all(normalize(w) in said or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
             continue
         score = sum(len(w) for w in set(words) if w in quote)
         if score > best_score:
