@@ -49,6 +49,8 @@ _CODE_LEVELS = (("项级", 7), ("7位", 7), ("款级", 5), ("5位", 5), ("类级
 WHICH_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:相比|比较)?[，,]?(?:哪个|哪项|哪一个|哪一项|谁)(?:的)?(?:更|较)?(?:多|高|大)")
 # "本级和推广中心的收入合计相差多少": two items (or two units' rows) of one document, the larger first
 GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?(?:相差|差多少|差额|差距|差了)")
+# "授予中小企业的合同中，小微企业以外的部分是多少": the whole less the part named
+EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(?:除了?|除去)?(?P<b>.{2,}?)(?:以外|之外)的(?:部分|金额|资金)?")
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
@@ -136,6 +138,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         if several_docs:  # "A的购房补贴是B的百分之几": the item is named once, for both
             return Operation(kind, (q[:match.start("verb")] + q[match.end():],), times=times)
         return Operation(kind, (match["a"], match["b"]), times=times)
+    if kind == "item_difference" and EXCEPT_PART.search(q):
+        match = EXCEPT_PART.search(q)
+        return Operation(kind, (match["a"], match["b"]), larger_first=True)
     if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多", "A和B相差多少", "A和B分别是多少"
         match = WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)
         pair = (match["a"], match["b"]) if match else _each_of_two(q)
@@ -229,6 +234,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "ratio"
     if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q) or COLUMN_GAP.search(q) or UNSPENT.search(q)):
         return "column_change"
+    if not several_docs and EXCEPT_PART.search(q):
+        return "item_difference"
     if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
     if not several_docs and (WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q) or _each_of_two(q)):
