@@ -557,7 +557,9 @@ def _says_terms(fact: Fact, ask: Ask) -> bool:
     sentence = normalize(fact.row_label + fact.lead + fact.quote)  # its section's heading says it too
     named = [e for e in ask.expansions if e.kind in (*ITEM_KINDS, "total") and len(e.text) >= 4
              and not _names_column(e.term, ask)]
-    return not named or any(normalize(name) in sentence for e in named for name in (e.text, e.term, *e.labels))
+    # its printed names, not the broader words among them (车辆 for 公务用车)
+    return not named or any(normalize(name) in sentence for e in named
+                            for name in (e.text, e.term, *(n for n in e.labels if len(n) >= len(e.text))))
 
 
 def _names_a_part_after(fact: Fact, ask: Ask) -> bool:
