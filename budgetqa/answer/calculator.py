@@ -140,8 +140,8 @@ class Calculator:
         for item in self.finder.candidate_facts(query.operands[0].ask, meta, 10):
             if item.kind != "cell" or item.unit not in MONEY_UNITS:
                 continue
-            count = next((f for f in facts if f.kind == "cell" and f.table_id == item.table_id and _same_row(f, item)
-                          and f.unit == counted and f.value > 0), None)
+            count = next((f for f in facts if f.kind == "cell" and f.row_id == item.row_id
+                          and (f.unit == counted or counted in f.column) and f.unit not in MONEY_UNITS and f.value > 0), None)
             if count is None:
                 continue
             value_unit = query.unit or item.unit

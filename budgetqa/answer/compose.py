@@ -195,7 +195,8 @@ def ambiguous_projects(facts: list[Fact], meta: DocumentMeta, unit: str = "") ->
 def ambiguous_rows(facts: list[Fact], meta: DocumentMeta, unit: str = "", why: str = "") -> Answer:
     """Rows named alike print different amounts: under different rows of one table (行政运行 under two
     款), or in two classifications' tables (`why` says so); each with its figure."""
-    lines = [f"{meta.label} 中有 {len(facts)} 处“{facts[0].row_label}”，{why or '分属不同科目'}，请指明："]
+    named = "、".join(dict.fromkeys(f"“{f.row_label}”" for f in facts))
+    lines = [f"{meta.label} 中有 {len(facts)} 处{named}，{why or '分属不同科目'}，请指明："]
     for fact in facts:
         value, value_unit, work = convert(fact, unit)
         lines.append(f"- {_item_name(fact)} = {fact.printed if not work else format_decimal(value)} {value_unit}"

@@ -124,6 +124,21 @@ class Finder:
         named = [f for f in alike if _names_parent(query.item_text, f.under)]
         return named[:1] if len(named) == 1 else alike
 
+    def either_end(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
+        """"结转和结余是多少" where the table prints 年初结转和结余 and 年末结转和结余: both, for the reader
+        to choose, unless the question says which end of the year."""
+        best = next(iter(fitting), None)
+        if best is None or best.kind != "cell" or any(w in query.item_text for ends in _YEAR_ENDS for w in ends):
+            return []
+        label = clean_label(best.row_label)
+        end = next((i for i, ends in enumerate(_YEAR_ENDS) if label.startswith(ends[0])), None)
+        if end is None:
+            return []
+        other = _YEAR_ENDS[1 - end][0] + label[len(_YEAR_ENDS[end][0]):]
+        rival = next((f for f in self.facts_of([meta.doc_id]) if f.kind == "cell" and f.table == best.table  # either half
+                      and clean_label(f.row_label) == other and f.amount != best.amount), None)
+        return [best, rival] if rival else []
+
     def classification_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """The best cell and a row of the same name in the other classification's table printing
         another amount (住房公积金 by function and by economic nature): two answers of two scopes,
@@ -278,6 +293,10 @@ def _of_funds(fact: Fact, question: str) -> bool:
     as of that fund (never the document's total spending)."""
     where = f"{fact.table}{fact.column}{fact.row_label}{fact.quote if fact.kind == 'narrative' else ''}"
     return all(fund in where for fund in _RARE_FUNDS if fund in question)
+
+
+# the two ends of a year a stock is counted at, and the words that name each
+_YEAR_ENDS = (("年初", "期初", "开年", "上年留", "上年剩", "上年结转"), ("年末", "期末", "年底", "结转下年", "结转到下"))
 
 
 def _names_parent(text: str, parent: str) -> bool:

@@ -98,6 +98,9 @@ class Responder:
         views = self.finder.classification_views(query, meta, fitting)
         if views:
             return compose.ambiguous_rows(views, meta, query.unit, "两种分类口径下的金额不同")
+        ends = self.finder.either_end(query, meta, fitting)
+        if ends:
+            return compose.ambiguous_rows(ends, meta, query.unit, "分别是年初和年末的数")
         alike = self.finder.alike_rows(query, meta, fitting)
         if len(alike) > 1:
             return compose.ambiguous_rows(alike, meta, query.unit)

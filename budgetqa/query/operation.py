@@ -23,7 +23,7 @@ MEMBER_MARK = re.compile(r"§(\d)§")
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
-PER_COUNT = re.compile(r"(?:平均)?每(?P<unit>台|套|件|辆|张|项)")  # "平均每台预算多少": the amount over the row's 数量
+PER_COUNT = re.compile(r"(?:平均)?每(?:一)?(?P<unit>台|套|件|辆|张|项|批次|人次)")  # "平均每台预算多少": the amount over the row's 数量
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
@@ -39,7 +39,7 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
-UNSPENT = re.compile(r"(?:有多少|多少)(?:钱)?(?:没有?|未)(?:花|用|支出)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
+UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
 TOP_OF_ONE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|什么)(?P<rows>项级科目|科目|项目|支出项目)?(?:（[^）]*）|\([^)]*\))?"
