@@ -149,8 +149,9 @@ class FactRanker:
         `weights` are the ranking weights (budgetqa/data/ranking_weights.toml unless a fit tries others)."""
         w, q = weights, ask.text
         candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]
-        if ask.count:  # "几辆/多少人": only counts can answer
-            candidates = [i for i in candidates if self.facts[i].unit == ask.count]
+        if ask.count:  # "几辆/多少人": only counts can answer (a 接待人次（人） column counts 人次)
+            candidates = [i for i in candidates if self.facts[i].unit == ask.count or (
+                self.facts[i].kind == "cell" and ask.count in self.facts[i].column and self.facts[i].unit not in MONEY_UNITS)]
         elif ask.money:  # "涉及多少项目预算资金": an amount, never the count beside it
             candidates = [i for i in candidates if self.facts[i].unit in MONEY_UNITS or self.facts[i].unit == "%"]
         else:  # a figure without a unit (a score, an unlabeled form cell) answers nothing
@@ -206,7 +207,7 @@ class FactRanker:
             if ask.percent:
                 label += w.percent_unit if fact.unit == "%" else -w.percent_unit
             elif ask.count:
-                label += w.count_unit if fact.unit == ask.count else -w.count_unit
+                label += w.count_unit if fact.unit == ask.count or ask.count in fact.column else -w.count_unit
             elif fact.unit not in ("万元", "元", "亿元"):
                 label -= w.non_money_unit_penalty
             # a fact whose row names nothing the question asks for cannot win on column or table alone

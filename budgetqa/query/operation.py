@@ -36,7 +36,8 @@ COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决�
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
-                        r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)")
+                        r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)"
+                        r"|(?P<base3>年初预算数?|全年预算数?|预算数?)(?:和|与|跟|同)(?:实际)?(?:决算数?|支出|执行数?)之?间?(?P<gap3>相差|差)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
 UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
@@ -127,9 +128,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         as_rate = bool(re.search(r"百分之|%|增长率|增减率|变动率|变化率|增幅|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         groups = match.groupdict()
-        return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2")), as_rate=as_rate,
+        return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3")),
+                         as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)),
-                         larger_first=bool(groups.get("gap")))
+                         larger_first=bool(groups.get("gap") or groups.get("gap3")))
     if kind == "ratio" and not RATIO.search(q):  # across documents by 占: the part names the item
         return Operation(kind, (SHARE.search(q)["a"],))
     if kind == "ratio":
@@ -262,6 +264,9 @@ def operation_kind(text: str, several_docs: bool) -> str:
 def split_items(text: str) -> list[str]:
     """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
+    counted = re.search(r"[两二三四五六七八九十]+(?:项|个|类|笔|块)", text)
+    if counted and re.search(r"[、和]", text[:counted.start()]):  # "A、B、C三项加总，本年收入是多少": the list ends there
+        text = text[:counted.end()]
     for word in SUM_WORDS + ("合计", "总计", "总共", "是多少", "多少", "？", "?"):
         text = text.replace(word, "")
     text = PLUS.sub("、", text)
