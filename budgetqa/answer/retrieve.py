@@ -151,7 +151,7 @@ class FactRanker:
         candidates = [i for d in doc_ids for i in self.by_doc.get(d, [])]
         if ask.count:  # "几辆/多少人": only counts can answer (a 接待人次（人） column counts 人次)
             candidates = [i for i in candidates if self.facts[i].unit == ask.count or (
-                self.facts[i].kind == "cell" and ask.count in self.facts[i].column and self.facts[i].unit not in MONEY_UNITS)]
+                self.facts[i].kind == "cell" and _counts_in_column(ask.count, self.facts[i]))]
         elif ask.money:  # "涉及多少项目预算资金": an amount, never the count beside it
             candidates = [i for i in candidates if self.facts[i].unit in MONEY_UNITS or self.facts[i].unit == "%"]
         else:  # a figure without a unit (a score, an unlabeled form cell) answers nothing
@@ -207,7 +207,7 @@ class FactRanker:
             if ask.percent:
                 label += w.percent_unit if fact.unit == "%" else -w.percent_unit
             elif ask.count:
-                label += w.count_unit if fact.unit == ask.count or ask.count in fact.column else -w.count_unit
+                label += w.count_unit if fact.unit == ask.count or _counts_in_column(ask.count, fact) else -w.count_unit
             elif fact.unit not in ("万元", "元", "亿元"):
                 label -= w.non_money_unit_penalty
             # a fact whose row names nothing the question asks for cannot win on column or table alone
@@ -571,3 +571,9 @@ def _names_a_part_after(fact: Fact, ask: Ask) -> bool:
     said, after = _describing_text(fact), normalize(fact.quote[fact.offset:])
     part = after[after.find("其中"):] if "其中" in after else ""
     return any(word not in said and word in part for word in ask.specific)
+
+
+def _counts_in_column(count: str, fact: Fact) -> bool:
+    """A cell counting what was asked under a header that names it ("国内公务接待人次（人）" for 人次);
+    a bare 次 or 人 names no column (批次 or 人次?)."""
+    return len(count) >= 2 and count in fact.column and fact.unit not in MONEY_UNITS
