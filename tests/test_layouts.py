@@ -29,7 +29,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "cross_questions.jsonl", "final_questions.jsonl",
                                            "gov_questions.jsonl", "hospital_questions.jsonl", "style_questions.jsonl",
                                            "prose_cross_questions.jsonl", "county_questions.jsonl",
-                                           "prose_questions.jsonl", "township_questions.jsonl")
+                                           "prose_questions.jsonl", "township_questions.jsonl",
+                                           "unit_final_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -71,6 +72,8 @@ DOCS = {
     "2025年金沙县文化广电旅游局部门预算.pdf": ("金沙县文化广电旅游局", 2025, "部门预算"),
     "2026年东城街道办事处部门预算.pdf": ("东城街道办事处", 2026, "部门预算"),
     "2025年柳溪镇人民政府部门预算.pdf": ("柳溪镇人民政府", 2025, "部门预算"),
+    "青林市疾病预防控制中心2024年度单位决算.pdf": ("青林市疾病预防控制中心", 2024, "单位决算"),
+    "安河县图书馆2025年度单位决算.pdf": ("安河县图书馆", 2025, "单位决算"),
 }
 # Known gaps, each kept as a strict xfail so that fixing it is noticed:
 # the 三公 table of layout C (one row of amounts under a two-row header, no vertical rules) is not
@@ -105,6 +108,30 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "江北区文化和旅游局2026年纳入绩效目标管理的项目，共涉及多少一般公共预算当年财政拨款？": "money of the projects under 绩效目标 management, stated in prose",
            "长宁县市场监管局2025年与河西市公安局2026年的“三公”经费预算，谁的更多？请给出更多的那个数。": "unruled 三公 table (one side of the comparison)",
            "石门市统计局2025年与红岩区人社局2026年的“三公”经费预算，哪个更大？给出更大的数额。": "unruled 三公 table (one side of the comparison)",
+           # layouts J to L and colleagues' sets on them (county_, township_, unit_final_questions) and on the prose of all (prose_questions)
+           "凤阳县民政局2024年度行政运行（项）支出决算低于年初预算，原因是什么？": "a 项's reason stated in the sentence after its figures (not attached: it added a silent wrong on validation)",
+           "南岗区司法局2024年度普法宣传（项）支出超出年初预算的主要原因是什么？": "a 项's reason stated in the sentence after its figures (not attached: it added a silent wrong on validation)",
+           "按说明中给出的减少额倒推，岭南市应急管理局2025年的收支预算总计是多少万元？": "last year's total from a change stated in the next sentence",
+           "梅岭市中医院2025年收入预算中，按说明给出的财政拨款和事业收入占比推算，剩下的经营收入约占多少？": "a remaining share (100% less the shares the prose states)",
+           "凤阳县民政局2023年度的收入总计是多少万元？": "last year's total from a change stated in the next sentence",
+           "清江市卫健委2026年部门预算说明中，截至上年末的车辆里一般公务用车有几辆？": "a narrower count (一般公共用车) than the sentence states (车辆): answered with the broader count",
+           "东城街道今年（2026年）给村委会和村党支部的补助，预算是多少万元？": "村委会 for 村民委员会: a colloquial name not read",
+           "柳溪镇2025年一般公共预算里，保运转的基本支出一共是多少元？": "保运转的基本支出 of 一般公共预算: a description before the measure not read",
+           "2025年柳溪镇人民政府一般公共服务支出占一般公共预算支出的比重是多少？": "一般公共预算支出 as a share's whole where a 政府性基金 table also has figures: the all-funds total is taken",
+           "2026年东城街道办事处项目支出预算表中，三个项目的财政拨款合计是多少万元？": "a column's sum over every row of a project table",
+           "东城街道2026年城乡社区支出是多少万元？": "gold: ambiguous between fund scopes; the 收支总表's all-funds figure is answered",
+           "青林疾控2024年一年实际花了多少钱？": "一年实际花了多少钱 (本年支出合计): a colloquial name not read",
+           "青林疾控2024年维持机构日常运转的基本支出花了多少？": "维持机构日常运转的基本支出: a description before the measure not read",
+           "安河图书馆2025年开年时手里有多少上年留下来的钱？": "开年时手里有多少上年留下来的钱 (年初结转和结余): a colloquial name not read",
+           "安河图书馆2025年搞专项项目实际花出去多少钱？": "搞专项项目实际花出去多少钱 (项目支出): a colloquial name not read",
+           "据安河县图书馆2025年决算说明，国内公务接待了多少人次？": "据…决算说明 (the prose's 人次) answered from the table's 人次（人） column",
+           "青林疾控2024年实验室设备购置项目执行率为什么偏低？": "a project's reason stated in the sentence after its figures",
+           "安河图书馆2025年全民阅读推广项目执行率较高，原因是什么？": "a project's reason stated in the sentence after its figures",
+           "青林市疾病预防控制中心2024年慢性病防控宣传项目没有全部执行完，决算说明给出的原因是什么？": "a project's reason stated in the sentence after its figures",
+           "青林疾控2024年三个项目的全年预算数加起来是多少万元？": "a column's sum over every row of a project table",
+           "把安河图书馆2025年两个项目合在一起算，总的执行率是多少（保留两位小数）？": "an execution rate over several projects (sums of two columns)",
+           "青林疾控2024年与安河图书馆2025年的财政拨款收入占本年收入比重，相差几个百分点？": "two shares each worked out, then compared across documents",
+           "青林疾控2024年一共接待了多少次？": "多少次 (批次 or 人次): not found rather than the choice of both",
            }
 _parsed: dict = {}
 
