@@ -126,9 +126,10 @@ class Finder:
 
     def either_end(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """"结转和结余是多少" where the table prints 年初结转和结余 and 年末结转和结余: both, for the reader
-        to choose, unless the question says which end of the year."""
+        to choose; the one of the end the question names ("开年时…上年留下来的钱": 年初). [] when the
+        best cell is no such row."""
         best = next(iter(fitting), None)
-        if best is None or best.kind != "cell" or any(w in query.item_text for ends in _YEAR_ENDS for w in ends):
+        if best is None or best.kind != "cell":
             return []
         label = clean_label(best.row_label)
         end = next((i for i, ends in enumerate(_YEAR_ENDS) if label.startswith(ends[0])), None)
@@ -137,7 +138,10 @@ class Finder:
         other = _YEAR_ENDS[1 - end][0] + label[len(_YEAR_ENDS[end][0]):]
         rival = next((f for f in self.facts_of([meta.doc_id]) if f.kind == "cell" and f.table == best.table  # either half
                       and clean_label(f.row_label) == other and f.amount != best.amount), None)
-        return [best, rival] if rival else []
+        named = [i for i, ends in enumerate(_YEAR_ENDS) if any(w in query.item_text for w in ends)]
+        if rival is None or named == [end]:
+            return []
+        return [rival] if named == [1 - end] else [best, rival]
 
     def classification_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """The best cell and a row of the same name in the other classification's table printing

@@ -99,8 +99,10 @@ class Responder:
         if views:
             return compose.ambiguous_rows(views, meta, query.unit, "两种分类口径下的金额不同")
         ends = self.finder.either_end(query, meta, fitting)
-        if ends:
+        if len(ends) > 1:
             return compose.ambiguous_rows(ends, meta, query.unit, "分别是年初和年末的数")
+        if ends:
+            fitting = ends  # the end of the year the question names
         alike = self.finder.alike_rows(query, meta, fitting)
         if len(alike) > 1:
             return compose.ambiguous_rows(alike, meta, query.unit)
