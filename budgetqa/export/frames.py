@@ -16,7 +16,7 @@ from budgetqa.checks.commands import evidence_text, run_audit
 from budgetqa.export.columns import CELLS, DOCUMENTS, FINDINGS, NARRATIVE, ExportTable
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, ParsedDocument, Table
-from budgetqa.model.facts import Fact, holds_amount
+from budgetqa.model.facts import Fact, row_amounts
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
 
@@ -67,8 +67,8 @@ def rows_of_facts(engine, fact_ids: list[str], doc_ids: list[str]) -> pd.DataFra
 
 
 def model_cell_count(doc: ParsedDocument) -> int:
-    """The numeric cells of a parsed document's tables: what the cells table must hold for it."""
-    return sum(1 for t in doc.tables for r in t.rows for c in r.cells if holds_amount(c))
+    """The amounts of a parsed document's tables the model keeps: what the cells table must hold for it."""
+    return sum(len(row_amounts(t, r)) for t in doc.tables for r in t.rows)
 
 
 def _frame(table: ExportTable, rows: list[dict]) -> pd.DataFrame:

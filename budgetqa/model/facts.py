@@ -142,17 +142,7 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                 project = next((c.printed for c in row.cells if c.printed.strip()), project)
             quote = " ".join([row.owner, row.code, row.label] + [c.printed for c in row.cells]).strip()
             period = standard.row_measure(row.label, table.phase, doc.meta.year)
-            blank = not row.cells and _is_blank_line(table, row)
-            for cell in row.cells or ([Cell(column=0, printed="", value=None)] if blank else []):
-                column = table.column_name(cell.column)
-                if standard.ORDINAL_COLUMN.search(column):
-                    continue
-                unit = (row.count_unit if standard.QUANTITY_COLUMN.search(column) else  # 40 台, not 40 万元
-                        _cell_unit(table.unit or table.column_units.get(column, ""), cell.printed, column, row.label))
-                amount = _amount(cell, unit, row.label, blank)
-                if amount is None:
-                    continue
-                printed, value, unit, label = amount
+            for cell, column, (printed, value, unit, label) in row_amounts(table, row):
                 facts.append(Fact(
                     id=f"{base['doc_id']}:{table.id}:r{row_index}:c{cell.column}", kind="cell",
                     printed=printed, value=value, unit=unit, table=table.title,
@@ -162,6 +152,23 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
                     measure=period or (table.measures[cell.column] if cell.column < len(table.measures) else ""),
                     ocr=(row.page or table.page) in doc.meta.ocr_pages, under=parents.get(row_index, ""), **base))
     return facts
+
+
+def row_amounts(table, row) -> list[tuple[Cell, str, tuple[str, Decimal, str, str]]]:
+    """The amounts the budget model keeps of one table row: (cell, column, (printed, value, unit, label))
+    for each number, text cell stating an amount, dash in a money column, or blank 收支总表 line."""
+    blank = not row.cells and _is_blank_line(table, row)
+    kept = []
+    for cell in row.cells or ([Cell(column=0, printed="", value=None)] if blank else []):
+        column = table.column_name(cell.column)
+        if standard.ORDINAL_COLUMN.search(column):
+            continue
+        unit = (row.count_unit if standard.QUANTITY_COLUMN.search(column) else  # 40 台, not 40 万元
+                _cell_unit(table.unit or table.column_units.get(column, ""), cell.printed, column, row.label))
+        amount = _amount(cell, unit, row.label, blank)
+        if amount is not None:
+            kept.append((cell, column, amount))
+    return kept
 
 
 def _is_blank_line(table, row) -> bool:
@@ -194,11 +201,6 @@ def _parents_of_repeated(rows: list) -> dict[int, str]:
                 parents[i] = above.label
                 break
     return parents
-
-
-def holds_amount(cell) -> bool:
-    """A table cell the budget model keeps as a fact: a number, or a text cell stating an amount."""
-    return cell.value is not None or bool(_STATED_AMOUNT.match(normalize(cell.printed)))
 
 
 def _amount(cell, unit: str, label: str, blank: bool = False) -> tuple[str, Decimal, str, str] | None:
