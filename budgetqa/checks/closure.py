@@ -73,9 +73,11 @@ def _title(table: Table) -> str:
 
 
 def _adds_up(table: Table, col: int) -> bool:
-    """Amounts add up; rates of parts do not make the rate of their total, nor are 行次 numbers sums."""
+    """Amounts add up; rates of parts do not make the rate of their total, nor are 行次 numbers or
+    counts (公务用车保有量（辆）) part of an amount."""
     column = table.column_name(col)
-    return not (standard.RATE_COLUMN.search(column) or standard.ORDINAL_COLUMN.search(column))
+    return not (standard.RATE_COLUMN.search(column) or standard.ORDINAL_COLUMN.search(column)
+                or standard.COUNT_COLUMN.search(column))
 
 
 def _sum_check(doc: str, table: Table, kind: str, desc: str, total: Row, parts: list[Row], col: int) -> Check | None:
@@ -226,7 +228,8 @@ _OTHER_FIGURES = standard.LAST_YEAR_MEASURES | {"增减", "增减率", "年初�
 
 def _other_figure(header: str, phase: str) -> bool:
     """"上年预算数" beside "合计 / 基本支出 / 项目支出", or a column of codes: no part of the total."""
-    return standard.measure((header,), phase) in _OTHER_FIGURES or bool(standard.ORDINAL_COLUMN.search(header))
+    return (standard.measure((header,), phase) in _OTHER_FIGURES or bool(standard.ORDINAL_COLUMN.search(header))
+            or bool(standard.COUNT_COLUMN.search(header)))
 
 
 def _row_checks(doc: str, table: Table) -> list[Check]:

@@ -17,7 +17,6 @@ _PROSE_NUMBER = re.compile(
 # "进博会推进专项153.00万，合计2921.00万": a bare 万/亿 after an amount in a budget means 万元/亿元
 _UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
-_COUNT_IN_HEADER = re.compile(r"[（(](辆|个|人次|人|批次|台|套|张|平方米|家|项)[)）]$")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _PROJECT_NAME_ROW = re.compile(r"^(?:项目|专项)名称$")
@@ -223,7 +222,7 @@ def _cell_unit(table_unit: str, printed: str, column: str, label: str) -> str:
         return "%"
     if standard.SCORE_COLUMN.search(column):  # a performance table's 分值/得分: points, not money
         return ""
-    counted = _COUNT_IN_HEADER.search(column)
+    counted = standard.COUNT_COLUMN.search(column)
     if counted:  # "公务用车保有量（辆）" in a table of 万元: the header's own unit
         return counted.group(1)
     if table_unit:

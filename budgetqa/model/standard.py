@@ -101,6 +101,7 @@ ORDINAL_COLUMN = re.compile(r"(?:^|/)\s*(?:行次|栏次|序号|[^/]*(?:科目|�
 # a column of rates ("增减率（%）", "增长%", "完成率"): its cells are percentages, never summed as money
 RATE_COLUMN = re.compile(r"%|％|率$")
 # a performance form's points columns: their numbers are neither money nor counts
+COUNT_COLUMN = re.compile(r"[（(](辆|个|人次|人|批次|台|套|张|平方米|家|项)[)）]$")  # "公务用车保有量（辆）": counts, not money
 QUANTITY_COLUMN = re.compile(r"(?:^|/)(?:采购)?(?:数量|数目)$")  # how many (40 台), counted in the row's 计量单位
 SCORE_COLUMN = re.compile(r"分值|得分|权重|指标值")
 # a 小计 under a breakdown is the breakdown's own total ("基本支出 / 小计" = 基本支出)

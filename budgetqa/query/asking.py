@@ -36,11 +36,12 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   # the source a figure is worked out from ("按2026年预算说明推算")
                   "根据", "按照", "依据", "推算", "倒推", "推出", "说明", "预算说明", "情况说明"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
-COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少平方米", "几平方米", "面积"), "人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制数", "编制多少", "编制有", "编制几", "编制是", "人员编制"), "辆": ("几辆", "多少辆", "车辆数"),
+COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少平方米", "几平方米", "面积"), "人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个"), "家": ("有几家", "共几家", "多少家"),
                "台": ("几台", "多少台"), "套": ("几套", "多少套"),
                "次": ("多少次", "几次")}  # 批次 or 人次: a count, never an amount
 
+_NOT_STAFF = re.compile(r"(?:预算|规划|方案|计划|标准|报告|清单)编制|编制(?:范围|单位|说明|部门|工作)")  # the act of drawing up: no staff
 _ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _ASKS_RATE = re.compile(r"(增长|下降)了?多少(?!万|元|亿)")  # "增长了多少" without a money unit: a rate
 _ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
@@ -159,6 +160,7 @@ def content_terms(q: str, names: str = "") -> list[str]:
 
 def asked_count(question: str) -> str:
     """The unit of a count asked for ("几辆" -> "辆"), else ""."""
+    question = _NOT_STAFF.sub("", question)  # "预算编制范围" counts no staff
     return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")
 
 

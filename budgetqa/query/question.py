@@ -14,7 +14,7 @@ from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import region_of
 from budgetqa.query import lexicon, thesaurus
-from budgetqa.query.asking import ASKED_UNIT, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
+from budgetqa.query.asking import ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
 from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
@@ -601,7 +601,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
             return match
     unquoted = asked_years(re.sub(r"“[^”]*”|\"[^\"]*\"", " ", question))  # "“2022年…运营费”" is a project's name
     earlier = min(years) if len(set(years)) == 2 and max(years) - min(years) == 1 and min(years) in unquoted else None
-    if (earlier and len(entities) == 1 and not CHANGE_OR_SHARE.search(normalize(question))
+    if (earlier and len(entities) == 1 and not CHANGE_OR_SHARE.search(normalize(question)) and TABLE_NAMED.search(question)
             and not any(m.year == earlier for m in docs)):  # "2026年三公经费预算表中，2025年的接待费": its 上年 column
         by_year, match.year_before = [m for m in by_year if m.year == earlier + 1], True
     if not by_year and years:  # "2023年执行数" of a unit whose 2024 budget prints it beside its own figures
