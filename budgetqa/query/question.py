@@ -275,6 +275,12 @@ class EntityIndex:
         unique = [g for g in grams if self.idf[g] == self.max_idf] or list(grams)
         return min((at for at in (q.find(g) for g in unique) if at >= 0), default=-1)
 
+    def named_with_year(self, question: str, entity: str) -> bool:
+        """Whether the question writes a year right after one of the unit's names ("安河县图书馆2024年度")."""
+        q = normalize(question)
+        return any(re.search(re.escape(normalize(name)) + r"[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
+                   for name in self.names_by_entity.get(entity, ()))
+
     def named_places(self, question: str) -> set[str]:
         q = normalize(question)
         return {p for p in self.places if p in q}
@@ -594,6 +600,11 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     by_year = [m for m in docs if not years or m.year in years]
     if years and len(entities) > 1 and entity_named:  # "福建、泉州、三明（2025年）": the year qualifies one unit
         covered = {m.entity for m in by_year}
+        # a unit the year is named for ("石门县自然资源局2025年的…", "同是2025年的…") has no other year's figure
+        bound = {e for e in entities - covered if index.named_with_year(question, e)}
+        if bound:
+            match.missing = f"没有{'、'.join(sorted(bound))}的{'、'.join(map(str, years))}年文档"
+            return match
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
     if len(years) > 1 and len(entities) > 1:
         by_year, match.missing = _each_units_year(question, index, by_year)
