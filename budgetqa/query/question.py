@@ -261,9 +261,10 @@ class EntityIndex:
         q = normalize(question)
 
         def position(meta: DocumentMeta) -> int:
-            spots = [q.find(str(meta.year)), q.find(f"{str(meta.year)[2:]}年")] if len({d.year for d in docs}) > 1 else []
-            if len({d.entity for d in docs}) > 1:
-                spots.append(self.mentioned_at(q, meta.entity))
+            # units apart by where their names stand; one unit's documents by where their years do
+            named = self.mentioned_at(q, meta.entity) if len({d.entity for d in docs}) > 1 else -1
+            spots = [named] if named >= 0 else (
+                [q.find(str(meta.year)), q.find(f"{str(meta.year)[2:]}年")] if len({d.year for d in docs}) > 1 else [])
             spots = [s for s in spots if s >= 0]
             return min(spots) if spots else len(q)
 
