@@ -99,3 +99,16 @@ def _documents(index: Path) -> int:
             return db.execute("SELECT count(*) FROM documents").fetchone()[0]
     except sqlite3.Error:  # the schema is still being created
         return 0
+
+
+def test_an_index_written_before_a_fact_field_existed_still_answers(tmp_path):
+    # an index from before the facts gained a column ("under"): opening it adds the column, empty,
+    # and the stored documents answer as before (三明 2025 住房公积金 12.12 万元, L465)
+    index = tmp_path / "index"
+    built = run_app("ingest", SANMING, "--index-dir", index)
+    assert built.returncode == 0, built.stderr[-2000:]
+    with sqlite3.connect(index / "catalog.sqlite") as db:
+        db.execute('ALTER TABLE facts DROP COLUMN "under"')
+    assert value(index, SANMING_Q) == 12.12
+    with sqlite3.connect(index / "catalog.sqlite") as db:
+        assert "under" in {row[1] for row in db.execute("PRAGMA table_info(facts)")}
