@@ -120,7 +120,6 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "2026年东城街道办事处项目支出预算表中，三个项目的财政拨款合计是多少万元？": "a column's sum over every row of a project table",
            "东城街道2026年城乡社区支出是多少万元？": "gold: ambiguous between fund scopes; the 收支总表's all-funds figure is answered",
            "安河图书馆2025年开年时手里有多少上年留下来的钱？": "开年时手里有多少上年留下来的钱 (年初结转和结余): a colloquial name not read (a synonym misread 不算上年剩下的钱)",
-           "据安河县图书馆2025年决算说明，国内公务接待了多少人次？": "据…决算说明 (the prose's 人次) answered from the table's 人次（人） column",
            "青林疾控2024年实验室设备购置项目执行率为什么偏低？": "a project's reason stated in the sentence after its figures",
            "安河图书馆2025年全民阅读推广项目执行率较高，原因是什么？": "a project's reason stated in the sentence after its figures",
            "青林市疾病预防控制中心2024年慢性病防控宣传项目没有全部执行完，决算说明给出的原因是什么？": "a project's reason stated in the sentence after its figures",

@@ -63,6 +63,7 @@ INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少", "�
 PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "降幅", "涨幅", "减幅", "比例", "占比", "比重", "率是", "率为", "率多少", "率有", "率达", "几成")
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少")
+_PER_PROSE = re.compile(r"(?:据|根据|按照?)[^，,。]{0,20}?(?:说明|文字)[，,]")  # "据…决算说明，…多少人次": what the prose says
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
 WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|花在哪|花在什么|哪些方面|干什么|做什么")
@@ -118,7 +119,7 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
         expansions=tuple(thesaurus.expand(q)),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
         percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
-        narrative_only=change or any(w in q for w in NARRATIVE_ONLY) or bool(WHY.search(q)),
+        narrative_only=change or any(w in q for w in NARRATIVE_ONLY) or bool(WHY.search(q) or _PER_PROSE.search(q)),
         columns=tuple(column for asked, column in _MEASURES if re.search(asked, q)),
         content=content,
         specific=specific,
