@@ -46,6 +46,8 @@ class Calculator:
         operation, docs = query.operation, query.match.docs
         if query.match.year_before and operation.kind != "column_change":
             return None  # the year before the document's: its operands are no figures of the document's own year
+        if operation.kind == "share" and len({m.entity for m in docs}) == 2 == len(docs) and _GAP_OF_SHARES.search(query.text):
+            return self.shares_compared(query, query.mentioned or docs)
         if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
             if len(docs) != 1:
                 return None
@@ -132,6 +134,20 @@ class Calculator:
         value = a.value / b.value
         return result(value, value_unit, f"{meta.label}：人均 = {{value}} {value_unit}。",
                       f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b], divided=True)
+
+    def shares_compared(self, query: Query, docs: list[DocumentMeta]) -> Answer | None:
+        """"财政拨款收入占本年收入的比重，A和B相差几个百分点": each unit's share, then their gap in points
+        (the gap, the larger named)."""
+        shares = [(meta, self.share(query, meta)) for meta in docs]
+        if any(answer is None or answer.value is None for _, answer in shares):
+            return None
+        (a, first), (b, second) = shares
+        gap = first.value - second.value
+        larger = a if gap >= 0 else b
+        ops = [*first.operands, *second.operands]
+        return result(abs(gap), "个百分点", f"{a.label} {format_decimal(first.value)}%，{b.label} {format_decimal(second.value)}%；"
+                      f"{larger.label} 高 {format_decimal(abs(gap))} 个百分点。",
+                      f"|{format_decimal(first.value)}% − {format_decimal(second.value)}%| = {format_decimal(abs(gap))} 个百分点", ops)
 
     def per_count(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"台式计算机平均每台预算多少": the row's amount over the 数量 it prints in 台."""
@@ -410,6 +426,7 @@ def _own_words(fact) -> str:
     return before[max((m.end() for m in _AMOUNT.finditer(before)), default=0):]
 
 
+_GAP_OF_SHARES = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分点")  # two units' shares compared
 _BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总数|全部)数?")
 _TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%)")
