@@ -127,6 +127,19 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "把安河图书馆2025年两个项目合在一起算，总的执行率是多少（保留两位小数）？": "an execution rate over several projects (sums of two columns)",
            "青林疾控2024年一共接待了多少次？": "多少次 (批次 or 人次): not found rather than the choice of both",
            # a colleague's second cross-document set (cross2_questions)
+           "把柳溪镇2025年和东城街道2026年的一般公共预算支出加起来，一共是多少万元？": "一般公共预算支出 of units that also print 政府性基金 figures: their all-funds totals are summed",
+           "石门县自然资源局、北湖区退役军人事务局（均为2026年预算）和金沙县文广旅局（2025年预算）披露的车辆数加起来共多少辆？": "three units each with its own year, vehicles stated in prose: not found",
+           "国内公务接待人次方面，青林市疾控中心2024年度比安河县图书馆2025年度多接待了多少人次？": "a 人次 count read from a table column headed 人次（人）: answered in 人",
+           "北湖区退役军人事务局2026年项目支出占比与金沙县文广旅局2025年项目支出占比相差多少个百分点？": "two shares each worked out, then compared across documents",
+           "一般公共服务支出在一般公共预算支出中的占比，东城街道（2026年）比柳溪镇（2025年）高出几个百分点？": "two shares each worked out, then compared across documents",
+           "石门县自然资源局2026年部门收入预算比金沙县文化广电旅游局2025年高百分之几（保留两位小数）？": "a growth rate between two units' income totals not found",
+           "青林疾控2024年度全部项目和安河县图书馆2025年度全部项目的全年预算数加总是多少万元？": "a column's sum over every row of two project tables",
+           "同是2025年的“三公”经费预算，东城街道办事处比柳溪镇人民政府多多少元？": "a shared year (同是2025年) for a unit whose 2025 figure is its 2026 budget's 上年 column: its own year is compared",
+           "柳溪镇、松江镇、白沙镇三个镇政府2025年“三公”经费预算中，哪个镇最多？是多少元？": "three towns ranked by their 三公 budgets: not found",
+           "2025年度本年支出决算，清河县民政局比安河县图书馆多多少万元？": "a 决算 figure of two units of one year (本年支出决算): not found",
+           "金沙县的“三公”经费预算比石门县自然资源局2026年少多少万元？": "金沙县 names two units (choice of both not offered): not found",
+           "石门的公务接待费预算比柳溪镇2025年多多少元？": "石门 names 石门县 and 石门市 units: one of them is compared",
+           "镇政府2025年的“三公”经费预算和东城街道办事处2026年相比差多少元？": "镇政府 names three towns: not found rather than the choice",
            }
 _parsed: dict = {}
 
