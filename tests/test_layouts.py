@@ -135,8 +135,6 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "石门县自然资源局2026年部门收入预算比金沙县文化广电旅游局2025年高百分之几（保留两位小数）？": "a growth rate between two units' income totals not found",
            "青林疾控2024年度全部项目和安河县图书馆2025年度全部项目的全年预算数加总是多少万元？": "a column's sum over every row of two project tables",
            "同是2025年的“三公”经费预算，东城街道办事处比柳溪镇人民政府多多少元？": "a shared year (同是2025年) for a unit whose 2025 figure is its 2026 budget's 上年 column: its own year is compared",
-           "柳溪镇、松江镇、白沙镇三个镇政府2025年“三公”经费预算中，哪个镇最多？是多少元？": "three towns ranked by their 三公 budgets: not found",
-           "2025年度本年支出决算，清河县民政局比安河县图书馆多多少万元？": "a 决算 figure of two units of one year (本年支出决算): not found",
            "金沙县的“三公”经费预算比石门县自然资源局2026年少多少万元？": "金沙县 names two units (choice of both not offered): not found",
            "石门的公务接待费预算比柳溪镇2025年多多少元？": "石门 names 石门县 and 石门市 units: one of them is compared",
            "镇政府2025年的“三公”经费预算和东城街道办事处2026年相比差多少元？": "镇政府 names three towns: not found rather than the choice",

@@ -345,6 +345,7 @@ class EntityIndex:
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
         for word in lexicon.tokenizer().lcut(text):
+            word = _LEADING_LINK.sub("", word)  # "比安河县": the 比 of a comparison is no part of the place
             named = (lexicon.names_place_or_organisation(word)
                      or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|(?<!社)区|县)$", word))  # 社区 is no district
             if named and len(word) >= 2 and word not in self.known_text and not _budget_word(word):
@@ -358,8 +359,8 @@ class EntityIndex:
         """"农业局农机站", "水利局水文站": an office, station or institute named right after a unit
         the corpus has, that no document is — a subordinate unit, whose figures no document gives."""
         q = normalize(question)
-        return [m["sub"] for m in _SUBORDINATE.finditer(q)
-                if m["unit"] in self.known_text and m["sub"] not in self.known_text]
+        return [m["sub"] for m in _SUBORDINATE.finditer(q)  # "…民政局比安河县图书馆": the unit compared with
+                if m["unit"] in self.known_text and m["sub"] not in self.known_text and not _LEADING_LINK.match(m["sub"])]
 
     def _units_at_places(self, question: str) -> list[str]:
         """"甲市财政局": an organisation named right after a place that none of that place's units
@@ -388,7 +389,9 @@ def _budget_word(word: str) -> bool:
     return word in _budget_text()
 
 
-_UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地)")  # "A、B、C三家交通运输局", "两个城管局"
+_LEADING_LINK = re.compile(r"^[比和与跟同较及]")
+# "A、B、C三家交通运输局", "两个城管局", "三个镇政府" (the kind counted names no unit)
+_UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地)(?:[镇乡](?:人民)?政府|街道办事处|街道)?")
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
 
 
