@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from budgetqa.answer.compose import Answer, Operand, format_decimal, not_found
 from budgetqa.answer.compute import (
+    FELL,
     STATED_CHANGE,
     base_column,
     common_unit,
@@ -392,13 +393,16 @@ class Calculator:
         words = [_TOTAL_END.sub("", w) or w for w in last_year.content if w not in ("上年数", "上年")]
         sentences = [s.fact for s in self.finder.rank(last_year, [meta.doc_id], k=len(facts)) if s.fact.kind == "narrative"]
         for fact in sentences if words else ():
-            pair = stated_change_pair(_sentence_amounts(facts, fact), BasePeriod(word="上年"), meta.year or 0)
+            pair = (stated_change_pair(_sentence_amounts(facts, fact), BasePeriod(word="上年"), meta.year or 0)
+                    or _next_sentence_change(facts, fact, meta.year or 0))
             # the level or its change is named for the item asked ("…单位收入预算为", "收支预算总计各增加")
             if (pair is None or pair[0] is not fact or not all(w in normalize(_own_words(pair[0]) + pair[1].item) for w in words)
                     or standard.off_topic(normalize(pair[0].item), query.item_text)):  # 机关运行经费支出 is no 支出 total
                 continue
             level, change, fell = pair
             value = earlier_level(level.value, change.value, fell)
+            if value <= 0:  # "增加10.23万元，增长100%": nothing last year to state (a new unit or item)
+                continue
             formula = f"{format_decimal(level.value)} {'+' if fell else '−'} {format_decimal(change.value)} = {format_decimal(value)}"
             ops = [Operand(level, meta, level.value), Operand(change, meta, change.value)]
             return result(value, level.unit, f"{meta.label}：上年 {format_decimal(value)} {level.unit}"
@@ -449,6 +453,23 @@ def _unchanged(fact, meta: DocumentMeta, unit: str) -> Answer:
 def _sentence_amounts(facts: list, fact) -> list:
     """The money amounts of the sentence `fact` is read from, in the order they are written."""
     return sorted((f for f in facts if f.passage_id == fact.passage_id and f.unit in MONEY_UNITS), key=lambda f: f.offset)
+
+
+def _next_sentence_change(facts: list, fact, year: int):
+    """"…收入总计1101.36万元，支出总计1101.36万元。与2023年度相比，减少121.15万元": the level and the change
+    the next sentence states of it, opening with the comparison to last year; else None."""
+    section, _, index = fact.passage_id.rpartition(":")
+    following = sorted((f for f in facts if f.kind == "narrative" and f.unit in MONEY_UNITS and index.isdigit()
+                        and f.passage_id == f"{section}:{int(index) + 1}"), key=lambda f: f.offset)
+    opening = _CHANGE_OPENING.match(following[0].quote) if following else None
+    change = following[0] if following else None
+    if (opening is None or not re.search(f"上年|去年|上一年|{year - 1}年", opening.group())
+            or not STATED_CHANGE.search(change.item) or change.unit != fact.unit):
+        return None
+    return fact, change, bool(FELL.search(change.item))
+
+
+_CHANGE_OPENING = re.compile(r"\s*(?:与|较|同)(?:上年|去年|上一年度?|20[0-9]{2}年度?)(?:相比|比较|同期)")
 
 
 def _one_per_unit_and_year(found: list) -> list | None:
