@@ -47,7 +47,7 @@ class Calculator:
         operation, docs = query.operation, query.match.docs
         if query.match.year_before and operation.kind != "column_change":
             return None  # the year before the document's: its operands are no figures of the document's own year
-        if operation.kind == "share" and len({m.entity for m in docs}) == 2 == len(docs) and _GAP_OF_SHARES.search(query.text):
+        if operation.kind == "share" and operation.larger_first and len({m.entity for m in docs}) == 2 == len(docs):
             return self.shares_compared(query, query.mentioned or docs)
         if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
             if len(docs) != 1:
@@ -430,7 +430,6 @@ def _own_words(fact) -> str:
     return before[max((m.end() for m in _AMOUNT.finditer(before)), default=0):]
 
 
-_GAP_OF_SHARES = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分点")  # two units' shares compared
 _BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总数|全部)数?")
 _TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%)")
@@ -458,9 +457,8 @@ def _sentence_amounts(facts: list, fact) -> list:
 def _next_sentence_change(facts: list, fact, year: int):
     """"…收入总计1101.36万元，支出总计1101.36万元。与2023年度相比，减少121.15万元": the level and the change
     the next sentence states of it, opening with the comparison to last year; else None."""
-    section, _, index = fact.passage_id.rpartition(":")
-    following = sorted((f for f in facts if f.kind == "narrative" and f.unit in MONEY_UNITS and index.isdigit()
-                        and f.passage_id == f"{section}:{int(index) + 1}"), key=lambda f: f.offset)
+    following = sorted((f for f in facts if f.kind == "narrative" and f.unit in MONEY_UNITS
+                        and f.passage_id == fact.next_passage_id), key=lambda f: f.offset)
     opening = _CHANGE_OPENING.match(following[0].quote) if following else None
     change = following[0] if following else None
     if (opening is None or not re.search(f"上年|去年|上一年|{year - 1}年", opening.group())

@@ -100,6 +100,12 @@ class Fact:
         """The table row or sentence this fact is read from (facts of one row share it)."""
         return self.id.rsplit(":", 1)[0]
 
+    @property
+    def next_passage_id(self) -> str:
+        """A sentence's next sentence in its section ("…:s1:2" after "…:s1:1"); "" for a cell."""
+        section, _, index = self.passage_id.rpartition(":")
+        return f"{section}:{int(index) + 1}" if self.kind == "narrative" and index.isdigit() else ""
+
     def passage(self, doc_label: str) -> str:
         """The text embedded for the fact's passage: the row without its column, or the sentence."""
         if self.kind == "narrative":

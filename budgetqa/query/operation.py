@@ -55,6 +55,7 @@ EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
+_SHARES_GAP = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分点")  # two units' shares compared
 _GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
@@ -85,7 +86,8 @@ class Operation:
     base_first: bool = False  # "从2023年决算到2025年预算": the document named first is the base
     completion: bool = False  # column_change: the figure as a share of its base (决算 ÷ 年初预算), not the change
     quoted: tuple[str, ...] = ()  # items the question quotes (“其他工资福利支出”): an operand must name them
-    larger_first: bool = False  # difference / item_difference: "谁的…更多", "A和B哪个多" — the larger minus the smaller
+    larger_first: bool = False  # difference / item_difference: "谁的…更多", "A和B哪个多" — the larger minus the smaller;
+    #                              share over two documents: their shares' gap
     level: int = 0  # top: the code length of the rows ranked ("项级科目" 7), 0 when the table's rows say
     projects: bool = False  # top: "哪个项目" ranks a project table's rows
     counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台)
@@ -114,7 +116,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             column = next((m for m in BREAKDOWNS if re.sub(r"[0-9]{2,4}年度?|[的,，]", "", whole) == m), "")
             if column and not any(m in part for m in BREAKDOWNS):  # "项目支出中，X占": X's 项目支出
                 part = f"{part}的{column}"
-        return Operation(kind, (part, whole))
+        # "…的比重，A和B相差几个百分点": each unit's share, then the gap between them
+        return Operation(kind, (part, whole), larger_first=several_docs and bool(_SHARES_GAP.search(q)))
     unspent = UNSPENT.search(q) if kind == "column_change" else None
     if unspent:  # the budget column less the row's own figure
         base = "全年预算" if "全年预算" in q else "年初预算" if "年初预算" in q else "预算"
