@@ -67,13 +67,15 @@ class Calculator:
                 return self.item_ratio(query, meta)
             if operation.kind == "top":
                 return self.top_row(query, meta)
+            if operation.projects:
+                return self.rows_summed(query, meta)
             return self.sum_of_items(query, meta)
         if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
             return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
         return self.across_documents(query)
 
-    def top_row(self, query: Query, meta: DocumentMeta) -> Answer | None:
-        """"哪个项目预算最多": the rows of the table (and column) the question names, ranked — a project
+    def table_rows(self, query: Query, meta: DocumentMeta) -> list:
+        """The rows of the table (and column) the question names, in print order — a project
         table's projects, or the classification rows of one level (项 unless it names another)."""
         operation, item = query.operation, query.operands[0]
         cells = [s.fact for s in self.finder.rank(item.ask, [meta.doc_id], k=60)
@@ -81,15 +83,36 @@ class Calculator:
                  and (not operation.projects or "项目" in s.fact.table_kind or "项目" in s.fact.table)
                  and (not operation.level or len(s.fact.row_code) == operation.level)]
         if not cells:
-            return None
+            return []
         anchor = cells[0]
         rows = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.unit == anchor.unit
                 and (f.table_id, f.part, f.column) == (anchor.table_id, anchor.part, anchor.column)
                 and f.row_label and not TOTAL_LABEL.search(f.row_label)]
         deepest = operation.level or max((len(f.row_code) for f in rows), default=0)
-        rows = [f for f in rows if len(f.row_code) == deepest]
+        return [f for f in rows if len(f.row_code) == deepest]
+
+    def rows_summed(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """"三个项目的财政拨款合计": the column over every project of the table, when the count asked is the table's."""
+        rows, count = self.table_rows(query, meta), query.operation.count
         if len(rows) < 2:
             return None
+        if count not in (0, len(rows)):  # the rows asked are not the table's: no sum of some of them
+            return not_found(f"{meta.label} 的《{rows[0].table}》列有 {len(rows)} 个项目，不是问题所说的 {count} 个",
+                                     [(f, meta) for f in rows])
+        ops = [Operand(f, meta, f.value) for f in rows]
+        value = sum((op.value for op in ops), Decimal(0))
+        anchor = rows[0]
+        return result(value, anchor.unit, f"{meta.label}：{len(rows)} 个项目合计 {format_decimal(value)} {anchor.unit}"
+                      f"（{anchor.table}，{anchor.column}）。",
+                      " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
+
+    def top_row(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """"哪个项目预算最多": the rows of the table the question names, ranked."""
+        operation = query.operation
+        rows = self.table_rows(query, meta)
+        if len(rows) < 2:
+            return None
+        anchor = rows[0]
         ordered = sorted(rows, key=lambda f: f.value, reverse=True)
         top = ordered[-1] if operation.lowest else ordered[0]
         ranking = "；".join(f"{f.row_label} {format_decimal(f.value)}" for f in ordered)

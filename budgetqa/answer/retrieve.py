@@ -255,7 +255,10 @@ class FactRanker:
     def _narrative_label(self, i: int, label: float, ask: Ask, w: RankingWeights) -> float:
         """How well a sentence's words for its number name what was asked."""
         fact = self.facts[i]
-        coverage = self._coverage_score(fact, ask.specific, w)
+        # a word the thesaurus knows is said by its printed names too ("实际有多少人": 实有人数)
+        printed = {e.text: tuple(name for name in e.labels if len(name) >= 3) for e in ask.expansions
+                   if e.term not in _ANY_COUNT}  # any count of cars is no 公务用车 in particular
+        coverage = self._coverage_score(fact, ask.specific, w, printed=printed)
         states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
         if states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
             label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
@@ -278,15 +281,18 @@ class FactRanker:
         return label
 
     @staticmethod
-    def _coverage_score(fact: Fact, content: list[str], w: RankingWeights, text: str = "") -> float:
+    def _coverage_score(fact: Fact, content: list[str], w: RankingWeights, text: str = "",
+                        printed: dict[str, tuple[str, ...]] | None = None) -> float:
         """Share of the question's item words found in a row's stated purpose, or in the words of a
-        sentence that describe its number (not a "主要包括：…" list that follows it)."""
+        sentence that describe its number (not a "主要包括：…" list that follows it), each word as
+        asked or by one of its `printed` names."""
         if not content:
             return 0.0
         haystack = normalize(text or f"{fact.row_label}{_describing_text(fact)}")
         # the topic a sentence is about may follow its number ("…的预算109.54万元，占政府采购预算的73%")
         topic = normalize(fact.quote) if fact.kind == "narrative" and not text else ""
-        found = sum(1 for word in content if word in haystack or (word in topic and standard.named_topics(word)))
+        found = sum(1 for word in content if word in haystack or (word in topic and standard.named_topics(word))
+                    or any(name in haystack for name in (printed or {}).get(word, ())))
         share = found / len(content)
         return w.coverage_scale * share if share >= w.coverage_min_share else 0.0
 
@@ -341,7 +347,8 @@ class FactRanker:
             if fact.row_code and fact.row_code in expansion.codes:
                 best = max(best, w.label_thesaurus + len(expansion.term)
                            + (w.label_thesaurus_code_and_label if label in expansion.labels else 0.0))
-            elif label in expansion.labels:
+            elif label in expansion.labels or (fact.kind == "narrative" and expansion.term not in _ANY_COUNT and label.endswith(
+                    tuple(name for name in expansion.labels if len(name) >= 3))):  # "年末实有人数" says 实有人数
                 best = max(best, w.label_thesaurus + len(expansion.term))
         if label in _TOTAL_LABELS:
             on_topic = fact.kind != "cell" or not standard.outside_topic(fact.table, standard.named_topics(q))
@@ -558,9 +565,10 @@ def _says_terms(fact: Fact, ask: Ask) -> bool:
     sentence = normalize(fact.row_label + fact.lead + fact.quote)  # its section's heading says it too
     named = [e for e in ask.expansions if e.kind in (*ITEM_KINDS, "total") and len(e.text) >= 4
              and not _names_column(e.term, ask)]
-    # its printed names, not the broader words among them (车辆 for 公务用车)
+    # its printed names, not the broader words among them (车辆 for 公务用车; a colloquial ask's
+    # printed names may be shorter than it: 实有人数 for 实际有多少人)
     return not named or any(normalize(name) in sentence for e in named
-                            for name in (e.text, e.term, *(n for n in e.labels if len(n) >= len(e.text))))
+                            for name in (e.text, e.term, *(n for n in e.labels if len(n) >= min(len(e.text), 4))))
 
 
 def _names_a_part_after(fact: Fact, ask: Ask) -> bool:

@@ -248,3 +248,10 @@ def contains_figure(text: str, forms: set[str]) -> bool:
         if re.search(pattern, flat):
             return True
     return False
+
+
+def states_text(answer_text: str, gold_text: str) -> bool:
+    """A text the gold reads off the page (a unit's kind, an indicator's value) is in the answer's words."""
+    def flat(text: str) -> str:
+        return normalize(text).replace("⩾", "≥").replace("⩽", "≤").rstrip("。")
+    return bool(gold_text.strip()) and flat(gold_text) in flat(answer_text)

@@ -15,7 +15,9 @@ from budgetqa.evaluation.matching import (
     is_narrative_source,
     judge_value,
     same_doc,
+    states_text,
 )
+from budgetqa.model.document import as_decimal
 
 CATEGORIES = ("lookup", "paraphrase", "narrative", "computation", "cross_document", "ambiguous", "not_found")
 RETRIEVAL_KS = (1, 3, 5, 10)
@@ -87,6 +89,8 @@ def judge(q: dict, answer: dict) -> dict:
             cites_same_figure(c, s, str(q.get("value")), q.get("unit") or "") for c in citations for s in sources)
         # a why / what-for question has no figure to check: right when the answer quotes the
         # document's sentence that says it (before, such a question could never be right)
+        if q.get("value") is not None and as_decimal(q.get("value")) is None:  # a printed text ("公益二类事业单位", "≥120个")
+            row["value_converted"] = states_text(answer.get("answer") or "", str(q["value"]))
         row["correct"] = row["status_right"] and (row["value_converted"] if q.get("value") is not None
                                                   else row["citation_right"])
     elif gold_status == "ambiguous":

@@ -291,7 +291,8 @@ def settle(meta, tables: list, sections: list) -> str | None:
 
 
 # a unit's name printed as a row of a department's tables ("南湖市公路事业发展中心", "某局（本级）")
-_UNIT_ROW = re.compile(r"^[\u4e00-\u9fff0-9()]{4,40}?(?:局|中心|所|站|队|院|委员会|办公室|馆|处|学校|医院|\(本级\))$")
+_UNIT_ROW = re.compile(r"^[\u4e00-\u9fff0-9()]{4,40}?(?:局|中心|所|站|队|院|委员会|办公室|馆|处|学校|医院|厅|机关|\(本级\))$")
+OWN_BODY = ("(本级)", "机关")  # the department's own part ("某局（本级）", "某局机关"), not the department
 
 
 def members(entity: str, tables: list) -> list[str]:
@@ -309,7 +310,7 @@ def members(entity: str, tables: list) -> list[str]:
 def _same_unit(name: str, entity: str) -> bool:
     """The unit itself under a variant of its name (某市政务服务中心 for 某市政务服务管理中心);
     its 本级 is one of its parts."""
-    if name.endswith("(本级)"):
+    if name.endswith(OWN_BODY):
         return False
     mine, its = bigrams(name), bigrams(entity)
     return len(mine & its) >= 0.6 * len(mine | its)

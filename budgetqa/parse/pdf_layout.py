@@ -15,6 +15,7 @@ from budgetqa.model.document import DocumentMeta, ParsedDocument, Section, Table
 from budgetqa.model.text import unify_ideographs
 from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, close_cut_rows, fill_grids
+from budgetqa.parse.pdf_forms import add_form, form_table, is_form, read_form
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
 from budgetqa.parse.pdf_tables import (
     EMPTY_NOTE,
@@ -38,6 +39,7 @@ from budgetqa.parse.vocabulary import (
     clean_title,
 )
 
+_HEADING_SIZE = 99.0  # a line set as a heading of the narrative whatever the body's type size
 # running headers and footers sit in these top / bottom shares of the page
 RUNNING_BAND = 0.08
 
@@ -80,6 +82,7 @@ class _State:
         self.running: set[str] = set()  # running header / footer texts (digits as #)
         self.ocr_pages: list[int] = []
         self.orphan: tuple[str, str] | None = None  # (title, unit) printed at a page's end, its table on the next
+        self.form: LogicalTable | None = None  # the table the forms read so far fill (a form per project)
 
 
 def _grids_for_page(page) -> list[Grid]:
@@ -246,6 +249,12 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
         _notes_or_narrative(before, target, pno, state, narrative)
         for ln in between:
             narrative.append((pno, ln))
+        if is_form(grid) and (title or state.form is not None):
+            _read_form(grid, title, unit, pno, state, narrative)
+            prev_lt = None
+            cursor = grid.bbox[3]
+            continue
+        state.form = None
         if title:
             lt, body_start = start_table(grid, title, unit or state.unit, pno, start, state.warnings)
             if not unit:
@@ -278,6 +287,21 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
         cursor = grid.bbox[3]
     after = [ln for ln in lines if ln.top >= cursor - 1]
     _notes_or_narrative(after, prev_lt, pno, state, narrative)
+
+
+def _read_form(grid: Grid, title: str, unit: str, pno: int, state: _State, narrative: list) -> None:
+    """A form (one project of a 绩效目标表): a row of the table its title starts, or of the one the
+    previous forms fill; its text rows are narrative, each a sentence of its own."""
+    x0, top, x1, bottom = grid.bbox
+    if title:
+        state.form = form_table(title, unit or state.unit, pno)
+        state.logical.append(state.form)
+        narrative.append((pno, Line(title, x0, x1, top, top, _HEADING_SIZE)))  # the forms' text under their table
+    form = read_form(grid)
+    add_form(state.form, form, pno)
+    for text in form.lines:
+        narrative.append((pno, Line(text if text.endswith("。") else text + "。", x0, x1, top, bottom, 0.0)))
+    state.open = None
 
 
 def _band_key(line: Line, height: float) -> str | None:

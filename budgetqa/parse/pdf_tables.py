@@ -28,7 +28,7 @@ LABEL_KW = re.compile(r"^(项目|科目|.*名称|摘要|内容|收入项目|支�
 OWNER_KW = re.compile(r"^(?:预算)?(?:单位|部门)(?:名称)?$")
 CODE_KW = re.compile(r"^(类|款|项|.*编码|.*代码|.*编号)$")
 # a text column saying what kind of row it is (采购类别 货物/服务, 项目类型): no part of the row's name
-NOTE_KW = re.compile(r"^(?:采购|项目|支出|资金)?(?:类别|类型|方式|性质)$|^备注$|^计量单位$")
+NOTE_KW = re.compile(r"^(?:采购|项目|支出|资金|单位)?(?:类别|类型|方式|性质)$|^备注$|^计量单位$")
 COUNT_UNIT_KW = re.compile(r"^计量单位$")  # the unit a row's 数量 counts in
 HEADER_WORD = re.compile(r"^(项目|科目|.*名称|.*编码|.*代码|类|款|项|.*分类|序号|备注|摘要|科目编码)$")
 EMPTY_NOTE = vocabulary.EMPTY_NOTE

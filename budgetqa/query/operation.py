@@ -59,6 +59,9 @@ _SHARES_GAP = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分�
 _GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
+# "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
+ROWS_SUMMED = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有|各个?)项目(?:的|加起来|合计|合在一起)?")
+_CN_COUNT = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 _LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
 
 
@@ -89,7 +92,8 @@ class Operation:
     larger_first: bool = False  # difference / item_difference: "谁的…更多", "A和B哪个多" — the larger minus the smaller;
     #                              share over two documents: their shares' gap
     level: int = 0  # top: the code length of the rows ranked ("项级科目" 7), 0 when the table's rows say
-    projects: bool = False  # top: "哪个项目" ranks a project table's rows
+    projects: bool = False  # top: "哪个项目" ranks a project table's rows; sum: a column over them
+    count: int = 0  # sum over a project table's rows: how many the question counts ("三个项目"), 0 when "全部"
     counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台)
 
 
@@ -158,6 +162,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (TOP_OF_ONE.sub(lambda m: m["rest"], q),), lowest=top["way"] in "少低小",
                          level=next((n for word, n in _CODE_LEVELS if word in q), 0),
                          projects=top["rows"] in ("项目", "支出项目") or bool(re.search(r"项目(?:中|里|当中|之中)", q[:top.start()])))
+    rows = ROWS_SUMMED.search(q) if kind == "sum" and not several_docs and not split_items(q) else None
+    if rows:  # "三个项目的财政拨款合计": a column over a project table's rows
+        return Operation(kind, (q[:rows.start()] + q[rows.end():],), projects=True, count=_CN_COUNT.get(rows["n"] or "", 0))
     if kind == "sum" and not several_docs:
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
@@ -259,6 +266,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)
                                                                        or PLUS.search(q)):
         return "sum"
+    if not several_docs and ROWS_SUMMED.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共|总额", q):
+        return "sum"
     if several_docs and (each or re.search(r"(比|和|与|跟|相比|较|从).*(多(?!少)|(?<!多)少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
         return "difference"
     return ""
@@ -274,7 +283,8 @@ def split_items(text: str) -> list[str]:
         text = text.replace(word, "")
     text = PLUS.sub("、", text)
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
-    parts = [p for p in re.split(r"[、，,]", text) if p and not TABLE_NAMED.fullmatch(p)]  # "项目表里，…" is no item
+    parts = [p for p in re.split(r"[、，,]", text)  # "(2026年)项目表里，…" is no item
+             if p and not TABLE_NAMED.fullmatch(re.sub(r"^(?:20[0-9]{2}|[0-9]{2})年度?", "", p))]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
         parts = _split_on_and(parts[0])
     elif "和" in parts[-1]:

@@ -12,7 +12,7 @@ from functools import cache
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, in_order, normalize
-from budgetqa.parse.metadata import region_of
+from budgetqa.parse.metadata import OWN_BODY, region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
 from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation
@@ -119,8 +119,13 @@ _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|�
 
 
 def without_preface(text: str) -> str:
-    rest = _PREFACE.sub("", text)
+    """The ask, without what comes before it and without an aside naming what is not asked."""
+    rest = _PREFACE.sub("", _NOT_ASKED.sub("", text))
     return rest if len(rest) >= 4 else text
+
+
+# "（不是编制数）", "(不含上年结转)": an aside naming what the question does not ask
+_NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]")
 
 
 def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> Query:
@@ -220,7 +225,7 @@ class EntityIndex:
             for member in meta.members:
                 name = normalize(member)
                 for form in (name, name[len(region_of(name)):]):
-                    if len(form) >= 5 and not any(form in known or (known in form and not form.endswith("(本级)"))
+                    if len(form) >= 5 and not any(form in known or (known in form and not form.endswith(OWN_BODY))
                                                   for known in self._own_names):
                         self.members.setdefault(form, (name, meta.entity))
 
@@ -555,6 +560,14 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str], scores:
     return found
 
 
+def _whole_organisation(entities: set[str], question: str) -> set[str]:
+    """"体育局" names 西陵市体育局, not 白石县教育体育局: the units whose name after the place the
+    question says whole, when it says one's."""
+    q = normalize(question)
+    whole = {e for e in entities if len(organisation := normalize(e)[len(region_of(e)):]) >= 2 and organisation in q}
+    return whole or entities
+
+
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
     """Filter documents by the unit, year, kind and level the question names (or the context had)."""
     context = context or {}
@@ -571,7 +584,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     elif unique:
         entities = unique | _by_other_places(index, question, unique, scores)
     elif entity_named:
-        entities = {e for e, s in scores.items() if s >= 0.75 * best}
+        entities = _whole_organisation({e for e, s in scores.items() if s >= 0.75 * best}, question)
     elif context.get("entities"):
         entities, entity_named = set(context["entities"]), True
     else:

@@ -1,0 +1,68 @@
+"""Forms printed as ruled grids: one project (or unit) per grid, keys beside their values.
+
+A 项目支出绩效目标表 prints each project as a form — 项目名称 | name, 年度资金总额 | amount,
+年度绩效目标 | text, then indicator rows (一级指标 | 二级指标 | 三级指标 | 指标值) — not as a table
+of rows under column headers. Read as a table, its first project's values would become
+column headers. A form becomes one row of its table, named by the form's name, with an
+amount per key (年度资金总额, 其中：财政拨款 …); its text rows become narrative lines under
+the name, so a printed target ("≥120个") is cited with the project and indicator it belongs to.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from budgetqa.model.document import Cell, Row, Table, parse_number
+from budgetqa.parse.pdf_grid import Grid
+from budgetqa.parse.pdf_tables import LogicalTable
+
+# the first row of a form names what it is about: 项目名称 | 公共法律服务体系建设
+FORM_KEY = re.compile(r"^(?:项目|单位|部门)(?:名称|全称)$")
+
+
+@dataclass
+class Form:
+    name: str  # the value beside the form's first key
+    amounts: list[tuple[str, str]] = field(default_factory=list)  # (key, printed amount)
+    lines: list[str] = field(default_factory=list)  # each text row, its cells joined by " | "
+
+
+def is_form(grid: Grid) -> bool:
+    """The grid's first row is a key and its value, with no amount: a form, not a table."""
+    first = next((r for r in range(grid.nrows) if any(c.text for c in grid.anchored(r))), None)
+    if first is None:
+        return False
+    texts = [c.text for c in grid.anchored(first) if c.text]
+    return len(texts) == 2 and bool(FORM_KEY.match(texts[0])) and parse_number(texts[1]) is None
+
+
+def read_form(grid: Grid) -> Form:
+    """A form's name, its amounts (the key printed just before each) and its text rows."""
+    rows = [[c.text for c in grid.anchored(r) if c.text] for r in range(grid.nrows)]
+    rows = [r for r in rows if r]
+    form = Form(name=rows[0][1])
+    for texts in rows:
+        if len(texts) >= 2 and parse_number(texts[-1]) is not None and parse_number(texts[-2]) is None:
+            form.amounts.append((texts[-2], texts[-1]))
+        else:
+            form.lines.append(" | ".join(texts if texts is rows[0] else [form.name, *texts]))
+    return form
+
+
+def form_table(title: str, unit: str, page: int) -> LogicalTable:
+    """The table a run of forms fills, one row per form."""
+    return LogicalTable(title=title, unit=unit, specs=[], tables=[Table(id="", title=title, unit=unit, columns=[], rows=[],
+                                                                         page=page, pages=[page])], seg_table={0: 0})
+
+
+def add_form(lt: LogicalTable, form: Form, page: int) -> None:
+    """The form as a row of its table: a cell per amount, in the column of its key."""
+    table = lt.tables[0]
+    cells = []
+    for key, printed in form.amounts:
+        if (key,) not in table.columns:
+            table.columns.append((key,))
+        cells.append(Cell(column=table.columns.index((key,)), printed=printed, value=parse_number(printed)))
+    lt.seg_rows.setdefault(0, []).append(Row(code="", label=form.name, cells=cells, page=page))
+    lt.has_values = lt.has_values or bool(cells)
+    table.pages = sorted({*table.pages, page})
