@@ -23,7 +23,7 @@ class Citation:
             "level": fact.level, "page": fact.page, "line": fact.line,
             "table": fact.table or None, "table_id": fact.table_id or None, "part": fact.part or None,
             "row": fact.row if fact.kind == "cell" else None, "column": fact.column or None,
-            "value": float(fact.value), "printed": fact.printed, "unit": fact.unit, "quote": fact.quote,
+            "value": None if fact.value is None else float(fact.value), "printed": fact.printed, "unit": fact.unit, "quote": fact.quote,
             "doc_id": fact.doc_id, "fact_id": fact.id, "kind": fact.kind,
             "table_kind": fact.table_kind or None, "measure": fact.measure or None, "ocr": fact.ocr,
         }
@@ -137,10 +137,11 @@ def blank(fact: Fact, meta: DocumentMeta) -> Answer:
 
 
 def explained(fact: Fact, meta: DocumentMeta) -> Answer:
-    """A why / what-for question: the document's own sentence, quoted with its place."""
+    """A why / what-for question, or one asking what the document writes in words: its own
+    sentence, quoted with its place."""
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{fact.quote}”"]
-    return Answer("answered", "\n".join(lines), fact.value, fact.unit, (Citation(fact),),
-                  value_text=fact.printed, printed=fact.printed)
+    return Answer("answered", "\n".join(lines), fact.value, fact.unit or None, (Citation(fact),),
+                  value_text=fact.printed or None, printed=fact.printed or None)
 
 
 def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[Operand]) -> Answer:

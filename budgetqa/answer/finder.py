@@ -14,7 +14,7 @@ from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, FactRank
 from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
-from budgetqa.model.facts import Fact
+from budgetqa.model.facts import Fact, sentence_facts
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import GRAND_TOTAL, strip_enumerator
 from budgetqa.query import thesaurus
@@ -23,6 +23,7 @@ from budgetqa.query.question import Query
 from budgetqa.store.catalog import Catalog
 from budgetqa.store.fact_store import passage_texts
 
+_SAYS_MOST = 0.7  # a sentence answering in words says this share of the question's words (by length)
 FACT_CACHE = 64  # documents whose facts, parsed form and audit stay in memory
 RANKER_CACHE = 32  # document sets whose ranker stays in memory
 
@@ -38,6 +39,7 @@ class Finder:
         self._facts = Recent(FACT_CACHE)
         self._rankers = Recent(RANKER_CACHE)
         self._findings = Recent(FACT_CACHE)
+        self._sentences = Recent(FACT_CACHE)
 
     # -- the facts --------------------------------------------------------------------------
     def facts_of(self, doc_ids: Iterable[str] | None = None) -> list[Fact]:
@@ -51,6 +53,20 @@ class Finder:
     def findings(self, doc_id: str) -> list[dict]:
         """The document's audit findings, computed at ingest."""
         return self._findings.get(doc_id, lambda: self.catalog.findings(doc_id))
+
+    def describing_sentence(self, query: Query, meta: DocumentMeta) -> Fact | None:
+        """The sentence of one document that says in words what the question asks about ("实施单位
+        是哪个"): the one saying most of its words (the unit's row it names among them), if most."""
+        totals = {e.text for e in query.ask.expansions if e.kind in ("total", "fund")}  # figures' names ask figures
+        words = [w for w in (*query.ask.content, query.match.member) if len(w) >= 2 and w not in totals]
+        wanted = sum(len(w) for w in words)
+        sentences = self._sentences.get(meta.doc_id, lambda: sentence_facts(self.catalog.parsed(meta.doc_id)))
+
+        def said(fact: Fact) -> float:  # a word only its section's heading says counts half
+            quote, heading = normalize(fact.quote), normalize(fact.row_label)
+            return sum(len(w) if w in quote else len(w) / 2 if w in heading else 0 for w in words)
+        best = max(sentences, key=said, default=None)
+        return best if best is not None and wanted and said(best) >= _SAYS_MOST * wanted else None
 
     # -- ranking ----------------------------------------------------------------------------
     def _ranker(self, doc_ids: Iterable[str]) -> FactRanker:

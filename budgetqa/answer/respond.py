@@ -45,6 +45,9 @@ class Responder:
             if fact is None:
                 return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
             return compose.explained(fact, meta)
+        said = self.finder.describing_sentence(query, meta) if query.asks_text else None
+        if said is not None:
+            return compose.explained(said, meta)
         whole = self.finder.measure_total(query, meta)
         if whole is not None:
             return compose.answered(whole, meta, unit)

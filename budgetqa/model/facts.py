@@ -12,7 +12,7 @@ from budgetqa.model.text import normalize
 # A number with the unit that follows it in prose: "147.87 万元", "4.58%", "在职人数 9 人".
 _PROSE_NUMBER = re.compile(
     r"(?<![0-9.,A-Za-z])(?P<num>[0-9][0-9,，]*(?:\.[0-9]+)?)\s*"
-    r"(?P<unit>亿元|万元|元|(?:亿|万)(?![\u4e00-\u9fa5])|%|％|人次|批次|人(?!次)|辆|个|名|台|平方米|张|家)"
+    r"(?P<unit>亿元|万元|元|(?:亿|万)(?![\u4e00-\u9fa5])|%|％|人次|批次|人(?!次)|辆|个|名|台|平方米|张|家|场|枚|件|户|次|项|所)"
 )
 # "进博会推进专项153.00万，合计2921.00万": a bare 万/亿 after an amount in a budget means 万元/亿元
 _UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}
@@ -33,9 +33,9 @@ class Fact:
     year: int
     doc_kind: str  # 预算 / 决算
     level: str  # 部门 / 单位
-    kind: str  # "cell" | "narrative"
+    kind: str  # "cell" | "narrative" | "text" (a sentence read for its words, not stored: sentence_facts)
     printed: str  # the number exactly as printed
-    value: Decimal  # in `unit`
+    value: Decimal  # in `unit` (None for a text fact)
     unit: str  # 元 / 万元 / 亿元 / % / 人 / ...
     table: str = ""
     table_id: str = ""
@@ -267,6 +267,15 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                     row_label=" / ".join(section.heading[-2:]),
                     ocr=section.page is not None and section.page in doc.meta.ocr_pages, **base))
     return facts
+
+
+def sentence_facts(doc: ParsedDocument) -> list[Fact]:
+    """Every sentence of the narrative, read for its words (kind "text", no figure): what documents
+    write in words — a unit's kind, a project's implementing unit, its goal."""
+    base = _base(doc)
+    return [Fact(id=f"{base['doc_id']}:t{si}:{ti}", kind="text", printed="", value=None, unit="",
+                 page=section.page, line=line, quote=sentence, row_label=" / ".join(section.heading[-2:]), **base)
+            for si, section in enumerate(doc.sections) for ti, (sentence, line) in enumerate(_sentences(section))]
 
 
 _ITEM_HEADING = re.compile(r"[(（]项[)）][。.]?\s*$")  # a sentence that only names a 项 (its figures follow)

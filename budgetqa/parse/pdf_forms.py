@@ -41,12 +41,21 @@ def read_form(grid: Grid) -> Form:
     rows = [[c.text for c in grid.anchored(r) if c.text] for r in range(grid.nrows)]
     rows = [r for r in rows if r]
     form = Form(name=rows[0][1])
+    header: list[str] = []  # the column names of the indicator rows below them
     for texts in rows:
         if len(texts) >= 2 and parse_number(texts[-1]) is not None and parse_number(texts[-2]) is None:
             form.amounts.append((texts[-2], texts[-1]))
+        elif len(texts) >= 3 and all(_HEADER.search(t) for t in texts):
+            header = texts
+        elif header and len(texts) == len(header):  # each value beside its column's name: 指标值：≥120个
+            form.lines.append(" | ".join([form.name, *(f"{h}：{t}" for h, t in zip(header, texts))]))
         else:
+            header = []
             form.lines.append(" | ".join(texts if texts is rows[0] else [form.name, *texts]))
     return form
+
+
+_HEADER = re.compile(r"指标$|值$")  # 一级指标 | 二级指标 | 三级指标 | 指标值 (年度指标值, 实际完成值)
 
 
 def form_table(title: str, unit: str, page: int) -> LogicalTable:

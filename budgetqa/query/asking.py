@@ -39,9 +39,11 @@ _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本
 COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少平方米", "几平方米", "面积"), "人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个"), "家": ("有几家", "共几家", "多少家"),
                "台": ("几台", "多少台"), "套": ("几套", "多少套"),
-               "次": ("多少次", "几次")}  # 批次 or 人次: a count, never an amount
+               "次": ("多少次", "几次"),  # 批次 or 人次: a count, never an amount
+               "场": ("多少场", "几场"), "枚": ("多少枚", "几枚"), "件": ("多少件", "几件"), "户": ("多少户", "几户"),
+               "所": ("多少所", "几所")}
 
-_NOT_STAFF = re.compile(r"(?:预算|规划|方案|计划|标准|报告|清单)编制|编制(?:范围|单位|说明|部门|工作)")  # the act of drawing up: no staff
+_NOT_STAFF = re.compile(r"(?:预算|规划|方案|计划|标准|报告|清单)编制|编制(?:范围|单位|说明|部门|工作|了|绩效)")  # the act of drawing up: no staff
 _ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _ASKS_RATE = re.compile(r"(增长|下降)了?多少(?!万|元|亿)")  # "增长了多少" without a money unit: a rate
 _ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
@@ -64,9 +66,12 @@ PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "降幅", "涨�
 CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少")
 _PER_PROSE = re.compile(r"(?:据|根据|按照?)[^，,。]{0,20}?(?:说明|文字)[，,]")  # "据…决算说明，…多少人次": what the prose says
-NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述")
+NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述", "目标值", "指标值")
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
 WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|花在哪|花在什么|哪些方面|干什么|做什么")
+# a name or a description asked, not a figure ("实施单位是哪个", "是什么性质的单位", "绩效目标是什么")
+TEXT_ASK = re.compile(r"是什么(?!原因)|是哪个|是哪家|是哪一个|哪个单位|什么性质|性质是|是谁")
+_FIGURE_ASK = re.compile(r"多少|几|百分|比例|比重|占|金额|数额|预算数|决算数|钱")
 TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
 TABLE_WORDS = ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行")
 
@@ -174,3 +179,9 @@ def asked_kind(question: str) -> str:
     if "预算" in q:
         return "预算"
     return ""
+
+
+def asks_text(question: str) -> bool:
+    """The question asks a name or a description that the documents write in words, not a figure."""
+    q = normalize(question)
+    return bool(TEXT_ASK.search(q)) and not _FIGURE_ASK.search(q) and not WHY.search(q)

@@ -61,6 +61,7 @@ _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once 
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 # "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
 ROWS_SUMMED = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有|各个?)项目(?:的|加起来|合计|合在一起)?")
+_ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")
 _CN_COUNT = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 _LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
 
@@ -120,6 +121,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             column = next((m for m in BREAKDOWNS if re.sub(r"[0-9]{2,4}年度?|[的,，]", "", whole) == m), "")
             if column and not any(m in part for m in BREAKDOWNS):  # "项目支出中，X占": X's 项目支出
                 part = f"{part}的{column}"
+        else:  # "X项目中，财政拨款占年度资金总额的比例": the clause before the part narrows the whole too
+            part, whole = _in_context(part, whole)
         # "…的比重，A和B相差几个百分点": each unit's share, then the gap between them
         return Operation(kind, (part, whole), larger_first=several_docs and bool(_SHARES_GAP.search(q)))
     unspent = UNSPENT.search(q) if kind == "column_change" else None
@@ -283,8 +286,9 @@ def split_items(text: str) -> list[str]:
         text = text.replace(word, "")
     text = PLUS.sub("、", text)
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
-    parts = [p for p in re.split(r"[、，,]", text)  # "(2026年)项目表里，…" is no item
-             if p and not TABLE_NAMED.fullmatch(re.sub(r"^(?:20[0-9]{2}|[0-9]{2})年度?", "", p))]
+    parts = [p for p in re.split(r"[、，,]", text)  # "(2026年)项目表里，…", "…的两个项目，" name no item
+             if p and not TABLE_NAMED.fullmatch(re.sub(r"^(?:20[0-9]{2}|[0-9]{2})年度?", "", p))
+             and not _ROWS_COUNTED.search(p)]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
         parts = _split_on_and(parts[0])
     elif "和" in parts[-1]:

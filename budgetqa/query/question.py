@@ -14,7 +14,9 @@ from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import OWN_BODY, region_of
 from budgetqa.query import lexicon, thesaurus
-from budgetqa.query.asking import ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures
+from budgetqa.query.asking import (
+    ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text,
+)
 from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
@@ -61,6 +63,7 @@ class Query:
     follow_up: bool
     asks_change: bool  # a difference, growth or share ("比…减少了多少", "百分之几"), not a level
     asks_why: bool  # why / what for ("为什么", "主要用于"): answered with the document's own sentence
+    asks_text: bool  # a name or description the documents write in words ("实施单位是哪个"): a sentence answers
     operation: Operation  # the arithmetic asked for (kind "" for none, or when no document fits)
     mentioned: list[DocumentMeta]  # match.docs in the order the question mentions them
     ask: Ask  # what item_text asks for, as the ranking reads it
@@ -107,7 +110,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
 
     item_text, _ = unmarked(item_text)
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
-                 follow_up=follow_up, asks_change=asks_change, asks_why=asks_why,
+                 follow_up=follow_up, asks_change=asks_change, asks_why=asks_why, asks_text=asks_text(question),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member),
                  codes=_codes_named(question, item_text), names=names,
@@ -134,7 +137,7 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
     (budgetqa.answer.finder.Finder.lookup)."""
     match = DocumentMatch(docs=[], entity_named=True, members=[(member, member)] if member else [])
     return Query(text=text, item_text=text, match=match, unit=unit, measures=asked_measures(text),
-                 follow_up=False, asks_change=False, asks_why=False, operation=Operation(), mentioned=[],
+                 follow_up=False, asks_change=False, asks_why=False, asks_text=False, operation=Operation(), mentioned=[],
                  ask=ask_of(text, names, member), codes=named_codes(text), names=names)
 
 
@@ -349,8 +352,11 @@ class EntityIndex:
         opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", text.strip())
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
-        for word in lexicon.tokenizer().lcut(text):
+        words = lexicon.tokenizer().lcut(text)
+        for k, word in enumerate(words):
             word = _LEADING_LINK.sub("", word)  # "比安河县": the 比 of a comparison is no part of the place
+            if k + 1 < len(words) and _COUNTED.match(words[k + 1]):
+                continue  # "新建多少个站点": a verb before what it counts, though jieba knows a place 新建
             named = (lexicon.names_place_or_organisation(word)
                      or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|(?<!社)区|县)$", word))  # 社区 is no district
             if named and len(word) >= 2 and word not in self.known_text and not _budget_word(word):
@@ -395,6 +401,7 @@ def _budget_word(word: str) -> bool:
 
 
 _LEADING_LINK = re.compile(r"^[比和与跟同较及]")
+_COUNTED = re.compile(r"^(?:多少|几)")
 # "A、B、C三家交通运输局", "两个城管局", "三个镇政府" (the kind counted names no unit)
 _UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地)(?:[镇乡](?:人民)?政府|街道办事处|街道)?")
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
