@@ -38,6 +38,16 @@ def test_persons_counted_as_ming_or_ren_are_one_unit():
     # "部门编制人数90名": the answer may say 人, the page 名; another count is not the same unit
     assert m.judge_value(90, "人", "90", "名")["value_strict"]
     assert not m.judge_value(90, "辆", "90", "名")["value_converted"]
+    # "通用设备2台（套）": the count's unit as printed, or the 台 it starts with
+    assert m.judge_value(2, "台", "2", "台（套）")["value_strict"]
+
+
+def test_a_printed_text_is_judged_by_the_answers_words():
+    # a 绩效目标表 target "≥120个" (Chromium prints ⩾), a unit's kind: right when the answer says it
+    assert m.states_text("原文：“…法律服务站点|指标值：⩾120个。”", "≥120个")
+    assert m.states_text("“2|西陵市体育运动学校|公益二类事业单位”", "公益二类事业单位")
+    assert not m.states_text("“2|西陵市体育运动学校|公益一类事业单位”", "公益二类事业单位")
+    assert not m.states_text("120 个", "≥120个")
 
 
 def test_value_text_is_preferred_over_the_float():

@@ -30,7 +30,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "gov_questions.jsonl", "hospital_questions.jsonl", "style_questions.jsonl",
                                            "prose_cross_questions.jsonl", "county_questions.jsonl",
                                            "prose_questions.jsonl", "township_questions.jsonl",
-                                           "unit_final_questions.jsonl", "cross2_questions.jsonl")
+                                           "unit_final_questions.jsonl", "cross2_questions.jsonl",
+                                           "perf_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -74,6 +75,8 @@ DOCS = {
     "2025年柳溪镇人民政府部门预算.pdf": ("柳溪镇人民政府", 2025, "部门预算"),
     "青林市疾病预防控制中心2024年度单位决算.pdf": ("青林市疾病预防控制中心", 2024, "单位决算"),
     "安河县图书馆2025年度单位决算.pdf": ("安河县图书馆", 2025, "单位决算"),
+    "海东省司法厅2026年部门预算.pdf": ("海东省司法厅", 2026, "部门预算"),
+    "西陵市体育局2025年部门预算.pdf": ("西陵市体育局", 2025, "部门预算"),
 }
 # Known gaps, each kept as a strict xfail so that fixing it is noticed:
 # the 三公 table of layout C (one row of amounts under a two-row header, no vertical rules) is not
@@ -174,6 +177,28 @@ def test_metadata_and_titles(name):
     assert (doc.meta.entity, doc.meta.year, doc.meta.level + doc.meta.kind) == (entity, year, kind)
     assert doc.tables and all(t.kind for t in doc.tables), [(t.title, t.kind) for t in doc.tables]
     assert not any(t.title.startswith("表") or t.title[0].isdigit() for t in doc.tables)
+
+
+def test_a_performance_form_per_project_is_a_row_per_project():
+    # 海东 2026 p10 and p11 (page images): each project printed as a form, 项目名称 | name, then
+    # 项目资金（万元）: 年度资金总额 268.00 / 其中：财政拨款 268.00 / 其他资金 0.00 (p10), 96.50 / 90.00 / 6.50 (p11)
+    doc = parsed("海东省司法厅2026年部门预算.pdf")
+    forms = next(t for t in doc.tables if t.title == "项目支出绩效目标表")
+    assert [(r.label, [c.printed for c in r.cells]) for r in forms.rows] == [
+        ("公共法律服务体系建设", ["268.00", "268.00", "0.00"]), ("社区矫正信息化平台运维", ["96.50", "90.00", "6.50"])]
+    assert [forms.column_name(i) for i in range(3)] == ["年度资金总额", "其中：财政拨款", "其他资金"]
+    # the indicator rows are sentences naming their project and each column (p10: 新建村（社区）法律服务站点 ≥120个)
+    text = "".join(s.text for s in doc.sections)
+    assert "公共法律服务体系建设|一级指标：产出指标|二级指标：数量指标|三级指标：新建村（社区）法律服务站点|指标值：≥120个" in text
+
+
+def test_a_units_kind_beside_its_name_is_no_part_of_the_row_name():
+    # 海东 2026 p4 部门收入总表: 单位名称 | 单位性质 | 合计 …; the rows are the units (合计 2841.65, 机关 1441.94)
+    doc = parsed("海东省司法厅2026年部门预算.pdf")
+    income = next(t for t in doc.tables if t.title == "部门收入总表")
+    assert [(r.label, r.cells[0].printed) for r in income.rows] == [
+        ("合计", "2841.65"), ("海东省司法厅机关", "1441.94"), ("海东省法律援助中心", "848.31"), ("海东省司法鉴定管理中心", "551.40")]
+    assert doc.meta.members == ["海东省司法厅机关", "海东省法律援助中心", "海东省司法鉴定管理中心"]
 
 
 def test_a_row_cut_by_a_page_break_is_read_whole():

@@ -202,9 +202,14 @@ class Calculator:
             # "基本支出占合计的比例": the 合计 column of the part's own row
             wholes = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_id == part.table_id
                       and f.part == part.part and _same_row(f, part) and f.measure == "合计" and f.value >= part.value > 0]
+        top = next(iter(wholes), None)
+        if (top is not None and top.table_id == part.table_id and top.column != part.column
+                and _says_column(whole_operand, top) and not _says_column(part_operand, part)):
+            # "机关的收入占收入合计的百分之几": the column the whole names is the part's too
+            part = next((f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_id == top.table_id
+                         and (f.part, f.column) == (top.part, top.column) and _same_row(f, part) and f.id != top.id), part)
         # a whole in the part's own table is read in the part's column (its year, its measure)
-        whole = next((f for f in wholes if f.table_id == part.table_id and f.column == part.column),
-                     next(iter(wholes), None))
+        whole = next((f for f in wholes if f.table_id == part.table_id and f.column == part.column), top)
         if whole is None:
             return None
         part = self._read_beside(part, whole, meta)
@@ -333,7 +338,7 @@ class Calculator:
                 continue
             if base_column({fact.row_label if by_period else fact.column: fact}, operation.base, meta.year or 0) is not None:
                 continue  # the ranked cell is itself a base-period cell
-            if (fact.row_label and leaf not in ("合计", "小计", "总计", "金额", "预算数", "决算数")
+            if (not by_period and fact.row_label and leaf not in ("合计", "小计", "总计", "金额", "预算数", "决算数")
                     and " / " in fact.column):
                 continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
             headers = normalize("".join(row))
@@ -443,6 +448,11 @@ class Calculator:
         level, change, fell = pair
         return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value), fell,
                            operation.shortfall, meta.label)
+
+
+def _says_column(operand: Query, fact) -> bool:
+    """The operand names the fact's column by one of its names ("收入合计": 合计; "基本支出": 基本支出 / 小计)."""
+    return any(normalize(name) in normalize(operand.item_text) for name in fact.column.split(" / "))
 
 
 def _own_words(fact) -> str:

@@ -170,7 +170,7 @@ class Finder:
         views = (standard.FUNCTION_TABLES, standard.ECONOMIC_TABLES)
         other = next((kinds for mine, kinds in (views, views[::-1]) if best.table_kind in mine), ())
         rival = next((f for f in fitting if f.kind == "cell" and f.table_kind in other and f.amount != best.amount
-                      and clean_label(f.row_label) == clean_label(best.row_label)
+                      and _item_name(f.row_label) == _item_name(best.row_label)
                       and f.measure in (best.measure, "合计", "本年预算")), None)
         return [best, rival] if rival else []
 
@@ -230,6 +230,12 @@ class Finder:
     def candidate_facts(self, ask: Ask, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
         """The facts of one document that name what `ask` asks for, best first."""
         return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
+
+
+def _item_name(label: str) -> str:
+    """A row's item whichever classification prints it (…养老保险缴费支出 by function, …养老保险缴费 by
+    economic nature)."""
+    return clean_label(label).removesuffix("支出")
 
 
 def _printed_in_unit_first(facts: list[Fact], unit: str) -> list[Fact]:

@@ -567,6 +567,22 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str], scores:
     return found
 
 
+def _named_bare(index: EntityIndex, question: str, named: set[str]) -> set[str]:
+    """"司法厅2026年和体育局2025年": beside a unit named uniquely, another named by its name after the
+    place alone (体育局, never part of 教育体育局), where no place or other word runs into it."""
+    q = normalize(question)
+    found = set()
+    for entity in set(index.names_by_entity) - named:
+        organisation = normalize(entity)[len(region_of(entity)):]
+        if len(organisation) >= 3 and any(m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1])
+                                          for m in re.finditer(re.escape(organisation), q)):
+            found.add(entity)
+    return found
+
+
+_BARE_BEFORE = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]|[和与及跟同比较]")  # what may stand before a unit named alone
+
+
 def _whole_organisation(entities: set[str], question: str) -> set[str]:
     """"体育局" names 西陵市体育局, not 白石县教育体育局: the units whose name after the place the
     question says whole, when it says one's."""
@@ -589,7 +605,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     if members and not unique:
         entities = {entity for _, _, entity in members}
     elif unique:
-        entities = unique | _by_other_places(index, question, unique, scores)
+        entities = unique | _by_other_places(index, question, unique, scores) | _named_bare(index, question, unique)
     elif entity_named:
         entities = _whole_organisation({e for e, s in scores.items() if s >= 0.75 * best}, question)
     elif context.get("entities"):
