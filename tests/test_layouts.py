@@ -190,6 +190,8 @@ def test_a_performance_form_per_project_is_a_row_per_project():
     # the indicator rows are sentences naming their project and each column (p10: 新建村（社区）法律服务站点 ≥120个)
     text = "".join(s.text for s in doc.sections)
     assert "公共法律服务体系建设|一级指标：产出指标|二级指标：数量指标|三级指标：新建村（社区）法律服务站点|指标值：≥120个" in text
+    # each form's sentences are cited on its own page (the second project's on p11)
+    assert [s.page for s in doc.sections if "社区矫正信息化平台运维|主管部门" in s.text] == [11]
 
 
 def test_a_units_kind_beside_its_name_is_no_part_of_the_row_name():

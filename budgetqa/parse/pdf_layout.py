@@ -296,7 +296,8 @@ def _read_form(grid: Grid, title: str, unit: str, pno: int, state: _State, narra
     if title:
         state.form = form_table(title, unit or state.unit, pno)
         state.logical.append(state.form)
-        narrative.append((pno, Line(title, x0, x1, top, top, _HEADING_SIZE)))  # the forms' text under their table
+    # each form's text a section of its own under the table's title (and on its own page)
+    narrative.append((pno, Line(state.form.title, x0, x1, top, top, _HEADING_SIZE)))
     form = read_form(grid)
     add_form(state.form, form, pno)
     for text in form.lines:

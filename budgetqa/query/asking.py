@@ -71,6 +71,7 @@ NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原�
 WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|花在哪|花在什么|哪些方面|干什么|做什么")
 # a name or a description asked, not a figure ("实施单位是哪个", "是什么性质的单位", "绩效目标是什么")
 TEXT_ASK = re.compile(r"是什么(?!原因)|是哪个|是哪家|是哪一个|哪个单位|什么性质|性质是|是谁")
+_TARGET = re.compile(r"目标值|指标值")
 _FIGURE_ASK = re.compile(r"多少|几|百分|比例|比重|占|金额|数额|预算数|决算数|钱")
 TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
 TABLE_WORDS = ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行")
@@ -184,4 +185,5 @@ def asked_kind(question: str) -> str:
 def asks_text(question: str) -> bool:
     """The question asks a name or a description that the documents write in words, not a figure."""
     q = normalize(question)
-    return bool(TEXT_ASK.search(q)) and not _FIGURE_ASK.search(q) and not WHY.search(q)
+    # an indicator's target is printed as words (≥95%, 明显提升) even when asked "是多少"
+    return (bool(TEXT_ASK.search(q)) and not _FIGURE_ASK.search(q) and not WHY.search(q)) or bool(_TARGET.search(q))
