@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from budgetqa.answer.compose import Answer, Operand, format_decimal, not_found
+from budgetqa.answer.compose import Answer, Operand, ambiguous, format_decimal, not_found
 from budgetqa.answer.compute import (
     FELL,
     STATED_CHANGE,
@@ -35,6 +35,7 @@ from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of
 from budgetqa.query.operation import BasePeriod, Operation
 from budgetqa.query.question import Query
 
+_PAIRWISE = ("difference", "growth", "ratio")  # operations on two documents' figures
 ONE_DOCUMENT = ("per_person", "per_count", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
 
 
@@ -197,7 +198,8 @@ class Calculator:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
         wholes = [f for f in self.finder.candidate_facts(whole_operand.ask, meta, 5)
-                  if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0]
+                  if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0
+                  and not (f.part and part.part and f.part != part.part)]  # never the other half of a 收支总表
         if _BARE_TOTAL.fullmatch(normalize(whole_operand.item_text)) and part.kind == "cell":
             # "基本支出占合计的比例": the 合计 column of the part's own row
             wholes = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_id == part.table_id
@@ -208,8 +210,10 @@ class Calculator:
             # "机关的收入占收入合计的百分之几": the column the whole names is the part's too
             part = next((f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_id == top.table_id
                          and (f.part, f.column) == (top.part, top.column) and _same_row(f, part) and f.id != top.id), part)
-        # a whole in the part's own table is read in the part's column (its year, its measure)
-        whole = next((f for f in wholes if f.table_id == part.table_id and f.column == part.column), top)
+        # a whole in the part's own table is read in the part's column (its year, its measure) — unless
+        # the whole names a fund and the part's table holds all funds (一般公共预算支出, not 支出总计)
+        all_funds = whole_operand.ask.fund and part.table_kind == "收支总表"
+        whole = top if all_funds else next((f for f in wholes if f.table_id == part.table_id and f.column == part.column), top)
         if whole is None:
             return None
         part = self._read_beside(part, whole, meta)
@@ -263,6 +267,8 @@ class Calculator:
             found = _one_per_unit_and_year(found)
         if found is None or len(found) < 2:
             return None
+        if operation.kind in _PAIRWISE and len(found) > 2:  # "卫健委的…比岭南…少多少": which 卫健委 is not said
+            return ambiguous(found, unit)
         value_unit = common_unit([f for _, f in found], unit)
         if value_unit is None:
             return None  # operands in units that do not add up

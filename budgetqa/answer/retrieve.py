@@ -224,7 +224,9 @@ class FactRanker:
                 score -= w.narrative_only_cell_penalty
             score += w.bm25 * lexical.get(i, 0.0) + w.dense * dense.get(fact.passage_id, 0.0)
             score += _measure_score(fact, ask.measures, w)
-            if wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table:
+            if (wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table
+                    and (not ask.fund or any(word in fact.table for word in standard.FUND_WORDS))):
+                # (a question naming a fund, 一般公共预算支出, is not answered by the all-funds 支出总计)
                 score += w.total_row_in_summary
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
                 score += w.total_row_this_year if self.labels[i].startswith("本年") else 0.0

@@ -57,6 +57,8 @@ _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大�
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
 _SHARES_GAP = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分点")  # two units' shares compared
 _GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
+_SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里|当中|之中)所?的?(?:占比|比重|比例)")  # "X在Y中的占比"
+_SHARE_THEN = re.compile(r"^(.+?(?:占比|比重|比例))[，,]?(?:与|和|跟|同|比)")
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 # "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
@@ -111,20 +113,29 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         per = PER_COUNT.search(q)
         return Operation(kind, (q[:per.start()] + q[per.end():],), counted=per["unit"])
     if kind == "share":
-        match = SHARE.search(q)
-        part, whole = match["a"], match["b"]
+        gap = several_docs and bool(_SHARES_GAP.search(q))
+        one = _SHARE_THEN.match(q) if gap else None
+        asked = one.group(1) if one else q  # "A的X占比与B的X占比相差…": the share asked of each, once
+        within = _SHARE_WITHIN.search(asked)
+        match = SHARE.search(asked)
+        part, whole = ((within["a"], within["b"]) if within else (match["a"], match["b"]) if match
+                       else (re.split("占比|比重|比例", asked)[0], ""))  # "A的项目支出占比": no whole named
         inside = _WITHIN.fullmatch(part)
-        if not _VAGUE.sub("", whole) and inside:  # "三公经费里因公出国费占了多大比例": the whole comes first
+        if within:  # "一般公共服务支出在一般公共预算支出中的占比"
+            pass
+        elif not _VAGUE.sub("", whole) and inside:  # "三公经费里因公出国费占了多大比例": the whole comes first
             # the part within the whole ("三公经费里因公出国费"); after a comma the part is named in full
             rest = inside["part"]
             whole, part = inside["whole"], rest.lstrip(",，") if rest[:1] in ",，" else inside["whole"] + rest
             column = next((m for m in BREAKDOWNS if re.sub(r"[0-9]{2,4}年度?|[的,，]", "", whole) == m), "")
             if column and not any(m in part for m in BREAKDOWNS):  # "项目支出中，X占": X's 项目支出
                 part = f"{part}的{column}"
+        elif not _VAGUE.sub("", whole) and any(m in part for m in BREAKDOWNS):  # "项目支出占比": of the row's 合计
+            whole = "合计"
         else:  # "X项目中，财政拨款占年度资金总额的比例": the clause before the part narrows the whole too
             part, whole = _in_context(part, whole)
         # "…的比重，A和B相差几个百分点": each unit's share, then the gap between them
-        return Operation(kind, (part, whole), larger_first=several_docs and bool(_SHARES_GAP.search(q)))
+        return Operation(kind, (part, whole), larger_first=gap)
     unspent = UNSPENT.search(q) if kind == "column_change" else None
     if unspent:  # the budget column less the row's own figure
         base = "全年预算" if "全年预算" in q else "年初预算" if "年初预算" in q else "预算"

@@ -573,9 +573,10 @@ def _named_bare(index: EntityIndex, question: str, named: set[str]) -> set[str]:
     q = normalize(question)
     found = set()
     for entity in set(index.names_by_entity) - named:
-        organisation = normalize(entity)[len(region_of(entity)):]
-        if len(organisation) >= 3 and any(m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1])
-                                          for m in re.finditer(re.escape(organisation), q)):
+        organisations = {normalize(name)[len(region_of(name)):] for name in index.names_by_entity[entity]}  # 卫健委 too
+        if any(len(organisation) >= 3 and any(m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1])
+                                              for m in re.finditer(re.escape(organisation), q))
+               for organisation in organisations):
             found.add(entity)
     return found
 
@@ -595,6 +596,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     """Filter documents by the unit, year, kind and level the question names (or the context had)."""
     context = context or {}
     members = index.members_named(question)
+    bare: set[str] = set()  # units named by their name after the place alone, beside one named uniquely
     for surface, _, _ in members:  # a department's unit: its name is no other unit's, nor an unknown one
         question = normalize(question).replace(surface, " ")
     scores = index.scores(question)
@@ -605,7 +607,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     if members and not unique:
         entities = {entity for _, _, entity in members}
     elif unique:
-        entities = unique | _by_other_places(index, question, unique, scores) | _named_bare(index, question, unique)
+        bare = _named_bare(index, question, unique)
+        entities = unique | _by_other_places(index, question, unique, scores) | bare
     elif entity_named:
         entities = _whole_organisation({e for e, s in scores.items() if s >= 0.75 * best}, question)
     elif context.get("entities"):
@@ -617,7 +620,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities = {e for e in entities if kind_of_unit.group(1) in e} or entities
     places = index.named_places(question)
     if places:  # "福州12345热线": a unit of another place does not fit, however well its name matches
-        entities = {e for e in entities if index.places_by_entity.get(e, set()) & places
+        entities = {e for e in entities if index.places_by_entity.get(e, set()) & places or e in bare
                     or (e in unique and index.named_apart(question, e, places))}
     # "截至2025年底": the date a stock is counted at, not the year of a document
     years = asked_years(_AS_OF.sub(" ", normalize(question)))
