@@ -544,8 +544,13 @@ def _same_item(facts: list) -> bool:
         return True
     if all(f.row_code for f in facts) and len({f.row_code for f in facts}) == 1:
         return True
-    names = {re.sub(r"20[0-9]{2}年度?", "", normalize(f.row_label or f.column or f.item)) for f in facts}
-    return len(names) == 1
+    names = {re.sub(r"20[0-9]{2}年度?", "", normalize(f.row_label or f.column or f.item)) for f in facts
+             if f.kind == "cell"}
+    # sentences name it by their words before the figure: "…事业单位机关运行经费" and "机关运行经费支出"
+    said = {re.sub(r"^20[0-9]{2}年度?|(?:支出|预算数?|决算数?)$", "", normalize(f.item)) for f in facts if f.kind != "cell"}
+    shortest = min(said, key=len, default="")
+    return len(names) <= 1 and (not said or (len(shortest) >= 4 and all(name.endswith(shortest) for name in said))) \
+        and not (names and said)
 
 
 def _accounts_for(fact, words: tuple[str, ...]) -> bool:

@@ -282,7 +282,9 @@ class EntityIndex:
         """Where the normalised question first names the unit (by its rarest word pairs), else -1."""
         grams = self.grams_by_entity.get(entity, set())
         unique = [g for g in grams if self.idf[g] == self.max_idf] or list(grams)
-        return min((at for at in (q.find(g) for g in unique) if at >= 0), default=-1)
+        at = min((at for at in (q.find(g) for g in unique) if at >= 0), default=-1)
+        # a unit named by words it shares with others ("卫健委" beside 岭南市应急管理局): where those stand
+        return at if at >= 0 else min((at for at in (q.find(g) for g in grams) if at >= 0), default=-1)
 
     def named_with_year(self, question: str, entity: str) -> bool:
         """Whether the question writes a year right after one of the unit's names ("安河县图书馆2024年度")."""
