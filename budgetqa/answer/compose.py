@@ -139,7 +139,9 @@ def blank(fact: Fact, meta: DocumentMeta) -> Answer:
 def explained(fact: Fact, meta: DocumentMeta) -> Answer:
     """A why / what-for question, or one asking what the document writes in words: its own
     sentence, quoted with its place."""
-    lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{fact.quote}”"]
+    # a sentence with no figure is quoted after its paragraph's opening, which names its item
+    said = f"{fact.lead}……{fact.quote}" if fact.kind == "text" and fact.lead else fact.quote
+    lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{said}”"]
     return Answer("answered", "\n".join(lines), fact.value, fact.unit or None, (Citation(fact),),
                   value_text=fact.printed or None, printed=fact.printed or None)
 

@@ -6,13 +6,29 @@ import re
 from budgetqa.model.document import MONEY_UNITS
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
+from budgetqa.query import thesaurus
 from budgetqa.query.asking import WHY, ask_of
 
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 
+_MORE = re.compile(r"大于|超过|超出|高于|多于")
+_LESS = re.compile(r"小于|低于|少于|未完成|没有?(?:全部)?(?:完成|执行完)")
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
+
+
+def _names_item(word: str) -> bool:
+    """A word naming the item asked, not a measure of it (支出决算, 年初预算) — 住房保障支出 names one."""
+    return not _MEASURE_WORD.search(word) or word in thesaurus.classification_names()
+
+
+def _about(fact: Fact, ask, items: list[str], names: str) -> bool:
+    """A sentence with no figure is about what the question asks when the item it names, or its
+    paragraph's heading, says the question's item words and the heading says one of its words."""
+    lead, said = normalize(fact.lead), normalize(fact.lead + fact.quote)
+    words = [w for w in ask.specific if len(w) >= 2 and w not in names and _names_item(w)]
+    return bool(items) and all(normalize(w) in said for w in items) and any(normalize(w) in lead for w in words)
 
 
 def _names_of(word: str, ask) -> list[str]:
@@ -29,11 +45,15 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
-    items = [w for w in ask.specific if len(w) >= 3 and w not in names and not _MEASURE_WORD.search(w)]
+    items = [w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
+    above = _MORE.search(q) is not None, _LESS.search(q) is not None  # "决算超过年初预算": the sentence must say so
     best, best_score = None, 1
     for fact in facts:
-        if fact.kind != "narrative" or not EXPLAINS.search(fact.quote):
+        if fact.kind not in ("narrative", "text") or not EXPLAINS.search(fact.quote):
             continue
+        if fact.kind == "text" and not (_about(fact, ask, items, names) and (
+                not any(above) or (_MORE.search(fact.quote) is not None, _LESS.search(fact.quote) is not None) == above)):
+            continue  # a sentence with no figure: its paragraph's item is the one asked, its direction the one asked
         heading = fact.lead if _NAMES_ITEM.search(fact.lead) else ""  # "…普法宣传（项）。": the 项 the sentence is about
         quote = normalize(heading + fact.quote)
         if changes and not any(w in quote for w in changes):

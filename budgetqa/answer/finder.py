@@ -54,13 +54,17 @@ class Finder:
         """The document's audit findings, computed at ingest."""
         return self._findings.get(doc_id, lambda: self.catalog.findings(doc_id))
 
+    def sentences(self, meta: DocumentMeta) -> list[Fact]:
+        """Every sentence of one document's narrative, read for its words (kind "text")."""
+        return self._sentences.get(meta.doc_id, lambda: sentence_facts(self.catalog.parsed(meta.doc_id)))
+
     def describing_sentence(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """The sentence of one document that says in words what the question asks about ("实施单位
         是哪个"): the one saying most of its words (the unit's row it names among them), if most."""
         totals = {e.text for e in query.ask.expansions if e.kind in ("total", "fund")}  # figures' names ask figures
         words = [w for w in (*query.ask.content, query.match.member) if len(w) >= 2 and w not in totals]
         wanted = sum(len(w) for w in words)
-        sentences = self._sentences.get(meta.doc_id, lambda: sentence_facts(self.catalog.parsed(meta.doc_id)))
+        sentences = self.sentences(meta)
 
         def said(fact: Fact) -> float:  # a word only its section's heading says counts half
             quote, heading = normalize(fact.quote), normalize(fact.row_label)
@@ -93,7 +97,9 @@ class Finder:
         """One document's facts that answer the query, best first: they name the item, hold the
         measure asked and carry the code named; else [] and why, as the answer says it."""
         ranked = self.rank(query.ask, [meta.doc_id], k=30)  # the column asked for may rank below others
-        named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE]
+        asked = [i for i, ends in enumerate(_YEAR_ENDS) if any(w in query.item_text for w in ends)]
+        named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE
+                 and not (len(asked) == 1 and _says_end(s.fact, 1 - asked[0]))]  # "年末结余" is no 年初结转和结余
         if not named:
             return [], f"{meta.label} 中没有与问题对应的数据"
         coded = [f for f in named if _has_code(f, query.codes)]
@@ -232,6 +238,12 @@ class Finder:
         return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
 
 
+def _says_end(fact: Fact, end: int) -> bool:
+    """The figure is of that end of the year (年初结转和结余 for 0, 年末… for 1) by its row or its words."""
+    said = clean_label(fact.row_label) if fact.kind == "cell" else normalize(fact.item)
+    return said.startswith(_YEAR_ENDS[end][0]) or (fact.kind != "cell" and _YEAR_ENDS[end][0] in said)
+
+
 def _item_name(label: str) -> str:
     """A row's item whichever classification prints it (…养老保险缴费支出 by function, …养老保险缴费 by
     economic nature)."""
@@ -284,9 +296,11 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
     if not measures:
         return True
     if fact.kind == "cell":
+        # "年初预算 / 小计": the 小计 of the period the header above names
+        above = standard.measure(fact.column.split(" / ")[:1], fact.doc_kind, fact.year) if " / " in fact.column else ""
         return (not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
                                         for m in measures)
-                or _row_names_breakdown(fact, measures))
+                or above in measures or _row_names_breakdown(fact, measures))
     return any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in measures)
 
 

@@ -41,7 +41,9 @@ class Responder:
             return self._several_documents(query)
         meta = match.docs[0]
         if query.asks_why:
-            fact = explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), query.names)
+            fact = (explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), query.names)
+                    # or a sentence with no figure that gives the reason of the paragraph's item
+                    or explaining_sentence(query.item_text, self.finder.sentences(meta), query.names))
             if fact is None:
                 return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
             return compose.explained(fact, meta)

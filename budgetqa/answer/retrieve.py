@@ -314,13 +314,13 @@ class FactRanker:
         if not label:
             return 0.0
         q, specific = ask.text, ask.specific
-        if ask.member and ask.member in label:  # the unit's own row: the column must name the item asked
-            column = normalize(fact.column)
-            return w.label_named + len(label) if all(word in column for word in specific) else 0.0
         if "项目" in fact.table_kind:  # "农村公路养护补助项目": a project table's rows are projects
             specific = tuple(word for word in specific if word != "项目") or specific
         if fact.kind == "cell":  # "政府采购预算中，办公设备": words of the table's title name the table, not the row
             specific = tuple(word for word in specific if word not in normalize(fact.table)) or specific
+        if ask.member and ask.member in label:  # the unit's own row: the column must name the item asked
+            column = normalize(fact.column)
+            return w.label_named + len(label) if all(word in column for word in specific) else 0.0
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
             best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
         else:

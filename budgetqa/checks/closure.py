@@ -229,7 +229,11 @@ _OTHER_FIGURES = standard.LAST_YEAR_MEASURES | {"增减", "增减率", "年初�
 def _other_figure(header: str, phase: str) -> bool:
     """"上年预算数" beside "合计 / 基本支出 / 项目支出", or a column of codes: no part of the total."""
     return (standard.measure((header,), phase) in _OTHER_FIGURES or bool(standard.ORDINAL_COLUMN.search(header))
-            or bool(standard.COUNT_COLUMN.search(header)))
+            or bool(standard.COUNT_COLUMN.search(header)) or bool(_SHARE_OF_WHOLE.search(header)))
+
+
+# "授予中小企业合同金额" beside 货物 / 工程 / 服务: a share of the same total by another attribute
+_SHARE_OF_WHOLE = re.compile(r"^其中|中小企业|小微企业")
 
 
 def _row_checks(doc: str, table: Table) -> list[Check]:

@@ -273,9 +273,20 @@ def sentence_facts(doc: ParsedDocument) -> list[Fact]:
     """Every sentence of the narrative, read for its words (kind "text", no figure): what documents
     write in words — a unit's kind, a project's implementing unit, its goal."""
     base = _base(doc)
-    return [Fact(id=f"{base['doc_id']}:t{si}:{ti}", kind="text", printed="", value=None, unit="",
-                 page=section.page, line=line, quote=sentence, row_label=" / ".join(section.heading[-2:]), **base)
-            for si, section in enumerate(doc.sections) for ti, (sentence, line) in enumerate(_sentences(section))]
+    facts = []
+    for si, section in enumerate(doc.sections):
+        sentences = list(_sentences(section))
+        lead = ""  # the item the sentence is about: the last sentence naming only an item, or the paragraph's opening
+        for ti, (sentence, line) in enumerate(sentences):
+            facts.append(Fact(id=f"{base['doc_id']}:t{si}:{ti}", kind="text", printed="", value=None, unit="",
+                              page=section.page, line=line, quote=sentence, lead=lead or (sentences[0][0] if ti else ""),
+                              row_label=" / ".join(section.heading[-2:]), **base))
+            lead = sentence if _NAMES_ONLY_ITEM.search(sentence) else lead
+    return facts
+
+
+# "（1）…支出（类）。", "…行政运行（项）。", "（一）全民阅读推广。": a sentence naming the item the next ones are about
+_NAMES_ONLY_ITEM = re.compile(r"[(（][类款项][)）][。.]?\s*$|^[(（][一二三四五六七八九十0-9]+[)）][^，,；;。0-9]{2,20}[。.]?$")
 
 
 _ITEM_HEADING = re.compile(r"[(（]项[)）][。.]?\s*$")  # a sentence that only names a 项 (its figures follow)

@@ -215,7 +215,7 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("调整预算", re.compile(r"调整预算|调整后预算|全年预算")),
     ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|底|执行|决算|实际|带|剩|留|转|没|未)")),  # 上年带过来的钱, 上年没花完: 上年结转; 上年底: a date
     ("上年执行数", re.compile(r"(上年|去年|上一年)(执行|决算|实际)")),
-    ("决算数", re.compile(r"决算数|实际支出|实际花")),
+    ("决算数", re.compile(r"决算数|实际支出|实际(?:一共|总共|共)?花")),
     ("增减", re.compile(r"增减(?!率)")),  # "购房补贴增减是多少": the printed 增减 column
 ]
 ACTUAL = re.compile(r"执行|决算|实际|花了")  # words for what was spent, not planned

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetqa.model.document import DocumentMeta, ParsedDocument, Section, Table
+from budgetqa.model.document import MONEY_UNITS, DocumentMeta, ParsedDocument, Section, Table
 from budgetqa.model.text import unify_ideographs
 from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, close_cut_rows, fill_grids
@@ -259,7 +259,7 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
             lt, body_start = start_table(grid, title, unit or state.unit, pno, start, state.warnings)
             if not unit:
                 state.warnings.append(f"page {pno}: no unit printed for table '{title}'; assumed {lt.unit or '?'}")
-            state.unit = lt.unit or state.unit
+            state.unit = lt.unit if lt.unit in MONEY_UNITS else state.unit  # a table of counts sets no money unit
             state.logical.append(lt)
             grid_rows(grid, lt, body_start, pno, state.warnings)
         elif state.open is not None and not before and compatible(state.open, grid):

@@ -168,7 +168,8 @@ def specs_from_grid(grid: Grid, start: int) -> tuple[list[ColSpec], int, list[st
             if LABEL_KW.match(cell.text) or OWNER_KW.match(cell.text):
                 kw_role[c] = "label"
                 owner_kw[c] = bool(OWNER_KW.match(cell.text)) and cell.c1 - cell.c0 == 1
-            elif NOTE_KW.match(cell.text) and cell.c1 - cell.c0 == 1:
+            elif (NOTE_KW.match(cell.text) or (c == 0 and vocabulary.ROW_NUMBER_HEADER.match(cell.text))) \
+                    and cell.c1 - cell.c0 == 1:  # a leading 序号 column numbers the rows: no figures, no segment
                 kw_role[c] = "note"
                 count_unit[c] = bool(COUNT_UNIT_KW.match(cell.text))
             elif CODE_KW.match(cell.text):

@@ -25,7 +25,8 @@ TABLE_NUMBER = re.compile(
     rf"^(?:附?表\s*[\d{CN_NUM}]+(?:\s*[-—－]\s*\d+)?|[\u4e00-\u9fff]{{0,6}}?\s*\d{{1,2}}(?:\s*[-—－]\s*\d{{1,2}})?\s*表)$"
 )
 # "单位：万元", "金额单位：元" (also inside a longer line such as "部门：… 单位：万元")
-UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|千元|元)")
+# a table's unit: money, or what a table of counts counts ("单位：辆" over vehicles by kind)
+UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|千元|元|辆|台（套）|台|套|人|个|平方米)")
 UNIT_LINE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|亿元|千元|元)$")
 # "编制单位：…", "部门：…", "预算单位：…" — who the table is about, not a title
 ENTITY_LINE = re.compile(r"^(?:编制|预算|决算|主管)?(?:单位|部门)(?:名称)?\s*[:：]")

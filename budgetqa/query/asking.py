@@ -136,7 +136,7 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
         period=next(iter(_PERIOD.findall(q)), ""))
 
 
-_SPENDING = re.compile(r"(?:支出|经费|开支)$")
+_SPENDING = re.compile(r"(?:支出|经费|开支|的钱)$")
 
 
 def asked_measures(text: str) -> set[str]:

@@ -123,12 +123,14 @@ _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|�
 
 def without_preface(text: str) -> str:
     """The ask, without what comes before it and without an aside naming what is not asked."""
-    rest = _PREFACE.sub("", _NOT_ASKED.sub("", text))
+    rest = _PREFACE.sub("", _ROW_NUMBER.sub("", _NOT_ASKED.sub("", text)))
     return rest if len(rest) >= 4 else text
 
 
-# "（不是编制数）", "(不含上年结转)": an aside naming what the question does not ask
-_NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]")
+_ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…": where the row stands, not what it is
+# "（不是编制数）", "(不含上年结转)": an aside naming what the question does not ask; "（工资、奖金这些）",
+# "（办公、水电之类）": examples of what the words before them mean, no items of their own
+_NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]")
 
 
 def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> Query:
@@ -643,8 +645,10 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.missing = f"文档库中没有“{'、'.join(sorted(places))}”的这一单位的文档"
         return match
     by_year = [m for m in docs if not years or m.year in years]
-    if years and len(entities) > 1 and entity_named:  # "福建、泉州、三明（2025年）": the year qualifies one unit
-        covered = {m.entity for m in by_year}
+    covered = {m.entity for m in by_year}
+    # "福建、泉州、三明（2025年）": the year qualifies one of the units named apart (not one of the units
+    # one word fits: "应急局2024年" is the 应急局 with a 2024 document)
+    if years and len(entities) > 1 and entity_named and (unique or not covered):
         # a unit the year is named for ("石门县自然资源局2025年的…", "同是2025年的…") has no other year's figure
         bound = {e for e in entities - covered if index.named_with_year(question, e)}
         if bound:
