@@ -146,6 +146,24 @@ class Finder:
         named = [f for f in alike if _names_parent(query.item_text, f.under)]
         return named[:1] if len(named) == 1 else alike
 
+    def budget_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
+        """"…的预算是多少" in a 决算 that prints both 年初预算 and 全年预算 for the row, with different
+        amounts: both, for the reader to choose. [] when the question says which, or they agree."""
+        best = next(iter(fitting), None)
+        if (best is None or best.kind != "cell" or meta.kind != "决算" or "预算" not in query.item_text
+                or _NAMED_BUDGET.search(query.item_text)):
+            return []
+        leaf = best.column.split(" / ")[-1]
+        views: dict[str, Fact] = {}
+        for fact in self.facts_of([meta.doc_id]):
+            if (fact.kind == "cell" and (fact.table_id, fact.part, fact.row_id) == (best.table_id, best.part, best.row_id)
+                    and (fact.column.split(" / ")[-1] == leaf or " / " not in fact.column + best.column)):
+                period = _period(fact)
+                if period in ("年初预算", "调整预算"):
+                    views.setdefault(period, fact)
+        found = list(views.values())
+        return found if len(found) == 2 and found[0].amount != found[1].amount and best in found else []
+
     def either_end(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """"结转和结余是多少" where the table prints 年初结转和结余 and 年末结转和结余: both, for the reader
         to choose; the one of the end the question names ("开年时…上年留下来的钱": 年初). [] when the
@@ -236,6 +254,16 @@ class Finder:
     def candidate_facts(self, ask: Ask, meta: DocumentMeta, k: int, minimum: float = MIN_LABEL_SCORE) -> list[Fact]:
         """The facts of one document that name what `ask` asks for, best first."""
         return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
+
+
+_NAMED_BUDGET = re.compile(r"年初|全年|调整|预算数?(?:和|与|及|、)|完成|执行")  # the budget named, or both asked
+
+
+def _period(fact: Fact) -> str:
+    """The budget a cell prints: its column's measure, or the period the header above names (年初预算 / 小计)."""
+    if fact.measure in ("年初预算", "调整预算"):
+        return fact.measure
+    return standard.measure(fact.column.split(" / ")[:1], fact.doc_kind, fact.year) if " / " in fact.column else ""
 
 
 def _says_end(fact: Fact, end: int) -> bool:

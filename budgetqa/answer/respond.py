@@ -103,6 +103,9 @@ class Responder:
         views = self.finder.classification_views(query, meta, fitting)
         if views:
             return compose.ambiguous_rows(views, meta, query.unit, "两种分类口径下的金额不同")
+        budgets = self.finder.budget_views(query, meta, fitting)
+        if budgets:
+            return compose.ambiguous_rows(budgets, meta, query.unit, "分别是年初预算和全年预算（调整后）的数")
         ends = self.finder.either_end(query, meta, fitting)
         if len(ends) > 1:
             return compose.ambiguous_rows(ends, meta, query.unit, "分别是年初和年末的数")

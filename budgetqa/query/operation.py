@@ -41,7 +41,9 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
 UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
-COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率")
+COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率"
+                        # "…全年决算数是年初预算数的百分之多少": the row's figure over its budget column
+                        r"|(?:是|相当于|占)(?P<base2>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
 TOP_OF_ONE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|什么)(?P<rows>项级科目|科目|项目|支出项目)?(?:（[^）]*）|\([^)]*\))?"
                         r"(?P<rest>[^，,。？?]{0,16}?)最(?P<way>多|高|大|少|低|小)")
@@ -142,7 +144,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (q[:unspent.start()],), base=BasePeriod(word=base), shortfall=True)
     completion = COMPLETION.search(q) if kind == "column_change" else None
     if completion:  # 调整预算 is the 全年预算; a bare 预算, the row's budget column (年初预算数, 预算数)
-        word = {"全年预算": "全年预算", "调整预算": "全年预算", "年初预算": "年初预算"}.get(completion["base"] or "", "预算")
+        base = completion["base"] or completion["base2"] or ""
+        word = {"全年预算": "全年预算", "调整预算": "全年预算", "年初预算": "年初预算"}.get(base, "预算")
         return Operation(kind, (q[:completion.start()],), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q) or COLUMN_GAP.search(q)
@@ -256,6 +259,9 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's
     if share:
         return "share"
+    completion = COMPLETION.search(q)
+    if not several_docs and completion and completion["base2"]:  # "决算数是年初预算数的百分之几": one row's two columns
+        return "column_change"
     if RATIO.search(q):
         return "ratio"
     if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q) or COLUMN_GAP.search(q) or UNSPENT.search(q)):
