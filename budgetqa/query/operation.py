@@ -136,6 +136,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             whole = "合计"
         else:  # "X项目中，财政拨款占年度资金总额的比例": the clause before the part narrows the whole too
             part, whole = _in_context(part, whole)
+        mark = MEMBER_MARK.search(part)
+        if mark and whole.startswith("其"):  # "A单位的其他收入占其本年收入合计": A's own whole
+            whole = mark.group() + whole[1:]
         # "…的比重，A和B相差几个百分点": each unit's share, then the gap between them
         return Operation(kind, (part, whole), larger_first=gap)
     unspent = UNSPENT.search(q) if kind == "column_change" else None
