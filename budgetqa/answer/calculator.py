@@ -213,7 +213,8 @@ class Calculator:
         # a whole in the part's own table is read in the part's column (its year, its measure) — unless
         # the whole names a fund and the part's table holds all funds (一般公共预算支出, not 支出总计)
         all_funds = whole_operand.ask.fund and part.table_kind == "收支总表"
-        own_column = top is not None and _says_column(whole_operand, top) and not _says_column(whole_operand, part)
+        own_column = (top is not None and top.table_id == part.table_id  # "其本年收入合计": another column of the part's table
+                      and _says_column(whole_operand, top) and not _says_column(whole_operand, part))
         whole = top if all_funds or own_column else next(
             (f for f in wholes if f.table_id == part.table_id and f.column == part.column), top)
         if whole is None:
