@@ -233,7 +233,7 @@ def _other_figure(header: str, phase: str) -> bool:
 
 
 # "授予中小企业合同金额" beside 货物 / 工程 / 服务: a share of the same total by another attribute
-_SHARE_OF_WHOLE = re.compile(r"^其中|中小企业|小微企业")
+_SHARE_OF_WHOLE = re.compile(r"中小企业|小微企业")  # (a "其中：" over 基本支出 / 项目支出 heads the parts themselves)
 
 
 def _row_checks(doc: str, table: Table) -> list[Check]:
