@@ -17,8 +17,10 @@ from budgetqa.checks.closure import closure_checks
 from budgetqa.evaluation.qa import judge
 from budgetqa.model.text import unify_ideographs
 from budgetqa.parse import parse_file
+from budgetqa.parse.pdf_forms import is_form
+from budgetqa.parse.pdf_grid import GCell, Grid
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
-from budgetqa.parse.vocabulary import clean_title
+from budgetqa.parse.vocabulary import UNIT, clean_title
 
 LAYOUTS = Path(__file__).resolve().parent / "fixtures" / "layouts"
 # questions.jsonl: written by make_layouts.py from its numbers; journalist_questions*.jsonl: asked the
@@ -209,6 +211,26 @@ def test_a_performance_form_per_project_is_a_row_per_project():
     assert "公共法律服务体系建设|一级指标：产出指标|二级指标：数量指标|三级指标：新建村（社区）法律服务站点|指标值：≥120个" in text
     # each form's sentences are cited on its own page (the second project's on p11)
     assert [s.page for s in doc.sections if "社区矫正信息化平台运维|主管部门" in s.text] == [11]
+
+
+def _grid(rows: list[list[str]]) -> Grid:
+    cells = [GCell(r, r + 1, c, c + 1, c * 10.0, r * 10.0, c * 10.0 + 10, r * 10.0 + 10, text=text)
+             for r, row in enumerate(rows) for c, text in enumerate(row)]
+    return Grid((0, 0, 10.0 * len(rows[0]), 10.0 * len(rows)), [10.0 * c for c in range(len(rows[0]) + 1)],
+                [10.0 * r for r in range(len(rows) + 1)], cells, {(g.r0, g.c0): g for g in cells})
+
+
+@pytest.mark.parametrize("line, unit", [("单位：辆", "辆"), ("金额单位：万元", "万元"), ("单位：万元编制单位：某局", "万元"),
+                                        ("编制单位：人民医院", None), ("预算单位：个旧市财政局", None)])
+def test_a_tables_unit_line_names_money_or_what_it_counts(line, unit):
+    found = UNIT.search(line)
+    assert (found.group(1) if found else None) == unit
+
+
+def test_a_project_table_headed_by_its_name_column_is_no_form():
+    # a 项目支出表 printed 项目名称 | 预算金额 over its rows stays a table; a form has a form's keys
+    assert not is_form(_grid([["项目名称", "预算金额"], ["公共法律服务", "268.00"], ["社区矫正", "96.50"]]))
+    assert is_form(_grid([["项目名称", "公共法律服务"], ["年度资金总额", "268.00"], ["实施单位", "某中心"]]))
 
 
 def test_a_units_kind_beside_its_name_is_no_part_of_the_row_name():

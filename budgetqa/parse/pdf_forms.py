@@ -18,6 +18,8 @@ from budgetqa.parse.pdf_tables import LogicalTable
 
 # the first row of a form names what it is about: 项目名称 | 公共法律服务体系建设
 FORM_KEY = re.compile(r"^(?:项目|单位|部门)(?:名称|全称)$")
+# keys only a form prints beside their values (a performance-target form's)
+FORM_WORDS = re.compile(r"^(?:实施单位|主管部门|年度资金总额|资金总额|年度绩效目标|绩效目标|一级指标|二级指标|三级指标|指标值)$")
 
 
 @dataclass
@@ -28,12 +30,14 @@ class Form:
 
 
 def is_form(grid: Grid) -> bool:
-    """The grid's first row is a key and its value, with no amount: a form, not a table."""
+    """The grid's first row is a key and its value, with no amount, and its keys are a form's (实施单位,
+    年度资金总额, 绩效指标 …): a form, not a table whose header starts 项目名称 | 金额."""
     first = next((r for r in range(grid.nrows) if any(c.text for c in grid.anchored(r))), None)
     if first is None:
         return False
     texts = [c.text for c in grid.anchored(first) if c.text]
-    return len(texts) == 2 and bool(FORM_KEY.match(texts[0])) and parse_number(texts[1]) is None
+    return (len(texts) == 2 and bool(FORM_KEY.match(texts[0])) and parse_number(texts[1]) is None
+            and any(FORM_WORDS.search(c.text) for c in grid.cells if c.text))
 
 
 def read_form(grid: Grid) -> Form:

@@ -26,7 +26,7 @@ TABLE_NUMBER = re.compile(
 )
 # "单位：万元", "金额单位：元" (also inside a longer line such as "部门：… 单位：万元")
 # a table's unit: money, or what a table of counts counts ("单位：辆" over vehicles by kind)
-UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|千元|元|辆|台（套）|台|套|人|个|平方米)")
+UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|千元|元|(?:辆|台（套）|台|套|人|个|平方米)(?![\u4e00-\u9fff]))")  # 编制单位：人民医院: none
 UNIT_LINE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|亿元|千元|元)$")
 # "编制单位：…", "部门：…", "预算单位：…" — who the table is about, not a title
 ENTITY_LINE = re.compile(r"^(?:编制|预算|决算|主管)?(?:单位|部门)(?:名称)?\s*[:：]")
