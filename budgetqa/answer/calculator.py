@@ -99,7 +99,7 @@ class Calculator:
             return None
         if count not in (0, len(rows)):  # the rows asked are not the table's: no sum of some of them
             return not_found(f"{meta.label} 的《{rows[0].table}》列有 {len(rows)} 个项目，不是问题所说的 {count} 个",
-                                     [(f, meta) for f in rows])
+                             [(f, meta) for f in rows])
         ops = [Operand(f, meta, f.value) for f in rows]
         value = sum((op.value for op in ops), Decimal(0))
         anchor = rows[0]
@@ -205,16 +205,17 @@ class Calculator:
             wholes = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_id == part.table_id
                       and f.part == part.part and _same_row(f, part) and f.measure == "合计" and f.value >= part.value > 0]
         top = next(iter(wholes), None)
-        if (top is not None and top.table_id == part.table_id and top.column != part.column
-                and _says_column(whole_operand, top) and not _says_column(part_operand, part)):
+        # the whole's best cell is in the part's table, in a column the whole names (收入合计, 其本年收入合计)
+        named_column = (top is not None and top.table_id == part.table_id and top.column != part.column
+                        and _says_column(whole_operand, top))
+        if named_column and not _says_column(part_operand, part):
             # "机关的收入占收入合计的百分之几": the column the whole names is the part's too
             part = next((f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_id == top.table_id
                          and (f.part, f.column) == (top.part, top.column) and _same_row(f, part) and f.id != top.id), part)
         # a whole in the part's own table is read in the part's column (its year, its measure) — unless
-        # the whole names a fund and the part's table holds all funds (一般公共预算支出, not 支出总计)
+        # it names its own, or names a fund while the part's table holds all funds (一般公共预算支出, not 支出总计)
         all_funds = whole_operand.ask.fund and part.table_kind == "收支总表"
-        own_column = (top is not None and top.table_id == part.table_id  # "其本年收入合计": another column of the part's table
-                      and _says_column(whole_operand, top) and not _says_column(whole_operand, part))
+        own_column = named_column and not _says_column(whole_operand, part)
         whole = top if all_funds or own_column else next(
             (f for f in wholes if f.table_id == part.table_id and f.column == part.column), top)
         if whole is None:
@@ -547,13 +548,14 @@ def _same_item(facts: list) -> bool:
         return True
     if all(f.row_code for f in facts) and len({f.row_code for f in facts}) == 1:
         return True
-    names = {re.sub(r"20[0-9]{2}年度?", "", normalize(f.row_label or f.column or f.item)) for f in facts
-             if f.kind == "cell"}
+    if all(f.kind == "cell" for f in facts):
+        return len({re.sub(r"20[0-9]{2}年度?", "", normalize(f.row_label or f.column or f.item)) for f in facts}) == 1
+    if any(f.kind == "cell" for f in facts):
+        return False  # a cell and a sentence: not one item by their words
     # sentences name it by their words before the figure: "…事业单位机关运行经费" and "机关运行经费支出"
-    said = {re.sub(r"^20[0-9]{2}年度?|(?:支出|预算数?|决算数?)$", "", normalize(f.item)) for f in facts if f.kind != "cell"}
-    shortest = min(said, key=len, default="")
-    return len(names) <= 1 and (not said or (len(shortest) >= 4 and all(name.endswith(shortest) for name in said))) \
-        and not (names and said)
+    said = {re.sub(r"^20[0-9]{2}年度?|(?:支出|预算数?|决算数?)$", "", normalize(f.item)) for f in facts}
+    shortest = min(said, key=len)
+    return len(shortest) >= 4 and all(name.endswith(shortest) for name in said)
 
 
 def _accounts_for(fact, words: tuple[str, ...]) -> bool:

@@ -20,7 +20,7 @@ _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
 
 def _names_item(word: str) -> bool:
     """A word naming the item asked, not a measure of it (支出决算, 年初预算) — 住房保障支出 names one."""
-    return not _MEASURE_WORD.search(word) or word in thesaurus.classification_names()
+    return not _MEASURE_WORD.search(word) or thesaurus.is_classification_name(word)
 
 
 def _about(fact: Fact, ask, items: list[str], names: str) -> bool:

@@ -261,15 +261,18 @@ _NAMED_BUDGET = re.compile(r"年初|全年|调整|预算数?(?:和|与|及|、)|
 
 def _period(fact: Fact) -> str:
     """The budget a cell prints: its column's measure, or the period the header above names (年初预算 / 小计)."""
-    if fact.measure in ("年初预算", "调整预算"):
-        return fact.measure
+    return fact.measure if fact.measure in ("年初预算", "调整预算") else _measure_above(fact)
+
+
+def _measure_above(fact: Fact) -> str:
+    """The measure a cell's top header names ("年初预算 / 小计": 年初预算), "" for a one-level header."""
     return standard.measure(fact.column.split(" / ")[:1], fact.doc_kind, fact.year) if " / " in fact.column else ""
 
 
 def _says_end(fact: Fact, end: int) -> bool:
-    """The figure is of that end of the year (年初结转和结余 for 0, 年末… for 1) by its row or its words."""
-    said = clean_label(fact.row_label) if fact.kind == "cell" else normalize(fact.item)
-    return said.startswith(_YEAR_ENDS[end][0]) or (fact.kind != "cell" and _YEAR_ENDS[end][0] in said)
+    """The figure is of that end of the year (年初结转和结余 for 0, 年末… for 1): its row starts so, or its words say so."""
+    word = _YEAR_ENDS[end][0]
+    return clean_label(fact.row_label).startswith(word) if fact.kind == "cell" else word in normalize(fact.item)
 
 
 def _item_name(label: str) -> str:
@@ -324,11 +327,10 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
     if not measures:
         return True
     if fact.kind == "cell":
-        # "年初预算 / 小计": the 小计 of the period the header above names
-        above = standard.measure(fact.column.split(" / ")[:1], fact.doc_kind, fact.year) if " / " in fact.column else ""
         return (not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
                                         for m in measures)
-                or above in measures or _row_names_breakdown(fact, measures))
+                or _measure_above(fact) in measures  # "年初预算 / 小计": the 小计 of that period
+                or _row_names_breakdown(fact, measures))
     return any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in measures)
 
 

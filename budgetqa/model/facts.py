@@ -285,7 +285,8 @@ def sentence_facts(doc: ParsedDocument) -> list[Fact]:
     return facts
 
 
-# "（1）…支出（类）。", "…行政运行（项）。", "（一）全民阅读推广。": a sentence naming the item the next ones are about
+# "（1）…支出（类）。", "…行政运行（项）。", "（一）全民阅读推广。": a sentence naming the item the next ones are
+# about (for sentences read for their words; figures' sentences are headed by a 项 only, _ITEM_HEADING)
 _NAMES_ONLY_ITEM = re.compile(r"[(（][类款项][)）][。.]?\s*$|^[(（][一二三四五六七八九十0-9]+[)）][^，,；;。0-9]{2,20}[。.]?$")
 
 

@@ -229,7 +229,7 @@ class EntityIndex:
         for meta in docs:
             for member in meta.members:
                 name = normalize(member)
-                for form in (name, name[len(region_of(name)):]):
+                for form in (name, _organisation(name)):
                     if len(form) >= 5 and not any(form in known or (known in form and not form.endswith(OWN_BODY))
                                                   for known in self._own_names):
                         self.members.setdefault(form, (name, meta.entity))
@@ -571,13 +571,19 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str], scores:
     return found
 
 
+def _organisation(name: str) -> str:
+    """A unit's name after its place ("西陵市体育局" -> "体育局"), normalised."""
+    name = normalize(name)
+    return name[len(region_of(name)):]
+
+
 def _named_bare(index: EntityIndex, question: str, named: set[str]) -> set[str]:
     """"司法厅2026年和体育局2025年": beside a unit named uniquely, another named by its name after the
     place alone (体育局, never part of 教育体育局), where no place or other word runs into it."""
     q = normalize(question)
     found = set()
     for entity in set(index.names_by_entity) - named:
-        organisations = {normalize(name)[len(region_of(name)):] for name in index.names_by_entity[entity]}  # 卫健委 too
+        organisations = {_organisation(name) for name in index.names_by_entity[entity]}  # 卫健委 too
         if any(len(organisation) >= 3 and any(m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1])
                                               for m in re.finditer(re.escape(organisation), q))
                for organisation in organisations):
@@ -592,7 +598,7 @@ def _whole_organisation(entities: set[str], question: str) -> set[str]:
     """"体育局" names 西陵市体育局, not 白石县教育体育局: the units whose name after the place the
     question says whole, when it says one's."""
     q = normalize(question)
-    whole = {e for e in entities if len(organisation := normalize(e)[len(region_of(e)):]) >= 2 and organisation in q}
+    whole = {e for e in entities if len(organisation := _organisation(e)) >= 2 and organisation in q}
     return whole or entities
 
 
