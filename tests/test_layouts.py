@@ -99,7 +99,6 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "海陵住建局2025年财政拨款收入中，上年结转的一般公共预算拨款是多少？": "上年结转 within 财政拨款收入: the row under a heading",
            "我在核对一个数字，海陵住建局上年（2024年）的财政拨款支出预算总计，按2025年预算说明推算是多少？": "last year's 财政拨款支出预算总计 from a stated change",
            "东湖区卫健委2024年度决算和西江市水利局2025年度决算相比，哪家的住房公积金（2210201）支出决算数更高？是多少？": "a comparison of two 决算 naming a code and 决算数",
-           "兰溪一中2026年的一般公共预算拨款收入比白沙镇2025年多多少万元？": "一般公共预算拨款收入 answered from a project table's fund column (across documents)",
            "根据青石县人民医院2026年表1收入合计和情况说明中“比上年增加474.95万元”，推算上年（2025年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
            "根据梅岭市中医院2025年表1收入合计和说明中“比上年增加386.82万元”，推算上年（2024年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
            "江北区文化和旅游局2026年纳入绩效目标管理的项目，共涉及多少一般公共预算当年财政拨款？": "money of the projects under 绩效目标 management, stated in prose",

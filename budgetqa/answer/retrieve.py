@@ -225,7 +225,7 @@ class FactRanker:
             score += w.bm25 * lexical.get(i, 0.0) + w.dense * dense.get(fact.passage_id, 0.0)
             score += _measure_score(fact, ask.measures, w)
             if (wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table
-                    and (not ask.fund or any(word in fact.table for word in standard.FUND_WORDS))):
+                    and (not ask.fund or standard.holds_funds_named(fact.table, ask.text))):
                 # (a question naming a fund, 一般公共预算支出, is not answered by the all-funds 支出总计)
                 score += w.total_row_in_summary
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
@@ -233,6 +233,9 @@ class FactRanker:
             if (wants_total and self.labels[i] in _TOTAL_LABELS and not ask.fund
                     and any(word in fact.table for word in standard.FUND_WORDS)):
                 score -= w.fund_table_total_penalty  # "部门收入预算合计": all funds, not 财政拨款 only
+            if (wants_total and self.labels[i] in _TOTAL_LABELS and fact.measure in standard.BREAKDOWN_MEASURES
+                    and fact.measure not in ask.measures):
+                score -= w.part_total_penalty  # "一般公共预算支出": not the 基本支出表's 总计
             if fact.kind == "cell" and fact.table_kind == "支出总表":
                 score += w.expenditure_table  # the function-classification spending table is where readers check items
             if fact.value == 0:

@@ -26,6 +26,7 @@ class RankingWeights:
     label_total_row: float
     label_total_word: float
     fund_table_total_penalty: float
+    part_total_penalty: float
     label_overlap_min_share: float
     label_overlap_scale: float
     weak_label_score: float

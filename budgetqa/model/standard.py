@@ -70,6 +70,14 @@ def outside_topic(title: str, topics: tuple[str, ...]) -> bool:
 
 # Words naming one fund: a question without them asks about all of the unit's funds.
 FUND_WORDS = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "拨款")
+_ONE_FUND = ("一般公共预算", "政府性基金", "国有资本经营")
+
+
+def holds_funds_named(title: str, text: str) -> bool:
+    """Whether a table titled `title` is about the fund `text` names: a 财政拨款 table's total also holds
+    政府性基金, so it does not answer a question naming 一般公共预算."""
+    named = [word for word in _ONE_FUND if word in text]
+    return all(word in title for word in named) if named else any(word in title for word in FUND_WORDS)
 
 # Canonical measures, tested on one header level at a time (the deepest level first).
 MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
