@@ -40,6 +40,10 @@ def test_persons_counted_as_ming_or_ren_are_one_unit():
     assert not m.judge_value(90, "辆", "90", "名")["value_converted"]
     # "通用设备2台（套）": the count's unit as printed, or the 台 it starts with
     assert m.judge_value(2, "台", "2", "台（套）")["value_strict"]
+    # a column headed 国内公务接待人次（人） / 批次（个）: 116 人次 is the 116 人 the header counts in
+    assert m.judge_value(116, "人次", "116", "人")["value_strict"]
+    assert m.judge_value(3, "批次", "3", "个")["value_strict"]
+    assert not m.judge_value(3, "批次", "3", "辆")["value_converted"]
 
 
 def test_a_printed_text_is_judged_by_the_answers_words():

@@ -60,6 +60,11 @@ def _column_tokens(column: str) -> tuple[str, ...]:
     return tuple(tokens(column))
 
 
+_YEARS = re.compile(r"[0-9]+年?度?")
+# words of any row's name ("其他…支出"): a label said only in them is not named
+_GENERIC_PIECES = {"其他", "支出", "收入", "合计", "经费", "费用", "预算", "资金", "项目", "补助", "管理"}
+
+
 def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int, bool]]:
     """Where the question names a row label as printed (four characters or more), or a national
     classification item (邮电费, which no row need print): (start, end, whether its start may be a
@@ -88,6 +93,23 @@ def _names_rows(expansion) -> bool:
 def _named(text: str, q: str, spans: list[tuple[int, int, bool]]) -> bool:
     """The question names `text` on its own, not only inside a longer row label it names."""
     return any(not _within(at, at + len(text), spans) for at in _places(text, q))
+
+
+def _pieces_named(label: str, q: str, spans: list[tuple[int, int, bool]]) -> list[str]:
+    """The longest runs (two characters or more) of a row label that the question says on their own,
+    left to right: "给伤残军人发抚恤金" says 伤残 and 抚恤 of 伤残抚恤. None when its last word is not
+    said, bar a word of any row's name (a project's name said, its row 其他资金 not; 文化和旅游市场管理
+    for "管文化旅游市场")."""
+    label = _YEARS.sub("", label)  # "2026年度…": the year the question also names says no item
+    pieces, start, end = [], 0, 0
+    while start < len(label) - 1:
+        end = next((e for e in range(len(label), start + 1, -1) if _named(label[start:e], q, spans)), start)
+        if end > start:
+            pieces.append(label[start:end])
+        start = max(end, start + 1)
+    if not pieces or label[label.rfind(pieces[-1]) + len(pieces[-1]):] not in ("", *_GENERIC_PIECES):
+        return []
+    return [p for p in pieces if p not in _GENERIC_PIECES]
 
 
 def _places(text: str, q: str) -> list[int]:
@@ -337,6 +359,9 @@ class FactRanker:
         if (_named(label, q, rows_named) and not _names_column(label, ask)
                 and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6)):
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
+        pieces = _pieces_named(label, q, rows_named)
+        if len(pieces) > 1 and 3 * sum(map(len, pieces)) >= 2 * len(_YEARS.sub("", label)):
+            best = max(best, w.label_named + sum(map(len, pieces)))  # said in its pieces: more than one of them named
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in (e for e in expansions if not _names_column(e.term, ask)):
             if (expansion.kind not in ITEM_KINDS and (names_item or not wants_total)
@@ -568,8 +593,10 @@ def _says_terms(fact: Fact, ask: Ask) -> bool:
     """Whether a sentence says a budget term the question names (机关运行经费, 公务用车), by any of its
     names, when it names one: "收入总计…，支出总计…" does not answer "机关运行经费支出"."""
     sentence = normalize(fact.row_label + fact.lead + fact.quote)  # its section's heading says it too
-    named = [e for e in ask.expansions if e.kind in (*ITEM_KINDS, "total") and len(e.text) >= 4
-             and not _names_column(e.term, ask)]
+    # a total's words are said only when they are the item's ("机关运行经费"; not "政府采购一共花了")
+    named = [e for e in ask.expansions if (e.kind in ITEM_KINDS or e.kind == "total" and (
+        not ask.specific or any(e.text in word for word in ask.specific)))
+        and len(e.text) >= 4 and not _names_column(e.term, ask)]
     # its printed names, not the broader words among them (车辆 for 公务用车; a colloquial ask's
     # printed names may be shorter than it: 实有人数 for 实际有多少人)
     return not named or any(normalize(name) in sentence for e in named

@@ -18,7 +18,9 @@ from budgetqa.model.document import MONEY_UNITS, as_decimal, convert_unit
 from budgetqa.model.text import bigrams, normalize
 
 MONEY = MONEY_UNITS
-SAME_UNIT = {"名": "人", "台（套）": "台", "台(套)": "台"}  # one count however printed: 编制90名, 实有87人; 4台（套）
+# one count however printed: 编制90名, 实有87人; 4台（套）; a column headed 接待人次（人） or 接待批次（个）
+# counts 人次 or 批次, numbered in 人 or 个
+SAME_UNIT = {"名": "人", "台（套）": "台", "台(套)": "台", "人次": "人", "批次": "个"}
 _YEAR_PREFIX = re.compile(r"^(?:[0-9]{4}|[0-9]{2})\s*年(?:度)?")
 _TABLE_SUFFIX = re.compile(r"[(（]?续(?:表)?[0-9]*[)）]?$")
 _ORDINAL = re.compile(

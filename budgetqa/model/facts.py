@@ -230,7 +230,9 @@ def _cell_unit(table_unit: str, printed: str, column: str, label: str) -> str:
         return ""
     counted = standard.COUNT_COLUMN.search(column)
     if counted:  # "公务用车保有量（辆）" in a table of 万元: the header's own unit
-        return counted.group(1)
+        # "国内公务接待批次（个）": what is counted is 批次, numbered in 个
+        noun = re.search(r"(人次|批次)$", column[:counted.start()])
+        return noun.group(1) if noun else counted.group(1)
     if table_unit:
         return table_unit
     header = column + label

@@ -13,7 +13,8 @@ from budgetqa.query import lexicon, thesaurus
 
 ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                         r"|(?:几个|多少个?)(亿)(?!元)")
-_COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来")  # "这四家中心…加起来"
+# "这四家中心…加起来"; "几辆车" (the count asked, not an item)
+_COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来|(?:几|多少)(?:辆|台|套)车?")
 _PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|(?<![0-9])(?:1[0-2]|[1-9])月(?!底)")
 _YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?(?![初末])")  # "2026年", "26年度"; not 年初/年末 (a measure)
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "决算", "年度", "单位", "部门", "一共",
@@ -27,10 +28,10 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
                   "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前",
                   "为什么", "为何", "怎么", "怎样", "如何", "什么原因", "今年", "今年度", "剩下", "还剩", "还剩下",
-                  "给了", "拿到", "拿了", "下属", "所属", "下辖", "直属", "旗下", "安排了多少", "安排多少", "口径",
+                  "给了", "拿到", "拿了", "下属", "所属", "底下", "通过", "这块", "这一块", "这一大块", "这部分", "下辖", "直属", "旗下", "安排了多少", "安排多少", "口径",
                   "连同", "在内", "下属单位", "所属单位", "包括", "比较", "比较一下", "对比", "对比一下", "一下",
                   # what is left of "A比B多多少" once the units' names are taken out
-                  "比多", "比少", "比高", "比低", "相当于", "相差", "还是", "几台", "几套", "多少台", "多少套", "添置", "准备添置", "一年", "手里", "开年", "开年时", "搞", "花出去", "实际花出去", "出去", "多还是少", "高还是低", "差额", "差距",
+                  "比多", "比少", "比高", "比低", "相当于", "相差", "还是", "几台", "几套", "多少台", "多少套", "添置", "准备添置", "一年", "手里", "手上", "开年", "开年时", "搞", "花出去", "实际花出去", "出去", "多还是少", "高还是低", "差额", "差距",
                   # a ranking's words ("谁的…更高")
                   "更高", "更多", "更少", "更低", "更大", "更小", "较高", "较多", "较少", "较低", "那家", "这家", "那个",
                   # the source a figure is worked out from ("按2026年预算说明推算")
@@ -43,6 +44,7 @@ COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少�
                "场": ("多少场", "几场"), "枚": ("多少枚", "几枚"), "件": ("多少件", "几件"), "户": ("多少户", "几户"),
                "所": ("多少所", "几所")}
 
+_PEOPLE_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位)?[^，,。？?钱元费]{0,8}(?:人员|人)[？?]?$")
 _NOT_STAFF = re.compile(r"(?:预算|规划|方案|计划|标准|报告|清单)编制|编制(?:范围|单位|说明|部门|工作|了|绩效)")  # the act of drawing up: no staff
 _ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
 _ASKS_RATE = re.compile(r"(增长|下降)了?多少(?!万|元|亿)")  # "增长了多少" without a money unit: a rate
@@ -106,11 +108,21 @@ class Ask:
     member: str = ""  # a department's unit named: only the facts of its rows answer
 
 
+# everyday words for what the documents print: money coming in is 收入, what was planned is the 预算
+_PLAIN_WORDS = re.compile(r"进账|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
+
+
+def printed_words(text: str) -> str:
+    """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算)."""
+    return _PLAIN_WORDS.sub(lambda m: "收入" if m.group() == "进账" else "预算", text)
+
+
 def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
     units' names, whose words in it name no item."""
     # the documents print 上年 (上年结转, 上年预算数) and 拨款 ("财政拨了多少" asks the 拨款)
     q = normalize(text).replace("去年", "上年").replace("上一年", "上年").replace("拨了", "拨款")
+    q = printed_words(q)
     change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
     content = tuple(content_terms(q, names))
     measures = asked_measures(q) - ({"上年预算"} if change else set())
@@ -119,8 +131,11 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     # "奖金人员经费": 人员经费 names the column, 奖金 the row — unless the measure is all it names (a
     # breakdown is also a row's name, 人员经费合计; 年初预算 never is)
     specific = tuple(w for w in specific if w not in measures & standard.BREAKDOWN_MEASURES) or specific
+    count = asked_count(q)
+    if count:  # "到2024年底有几辆车": the date a stock is counted at, no item
+        specific = tuple(w for w in specific if w not in ("年末", "年初"))
     return Ask(
-        text=q, count=asked_count(q), money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
+        text=q, count=count, money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
         measures=frozenset(measures),
         expansions=tuple(thesaurus.expand(q)),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
@@ -158,6 +173,8 @@ def content_terms(q: str, names: str = "") -> list[str]:
     for token in lexicon.tokenizer().lcut(q):
         if token[-1:] in ("有", "是", "为") and token[:-1] in TOTAL_VOCABULARY:
             token = token[:-1]  # "总计有多少": jieba glues the verb to the word
+        if len(token) > 2 and token.endswith("多少"):
+            token = token[:-2]  # "收入多少" (a word it does not know before 多少)
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
                 and not _COUNTING.fullmatch(token)
                 and not (token in names and not thesaurus.is_classification_name(token))):
@@ -168,6 +185,8 @@ def content_terms(q: str, names: str = "") -> list[str]:
 def asked_count(question: str) -> str:
     """The unit of a count asked for ("几辆" -> "辆"), else ""."""
     question = _NOT_STAFF.sub("", question)  # "预算编制范围" counts no staff
+    if _PEOPLE_COUNTED.search(question):  # "有多少已经离退休的人员": people, however described
+        return "人"
     return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")
 
 

@@ -15,7 +15,7 @@ from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import OWN_BODY, region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import (
-    ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text,
+    ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text, printed_words,
 )
 from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation
 
@@ -91,7 +91,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         item_text = normalize(item_text)
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
-    item_text = glossed(without_preface(strip_entity(item_text, match.docs)))
+    item_text = printed_words(glossed(without_preface(strip_entity(item_text, match.docs))))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
