@@ -283,8 +283,10 @@ class FactRanker:
         """How well a sentence's words for its number name what was asked."""
         fact = self.facts[i]
         # a word the thesaurus knows is said by its printed names too ("实际有多少人": 实有人数)
-        printed = {e.text: tuple(name for name in e.labels if len(name) >= 3) for e in ask.expansions
-                   if e.term not in _ANY_COUNT}  # any count of cars is no 公务用车 in particular
+        # (any count of cars is no 公务用车 in particular); words of one term ("退下来的离退休老同志") say it once
+        printed = {e.text: tuple(name for name in e.labels if len(name) >= 3)
+                   + tuple(o.text for o in ask.expansions if o.term == e.term) for e in ask.expansions
+                   if e.term not in _ANY_COUNT}
         coverage = self._coverage_score(fact, ask.specific, w, printed=printed)
         states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
         if states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
