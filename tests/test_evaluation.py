@@ -46,6 +46,18 @@ def test_persons_counted_as_ming_or_ren_are_one_unit():
     assert not m.judge_value(3, "批次", "3", "辆")["value_converted"]
 
 
+def test_a_gold_sentence_under_its_paragraphs_heading_is_judged_by_the_quote():
+    # a colleague's gold names the paragraph (一、收支预算总体情况) as its row and no column: the sentence is cited
+    source = {"doc": "a.pdf", "row": "一、收支预算总体情况", "column": None,
+              "sentence": "2025年收支预算总计21,239,500.00元，比上年预算减少1,274,370.00元，主要原因是项目减少。"}
+    quote = "2025年收支预算总计21,239,500.00元，比上年预算减少1,274,370.00元，主要原因是项目减少。"
+    assert m.citation_matches({"doc": "a.pdf", "row": None, "kind": "narrative", "quote": quote}, source)
+    assert not m.citation_matches({"doc": "a.pdf", "row": None, "kind": "narrative", "quote": "公务接待费17,000.00元。"}, source)
+    # a cell's source with a note beside it stays a cell's
+    cell = {"doc": "a.pdf", "row": "合计", "column": "合计", "sentence": "本表为空表。"}
+    assert not m.is_narrative_source(cell)
+
+
 def test_a_printed_text_is_judged_by_the_answers_words():
     # a 绩效目标表 target "≥120个" (Chromium prints ⩾), a unit's kind: right when the answer says it
     assert m.states_text("原文：“…法律服务站点|指标值：⩾120个。”", "≥120个")

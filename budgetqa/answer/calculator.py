@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 
 from budgetqa.answer.compose import Answer, Operand, ambiguous, format_decimal, not_found
@@ -49,7 +50,12 @@ class Calculator:
         if query.match.year_before and operation.kind != "column_change":
             return None  # the year before the document's: its operands are no figures of the document's own year
         if operation.kind == "share" and operation.larger_first and len({m.entity for m in docs}) == 2 == len(docs):
-            return self.shares_compared(query, query.mentioned or docs)
+            return self.rates_compared(query, query.mentioned or docs, self.share)
+        if operation.kind == "rate_gap":  # each unit's change (or completion) of its own row and years
+            if len({m.entity for m in docs}) != 2 or len(docs) != 2:
+                return None
+            per_document = replace(query, operation=replace(operation, kind="column_change"))
+            return self.rates_compared(per_document, query.mentioned or docs, self.column_change)
         if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
             if len(docs) != 1:
                 return None
@@ -160,13 +166,13 @@ class Calculator:
         return result(value, value_unit, f"{meta.label}：人均 = {{value}} {value_unit}。",
                       f"{format_decimal(a.value)} ÷ {staff.printed} 人", [a, b], divided=True)
 
-    def shares_compared(self, query: Query, docs: list[DocumentMeta]) -> Answer | None:
-        """"财政拨款收入占本年收入的比重，A和B相差几个百分点": each unit's share, then their gap in points
-        (the gap, the larger named)."""
-        shares = [(meta, self.share(query, meta)) for meta in docs]
-        if any(answer is None or answer.value is None for _, answer in shares):
+    def rates_compared(self, query: Query, docs: list[DocumentMeta], rate_of) -> Answer | None:
+        """"财政拨款收入占本年收入的比重，A和B相差几个百分点", "…增减率，A比B高几个百分点": each unit's
+        rate (`rate_of`: its share, change or completion), then their gap in points (the larger named)."""
+        rates = [(meta, rate_of(query, meta)) for meta in docs]
+        if any(answer is None or answer.value is None or answer.unit != "%" for _, answer in rates):
             return None
-        (a, first), (b, second) = shares
+        (a, first), (b, second) = rates
         gap = first.value - second.value
         larger = a if gap >= 0 else b
         ops = [*first.operands, *second.operands]

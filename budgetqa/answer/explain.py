@@ -14,6 +14,11 @@ EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 _MORE = re.compile(r"大于|超过|超出|高于|多于")
 _LESS = re.compile(r"小于|低于|少于|未完成|没有?(?:全部)?(?:完成|执行完)")
+_TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计")
+_WHOLE = ("支出合计", "收入合计", "支出", "收入")  # the thesaurus terms for a unit's whole budget
+# a change said in everyday words ("为什么比上年少了", "为啥涨了")
+_FEWER_NOW = re.compile(r"少了|降了|低了|减了")
+_MORE_NOW = re.compile(r"多了|涨了|高了|增了")
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
 
@@ -36,6 +41,14 @@ def _names_of(word: str, ask) -> list[str]:
     return [name for e in ask.expansions if word in e.text or e.text in word for name in (e.term, *e.labels)]
 
 
+def _said(word: str, quote: str, ask) -> bool:
+    """A sentence says a question word, or a name of its term; a word for the whole budget (总预算)
+    is said by a sentence on the totals (收支预算总计)."""
+    totals = any(e.kind == "total" and e.term in _WHOLE for e in ask.expansions if word in e.text or e.text in word)
+    return word in quote or any(len(n) >= 3 and normalize(n) in quote
+                                for n in (*_names_of(word, ask), *(_TOTALS_SAID if totals else ())))
+
+
 def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fact | None:
     """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于)."""
     ask = ask_of(WHY.sub("", question), names)  # what it asks about, the why-words set aside
@@ -43,6 +56,7 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     words = [w for w in ask.content if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
+    changes += ["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
     items = [w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
@@ -61,7 +75,7 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
         said = normalize(fact.lead) + quote
         if not all(normalize(w) in said or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
             continue
-        score = sum(len(w) for w in set(words) if w in quote)
+        score = sum(len(w) for w in set(words) if _said(w, quote, ask))
         if score > best_score:
             best, best_score = fact, score
     if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself,

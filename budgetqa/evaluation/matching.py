@@ -159,7 +159,8 @@ def quotes_overlap(cited_quote: str | None, gold_sentence: str | None) -> bool:
 
 
 def is_narrative_source(source: dict) -> bool:
-    return not source.get("row") and bool(source.get("sentence"))
+    """A gold sentence: no row, or only the heading of its paragraph as the row (no column)."""
+    return bool(source.get("sentence")) and not (source.get("row") and source.get("column"))
 
 
 def citation_matches(citation: dict, source: dict) -> bool:

@@ -108,13 +108,16 @@ class Ask:
     member: str = ""  # a department's unit named: only the facts of its rows answer
 
 
-# everyday words for what the documents print: money coming in is 收入, what was planned is the 预算
-_PLAIN_WORDS = re.compile(r"进账|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
+# everyday words for what the documents print: money coming in (进账, 挣了) is 收入, what was planned is the 预算
+_PLAIN_WORDS = re.compile(r"进账|收进来|挣了|挣的|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
+
+
+_COMING_IN = ("进账", "收进来", "挣了", "挣的")
 
 
 def printed_words(text: str) -> str:
     """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算)."""
-    return _PLAIN_WORDS.sub(lambda m: "收入" if m.group() == "进账" else "预算", text)
+    return _PLAIN_WORDS.sub(lambda m: "收入" if m.group() in _COMING_IN else "预算", text)
 
 
 def ask_of(text: str, names: str = "", member: str = "") -> Ask:

@@ -57,6 +57,9 @@ EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
+# a rate of change or of completion, named; the periods each unit's rate is of, in brackets or as 比上年
+_RATE_NAMED = re.compile(r"增减率|增长率|变动率|增幅|降幅|(?:预算)?完成率|执行率")
+_OWN_PERIODS = re.compile(r"[(（][^()（）]*[)）]|[比较]上年|^[与和、]+")
 _SHARES_GAP = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分点")  # two units' shares compared
 _GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
 _SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里|当中|之中)所?的?(?:占比|比重|比例)")  # "X在Y中的占比"
@@ -81,7 +84,7 @@ class BasePeriod:
 class Operation:
     """What to compute and the texts naming its operands (parse_query parses each into Query.operands,
     which budgetqa.answer.calculator looks up)."""
-    kind: str = ""  # per_person | per_count | share | ratio | column_change | item_difference | rank | growth | sum | difference | ""
+    kind: str = ""  # per_person | per_count | share | ratio | column_change | item_difference | rank | growth | sum | difference | rate_gap | ""
     # the texts naming the operands: per_person (item,); share (part, whole); item_difference and a
     # ratio in one document (first, second); a sum in one document, its items; column_change, the
     # row's item; across documents, the item as a level (the change or ratio asked for taken out)
@@ -95,7 +98,7 @@ class Operation:
     completion: bool = False  # column_change: the figure as a share of its base (决算 ÷ 年初预算), not the change
     quoted: tuple[str, ...] = ()  # items the question quotes (“其他工资福利支出”): an operand must name them
     larger_first: bool = False  # difference / item_difference: "谁的…更多", "A和B哪个多" — the larger minus the smaller;
-    #                              share over two documents: their shares' gap
+    #                              share over two documents: their shares' gap (rate_gap: their rates', always)
     level: int = 0  # top: the code length of the rows ranked ("项级科目" 7), 0 when the table's rows say
     projects: bool = False  # top: "哪个项目" ranks a project table's rows; sum: a column over them
     count: int = 0  # sum over a project table's rows: how many the question counts ("三个项目"), 0 when "全部"
@@ -141,6 +144,13 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             whole = mark.group() + whole[1:]
         # "…的比重，A和B相差几个百分点": each unit's share, then the gap between them
         return Operation(kind, (part, whole), larger_first=gap)
+    if kind == "rate_gap":  # "…的增减率，A（2026年比2025年）比B（2025年比2024年）高几个百分点"
+        rate = _RATE_NAMED.search(q)
+        completion = rate.group().endswith(("完成率", "执行率"))
+        before = _OWN_PERIODS.sub("", q[:rate.start()])  # the item, named before its rate
+        item = next((part for part in reversed(re.split(r"[的，,]", before)) if part), before)
+        return Operation("rate_gap", (item,), base=BasePeriod(word="预算" if completion else "上年"),
+                         as_rate=not completion, completion=completion, larger_first=True)
     unspent = UNSPENT.search(q) if kind == "column_change" else None
     if unspent:  # the budget column less the row's own figure
         base = "全年预算" if "全年预算" in q else "年初预算" if "年初预算" in q else "预算"
@@ -262,6 +272,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's
     if share:
         return "share"
+    if several_docs and _RATE_NAMED.search(q) and "百分点" in q:  # two units' rates, each of its own year
+        return "rate_gap"
     completion = COMPLETION.search(q)
     if not several_docs and completion and completion["base2"]:  # "决算数是年初预算数的百分之几": one row's two columns
         return "column_change"

@@ -128,9 +128,10 @@ def without_preface(text: str) -> str:
 
 
 _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…": where the row stands, not what it is
-# "（不是编制数）", "(不含上年结转)": an aside naming what the question does not ask; "（工资、奖金这些）",
+# "（不是编制数）", "(不含上年结转)", "不算财政给的和上级补助的，…": an aside naming what the question does not ask; "（工资、奖金这些）",
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
-_NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]")
+_NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
+                        r"|(?:^|(?<=[，,]))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]")  # "不算财政给的，…"
 
 
 def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> Query:
