@@ -5,6 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from budgetqa.query.asking import ask_of, asked_count, printed_words
+from budgetqa.query.operation import parse_operation
+
 
 @pytest.mark.parametrize("question, named", [
     ("火星市12345热线中心2024年公积金多少", "火星市"),      # a place no document names
@@ -406,3 +409,38 @@ def test_how_much_money_a_part_takes_is_an_amount_not_a_share(engine):
     # 司法局 2026 p21: "…其中：…政府采购服务预算1446.32万元"
     result = engine.ask("司法局2026年政府采购预算里服务类占多少钱？")
     assert result.status == "answered" and (result.value, result.unit) == (Decimal("1446.32"), "万元")
+
+
+@pytest.mark.parametrize("text, printed", [
+    ("一年总共进账多少钱", "一年总共收入多少钱"),
+    ("应急救援这块原本打算花多少钱", "应急救援这块预算多少钱"),
+    ("财政拨款实际花掉的钱,比年初定下的预算多出多少", "财政拨款实际花掉的钱,比年初预算多出多少"),
+    ("自己开展业务挣了多少钱", "自己开展业务收入多少钱"),
+    ("实际花了多少", "实际花了多少"),  # what was spent stays spending
+])
+def test_everyday_words_put_as_the_documents_print_them(text, printed):
+    assert printed_words(text) == printed
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("有多少已经离退休的人员？", "人"), ("手里一共有几辆车？", "辆"), ("国内公务接待共有多少批次？", "批次"),
+    ("人员经费有多少？", ""), ("有多少人员经费？", ""),  # money of people, no count
+])
+def test_the_count_a_question_asks(question, counted):
+    assert asked_count(question) == counted
+
+
+def test_a_stock_counted_at_a_date_and_the_unit_counted_name_no_item():
+    assert ask_of("到2024年底,手里一共有几辆车?").specific == ()
+    assert ask_of("一年来馆借书的读者有多少人次?").specific == ("来馆", "借书", "读者")
+
+
+@pytest.mark.parametrize("item_text, item, completion", [
+    # the units' names taken out, as parse_query passes the text
+    ("一般公共预算支出比上年的增减率,(2026年比2025年)比(2025年比2024年)高几个百分点?", "一般公共预算支出", False),
+    ("(2026年比2025年)与(2025年比2024年)的一般公共预算支出合计增减率相差几个百分点?", "一般公共预算支出合计", False),
+    ("三公经费财政拨款支出决算的预算完成率,2025年度比2024年度高几个百分点?", "三公经费财政拨款支出决算", True),
+])
+def test_two_units_rates_compared_are_a_gap_of_their_own_rates(item_text, item, completion):
+    operation = parse_operation(item_text, item_text, True, "")
+    assert (operation.kind, operation.items, operation.completion, operation.as_rate) == ("rate_gap", (item,), completion, not completion)

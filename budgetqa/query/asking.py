@@ -28,7 +28,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
                   "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前",
                   "为什么", "为何", "怎么", "怎样", "如何", "什么原因", "今年", "今年度", "剩下", "还剩", "还剩下",
-                  "给了", "拿到", "拿了", "下属", "所属", "底下", "通过", "已经", "这块", "这一块", "这一大块", "这部分", "下辖", "直属", "旗下", "安排了多少", "安排多少", "口径",
+                  "给了", "拿到", "拿了", "下属", "所属", "底下", "通过", "已经", "不少", "很多", "这块", "这一块", "这一大块", "这部分", "下辖", "直属", "旗下", "安排了多少", "安排多少", "口径",
                   "连同", "在内", "下属单位", "所属单位", "包括", "比较", "比较一下", "对比", "对比一下", "一下",
                   # what is left of "A比B多多少" once the units' names are taken out
                   "比多", "比少", "比高", "比低", "相当于", "相差", "还是", "几台", "几套", "多少台", "多少套", "添置", "准备添置", "一年", "手里", "手上", "开年", "开年时", "搞", "花出去", "实际花出去", "出去", "多还是少", "高还是低", "差额", "差距",
@@ -44,6 +44,7 @@ COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少�
                "场": ("多少场", "几场"), "枚": ("多少枚", "几枚"), "件": ("多少件", "几件"), "户": ("多少户", "几户"),
                "所": ("多少所", "几所")}
 
+_PEOPLES_MONEY = re.compile(r"人员(?:经费|支出|开支|费用)")
 _PEOPLE_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位)?[^，,。？?钱元费]{0,8}(?:人员|人)[？?]?$")
 _NOT_STAFF = re.compile(r"(?:预算|规划|方案|计划|标准|报告|清单)编制|编制(?:范围|单位|说明|部门|工作|了|绩效)")  # the act of drawing up: no staff
 _ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
@@ -70,7 +71,7 @@ CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少",
 _PER_PROSE = re.compile(r"(?:据|根据|按照?)[^，,。]{0,20}?(?:说明|文字)[，,]")  # "据…决算说明，…多少人次": what the prose says
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述", "目标值", "指标值")
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
-WHY = re.compile(r"为什么|为何|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|花在哪|花在什么|哪些方面|干什么|做什么")
+WHY = re.compile(r"为什么|为何|为啥|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|花在哪|花在什么|哪些方面|干什么|做什么")
 # a name or a description asked, not a figure ("实施单位是哪个", "是什么性质的单位", "绩效目标是什么")
 TEXT_ASK = re.compile(r"是什么(?!原因)|是哪个|是哪家|是哪一个|哪个单位|什么性质|性质是|是谁")
 _TARGET = re.compile(r"目标值|指标值")
@@ -135,8 +136,8 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     # breakdown is also a row's name, 人员经费合计; 年初预算 never is)
     specific = tuple(w for w in specific if w not in measures & standard.BREAKDOWN_MEASURES) or specific
     count = asked_count(q)
-    if count:  # "到2024年底有几辆车": the date a stock is counted at, no item
-        specific = tuple(w for w in specific if w not in ("年末", "年初"))
+    if count:  # "到2024年底有几辆车": the date a stock is counted at, no item; "多少人次": the unit counted
+        specific = tuple(w for w in specific if w not in ("年末", "年初", count))
     return Ask(
         text=q, count=count, money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
         measures=frozenset(measures),
@@ -187,7 +188,7 @@ def content_terms(q: str, names: str = "") -> list[str]:
 
 def asked_count(question: str) -> str:
     """The unit of a count asked for ("几辆" -> "辆"), else ""."""
-    question = _NOT_STAFF.sub("", question)  # "预算编制范围" counts no staff
+    question = _NOT_STAFF.sub("", _PEOPLES_MONEY.sub("", question))  # "预算编制范围", "多少人员经费" count no staff
     if _PEOPLE_COUNTED.search(question):  # "有多少已经离退休的人员": people, however described
         return "人"
     return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")

@@ -197,6 +197,11 @@ def is_follow_up(question: str) -> bool:
     return question.startswith("那") or question.rstrip("？?。 ").endswith("呢")  # "那2023年呢？"
 
 
+# kinds of place, no place's name (jieba tags 湖泊 a place): "治理河流湖泊水污染" names no unit
+_KINDS_OF_PLACE = frozenset({"湖泊", "河流", "江河", "河湖", "山区", "农村", "城区", "城市", "城镇", "乡村", "海洋",
+                             "森林", "草原", "湿地", "流域", "沿海", "边境", "境外", "国外", "全国", "全省", "全市", "全县"})
+
+
 class EntityIndex:
     """Scores how strongly a question names each document's unit (IDF-weighted bigram overlap)."""
 
@@ -364,7 +369,8 @@ class EntityIndex:
                 continue  # "新建多少个站点": a verb before what it counts, though jieba knows a place 新建
             named = (lexicon.names_place_or_organisation(word)
                      or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|(?<!社)区|县)$", word))  # 社区 is no district
-            if named and len(word) >= 2 and word not in self.known_text and not _budget_word(word):
+            if (named and len(word) >= 2 and word not in self.known_text and not _budget_word(word)
+                    and word not in _KINDS_OF_PLACE):
                 core = re.sub(r"(省|市|区|县)$", "", word)
                 if core not in self.known_text and word not in unknown:
                     unknown.append(word)
