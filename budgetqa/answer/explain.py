@@ -15,7 +15,7 @@ EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 _MORE = re.compile(r"大于|超过|超出|高于|多于")
 _LESS = re.compile(r"小于|低于|少于|未完成|没有?(?:全部)?(?:完成|执行完)")
 _TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计", "支出预算", "收入预算")
-_WHOLE = ("支出合计", "收入合计", "支出", "收入")  # the thesaurus terms for a unit's whole budget
+_WHOLE = ("支出合计", "收入合计")  # the thesaurus terms for a unit's whole budget (总预算)
 # a change said in everyday words ("为什么比上年少了", "为啥涨了")
 _FEWER_NOW = re.compile(r"少了|降了|低了|减了")
 _MORE_NOW = re.compile(r"多了|涨了|高了|增了")
@@ -56,7 +56,7 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     words = [w for w in ask.content if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     if not ask.specific:  # "预算为啥涨了": no item named asks about the budget as a whole, said by its totals
-        words += list(_TOTALS_SAID)
+        words += [w for w in _TOTALS_SAID if not (w[:2] in ("收入", "支出") and w[:2] not in q and ("收入" in q or "支出" in q))]
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
     changes += ["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
