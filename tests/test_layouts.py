@@ -95,7 +95,6 @@ NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled �
            "岭南应急局2026年部门支出总体情况表的项目支出合计，比一般公共预算支出情况表的项目支出合计多多少？": "two tables' column totals compared within one document",
            "江北文旅局2026年一般公共预算基本支出中，发工资、交社保这些人头上的开支一共多少？": "人头上的开支 within 一般公共预算基本支出: the breakdown not read from the colloquial name",
            "江北文旅局2026年不算上年剩下的钱，今年新进账的收入一共多少？": "今年新进账的收入 (本年收入合计): a colloquial name not read",
-           "玉山环保局2026年一般公共预算里用于治理水污染的钱有多少？": "治理水污染 for 水体: a colloquial name not read",
            "我在核对一个数字，玉山环保局去年（2025年）的一般公共预算拨款收入，按2026年预算说明倒推是多少？": "last year's 一般公共预算拨款收入 from a stated change",
            "我在核对一个数字，长宁市监局2025年基本支出情况表里经济分类30217公务接待费是多少？不是三公经费表里的那个。": "an economic item in a two-panel 基本支出 table, with a negated 三公 table",
            "海陵住建局2025年财政拨款收入中，上年结转的一般公共预算拨款是多少？": "上年结转 within 财政拨款收入: the row under a heading",

@@ -100,7 +100,7 @@ class Ask:
     grams: frozenset[str]  # character bigrams
     actual: bool  # asks for the actual figure (实际, 决算, 执行)
     planned: bool  # asks for the planned figure (年初, 预算数)
-    spending: bool  # names 支出
+    spending: bool  # names money going out (支出, 用于, 花在 …)
     fund: bool  # names one fund (财政拨款, 政府性基金 …), not all of the unit's
     table_words: tuple[str, ...]  # words of a table title it names (三公, 基本支出 …)
     table_named: str = ""  # the words before "表里/表中" ("在经济分类"): a table the cited cell must be in
@@ -149,13 +149,14 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
         content=content,
         specific=specific,
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
-        spending="支出" in q, fund=any(w in q for w in standard.FUND_WORDS),
+        spending=bool(_SPENT.search(q)), fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
         table_named=next(iter(TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member,
         period=next(iter(_PERIOD.findall(q)), ""))
 
 
 _SPENDING = re.compile(r"(?:支出|经费|开支|的钱)$")
+_SPENT = re.compile(r"支出|用于|用在|花在|花了|花费|开支")  # money going out ("用于治理水污染的钱"), not coming in
 
 
 def asked_measures(text: str) -> set[str]:
