@@ -361,7 +361,8 @@ class FactRanker:
         if (_named(label, q, rows_named) and not _names_column(label, ask)
                 and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6)):
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
-        pieces = _pieces_named(label, q, rows_named)
+        # (two pieces share two bigrams with the question: most labels are passed over unread)
+        pieces = _pieces_named(label, q, rows_named) if len(grams & ask.grams) > 1 else []
         if len(pieces) > 1 and 3 * sum(map(len, pieces)) >= 2 * len(_YEARS.sub("", label)):
             best = max(best, w.label_named + sum(map(len, pieces)))  # said in its pieces: more than one of them named
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
