@@ -56,7 +56,8 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     words = [w for w in ask.content if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     if not ask.specific:  # "预算为啥涨了": no item named asks about the budget as a whole, said by its totals
-        words += [w for w in _TOTALS_SAID if not (w[:2] in ("收入", "支出") and w[:2] not in q and ("收入" in q or "支出" in q))]
+        sides = [side for side in ("收入", "支出") if side in q] or ["收入", "支出"]  # "支出为什么…": not the 收入 sentence
+        words += [w for w in _TOTALS_SAID if w[:2] not in ("收入", "支出") or w[:2] in sides]
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
     changes += ["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason

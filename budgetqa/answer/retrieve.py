@@ -95,21 +95,23 @@ def _named(text: str, q: str, spans: list[tuple[int, int, bool]]) -> bool:
     return any(not _within(at, at + len(text), spans) for at in _places(text, q))
 
 
-def _pieces_named(label: str, q: str, spans: list[tuple[int, int, bool]]) -> list[str]:
-    """The longest runs (two characters or more) of a row label that the question says on their own,
-    left to right: "给伤残军人发抚恤金" says 伤残 and 抚恤 of 伤残抚恤. None when its last word is not
-    said, bar a word of any row's name (a project's name said, its row 其他资金 not; 文化和旅游市场管理
-    for "管文化旅游市场")."""
+def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> int:
+    """How many characters of a row label the question says in two or more pieces, each its longest
+    run said on its own ("给伤残军人发抚恤金" says 伤残 and 抚恤 of 伤残抚恤); 0 when the pieces are fewer
+    than two or under two thirds of the label, or its last word is not said, bar a word of any row's
+    name (a project's name said, its row 其他资金 not; 文化和旅游市场管理 for "管文化旅游市场")."""
     label = _YEARS.sub("", label)  # "2026年度…": the year the question also names says no item
-    pieces, start, end = [], 0, 0
+    pieces, start = [], 0
     while start < len(label) - 1:
         end = next((e for e in range(len(label), start + 1, -1) if _named(label[start:e], q, spans)), start)
         if end > start:
             pieces.append(label[start:end])
         start = max(end, start + 1)
     if not pieces or label[label.rfind(pieces[-1]) + len(pieces[-1]):] not in ("", *_GENERIC_PIECES):
-        return []
-    return [p for p in pieces if p not in _GENERIC_PIECES]
+        return 0
+    named = [p for p in pieces if p not in _GENERIC_PIECES]
+    said = sum(map(len, named))
+    return said if len(named) > 1 and 3 * said >= 2 * len(label) else 0
 
 
 def _places(text: str, q: str) -> list[int]:
@@ -361,10 +363,10 @@ class FactRanker:
         if (_named(label, q, rows_named) and not _names_column(label, ask)
                 and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6)):
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
-        # (two pieces share two bigrams with the question: most labels are passed over unread)
-        pieces = _pieces_named(label, q, rows_named) if len(grams & ask.grams) > 1 else []
-        if len(pieces) > 1 and 3 * sum(map(len, pieces)) >= 2 * len(_YEARS.sub("", label)):
-            best = max(best, w.label_named + sum(map(len, pieces)))  # said in its pieces: more than one of them named
+        # said in its pieces (two pieces share two bigrams with the question: most labels are passed over unread)
+        in_pieces = _said_in_pieces(label, q, rows_named) if len(grams & ask.grams) > 1 else 0
+        if in_pieces:
+            best = max(best, w.label_named + in_pieces)
         names_item = any(e.kind in ITEM_KINDS for e in expansions)
         for expansion in (e for e in expansions if not _names_column(e.term, ask)):
             if (expansion.kind not in ITEM_KINDS and (names_item or not wants_total)
