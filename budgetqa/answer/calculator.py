@@ -32,7 +32,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import TOTAL_LABEL
-from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of
+from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
 from budgetqa.query.operation import BasePeriod, Operation
 from budgetqa.query.question import Query
 
@@ -265,9 +265,10 @@ class Calculator:
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
         found = [(meta, self.finder.measure_total(item, meta)) for meta in ordered]
         if not all(fact for _, fact in found):  # not a measure's total ("人员经费") in each: the item named
-            found = [(meta, self.finder.best_fact(item.ask, meta, FIRM_LABEL_SCORE, unit)) for meta in ordered]
+            found = [(meta, self.finder.best_fact(of_document_kind(item.ask, meta.kind), meta, FIRM_LABEL_SCORE, unit))
+                     for meta in ordered]
         if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
-            loose = [(meta, self.finder.best_fact(item.ask, meta, unit=unit)) for meta in ordered]
+            loose = [(meta, self.finder.best_fact(of_document_kind(item.ask, meta.kind), meta, unit=unit)) for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
@@ -287,8 +288,14 @@ class Calculator:
             pick = min if operation.lowest else max
             best = pick(ops, key=lambda op: op.value)
             ranking = "；".join(f"{op.meta.entity} {format_decimal(op.value)}" for op in sorted(ops, key=lambda op: -op.value))
-            return result(best.value, value_unit, f"{best.meta.label} 最{'低' if pick is min else '高'}：{format_decimal(best.value)} {value_unit}。",
-                          f"排序（高→低）：{ranking}", ops)
+            fewer = pick is min
+            headline = f"{best.meta.label} 最{'低' if fewer else '高'}：{format_decimal(best.value)} {value_unit}"
+            if len(ops) == 2:  # "A和B哪个多": the larger, and by how much
+                other = next(op for op in ops if op is not best)
+                headline = (f"{best.meta.label} 较{'少' if fewer else '多'}：{format_decimal(best.value)} {value_unit}，"
+                            f"比 {other.meta.label}（{format_decimal(other.value)} {value_unit}）"
+                            f"{'少' if fewer else '多'} {format_decimal(abs(best.value - other.value))} {value_unit}")
+            return result(best.value, value_unit, f"{headline}。", f"排序（高→低）：{ranking}", ops)
         if operation.kind == "sum":
             value = sum((op.value for op in ops), Decimal(0))
             return result(value, value_unit, f"合计 {format_decimal(value)} {value_unit}。",

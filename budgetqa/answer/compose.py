@@ -183,6 +183,18 @@ def ambiguous(per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "") -
     return Answer("ambiguous", "\n".join(lines), citations=tuple(citations), candidates=tuple(candidates))
 
 
+def ambiguous_names(unsure: list[tuple[str, list[DocumentMeta]]], question: str) -> Answer:
+    """A name the question says fits several units' documents ("石门" of 石门市统计局 and 石门县自然资源局):
+    each unit, and the question asked of it."""
+    lines, candidates = [], []
+    for surface, docs in unsure:
+        lines.append(f"问题中的“{surface}”可指 {len({m.entity for m in docs})} 个单位的文档，请指明是哪一个：")
+        for meta in docs:
+            lines.append(f"- {meta.label}{_scope(meta)}")
+            candidates.append(Candidate(meta.label, question.replace(surface, meta.entity, 1), doc=meta.source))
+    return Answer("ambiguous", "\n".join(lines), candidates=tuple(candidates))
+
+
 def ambiguous_projects(facts: list[Fact], meta: DocumentMeta, unit: str = "") -> Answer:
     """Several projects' tables print the row asked, named alike: each with its figure."""
     lines = [f"{meta.label} 中有 {len(facts)} 个项目与问题同样相符，请指明项目："]

@@ -12,6 +12,7 @@ from budgetqa.answer.finder import Finder
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta
 from budgetqa.model.facts import Fact
+from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
 from budgetqa.query.question import Query
 
@@ -27,6 +28,8 @@ class Responder:
         """The answer as Engine.ask returns it: with the context a follow-up needs and the warnings."""
         if not _names_something(query):
             return compose.not_found("问题没有指明单位、年份或项目", [], unit_list(self.finder.metas)).asked(query.text, {})
+        if query.match.unsure:  # "石门的…比柳溪镇多多少": which 石门 unit is not for us to guess
+            return compose.ambiguous_names(query.match.unsure, normalize(query.text)).asked(query.text, {})
         result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:
             result = self._plain_answer(query)

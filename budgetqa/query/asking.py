@@ -5,7 +5,7 @@ questions; the word lists here are the ones both need."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from budgetqa.model import standard
 from budgetqa.model.text import bigrams, normalize
@@ -33,7 +33,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "底下", "通过", "已经", "不少", "很多", "拿来", "用来", "专门", "这块", "这一块", "这一大块", "这部分",
                   "连同", "在内", "下属单位", "所属单位", "包括", "比较", "比较一下", "对比", "对比一下", "一下",
                   # what is left of "A比B多多少" once the units' names are taken out
-                  "比多", "比少", "比高", "比低", "相当于", "相差", "还是", "几台", "几套", "多少台", "多少套", "添置", "准备添置", "一年", "手里", "手上", "开年", "开年时", "搞", "花出去", "实际花出去", "出去", "多还是少", "高还是低", "差额", "差距",
+                  "比多", "比少", "比高", "比低", "相当于", "相差", "还是", "几台", "几套", "多少台", "多少套", "添置", "准备添置", "一年", "手里", "手上", "开年", "开年时", "下来", "一年下来", "搞", "花出去", "实际花出去", "出去", "多还是少", "高还是低", "差额", "差距",
                   # a ranking's words ("谁的…更高")
                   "更高", "更多", "更少", "更低", "更大", "更小", "较高", "较多", "较少", "较低", "那家", "这家", "那个",
                   # the source a figure is worked out from ("按2026年预算说明推算")
@@ -125,7 +125,7 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
     units' names, whose words in it name no item."""
     # the documents print 上年 (上年结转, 上年预算数) and 拨款 ("财政拨了多少" asks the 拨款)
-    q = normalize(text).replace("去年", "上年").replace("上一年", "上年").replace("拨了", "拨款")
+    q = normalize(text).replace("去年", "上年").replace("上一年", "上年").replace("拨了", "拨款").replace("拨给", "拨款")
     q = printed_words(q)
     change = any(w in q for w in CHANGE_WORDS) or bool(_ASKS_CHANGE.search(q))
     content = tuple(content_terms(q, names))
@@ -155,8 +155,16 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
         period=next(iter(_PERIOD.findall(q)), ""))
 
 
+def of_document_kind(ask: Ask, kind: str) -> Ask:
+    """The ask as a document of `kind` can answer it: "岭南的预算和南川的实际支出比" asks a 预算
+    document for its budget; the 决算 the question says binds only the documents that have one."""
+    if not (ask.kind == "决算" and kind == "预算" and "预算" in ask.text):
+        return ask
+    return replace(ask, kind="", actual=False, columns=(), measures=ask.measures - {"决算数", "执行数"})
+
+
 _SPENDING = re.compile(r"(?:支出|经费|开支|的钱)$")
-_SPENT = re.compile(r"支出|用于|用在|花在|花了|花费|开支")  # money going out ("用于治理水污染的钱"), not coming in
+_SPENT = re.compile(r"支出|用于|用在|花在|花了|花费|开支|花出去|花掉")  # money going out ("用于治理水污染的钱"), not coming in
 
 
 def asked_measures(text: str) -> set[str]:
@@ -172,7 +180,7 @@ def asked_measures(text: str) -> set[str]:
 def content_terms(q: str, names: str = "") -> list[str]:
     """The words of a question that name the item: not its year or question words, nor words of the
     units' `names` a short form of a name leaves (服务 of 政务服务中心) — unless the word is a national
-    classification's whole name (司法 of 司法局 is 20406 司法)."""
+    classification's whole name (司法 of 司法局 is 20406 司法, 交通运输 of 交通局 names 214 交通运输支出)."""
     words = []
     q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q.replace("年底", "年末")))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
     for token in lexicon.tokenizer().lcut(q):
@@ -182,9 +190,14 @@ def content_terms(q: str, names: str = "") -> list[str]:
             token = token[:-2]  # "收入多少" (a word it does not know before 多少)
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
                 and not _COUNTING.fullmatch(token)
-                and not (token in names and not thesaurus.is_classification_name(token))):
+                and not (token in names and not _names_class(token))):
             words.append(token)
     return words
+
+
+def _names_class(word: str) -> bool:
+    """A national classification's name, or its 类's without 支出 ("交通运输" of 交通运输支出)."""
+    return thesaurus.is_classification_name(word) or thesaurus.is_classification_name(word + "支出")
 
 
 def asked_count(question: str) -> str:

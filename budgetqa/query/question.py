@@ -45,6 +45,8 @@ class DocumentMatch:
     year_before: bool = False  # the year named is the one before the documents': their 上年 columns answer
     # units the documents' tables print as rows, named by the question: (the words naming it, the unit)
     members: list[tuple[str, str]] = field(default_factory=list)
+    # a name the question says that fits several units' documents ("石门的…比柳溪镇…"): (the name, them)
+    unsure: list[tuple[str, list[DocumentMeta]]] = field(default_factory=list)
 
     @property
     def member(self) -> str:
@@ -295,9 +297,11 @@ class EntityIndex:
         return at if at >= 0 else min((at for at in (q.find(g) for g in grams) if at >= 0), default=-1)
 
     def named_with_year(self, question: str, entity: str) -> bool:
-        """Whether the question writes a year right after one of the unit's names ("安河县图书馆2024年度")."""
+        """Whether the question writes a year right after one of the unit's names ("安河县图书馆2024年度"),
+        or after the units it is joined with."""
         q = normalize(question)
-        return any(re.search(re.escape(normalize(name)) + r"[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
+        # "湖滨县水利局和西江市水利局2025年": a year after units joined by 和 is said of each
+        return any(re.search(re.escape(normalize(name)) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
                    for name in self.names_by_entity.get(entity, ()))
 
     def named_places(self, question: str) -> set[str]:
@@ -562,19 +566,33 @@ def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]
     return [m for m in docs if paired[m.entity] == m.year], ""
 
 
+def _year_said_with(q: str, surface: str) -> int | None:
+    """The year said right after a name ("司法局2024年"), or the one year said before it ("同是2025年，
+    石门的…"); None when the question's years belong to other units."""
+    at = q.find(surface)
+    after = re.match(r"[（(]?(?:20[0-9]{2}|[0-9]{2})年", q[at + len(surface):])
+    if after:
+        return asked_years(after.group())[0]
+    before = set(asked_years(q[:at]))
+    return before.pop() if len(before) == 1 else None
+
+
 _AS_OF = re.compile(r"截[至止](?:20[0-9]{2}|[0-9]{2})年(?:底|末|12月31日)")
 _BODY_TAIL = "站所队馆"  # a unit's last character that says what it is (推广站, 监测站, 档案馆)
 
 
-def _by_other_places(index: EntityIndex, question: str, named: set[str], scores: dict[str, float]) -> set[str]:
+def _by_other_places(index: EntityIndex, question: str, named: set[str],
+                     scores: dict[str, float]) -> dict[str, set[str]]:
     """Units of the places a question names beside units it names uniquely ("石门自然资源局、北湖退役
-    军人局、金沙文旅局": 金沙's units share their words with others): each other place's best-named unit."""
-    found = set()
+    军人局、金沙文旅局": 金沙's units share their words with others): each other place with its
+    best-named units (one, or several named equally well: "石门的…" of two 石门 units)."""
+    found = {}
     covered = set().union(*(index.places_by_entity.get(e, set()) for e in named))
     for place in index.named_places(question) - covered:
-        here = sorted(((scores.get(e, 0.0), e) for e, own in index.places_by_entity.items() if place in own), reverse=True)
-        if here and here[0][0] > 0 and (len(here) == 1 or here[0][0] > here[1][0]):
-            found.add(here[0][1])
+        here = {e: scores.get(e, 0.0) for e, own in index.places_by_entity.items() if place in own}
+        best = max(here.values(), default=0.0)
+        if best > 0:
+            found[place] = {e for e, score in here.items() if score == best}
     return found
 
 
@@ -584,20 +602,33 @@ def _organisation(name: str) -> str:
     return name[len(region_of(name)):]
 
 
-def _named_bare(index: EntityIndex, question: str, named: set[str]) -> set[str]:
-    """"司法厅2026年和体育局2025年": beside a unit named uniquely, another named by its name after the
-    place alone (体育局, never part of 教育体育局), where no place or other word runs into it."""
+def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[str, set[str]]:
+    """"司法厅2026年和体育局2025年": beside a unit named uniquely, others named by their name after the
+    place alone (体育局, never part of 教育体育局) or by the body of a town or street (镇政府), where no
+    place or other word runs into it. Each such name, with the units it fits (one, or several)."""
     q = normalize(question)
-    found = set()
+    at: dict[int, tuple[str, set[str]]] = {}  # where a name stands -> (its longest form there, units)
     for entity in set(index.names_by_entity) - named:
-        organisations = {_organisation(name) for name in index.names_by_entity[entity]}  # 卫健委 too
-        if any(len(organisation) >= 3 and any(m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1])
-                                              for m in re.finditer(re.escape(organisation), q))
-               for organisation in organisations):
-            found.add(entity)
-    return found
+        for form in _bare_forms(index.names_by_entity[entity]):
+            for m in re.finditer(re.escape(form), q):
+                if m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1]):
+                    surface, fits = at.get(m.start(), (form, set()))
+                    at[m.start()] = (max(surface, form, key=len), fits | {entity})
+    mentions: dict[str, set[str]] = {}
+    for surface, fits in at.values():
+        mentions.setdefault(surface, set()).update(fits)
+    return mentions
 
 
+def _bare_forms(names: set[str]) -> set[str]:
+    """A unit's names as said without its place: after the place (体育局, 卫健委), or from the tier of a
+    town or street on (镇政府, 街道办事处)."""
+    forms = {_organisation(name) for name in names}
+    forms |= {normalize(name)[m.start():] for name in names if (m := _TIER.search(normalize(name)))}
+    return {form for form in forms if len(form) >= 3}
+
+
+_TIER = re.compile(r"(?:镇|乡|街道)(?=.{2})")
 _BARE_BEFORE = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]|[和与及跟同比较]")  # what may stand before a unit named alone
 
 
@@ -614,6 +645,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     context = context or {}
     members = index.members_named(question)
     bare: set[str] = set()  # units named by their name after the place alone, beside one named uniquely
+    unsure: dict[str, set[str]] = {}  # names several units share ("石门", "卫健委"), beside one named uniquely
     for surface, _, _ in members:  # a department's unit: its name is no other unit's, nor an unknown one
         question = normalize(question).replace(surface, " ")
     scores = index.scores(question)
@@ -624,8 +656,10 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     if members and not unique:
         entities = {entity for _, _, entity in members}
     elif unique:
-        bare = _named_bare(index, question, unique)
-        entities = unique | _by_other_places(index, question, unique, scores) | bare
+        mentions = _bare_mentions(index, question, unique) | _by_other_places(index, question, unique, scores)
+        unsure = {surface: fits for surface, fits in mentions.items() if len(fits) > 1}
+        bare = {e for fits in mentions.values() if len(fits) == 1 for e in fits}
+        entities = unique | bare
     elif entity_named:
         entities = _whole_organisation({e for e, s in scores.items() if s >= 0.75 * best}, question)
     elif context.get("entities"):
@@ -647,6 +681,15 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         years = [y for y in years if y != int(source["year"])]
     if not years and context.get("years") and best < 1.5:  # a follow-up naming no unit keeps the years
         years = list(context["years"])
+    undecided = []
+    for surface, fits in unsure.items():  # the year said with a shared name may tell its units apart
+        year = _year_said_with(normalize(question), surface)
+        which = [m for m in index.docs if m.entity in fits and (year is None or m.year == year)]
+        if len({m.entity for m in which}) == 1:
+            entities |= {which[0].entity}
+            bare |= {which[0].entity}
+        elif which:
+            undecided.append((surface, which))
     docs = [m for m in index.docs if m.entity in entities]
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
                           years=years, kind=kind, level=level)
@@ -699,4 +742,6 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                 or not any(d.level == level and d.entity == m.entity for d in by_kind)]
     by_level.sort(key=lambda m: (-scores.get(m.entity, 0), -(m.year or 0)))
     match.docs = by_level
+    if any(m.entity in unique for m in by_level):  # (a name shared beside a unit the question does not have is no choice)
+        match.unsure = undecided
     return match

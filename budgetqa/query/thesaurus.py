@@ -184,15 +184,17 @@ def is_classification_name(word: str) -> bool:
 
 
 def classification_at(text: str, start: int) -> str:
-    """The longest national classification name (four characters or more) that starts at `start` of a
-    normalised text, else ""."""
+    """The longest national classification name (four characters or more, or a 类's without its 支出:
+    交通运输) that starts at `start` of a normalised text, else ""."""
     return next((name for name in _names_by_start().get(text[start:start + 2], ()) if text.startswith(name, start)), "")
 
 
 @cache
 def _names_by_start() -> dict[str, tuple[str, ...]]:
     by_start: dict[str, list[str]] = {}
-    for name in sorted(set(classification_names()), key=len, reverse=True):
+    names = set(classification_names())
+    names |= {name[:-2] for name in names if name.endswith("支出")}
+    for name in sorted(names, key=len, reverse=True):
         if len(name) >= 4:
             by_start.setdefault(name[:2], []).append(name)
     return {start: tuple(names) for start, names in by_start.items()}
