@@ -35,7 +35,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "unit_final_questions.jsonl", "cross2_questions.jsonl",
                                            "perf_questions.jsonl", "cross3_questions.jsonl", "final_n_questions.jsonl",
                                            "colloquial_questions.jsonl", "colloquial_questions_2.jsonl",
-                                           "colloquial_questions_3.jsonl")
+                                           "colloquial_questions_3.jsonl", "cross4_questions.jsonl",
+                                           "mixed_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -88,6 +89,12 @@ DOCS = {
 # the 三公 table of layout C (one row of amounts under a two-row header, no vertical rules) is not
 # read as a table yet: its figures not stated in the prose are answered from another table
 NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled 三公 table",
+           "梅岭中医院2025年和青石县医院2026年，靠看病（医疗业务）预计收进来的钱哪家多？多多少？": "靠看病（医疗业务）预计收进来的钱 (事业收入) not read as the hospital's income",
+           "临川城管局2025年和望海城管局2026年，花在城管上街执法上的钱哪个多？多多少？": "上街 (a verb here) read as a place the corpus does not have",
+           "白沙镇和柳溪镇2025年都有搞村庄环境整治的项目，哪个镇安排得多？多多少万元？": "a project named in other words (村庄环境整治 for 农村人居环境整治)",
+           "海东省司法厅2026年给干部搞培训的钱有多少？": "held out (scored once, not worked on)",
+           "临川城管局2025年打算花多少钱买新公车？": "held out (scored once, not worked on)",
+           "西陵体育局的全民健身赛事活动项目2025年想达到什么目标？": "held out (scored once, not worked on)",
            "河西市公安局2026年公务用车运行费是多少？": "unruled 三公 table",
            # the prose states only 公务用车购置及运行费, the unruled 三公 table is not read: not found, not 0
            "北岭司法局2026年公车运行费（三公口径）安排了多少？": "unruled 三公 table",

@@ -444,3 +444,13 @@ def test_a_stock_counted_at_a_date_and_the_unit_counted_name_no_item():
 def test_two_units_rates_compared_are_a_gap_of_their_own_rates(item_text, item, completion):
     operation = parse_operation(item_text, item_text, True, "")
     assert (operation.kind, operation.items, operation.completion, operation.as_rate) == ("rate_gap", (item,), completion, not completion)
+
+
+def test_a_name_several_units_share_beside_one_named_is_a_choice(engine):
+    # the corpus has three 无锡 units (交通运输局, 统计局, 人社局): which one is compared with 福州市民政局
+    # is the reader's to say, never a figure of one of them picked (nor the comparison dropped)
+    result = engine.ask("无锡的“三公”经费比福州市民政局2026年多多少？")
+    assert result.status == "ambiguous" and result.value is None
+    assert all(name in result.text for name in ("无锡市交通运输局", "无锡市统计局", "无锡市人力资源和社会保障局"))
+    assert {c.label.split(" ")[0] for c in result.candidates} == {
+        "无锡市交通运输局", "无锡市统计局", "无锡市人力资源和社会保障局"}

@@ -164,7 +164,7 @@ def of_document_kind(ask: Ask, kind: str) -> Ask:
 
 
 _SPENDING = re.compile(r"(?:支出|经费|开支|的钱)$")
-_SPENT = re.compile(r"支出|用于|用在|花在|花了|花费|开支|花出去|花掉")  # money going out ("用于治理水污染的钱"), not coming in
+_SPENT = re.compile(r"支出|用于|用在|花在|花了|花的|花费|开支|花出去|花掉")  # money going out ("用于治理水污染的钱"), not coming in
 
 
 def asked_measures(text: str) -> set[str]:
@@ -183,6 +183,7 @@ def content_terms(q: str, names: str = "") -> list[str]:
     classification's whole name (司法 of 司法局 is 20406 司法, 交通运输 of 交通局 names 214 交通运输支出)."""
     words = []
     q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q.replace("年底", "年末")))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
+    q = _ADDED_UP.sub(" ", q)  # "的钱加起来": not a word 钱加
     for token in lexicon.tokenizer().lcut(q):
         if token[-1:] in ("有", "是", "为") and token[:-1] in TOTAL_VOCABULARY:
             token = token[:-1]  # "总计有多少": jieba glues the verb to the word
@@ -193,6 +194,9 @@ def content_terms(q: str, names: str = "") -> list[str]:
                 and not (token in names and not _names_class(token))):
             words.append(token)
     return words
+
+
+_ADDED_UP = re.compile(r"加起来|加在一起|合起来")
 
 
 def _names_class(word: str) -> bool:
