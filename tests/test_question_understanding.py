@@ -454,3 +454,26 @@ def test_a_name_several_units_share_beside_one_named_is_a_choice(engine):
     assert all(name in result.text for name in ("无锡市交通运输局", "无锡市统计局", "无锡市人力资源和社会保障局"))
     assert {c.label.split(" ")[0] for c in result.candidates} == {
         "无锡市交通运输局", "无锡市统计局", "无锡市人力资源和社会保障局"}
+
+
+@pytest.mark.parametrize("question, value, row", [
+    # 福建省 2024 prints 住房公积金 twice: 30113 in its 经济分类 table (line 239, 11.99) and 2210201 in
+    # its 支出预算总表 (line 135, 20.68, all funds); named, the classification decides (unnamed: both offered)
+    ("按经济分类，福建省12345热线中心2024年住房公积金预算是多少？", "11.99", "30113 住房公积金"),
+    ("按功能分类，福建省12345热线中心2024年住房公积金预算是多少？", "20.68", "2210201 住房公积金"),
+])
+def test_the_classification_named_decides_between_namesakes(engine, question, value, row):
+    result = engine.ask(question)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), "万元")
+    assert result.citations[0].fact.row == row
+
+
+@pytest.mark.parametrize("question, named", [
+    # 财政局 has only its 2024 决算: compared "2026年…预算", it has nothing to compare
+    ("普陀区财政局和普陀区司法局2026年的三公经费预算相差多少？", "上海市普陀区财政局"),
+    # a year after units joined by 和 is each one's: 司法局 has no 2025 document
+    ("普陀区司法局和普陀区商务委员会2025年的三公经费预算哪个多？", "上海市普陀区司法局"),
+])
+def test_units_compared_each_need_the_document_asked(engine, question, named):
+    result = engine.ask(question)
+    assert result.status == "not_found" and named in result.text and result.value is None

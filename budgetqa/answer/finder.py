@@ -18,7 +18,7 @@ from budgetqa.model.facts import Fact, sentence_facts
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import GRAND_TOTAL, strip_enumerator
 from budgetqa.query import thesaurus
-from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask
+from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask, ask_of
 from budgetqa.query.question import Query
 from budgetqa.store.catalog import Catalog
 from budgetqa.store.fact_store import passage_texts
@@ -96,7 +96,10 @@ class Finder:
     def fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
         """One document's facts that answer the query, best first: they name the item, hold the
         measure asked and carry the code named; else [] and why, as the answer says it."""
-        ranked = self.rank(query.ask, [meta.doc_id], k=30)  # the column asked for may rank below others
+        parent, parent_name = _parent_named(query.item_text)
+        # "社会保障和就业支出里的养老保险": the item is what is named within the 类, ranked without it
+        ask = ask_of(normalize(query.item_text).replace(parent_name, " "), query.names, query.match.member) if parent else query.ask
+        ranked = self.rank(ask, [meta.doc_id], k=30)  # the column asked for may rank below others
         asked = [i for i, ends in enumerate(_YEAR_ENDS) if any(w in query.item_text for w in ends)]
         named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE
                  and not (len(asked) == 1 and _says_end(s.fact, 1 - asked[0]))]  # "年末结余" is no 年初结转和结余
@@ -109,6 +112,17 @@ class Finder:
         coded = [f for f in coded if not _another_classification(f, classified)]
         if not coded:  # "小学教育支出" of a school that prints only 初中/高中教育: never its 教育支出 total
             return [], f"{meta.label} 中没有“{'、'.join(classified)}”"
+        if parent:  # "一般公共服务支出中的行政运行": a row under that 类 or 款, never its namesake elsewhere nor the 类 itself
+            coded = [f for f in coded if f.kind != "cell" or (
+                f.row_code.startswith(parent) and f.row_code != parent if f.row_code
+                else normalize(strip_enumerator(clean_label(f.row_label))) != parent_name)]
+            if not coded:
+                return [], f"{meta.label} 中科目 {parent} 下没有所问的这一项"
+        narrower = [f for f in coded if not _inside_another_item(f, query.ask)]
+        if not narrower:  # "土壤污染防治" of a unit that prints only 污染防治: never the broader row's figure
+            broader = "、".join(dict.fromkeys(f"“{clean_label(f.row_label)}”" for f in coded[:2]))
+            return [], f"{meta.label} 中没有所问的这一项，只有更宽的 {broader}"
+        coded = narrower
         fitting = [f for f in coded if _fits_measures(f, query.measures) and _of_funds(f, query.item_text)]
         if query.match.year_before:  # the year before the document's: only its 上年 figures answer
             fitting = [f for f in fitting if _fits_measures(f, query.measures & standard.LAST_YEAR_MEASURES)]
@@ -191,12 +205,19 @@ class Finder:
         if (best is None or best.kind != "cell" or query.codes or query.ask.table_named or query.ask.table_words
                 or GRAND_TOTAL.search(best.row_label)):  # a table's total is no item of either classification
             return []
+        named = {code for e in query.ask.expansions for code in e.codes} | {
+            code for name in thesaurus.classification_names_in(query.item_text) for code in thesaurus.code_for_name(name)}
+        if any(code != best.row_code and best.row_code.startswith(code) for code in named):
+            return []  # "社会保障和就业支出里的养老保险": the question names the row's own parent, in its classification
         views = (standard.FUNCTION_TABLES, standard.ECONOMIC_TABLES)
         other = next((kinds for mine, kinds in (views, views[::-1]) if best.table_kind in mine), ())
-        rival = next((f for f in fitting if f.kind == "cell" and f.table_kind in other and f.amount != best.amount
-                      and _item_name(f.row_label) == _item_name(best.row_label)
-                      and f.measure in (best.measure, "合计", "本年预算")), None)
-        return [best, rival] if rival else []
+        namesakes = [f for f in fitting if f.kind == "cell" and f.table_kind in other
+                     and _item_name(f.row_label) == _item_name(best.row_label)]
+        rival = next((f for f in namesakes if f.measure in (best.measure, "合计", "本年预算")), None)
+        if rival is None:  # an economic row of staff costs prints its amount only under 人员经费 (公用经费 0)
+            rival = max((f for f in namesakes if f.measure in standard.BREAKDOWN_MEASURES),
+                        key=lambda f: f.value_yuan or 0, default=None)
+        return [best, rival] if rival and rival.value_yuan and rival.amount != best.amount else []
 
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -309,8 +330,37 @@ def _another_classification(fact: Fact, named: list[str]) -> bool:
     label = clean_label(fact.row_label)
     codes = set(thesaurus.code_for_name(label))
     own = codes | ({fact.row_code} if fact.row_code else set())
-    return bool(codes) and not any(
-        normalize(name) in normalize(label) or own & set(thesaurus.code_for_name(name)) for name in named)
+    return bool(codes) and not any(  # (a row under the 类 named is of it: "社会保障和就业支出里的养老保险")
+        normalize(name) in normalize(label) or any(mine.startswith(code) for mine in own for code in thesaurus.code_for_name(name))
+        for name in named)
+
+
+_WITHIN = re.compile(r"(?:当中|之中|中|里面?|下面?|项下)的?(?=[\u4e00-\u9fff]{2})")
+
+
+def _parent_named(text: str) -> tuple[str, str]:
+    """The code and name of a 类 or 款 the question names as the place of what it asks ("社会保障和就业
+    支出里的养老保险": 208), else ("", "")."""
+    q = normalize(text)
+    for name in thesaurus.classification_names_in(q):
+        at = q.find(name)
+        codes = [code for code in thesaurus.code_for_name(name) if len(code) in (3, 5)]
+        if len(codes) == 1 and at >= 0 and _WITHIN.match(q, at + len(name)):
+            return codes[0], name
+    return "", ""
+
+
+def _inside_another_item(fact: Fact, ask: Ask) -> bool:
+    """"土壤污染防治" names the item 土壤 (a row of its own where printed): the row 污染防治, said only
+    inside those words, is the broader row, not what was asked."""
+    if fact.kind != "cell":
+        return False
+    label = normalize(clean_label(fact.row_label))
+    return bool(label) and any(
+        e.kind == "item" and label in (words := normalize(e.text)) and label != words
+        and not any(printed and (printed in label or label in printed) for printed in e.labels)
+        and ask.text.count(label) == words.count(label)  # the row's name said nowhere else
+        for e in ask.expansions)
 
 
 def _has_code(fact: Fact, codes: set[str]) -> bool:

@@ -193,6 +193,14 @@ class FactRanker:
         topics = standard.named_topics(q, by_key=True)
         candidates = [i for i in candidates if self.facts[i].kind != "cell"
                       or not standard.outside_topic(self.facts[i].table, topics)]
+        named = standard.classification_named(q)
+        if named:  # "按经济分类，住房公积金…": the row of that classification, not its namesake of the other
+            candidates = [i for i in candidates if self.facts[i].kind != "cell" or not standard.of_other_classification(
+                self.facts[i].row_code, self.facts[i].table_kind, named)]
+        # money going out is never answered by money coming in (a fund's line of the summary may: a fund
+        # without spending lines of its own prints its 0 as income)
+        if ask.spending and not ask.income and not ask.fund:
+            candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_income(self.facts[i])]
         if ask.period:  # "第一季度安排了多少": a figure of the whole year does not answer
             candidates = [i for i in candidates if ask.period in normalize(self.facts[i].quote + self.facts[i].column)]
         if ask.member:  # "南湖市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
@@ -433,7 +441,7 @@ class FactRanker:
         for expansion in expansions:
             if any(t in title for t in expansion.tables):
                 score += w.table_thesaurus
-        is_income = "收入" in title and "支出" not in title or fact.part == "收入" or "收入" in fact.row_label
+        is_income = _is_income(fact)
         if is_income and not ask.income:
             score -= w.income_table_spending_penalty if ask.spending else w.income_table_penalty  # a question about spending is not answered by an income line
         if ask.income and is_income:
@@ -476,6 +484,12 @@ class FactRanker:
         similarity = self._vectors @ np.array(ngram_vector(q), dtype=np.float32)
         nearest = [i for i in np.argsort(-similarity, kind="stable") if self._id_docs[i] in wanted][:most]
         return {self._ids[i]: max(float(similarity[i]), 0.0) for i in nearest}
+
+
+def _is_income(fact: Fact) -> bool:
+    """A cell of money coming in: an income table's, the income side of a summary, an income row."""
+    title = normalize(fact.table)
+    return "收入" in title and "支出" not in title or fact.part == "收入" or "收入" in fact.row_label
 
 
 def _budget_figure(fact: Fact) -> bool:

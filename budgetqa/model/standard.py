@@ -51,6 +51,24 @@ TOPICS = {
 }
 
 
+# the two national classifications of spending, by the first digit of their codes (功能 2xx; 经济 30x-31x,
+# 50x-51x) and by the standard tables that print them
+_CLASSIFICATIONS = {"功能分类": ("2", FUNCTION_TABLES), "经济分类": ("35", ECONOMIC_TABLES)}
+
+
+def classification_named(question: str) -> str:
+    """The classification a question names ("按经济分类", "功能分类里"), else ""."""
+    named = [name for name in _CLASSIFICATIONS if name in question]
+    return named[0] if len(named) == 1 else ""
+
+
+def of_other_classification(code: str, table_kind: str, named: str) -> bool:
+    """Whether a row (its code, its table's kind) belongs to the classification other than `named`."""
+    other = next(name for name in _CLASSIFICATIONS if name != named)
+    digits, tables = _CLASSIFICATIONS[other]
+    return code[:1] in digits if code else table_kind in tables
+
+
 def off_topic(title: str, question: str) -> bool:
     """Whether a table is about a topic (三公, 机关运行经费 …) the question does not name."""
     topics = [words for key, words in TOPICS.items() if key in title]

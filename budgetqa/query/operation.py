@@ -43,7 +43,7 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
 UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率"
                         # "…全年决算数是年初预算数的百分之多少": the row's figure over its budget column
-                        r"|(?:是|相当于|占)(?P<base2>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)")
+                        r"|(?:是|相当于|占)(?P<base2>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|百分比|%|多少|几)")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
 TOP_OF_ONE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|什么)(?P<rows>项级科目|科目|项目|支出项目)?(?:（[^）]*）|\([^)]*\))?"
                         r"(?P<rest>[^，,。？?]{0,16}?)最(?P<way>多|高|大|少|低|小)")
@@ -267,6 +267,10 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "per_person"
     if not several_docs and PER_COUNT.search(q):
         return "per_count"
+    completion = COMPLETION.search(q)
+    if (not several_docs and completion and completion["base2"]
+            and re.search(r"(?:决算数?|执行数|实际支出)$", q[:completion.start()])):  # "…的全年决算数占全年预算数的百分比": one row's two columns
+        return "column_change"
     share = SHARE.search(q)
     if share and several_docs and _names_no_other_item(share["a"], share["b"]):
         return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's

@@ -45,6 +45,8 @@ class DocumentMatch:
     year_before: bool = False  # the year named is the one before the documents': their 上年 columns answer
     # units the documents' tables print as rows, named by the question: (the words naming it, the unit)
     members: list[tuple[str, str]] = field(default_factory=list)
+    # units the question names whose documents all lack the year, kind or level asked (with what they have)
+    dropped: list[str] = field(default_factory=list)
     # a name the question says that fits several units' documents ("石门的…比柳溪镇…"): (the name, them)
     unsure: list[tuple[str, list[DocumentMeta]]] = field(default_factory=list)
 
@@ -301,8 +303,10 @@ class EntityIndex:
         or after the units it is joined with."""
         q = normalize(question)
         # "湖滨县水利局和西江市水利局2025年": a year after units joined by 和 is said of each
-        return any(re.search(re.escape(normalize(name)) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
-                   for name in self.names_by_entity.get(entity, ()))
+        names = self.names_by_entity.get(entity, set())
+        forms = {normalize(name) for name in names} | {o for o in map(_organisation, names) if len(o) >= 3}
+        return any(re.search(re.escape(form) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
+                   for form in forms)
 
     def named_places(self, question: str) -> set[str]:
         q = normalize(question)
@@ -320,7 +324,9 @@ class EntityIndex:
         """Entities the question names by a word pair no other entity has ("泉州", "司法")."""
         text = self._name_text(question)
         q = bigrams(text)
-        unique = {g for g, idf in self.idf.items() if idf == self.max_idf and re.fullmatch(r"[\u4e00-\u9fa5]{2}", g)}
+        # (a pair holding a joining word, 和社 of "财政局和社会工作部", names no unit however rare)
+        unique = {g for g, idf in self.idf.items() if idf == self.max_idf and re.fullmatch(r"[\u4e00-\u9fa5]{2}", g)
+                  and not re.search(r"[和与及]", g)}
         named = set()
         for entity, grams in self.grams_by_entity.items():
             names = self.names_by_entity[entity]
@@ -742,6 +748,12 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                 or not any(d.level == level and d.entity == m.entity for d in by_kind)]
     by_level.sort(key=lambda m: (-scores.get(m.entity, 0), -(m.year or 0)))
     match.docs = by_level
+    # "普陀区财政局和普陀区司法局2026年的…相差多少": a unit named whose documents are of another year or kind
+    # (named as strongly as the units kept: a pair of characters shared by chance names no unit)
+    kept = min((scores.get(m.entity, 0.0) for m in by_level), default=0.0)
+    match.dropped = [f"{e}（现有：{'、'.join(f'{m.year}年{m.kind}' for m in docs if m.entity == e)}）"
+                     for e in sorted(unique & entities) if not any(m.entity == e for m in by_level)
+                     and scores.get(e, 0.0) >= 0.75 * kept]
     if any(m.entity in unique for m in by_level):  # (a name shared beside a unit the question does not have is no choice)
         match.unsure = undecided
     return match
