@@ -335,6 +335,8 @@ def _another_classification(fact: Fact, named: list[str]) -> bool:
         for name in named)
 
 
+_COLUMN_WORDS = (*standard.BREAKDOWN_MEASURES, *standard.FUND_WORDS, "预算", "决算", "年初", "全年", "上年", "合计", "小计",
+                 "总计", "支出", "经费", "资金", "安排", "多少", "是多少", "一共", "共")
 _WITHIN = re.compile(r"(?:当中|之中|中|里面?|下面?|项下)的?(?=[\u4e00-\u9fff]{2})")
 
 
@@ -345,7 +347,9 @@ def _parent_named(text: str) -> tuple[str, str]:
     for name in thesaurus.classification_names_in(q):
         at = q.find(name)
         codes = [code for code in thesaurus.code_for_name(name) if len(code) in (3, 5)]
-        if len(codes) == 1 and at >= 0 and _WITHIN.match(q, at + len(name)):
+        within = _WITHIN.match(q, at + len(name)) if at >= 0 else None
+        # (what follows may be a column of the 类's own row: "…支出中的项目支出", "…里一般公共预算安排了多少")
+        if len(codes) == 1 and within and not q[within.end():].startswith(_COLUMN_WORDS):
             return codes[0], name
     return "", ""
 
