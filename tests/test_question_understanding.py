@@ -417,9 +417,22 @@ def test_how_much_money_a_part_takes_is_an_amount_not_a_share(engine):
     ("财政拨款实际花掉的钱,比年初定下的预算多出多少", "财政拨款实际花掉的钱,比年初预算多出多少"),
     ("自己开展业务挣了多少钱", "自己开展业务收入多少钱"),
     ("实际花了多少", "实际花了多少"),  # what was spent stays spending
+    # the units a department comprises: the templates' 单位构成 / "纳入…编制范围的单位", said once
+    ("部门预算包括哪些单位", "部门预算包括哪些单位（单位构成，纳入范围）"),
+    ("部门预算由几家单位组成", "部门预算由几家单位（单位构成，纳入范围）"),
+    ("部门预算包括哪些单位（单位构成，纳入范围）", "部门预算包括哪些单位（单位构成，纳入范围）"),
 ])
 def test_everyday_words_put_as_the_documents_print_them(text, printed):
     assert printed_words(text) == printed
+
+
+@pytest.mark.parametrize("text, change", [
+    ("机关运行经费比2023年度少了多少", True),  # a change said in everyday words
+    ("比上年多了多少", True),
+    ("机关运行经费少了多少钱", False),  # no base compared with: no change asked
+])
+def test_a_change_said_as_less_or_more_than(text, change):
+    assert ask_of(text).change is change
 
 
 @pytest.mark.parametrize("question, counted", [

@@ -70,7 +70,12 @@ class Finder:
             quote, heading = normalize(fact.quote), normalize(fact.row_label)
             return sum(len(w) if w in quote else len(w) / 2 if w in heading else 0 for w in words)
         best = max(sentences, key=said, default=None)
-        return best if best is not None and wanted and said(best) >= _SAYS_MOST * wanted else None
+        if best is None or not wanted or said(best) < _SAYS_MOST * wanted:
+            return None
+        at = sentences.index(best)  # "一、主要职能。": a heading says what follows it
+        if len(strip_enumerator(normalize(best.quote)).strip("。.：:；; ")) <= 8 and at + 1 < len(sentences):
+            return sentences[at + 1]
+        return best
 
     # -- ranking ----------------------------------------------------------------------------
     def _ranker(self, doc_ids: Iterable[str]) -> FactRanker:

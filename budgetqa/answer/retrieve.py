@@ -227,6 +227,8 @@ class FactRanker:
             fact = self.facts[i]
             if fact.kind == "narrative" and not _mentions_any(fact, item_words):
                 continue  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
+            if wants_total and ask.change and fact.kind == "narrative" and _subject_is_item(fact, ask):
+                continue  # "预算比上年减少了多少": the totals' change, not 公务接待费's
             by_column = not self.labels[i] or ask.member  # a unit's row is named through its columns
             key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if by_column else ''}"
             if key not in label_cache:
@@ -484,6 +486,16 @@ class FactRanker:
         similarity = self._vectors @ np.array(ngram_vector(q), dtype=np.float32)
         nearest = [i for i in np.argsort(-similarity, kind="stable") if self._id_docs[i] in wanted][:most]
         return {self._ids[i]: max(float(similarity[i]), 0.0) for i in nearest}
+
+
+def _subject_is_item(fact: Fact, ask: Ask) -> bool:
+    """A sentence whose figure is an item's the question does not name ("公务接待费27,600.00元，比上年
+    减少…"): what stands before its first figure names an item of the thesaurus or a topic (三公, 机关运行)."""
+    quote = re.sub(r"(?:20[0-9]{2})年度?", "", normalize(fact.quote).replace(normalize(fact.entity), ""))
+    subject = re.split(r"[0-9]", quote, maxsplit=1)[0]
+    named = {e.term for e in ask.expansions}
+    return bool(set(standard.named_topics(subject, by_key=True)) - set(standard.named_topics(ask.text, by_key=True))) or any(
+        e.kind in ITEM_KINDS and e.term not in named for e in thesaurus.expand(subject))
 
 
 def _is_income(fact: Fact) -> bool:

@@ -40,7 +40,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "根据", "按照", "依据", "推算", "倒推", "推出", "说明", "预算说明", "情况说明"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少平方米", "几平方米", "面积"), "人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
-               "个": ("几个项目", "多少个项目", "有几个", "多少个"), "家": ("有几家", "共几家", "多少家"),
+               "个": ("几个项目", "多少个项目", "有几个", "多少个"), "家": ("有几家", "共几家", "多少家", "由几家", "几家单位"),
                "台": ("几台", "多少台"), "套": ("几套", "多少套"),
                "次": ("多少次", "几次"),  # 批次 or 人次: a count, never an amount
                "场": ("多少场", "几场"), "枚": ("多少枚", "几枚"), "件": ("多少件", "几件"), "户": ("多少户", "几户"),
@@ -49,7 +49,8 @@ COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少�
 _PEOPLES_MONEY = re.compile(r"人员(?:经费|支出|开支|费用)")
 _PEOPLE_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位)?[^，,。？?钱元费]{0,8}(?:人员|人)[？?]?$")
 _NOT_STAFF = re.compile(r"(?:预算|规划|方案|计划|标准|报告|清单)编制|编制(?:范围|单位|说明|部门|工作|了|绩效)")  # the act of drawing up: no staff
-_ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)")
+_ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)"
+                          r"|比[^，,。？?]{0,12}(?:少了|多了)(?:多少|几)")  # "比2023年度少了多少"
 _ASKS_RATE = re.compile(r"(增长|下降)了?多少(?!万|元|亿)")  # "增长了多少" without a money unit: a rate
 _ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
 _ASKS_ACTUAL = re.compile(r"实际|决算(?!表|说明|报告)|执行|花了")  # "决算表里的预算数": a table named, not a figure
@@ -75,7 +76,7 @@ NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原�
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
 WHY = re.compile(r"为什么|为何|为啥|什么原因|原因是|主要用于|用于什么|用途|用在哪|用在什么|花在哪|花在什么|哪些方面|干什么|做什么")
 # a name or a description asked, not a figure ("实施单位是哪个", "是什么性质的单位", "绩效目标是什么")
-TEXT_ASK = re.compile(r"是什么(?!原因)|是哪个|是哪家|是哪一个|哪个单位|什么性质|性质是|是谁")
+TEXT_ASK = re.compile(r"是什么(?!原因)|是哪个|是哪家|是哪一个|哪个单位|哪些单位|包括哪些|有哪些|什么性质|性质是|是谁")
 _TARGET = re.compile(r"目标值|指标值")
 _FIGURE_ASK = re.compile(r"多少|几|百分|比例|比重|占|金额|数额|预算数|决算数|钱")
 TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
@@ -113,12 +114,18 @@ class Ask:
 
 # everyday words for what the documents print: money coming in (进账, 挣了) is 收入, what was planned is the 预算
 _PLAIN_WORDS = re.compile(r"(?P<income>进账|收进来|挣了|挣的)"
+                          r"|(?P<units>(?:包括|包含|有|由)(?:哪些|哪几家|几家|几个)(?:单位|部门)(?:组成|构成)?)(?![（(]单位构成)"
                           r"|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
 
 
 def printed_words(text: str) -> str:
-    """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算)."""
-    return _PLAIN_WORDS.sub(lambda m: "收入" if m["income"] else "预算", text)
+    """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算,
+    "包括哪些单位" -> the 单位构成 the templates print, "纳入…编制范围的单位")."""
+    def printed(m: re.Match) -> str:
+        if m["units"]:
+            return m["units"].replace("组成", "").replace("构成", "") + "（单位构成，纳入范围）"
+        return "收入" if m["income"] else "预算"
+    return _PLAIN_WORDS.sub(printed, text)
 
 
 def ask_of(text: str, names: str = "", member: str = "") -> Ask:
