@@ -36,7 +36,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "perf_questions.jsonl", "cross3_questions.jsonl", "final_n_questions.jsonl",
                                            "colloquial_questions.jsonl", "colloquial_questions_2.jsonl",
                                            "colloquial_questions_3.jsonl", "cross4_questions.jsonl",
-                                           "mixed_questions.jsonl", "trap_questions.jsonl", "prose2_questions.jsonl")
+                                           "mixed_questions.jsonl", "trap_questions.jsonl", "prose2_questions.jsonl",
+                                           "trap2_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -89,6 +90,11 @@ DOCS = {
 # the 三公 table of layout C (one row of amounts under a two-row header, no vertical rules) is not
 # read as a table yet: its figures not stated in the prose are answered from another table
 NOT_YET = {"河西市公安局2026年公务接待费预算多少？": "unruled 三公 table",
+           "梅岭市中医院2025年“中医（民族）医院”这一科目，财政拨款安排了多少？": "held out (scored once, not worked on)",
+           "青林疾控2024年三个项目合起来的总体执行率是多少？": "held out (scored once, not worked on)",
+           "湖滨水利局2024年和西江水利局2025年的住房公积金决算支出差多少？": "held out (scored once, not worked on)",
+           "南湖市公路事业发展中心和云台市港航事业发展中心2026年的一般公共预算拨款收入加起来是多少？": "held out (scored once, not worked on)",
+           "城市管理局2025年城管执法的预算是多少？": "held out (scored once, not worked on)",
            "梅岭中医院是什么性质的单位？": "单位性质 said in a sentence (为差额拨款事业单位) not found by its words",
            "海东省司法厅下属的海东省法律援助中心是什么类型的单位？": "a unit's kind printed in the roster table inside the prose: the roster's lead sentence cited, not the 单位性质 cell",
            "长宁县市场监督管理局2025年的预算比上年是增加了还是减少了？": "gold: ambiguous (收支预算总计 fell, 财政拨款支出 rose); the totals' changes are found but neither is offered",
