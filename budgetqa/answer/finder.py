@@ -303,8 +303,8 @@ def _says_end(fact: Fact, end: int) -> bool:
 
 def _item_name(label: str) -> str:
     """A row's item whichever classification prints it (…养老保险缴费支出 by function, …养老保险缴费 by
-    economic nature; 机关事业单位职业年金缴费支出 and 职业年金缴费)."""
-    return clean_label(label).removesuffix("支出").removeprefix("机关事业单位")
+    economic nature)."""
+    return clean_label(label).removesuffix("支出")
 
 
 def _printed_in_unit_first(facts: list[Fact], unit: str) -> list[Fact]:
