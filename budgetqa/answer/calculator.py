@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 
-from budgetqa.answer import compose
 from budgetqa.answer.compose import Answer, Operand, ambiguous, format_decimal, not_found
 from budgetqa.answer.compute import (
     FELL,
@@ -378,10 +377,7 @@ class Calculator:
             if operation.completion:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
-                computed = growth(a, b, subject, operation.shortfall)
-                printed = next((f for f in row.values() if f.measure == "增减率" and f.unit == "%" and f.value is not None),
-                               None) if not (by_period or operation.shortfall) else None
-                return _as_printed(printed, computed, meta) if printed is not None else computed
+                return growth(a, b, subject, operation.shortfall)
             return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
         return self.stated_change(query, meta)
 
@@ -475,16 +471,6 @@ class Calculator:
         level, change, fell = pair
         return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value), fell,
                            operation.shortfall, meta.label)
-
-
-def _as_printed(printed, computed: Answer | None, meta: DocumentMeta) -> Answer:
-    """The row's own 增减率 cell answers a growth asked of it, as the document prints it (57.72%), the two
-    columns' recomputation shown beside it when it rounds otherwise (57.73%)."""
-    answer = compose.answered(printed, meta, "%")
-    if computed is None or computed.value is None or computed.value.quantize(Decimal("0.01")) == printed.value:
-        return answer
-    again = format_decimal(computed.value.quantize(Decimal("0.01")))
-    return replace(answer, text=f"{answer.text}\n（按两栏重算为 {again}%：{computed.work[0] if computed.work else ''}）")
 
 
 def _says_column(operand: Query, fact) -> bool:

@@ -120,8 +120,7 @@ def answered(fact: Fact, meta: DocumentMeta, unit: str = "") -> Answer:
     nothing = ""
     if fact.kind == "cell" and fact.value == 0 and parse_number(fact.printed) is None:  # "-" or a blank: 0
         shown, nothing = "0", f"（表中印作“{fact.printed}”）" if fact.printed else "（表中此栏空白）"
-    said_unit = "" if value_unit == "%" and shown.endswith(("%", "％")) else f" {value_unit}"  # "57.72%" prints its own
-    statement = f"{meta.label}：{_item_name(fact)} 为 {shown}{said_unit}{nothing}。"
+    statement = f"{meta.label}：{_item_name(fact)} 为 {shown} {value_unit}{nothing}。"
     lines = [statement, f"来源：{fact.source}，{place(fact)}"]
     if work:
         lines.append(f"换算：{work}")
