@@ -184,7 +184,7 @@ def ambiguous(per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "") -
 
 
 def ambiguous_names(unsure: list[tuple[str, list[DocumentMeta]]], question: str) -> Answer:
-    """A name the question says fits several units' documents ("石门" of 石门市统计局 and 石门县自然资源局):
+    """A name the question says fits several units' documents ("甲" of 甲市统计局 and 甲县自然资源局):
     each unit, and the question asked of it."""
     lines, candidates = [], []
     for surface, docs in unsure:

@@ -31,7 +31,7 @@ class Responder:
         if query.operation.kind and query.match.dropped:  # a comparison of units one of which has no such document
             wanted = "、".join(f"{y}年" for y in query.match.years) + (query.match.kind or "")
             return compose.not_found(f"没有{'、'.join(query.match.dropped)}的{wanted}文档").asked(query.text, {})
-        if query.match.unsure:  # "石门的…比柳溪镇多多少": which 石门 unit is not for us to guess
+        if query.match.unsure:  # "甲的…比乙镇多多少": which 甲 unit is not for us to guess
             return compose.ambiguous_names(query.match.unsure, normalize(query.text)).asked(query.text, {})
         result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:

@@ -163,7 +163,7 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
 
 
 def of_document_kind(ask: Ask, kind: str) -> Ask:
-    """The ask as a document of `kind` can answer it: "岭南的预算和南川的实际支出比" asks a 预算
+    """The ask as a document of `kind` can answer it: "甲局的预算和乙局的实际支出比" asks a 预算
     document for its budget; the 决算 the question says binds only the documents that have one."""
     if not (ask.kind == "决算" and kind == "预算" and "预算" in ask.text):
         return ask

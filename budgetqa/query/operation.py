@@ -270,7 +270,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
     completion = COMPLETION.search(q)
     if (not several_docs and completion and completion["base2"]
             and re.search(r"(?:决算数?|执行数|实际支出)$", q[:completion.start()])):  # "…的全年决算数占全年预算数的百分比": one row's two columns
-        return "column_change"
+        return "column_change"  # (before the share its 占 would otherwise read)
     share = SHARE.search(q)
     if share and several_docs and _names_no_other_item(share["a"], share["b"]):
         return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's
@@ -278,12 +278,11 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "share"
     if several_docs and _RATE_NAMED.search(q) and "百分点" in q:  # two units' rates, each of its own year
         return "rate_gap"
-    completion = COMPLETION.search(q)
     if not several_docs and completion and completion["base2"]:  # "决算数是年初预算数的百分之几": one row's two columns
         return "column_change"
     if RATIO.search(q):
         return "ratio"
-    if not several_docs and (COLUMN_CHANGE.search(q) or COMPLETION.search(q) or COLUMN_GAP.search(q) or UNSPENT.search(q)):
+    if not several_docs and (COLUMN_CHANGE.search(q) or completion or COLUMN_GAP.search(q) or UNSPENT.search(q)):
         return "column_change"
     if not several_docs and EXCEPT_PART.search(q):
         return "item_difference"

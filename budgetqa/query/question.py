@@ -47,7 +47,7 @@ class DocumentMatch:
     members: list[tuple[str, str]] = field(default_factory=list)
     # units the question names whose documents all lack the year, kind or level asked (with what they have)
     dropped: list[str] = field(default_factory=list)
-    # a name the question says that fits several units' documents ("石门的…比柳溪镇…"): (the name, them)
+    # a name the question says that fits several units' documents ("甲的…比乙镇…"): (the name, them)
     unsure: list[tuple[str, list[DocumentMeta]]] = field(default_factory=list)
 
     @property
@@ -302,7 +302,7 @@ class EntityIndex:
         """Whether the question writes a year right after one of the unit's names ("安河县图书馆2024年度"),
         or after the units it is joined with."""
         q = normalize(question)
-        # "湖滨县水利局和西江市水利局2025年": a year after units joined by 和 is said of each
+        # "甲县水利局和乙市水利局2025年": a year after units joined by 和 is said of each
         names = self.names_by_entity.get(entity, set())
         forms = {normalize(name) for name in names} | {o for o in map(_organisation, names) if len(o) >= 3}
         return any(re.search(re.escape(form) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
@@ -324,7 +324,7 @@ class EntityIndex:
         """Entities the question names by a word pair no other entity has ("泉州", "司法")."""
         text = self._name_text(question)
         q = bigrams(text)
-        # (a pair holding a joining word, 和社 of "财政局和社会工作部", names no unit however rare)
+        # (a pair holding a joining word, 和社 of "财政局和社会工作部" (人力资源和社会保障局's pair), names no unit however rare)
         unique = {g for g, idf in self.idf.items() if idf == self.max_idf and re.fullmatch(r"[\u4e00-\u9fa5]{2}", g)
                   and not re.search(r"[和与及]", g)}
         named = set()
@@ -574,7 +574,7 @@ def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]
 
 def _year_said_with(q: str, surface: str) -> int | None:
     """The year said right after a name ("司法局2024年"), or the one year said before it ("同是2025年，
-    石门的…"); None when the question's years belong to other units."""
+    甲的…"); None when the question's years belong to other units."""
     at = q.find(surface)
     after = re.match(r"[（(]?(?:20[0-9]{2}|[0-9]{2})年", q[at + len(surface):])
     if after:
@@ -591,7 +591,7 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str],
                      scores: dict[str, float]) -> dict[str, set[str]]:
     """Units of the places a question names beside units it names uniquely ("石门自然资源局、北湖退役
     军人局、金沙文旅局": 金沙's units share their words with others): each other place with its
-    best-named units (one, or several named equally well: "石门的…" of two 石门 units)."""
+    best-named units (one, or several named equally well: "甲的…" of 甲市 and 甲县 units)."""
     found = {}
     covered = set().union(*(index.places_by_entity.get(e, set()) for e in named))
     for place in index.named_places(question) - covered:
@@ -651,7 +651,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     context = context or {}
     members = index.members_named(question)
     bare: set[str] = set()  # units named by their name after the place alone, beside one named uniquely
-    unsure: dict[str, set[str]] = {}  # names several units share ("石门", "卫健委"), beside one named uniquely
+    unsure: dict[str, set[str]] = {}  # names several units share ("甲", "卫健委"), beside one named uniquely
     for surface, _, _ in members:  # a department's unit: its name is no other unit's, nor an unknown one
         question = normalize(question).replace(surface, " ")
     scores = index.scores(question)
@@ -748,7 +748,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                 or not any(d.level == level and d.entity == m.entity for d in by_kind)]
     by_level.sort(key=lambda m: (-scores.get(m.entity, 0), -(m.year or 0)))
     match.docs = by_level
-    # "普陀区财政局和普陀区司法局2026年的…相差多少": a unit named whose documents are of another year or kind
+    # "甲区财政局和甲区司法局2026年的…相差多少": a unit named whose documents are of another year or kind
     # (named as strongly as the units kept: a pair of characters shared by chance names no unit)
     kept = min((scores.get(m.entity, 0.0) for m in by_level), default=0.0)
     match.dropped = [f"{e}（现有：{'、'.join(f'{m.year}年{m.kind}' for m in docs if m.entity == e)}）"
