@@ -443,3 +443,20 @@ def test_unruled_table_columns_from_text_positions(tmp_path):
     assert printed(t, "2010302", "基本支出") == ""
     assert printed(t, "2010301", "项目支出") == ""
     assert any("without ruling lines" in w for w in d.warnings)
+
+
+@pytest.mark.parametrize("name, figures", [
+    # read from the page images (p6, 4. 一般公共预算“三公”经费支出表: one line of amounts, no label)
+    ("北岭区司法局2026年单位预算.pdf", ["7.46", "0.00", "6.43", "0.00", "6.43", "1.03"]),
+    ("红岩区人力资源和社会保障局2026年部门预算.pdf", ["6.21", "0.00", "5.03", "0.00", "5.03", "1.18"]),
+])
+def test_unruled_table_whose_items_are_columns(name, figures):
+    """A 三公 table without vertical rules: one line of amounts under a two-level header whose
+    parent (公务用车购置及运行费) spans 小计/购置费/运行费; every column is named, every amount read."""
+    d = parse_file(Path("tests/fixtures/layouts") / name)
+    t = next(t for t in d.tables if "三公" in t.title)
+    assert t.columns == [("合计",), ("因公出国（境）费",), ("公务用车购置及运行费", "小计"),
+                         ("公务用车购置及运行费", "公务用车购置费"), ("公务用车购置及运行费", "公务用车运行费"),
+                         ("公务接待费",)]
+    assert [[c.printed for c in r.cells] for r in t.rows] == [figures]
+    assert not any("looks like a table" in w for w in d.warnings)

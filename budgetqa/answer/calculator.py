@@ -30,6 +30,7 @@ from budgetqa.answer.finder import Finder
 from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
+from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import TOTAL_LABEL
 from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
@@ -248,7 +249,13 @@ class Calculator:
     def sum_of_items(self, query: Query, meta: DocumentMeta) -> Answer | None:
         unit = query.unit
         facts = [self.finder.lookup(operand, meta) for operand in query.operands]
-        if not facts or any(f is None for f in facts) or len({f.id for f in facts}) < len(facts):
+        if not facts or any(f is None for f in facts):
+            return None
+        if len(_distinct_figures(facts)) == 1:  # "买车加上养车": the items printed only as one figure, counted once
+            fact = _distinct_figures(facts)[0]
+            return result(fact.value, fact.unit, f"{meta.label}：文件只印这几项的合计 {fact.printed} {fact.unit}。",
+                          "各项只合并印出，不重复相加", [Operand(fact, meta, fact.value)])
+        if len({f.id for f in facts}) < len(facts):
             return None
         value_unit = common_unit(facts, unit)
         if value_unit is None:
@@ -580,3 +587,11 @@ def _accounts_for(fact, words: tuple[str, ...]) -> bool:
 def _shortfall(operation: Operation, a: Operand, b: Operand) -> bool:
     """Whether the change is told as b − a: "少了多少", or "差了多少" when b is the larger."""
     return operation.shortfall or (operation.larger_first and a.value < b.value)
+
+
+def _distinct_figures(facts: list[Fact]) -> list[Fact]:
+    """The facts, a sentence restating a cell's figure (the same amount) taken as that cell."""
+    cells = [f for f in facts if f.kind == "cell"]
+    kept = list({f.id: f for f in cells}.values())
+    amounts = {(f.value, f.unit) for f in kept}
+    return kept + [f for f in {f.id: f for f in facts if f.kind != "cell"}.values() if (f.value, f.unit) not in amounts]

@@ -190,7 +190,8 @@ class FactRanker:
         if not candidates:
             return []
         # "三公经费中公务接待费": only the 三公 table (or a sentence) answers, never the 基本支出表's 公务接待费
-        topics = standard.named_topics(q, by_key=True)
+        # (a count of 公务用车 is no 三公 figure: its vehicles are counted in the 国有资产占用表)
+        topics = standard.named_topics(q, by_key=True) if not ask.count else ()
         candidates = [i for i in candidates if self.facts[i].kind != "cell"
                       or not standard.outside_topic(self.facts[i].table, topics)]
         named = standard.classification_named(q)
@@ -229,15 +230,17 @@ class FactRanker:
                 continue  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
             if wants_total and ask.change and fact.kind == "narrative" and _subject_is_item(fact, ask):
                 continue  # "预算比上年减少了多少": the totals' change, not 公务接待费's
-            by_column = not self.labels[i] or ask.member  # a unit's row is named through its columns
+            # a unit's row is named through its columns, and so is a row of counts (车辆数 | 一般公务用车)
+            by_column = not self.labels[i] or ask.member or (ask.count and fact.unit == ask.count)
             key = f"{self.labels[i]}|{fact.row_code}|{fact.table}|{fact.column if by_column else ''}"
             if key not in label_cache:
                 label_cache[key] = self._label_score(i, ask, expansions, wants_total, rows_named, w)
             label = label_cache[key]
             if fact.kind == "narrative":
                 label = self._narrative_label(i, label, ask, w)
-            elif fact.row_code and (fact.doc_id, fact.row_code) in self.purposes:
-                label = max(label, self._coverage_score(fact, ask.specific, w, self.purposes[fact.doc_id, fact.row_code]))
+            elif purpose := (self.purposes.get((fact.doc_id, fact.row_code)) if fact.row_code else None) or (
+                    self.purposes.get((fact.doc_id, clean_label(fact.row_label))) if fact.kind == "cell" else None):
+                label = max(label, self._coverage_score(fact, ask.specific, w, purpose))
             if ask.percent:
                 label += w.percent_unit if fact.unit == "%" else -w.percent_unit
             elif ask.count:
@@ -264,7 +267,7 @@ class FactRanker:
                 score += w.total_row_in_summary
                 # the year's own 收入/支出 excludes the balances carried in or out that 总计 adds
                 score += w.total_row_this_year if self.labels[i].startswith("本年") else 0.0
-            if (wants_total and self.labels[i] in _TOTAL_LABELS and not ask.fund
+            if (wants_total and (self.labels[i] in _TOTAL_LABELS or self.labels[i] in ("本年收入", "本年支出")) and not ask.fund
                     and any(word in fact.table for word in standard.FUND_WORDS)):
                 score -= w.fund_table_total_penalty  # "部门收入预算合计": all funds, not 财政拨款 only
             if (wants_total and self.labels[i] in _TOTAL_LABELS and fact.measure in standard.BREAKDOWN_MEASURES
@@ -344,9 +347,15 @@ class FactRanker:
         if not label and (fact.doc_id, fact.table_id) in self.column_item_tables:
             # tables whose items are columns (三公): the column header path names the item
             parts = [clean_label(p) for p in fact.column.split(" / ") if p]
+            parts = [p for p in parts if not standard.is_period_row(p)] or parts  # "决算数 / 公务接待费": 决算数 names no item
             return max((self._score_label(fact, p, bigrams(p), ask, expansions, wants_total, rows_named, w)
                         for p in parts), default=0.0)
-        return self._score_label(fact, label, self.label_grams[i], ask, expansions, wants_total, rows_named, w)
+        row = self._score_label(fact, label, self.label_grams[i], ask, expansions, wants_total, rows_named, w)
+        if fact.kind == "cell" and ask.count and fact.unit == ask.count and fact.column:
+            # "车辆数 | 一般公务用车": a row of counts whose columns are the kinds counted
+            parts = [clean_label(p) for p in fact.column.split(" / ") if p]
+            return max([row] + [self._score_label(fact, p, bigrams(p), ask, expansions, wants_total, rows_named, w) for p in parts])
+        return row
 
     def _score_label(self, fact: Fact, label: str, grams: set[str], ask: Ask, expansions,
                      wants_total: bool, rows_named: list[tuple[int, int, bool]], w: RankingWeights) -> float:
@@ -605,12 +614,15 @@ _ONLY_CHANGE = re.compile(r"[,;、()]*(同比|与上年相比|[比较](上年|20
 
 
 def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
-    """(doc, code) -> the prose that explains it: "2010399-… 1011.95 万元。主要用于话务外包费用支出。"."""
+    """(doc, code) -> the prose that explains it: "2010399-… 1011.95 万元。主要用于话务外包费用支出。";
+    (doc, item) -> the sentence saying what an item's money is for ("2.甲项目27.80万元，主要用于…")."""
     purposes: dict[tuple[str, str], str] = {}
     for fact in facts:
         if fact.kind == "narrative":
             for code in re.findall(r"(?<![0-9])([0-9]{3,7})(?=[-－—\s]*[\u4e00-\u9fa5])", fact.quote):
                 purposes.setdefault((fact.doc_id, code), fact.quote)
+            if fact.item and "用于" in fact.quote[fact.offset:]:
+                purposes.setdefault((fact.doc_id, clean_label(fact.item)), fact.quote)
     return purposes
 
 

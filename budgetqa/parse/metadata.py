@@ -292,15 +292,17 @@ def settle(meta, tables: list, sections: list) -> str | None:
 
 # a unit's name printed as a row of a department's tables ("南湖市公路事业发展中心", "某局（本级）")
 _UNIT_ROW = re.compile(r"^[\u4e00-\u9fff0-9()]{4,40}?(?:局|中心|所|站|队|院|委员会|办公室|馆|处|学校|医院|厅|机关|\(本级\))$")
-OWN_BODY = ("(本级)", "机关")  # the department's own part ("某局（本级）", "某局机关"), not the department
+OWN_BODY = ("(本级)", "机关")
+_FUNCTION_CODE = re.compile(r"2[0-9]{2}(?:[0-9]{2}){0,2}")  # 类/款/项 of spending by function (a unit's code has six digits)  # the department's own part ("某局（本级）", "某局机关"), not the department
 
 
 def members(entity: str, tables: list) -> list[str]:
-    """The units a document's tables print as rows or as the owner of rows (its 单位名称 column)."""
+    """The units a document's tables print as rows or as the owner of rows (its 单位名称 column); a
+    classification's row (2100202 中医（民族）医院) names an item, no unit."""
     found: list[str] = []
     for table in tables:
         for row in table.rows:
-            for name in (row.owner, row.label):
+            for name in (row.owner, "" if _FUNCTION_CODE.fullmatch(row.code) else row.label):
                 name = _squash(name).replace("（", "(").replace("）", ")")
                 if _UNIT_ROW.match(name) and name not in found and not _same_unit(name, entity):
                     found.append(name)

@@ -26,7 +26,7 @@ from budgetqa.parse.pdf_tables import (
     grid_rows,
     start_table,
 )
-from budgetqa.parse.pdf_unruled import unruled_grid
+from budgetqa.parse.pdf_unruled import column_item_grid, unruled_grid
 from budgetqa.parse.vocabulary import (
     AR_ENUM,
     CN_ENUM,
@@ -180,7 +180,8 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
     is_toc = bool(first_lines) and TOC.match(first_lines[0].compact or "")
     grids = [] if is_toc else _grids_for_page(page)
     if not grids and not is_toc:
-        grid = unruled_grid(chars, lambda ln: PAGE_NUMBER.match(ln.compact) or _is_running(ln, page.height, state.running))
+        skip = lambda ln: PAGE_NUMBER.match(ln.compact) or _is_running(ln, page.height, state.running)  # noqa: E731
+        grid = unruled_grid(chars, skip) or column_item_grid(chars, skip)
         if grid is not None:
             grids = [grid]
             state.warnings.append(f"page {pno}: table without ruling lines; columns read from the text positions")

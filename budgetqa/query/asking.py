@@ -37,7 +37,9 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   # a ranking's words ("谁的…更高")
                   "更高", "更多", "更少", "更低", "更大", "更小", "较高", "较多", "较少", "较低", "那家", "这家", "那个",
                   # the source a figure is worked out from ("按2026年预算说明推算")
-                  "根据", "按照", "依据", "推算", "倒推", "推出", "说明", "预算说明", "情况说明"}
+                  "根据", "按照", "依据", "推算", "倒推", "推出", "说明", "预算说明", "情况说明",
+                  # the document and the unit as the speaker points at them ("预算材料里说", "局里", "谁家")
+                  "材料", "预算材料", "真正", "公开", "披露", "里说", "报的", "局里", "单位里", "谁家", "哪一家"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少平方米", "几平方米", "面积"), "人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个"), "家": ("有几家", "共几家", "多少家", "由几家", "几家单位"),
@@ -113,24 +115,38 @@ class Ask:
 
 
 # everyday words for what the documents print: money coming in (进账, 挣了) is 收入, what was planned is the 预算
-_PLAIN_WORDS = re.compile(r"(?P<income>进账|收进来|挣了|挣的)"
+_PLAIN_WORDS = re.compile(r"(?P<income>进账|收进来|挣了|挣的)|(?P<inspection>安全体检)|(?P<building>修建)|(?P<food>舌尖上的安全|吃的东西)|(?P<own_year>(?:今年|当年|本年)新)|(?P<car>普通(?:公务用?车|公车))"
+                          r"|(?P<service>事业单位的?(?:维持)?(?:日常)?(?:运转|运行))"
                           r"|(?P<units>(?:包括|包含|有|由)(?:哪些|哪几家|几家|几个)(?:单位|部门)(?:组成|构成)?)(?![（(]单位构成)"
                           r"|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
 
 
 def printed_words(text: str) -> str:
     """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算,
-    "包括哪些单位" -> the 单位构成 the templates print, "纳入…编制范围的单位")."""
+    "包括哪些单位" -> the 单位构成 the templates print, "纳入…编制范围的单位", "安全体检" -> 安全检测, "舌尖上的安全" -> 食品安全)."""
     def printed(m: re.Match) -> str:
         if m["units"]:
             return m["units"].replace("组成", "").replace("构成", "") + "（单位构成，纳入范围）"
+        if m["car"]:
+            return "一般公务用车"
+        if m["own_year"]:
+            return "本年"  # "今年新进账的": the year's own income, without the balances carried in
+        if m["service"]:
+            return "事业运行"  # the 项 every 款 has for its service units' running (2010350 …)
+        if m["food"]:
+            return "食品安全"
+        if m["building"]:
+            return "建设"  # "修建水利工程": the 水利工程建设 the classification prints
+        if m["inspection"]:
+            return "安全检测"  # a bridge's or a building's "体检" (a person's 体检费 is another item)
         return "收入" if m["income"] else "预算"
     return _PLAIN_WORDS.sub(printed, text)
 
 
-def ask_of(text: str, names: str = "", member: str = "") -> Ask:
+def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...] = ()) -> Ask:
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
-    units' names, whose words in it name no item."""
+    units' names, whose words in it name no item; `quoted`, names the question sets in quotes, whose
+    parts name no budget term of their own (培训 of “人民调解员培训”项目 is no 培训费)."""
     # the documents print 上年 (上年结转, 上年预算数) and 拨款 ("财政拨了多少" asks the 拨款)
     q = normalize(text).replace("去年", "上年").replace("上一年", "上年").replace("拨了", "拨款").replace("拨给", "拨款")
     q = printed_words(q)
@@ -148,7 +164,7 @@ def ask_of(text: str, names: str = "", member: str = "") -> Ask:
     return Ask(
         text=q, count=count, money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
         measures=frozenset(measures),
-        expansions=tuple(thesaurus.expand(q)),
+        expansions=tuple(e for e in thesaurus.expand(q) if not _inside_quoted(e, q, quoted)),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
         percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
         narrative_only=change or any(w in q for w in NARRATIVE_ONLY) or bool(WHY.search(q) or _PER_PROSE.search(q)),
@@ -196,6 +212,8 @@ def content_terms(q: str, names: str = "") -> list[str]:
             token = token[:-1]  # "总计有多少": jieba glues the verb to the word
         if len(token) > 2 and token.endswith("多少"):
             token = token[:-2]  # "收入多少" (a word it does not know before 多少)
+        if len(token) == 2 and token[1] in "多少高低" and _RANKED.search(q):
+            continue  # "哪家车多": the thing ranked (车) and the comparison, no item word
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
                 and not _COUNTING.fullmatch(token)
                 and not (token in names and not _names_class(token))):
@@ -204,6 +222,12 @@ def content_terms(q: str, names: str = "") -> list[str]:
 
 
 _ADDED_UP = re.compile(r"加起来|加在一起|合起来")
+_RANKED = re.compile(r"哪家|哪个|谁")
+
+
+def _inside_quoted(expansion: thesaurus.Expansion, q: str, quoted: tuple[str, ...]) -> bool:
+    return any(len(name) > len(expansion.text) and at <= expansion.start and expansion.end <= at + len(name)
+               for name in quoted for at in (q.find(name),) if at >= 0)
 
 
 def _names_class(word: str) -> bool:

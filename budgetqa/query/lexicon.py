@@ -65,8 +65,15 @@ def tokenizer() -> jieba.Tokenizer:
     return stored
 
 
+# words jieba's dictionary tags as places that a question says in their everyday sense: "吃的东西"
+# (things), "上街执法" (out on the street), "上门来办事" (to the door)
+_EVERYDAY_WORDS = frozenset({"东西", "上街", "上门", "上门来"})
+
+
 def names_place_or_organisation(word: str) -> bool:
-    """jieba's dictionary tags the word as a place or organisation name."""
+    """jieba's dictionary tags the word as a place or organisation name (not a word of everyday speech)."""
+    if word in _EVERYDAY_WORDS:
+        return False
     try:
         connection = _open(_path())
     except (OSError, sqlite3.Error):

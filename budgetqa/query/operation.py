@@ -31,6 +31,7 @@ RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
+_COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
                            r".*(增长|增加|减少|下降|变化|多|少|高|低)")
@@ -66,6 +67,11 @@ _SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里
 _SHARE_THEN = re.compile(r"^(.+?(?:占比|比重|比例))[，,]?(?:与|和|跟|同|比)")
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
+
+
+def quoted_names(question: str) -> tuple[str, ...]:
+    """The names a question sets in quotes (“人民调解员培训”项目): each asked as a whole."""
+    return tuple(normalize(w) for w in _QUOTED.findall(question))
 # "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
 ROWS_SUMMED = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有|各个?)项目(?:的|加起来|合计|合在一起)?")
 _ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")
@@ -199,14 +205,15 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
     shortfall = bool(re.search(r"比.+?少(花|用|支出|安排)?了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
-    level = _DANGLING_BI.sub("", CHANGE_ASKED.sub("", q))  # "A的收入总计比B多多少元" -> "的收入总计"
+    # "A的收入总计比B多多少元" -> "的收入总计"; "哪家车多？多几辆" keeps the count asked ("几辆")
+    level = _DANGLING_BI.sub("", CHANGE_ASKED.sub(lambda m: m[3] if q[m.end():m.end() + 1] in _COUNTED_UNITS else "", q))
     return Operation(kind, (level,),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
                      base_first=bool(re.search(r"从.+到", question)),
                      larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q))
                                                             or bool(_GAP_ASKED.search(q)))
                      and not _ranks_lowest(q),
-                     quoted=tuple(normalize(w) for w in _QUOTED.findall(question)))
+                     quoted=quoted_names(question))
 
 
 def _each_of_two(q: str) -> tuple[str, str] | None:
@@ -311,6 +318,10 @@ def operation_kind(text: str, several_docs: bool) -> str:
     return ""
 
 
+# "A加上B，实际花了多少": a clause that asks, naming no item
+_ASKING_ONLY = re.compile(r"(?:实际上?|一共|总共|共|花了|花掉了?|用了|支出了|要|是|的)+")
+
+
 def split_items(text: str) -> list[str]:
     """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
@@ -323,7 +334,7 @@ def split_items(text: str) -> list[str]:
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
     parts = [p for p in re.split(r"[、，,]", text)  # "(2026年)项目表里，…", "…的两个项目，" name no item
              if p and not TABLE_NAMED.fullmatch(re.sub(r"^(?:20[0-9]{2}|[0-9]{2})年度?", "", p))
-             and not _ROWS_COUNTED.search(p)]
+             and not _ROWS_COUNTED.search(p) and not _ASKING_ONLY.fullmatch(p)]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
         parts = _split_on_and(parts[0])
     elif "和" in parts[-1]:

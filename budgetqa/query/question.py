@@ -17,7 +17,7 @@ from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import (
     ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text, printed_words,
 )
-from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation
+from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, quoted_names
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
@@ -116,18 +116,21 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=asks_why, asks_text=asks_text(question),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
-                 ask=ask_of(item_text, names, match.member),
+                 ask=ask_of(item_text, names, match.member, quoted_names(question)),
                  codes=_codes_named(question, item_text), names=names,
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
 # "最近在对比各地的预算公开，想问下…": what comes before the ask says why, not what
-_PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|问一下|问下|帮我查一?下|帮忙查一?下|麻烦查一?下)[,，:：]?")
+_PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|问一下|问下|帮我查一?下|帮忙查一?下|麻烦查一?下"
+                      r"|核[对实]一?个数字?|核[对实]一下)[,，:：]?")
+# "按说明中给出的减少额倒推，", "根据表1…和说明中…，推算": how the figure is to be worked out, not what it is
+_WORKED_OUT = re.compile(r"(?:根据|按照?|依据)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
 
 
 def without_preface(text: str) -> str:
     """The ask, without what comes before it and without an aside naming what is not asked."""
-    rest = _PREFACE.sub("", _ROW_NUMBER.sub("", _NOT_ASKED.sub("", text)))
+    rest = _WORKED_OUT.sub("", _PREFACE.sub("", _ROW_NUMBER.sub("", _NOT_ASKED.sub("", text))))
     return rest if len(rest) >= 4 else text
 
 
@@ -135,7 +138,7 @@ _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…"
 # "（不是编制数）", "(不含上年结转)", "不算财政给的和上级补助的，…": an aside naming what the question does not ask; "（工资、奖金这些）",
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
 _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
-                        r"|(?:^|(?<=[，,]))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]")  # "不算财政给的，…"
+                        r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]")  # "(2026年)不算财政给的，…"
 
 
 def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> Query:
