@@ -335,16 +335,13 @@ class Calculator:
         cells = [fact for _, fact in found if fact.kind == "cell"]
         if len(cells) != len(found) or len({_basis(f) for f in cells}) <= 1:
             return found
-        basis = Counter(_basis(f) for f in cells).most_common(1)[0][0]
-        aligned = []
-        for meta, fact in found:
-            if _basis(fact) != basis:
-                fact = next((f for f in self.finder.candidate_facts(ask, meta, 10)
-                             if f.kind == "cell" and _basis(f) == basis), None)
-                if fact is None:
-                    return found  # not every document has that table: compare what each prints
-            aligned.append((meta, fact))
-        return aligned
+        for basis, _ in Counter(_basis(f) for f in cells).most_common():  # (two documents: either one's table)
+            aligned = [(meta, fact if _basis(fact) == basis else next(
+                (f for f in self.finder.candidate_facts(ask, meta, 10) if f.kind == "cell" and _basis(f) == basis), None))
+                for meta, fact in found]
+            if all(fact is not None for _, fact in aligned):
+                return aligned
+        return found  # no table every document has: compare what each prints
 
     def column_change(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """One row, two of its columns: this year's figure against the base the question names."""

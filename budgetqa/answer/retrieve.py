@@ -202,6 +202,8 @@ class FactRanker:
         # without spending lines of its own prints its 0 as income)
         if ask.spending and not ask.income and not ask.fund:
             candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_income(self.facts[i])]
+        if ask.spending and not ask.income:  # nor by a sentence's income ("…一般公共预算拨款收入2418.73万元")
+            candidates = [i for i in candidates if self.facts[i].kind == "cell" or not self.facts[i].item.endswith("收入")]
         if ask.period:  # "第一季度安排了多少": a figure of the whole year does not answer
             candidates = [i for i in candidates if ask.period in normalize(self.facts[i].quote + self.facts[i].column)]
         if ask.member:  # "南湖市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
@@ -270,6 +272,9 @@ class FactRanker:
             if (wants_total and (self.labels[i] in _TOTAL_LABELS or self.labels[i] in ("本年收入", "本年支出")) and not ask.fund
                     and any(word in fact.table for word in standard.FUND_WORDS)):
                 score -= w.fund_table_total_penalty  # "部门收入预算合计": all funds, not 财政拨款 only
+            if (wants_total and self.labels[i] in _TOTAL_LABELS and ask.fund and fact.kind == "cell"
+                    and not any(word in fact.table for word in standard.FUND_WORDS)):
+                score -= w.fund_table_total_penalty  # "一般公共预算支出": not the all-funds table's 支出总计
             if (wants_total and self.labels[i] in _TOTAL_LABELS and fact.measure in standard.BREAKDOWN_MEASURES
                     and fact.measure not in ask.measures):
                 score -= w.part_total_penalty  # "一般公共预算支出": not the 基本支出表's 总计

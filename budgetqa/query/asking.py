@@ -39,7 +39,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   # the source a figure is worked out from ("按2026年预算说明推算")
                   "根据", "按照", "依据", "推算", "倒推", "推出", "说明", "预算说明", "情况说明",
                   # the document and the unit as the speaker points at them ("预算材料里说", "局里", "谁家")
-                  "材料", "预算材料", "真正", "公开", "披露", "里说", "报的", "局里", "单位里", "谁家", "哪一家"}
+                  "材料", "预算材料", "真正", "预计", "那边", "那里", "那儿", "下面", "能有", "公开", "披露", "里说", "报的", "局里", "单位里", "谁家", "哪一家"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少平方米", "几平方米", "面积"), "人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个"), "家": ("有几家", "共几家", "多少家", "由几家", "几家单位"),
@@ -116,7 +116,11 @@ class Ask:
 
 # everyday words for what the documents print: money coming in (进账, 挣了) is 收入, what was planned is the 预算
 _PLAIN_WORDS = re.compile(r"(?P<income>进账|收进来|挣了|挣的)|(?P<inspection>安全体检)|(?P<building>修建)|(?P<food>舌尖上的安全|吃的东西)|(?P<own_year>(?:今年|当年|本年)新)|(?P<car>普通(?:公务用?车|公车))"
+                          r"|(?P<grant>(?:从|由)(?P<source>财政|政府性基金|国有资本经营)(?:预算)?(?:那里|那儿|那边)?(?:能|可以)?"
+                          r"(?:一共|总共)?(?:拿到|拿了|得到|获得))"
+                          r"|(?P<medical>(?:靠|给病人)*看病(?:[(（]医疗业务[)）])?(?:预计|能|可以)*(?:收进来|收入))"
                           r"|(?P<service>事业单位的?(?:维持)?(?:日常)?(?:运转|运行))"
+                          r"|(?P<basic>维持(?:单位|本单位)(?:日常)?运转的(?:钱|经费|资金))"
                           r"|(?P<units>(?:包括|包含|有|由)(?:哪些|哪几家|几家|几个)(?:单位|部门)(?:组成|构成)?)(?![（(]单位构成)"
                           r"|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
 
@@ -127,10 +131,16 @@ def printed_words(text: str) -> str:
     def printed(m: re.Match) -> str:
         if m["units"]:
             return m["units"].replace("组成", "").replace("构成", "") + "（单位构成，纳入范围）"
+        if m["grant"]:  # "从财政那里拿到了多少钱", "从政府性基金那边能拿到多少钱"
+            return "财政拨款收入" if m["source"] == "财政" else f"{m['source']}预算拨款收入"
+        if m["medical"]:
+            return "事业收入"  # a hospital's income from treating patients (医疗收入) is its 事业收入
         if m["car"]:
             return "一般公务用车"
         if m["own_year"]:
             return "本年"  # "今年新进账的": the year's own income, without the balances carried in
+        if m["basic"]:
+            return "基本支出"  # the money that keeps a unit running: its 人员经费 and 公用经费
         if m["service"]:
             return "事业运行"  # the 项 every 款 has for its service units' running (2010350 …)
         if m["food"]:

@@ -157,7 +157,7 @@ _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 # a gloss that says what the figure covers ("（含年初结转和结余）"), not what it is
 _SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只)|[，,；;]")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
-_GLOSSED = re.compile(r"[^\W\d_的里中年和与及、]{2,}$")
+_GLOSSED = re.compile(r"[^\W\d_的里中年和与及、比]{2,}$")  # (not the 比 of "A比B")
 # "…没花完结转过来的钱（年初结转和结余）": a clause about money that a term glosses
 _MONEY_NOUN = re.compile(r"的(?:钱|资金|经费|费用)$")
 # where a clause starts: after a separator or a year ("2024年|发工资、交社保这类人员开支")
@@ -182,7 +182,7 @@ def glossed(text: str) -> str:
         elif not whole or _MONEY_NOUN.search(text[:match.start()]):  # "发工资、交社保这类人员开支（一般公共预算财政拨款基本支出中的人员经费）": a phrase
             # ending in a term stands for the clause it explains, examples and all (never a code it names)
             start = max((m.end() for m in _CLAUSE_START.finditer(text[:match.start()])), default=0)
-            if len(term) >= 5 and not re.search(r"[0-9]{3}", text[start:match.start()]):
+            if len(term) >= 4 and not re.search(r"[0-9]{3}", text[start:match.start()]):
                 text = text[:start] + term + text[match.end():]
     return text
 
@@ -242,7 +242,8 @@ class EntityIndex:
         for meta in docs:
             for member in meta.members:
                 name = normalize(member)
-                for form in (name, _organisation(name)):
+                # by its name, without its place, or as people shorten it (农技推广中心)
+                for form in (name, _organisation(name), *thesaurus.abbreviated({_organisation(name)})):
                     if len(form) >= 5 and not any(form in known or (known in form and not form.endswith(OWN_BODY))
                                                   for known in self._own_names):
                         self.members.setdefault(form, (name, meta.entity))
