@@ -33,9 +33,10 @@ from budgetqa.model.document import MONEY_UNITS, DocumentMeta
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import TOTAL_LABEL
+from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
 from budgetqa.query.operation import BasePeriod, Operation
-from budgetqa.query.question import Query
+from budgetqa.query.question import Query, strip_entity
 
 _PAIRWISE = ("difference", "growth", "ratio")  # operations on two documents' figures
 ONE_DOCUMENT = ("per_person", "per_count", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
@@ -278,6 +279,7 @@ class Calculator:
             loose = [(meta, self.finder.best_fact(of_document_kind(item.ask, meta.kind), meta, unit=unit)) for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
+        found = [(meta, self._year_before(item, meta) if _one_year_later(query, meta) else fact) for meta, fact in found]
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
                  for meta, fact in found]
         found = self.same_table(item.ask, [(meta, fact) for meta, fact in found if fact is not None])
@@ -287,6 +289,11 @@ class Calculator:
             return None
         if operation.kind in _PAIRWISE and len(found) > 2:  # "卫健委的…比岭南…少多少": which 卫健委 is not said
             return ambiguous(found, unit)
+        views = [self.finder.classification_views(item, meta, [fact, *self.finder.fitting(item, meta)[0]])
+                 for meta, fact in found] if not _names_its_class(query, found[0][1]) else [[]]
+        if all(views):  # each prints the item by function and by economic nature, at other amounts: which is compared?
+            return ambiguous([(meta, fact) for view, (meta, _) in zip(views, found) for fact in view], unit,
+                             f"各文档的“{clean_label(found[0][1].row_label)}”都有功能分类和经济分类两种口径，金额不同，请指明口径：")
         value_unit = common_unit([f for _, f in found], unit)
         if value_unit is None:
             return None  # operands in units that do not add up
@@ -328,6 +335,12 @@ class Calculator:
         return result(value, gap_unit,
                       f"{compared}（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
                       formula, [a, b])
+
+    def _year_before(self, item: Query, meta: DocumentMeta) -> Fact | None:
+        """"同是2025年": the item in the 上年 column of a unit's 2026 budget."""
+        last_year = replace(item, measures=(item.measures - {"本年预算", "决算数"}) | {"上年预算"},
+                            match=replace(item.match, year_before=True))
+        return self.finder.lookup(last_year, meta)
 
     def same_table(self, ask: Ask, found: list) -> list:
         """Operands compared across documents are read from the same standard table and column when
@@ -592,3 +605,15 @@ def _distinct_figures(facts: list[Fact]) -> list[Fact]:
     kept = list({f.id: f for f in cells}.values())
     amounts = {(f.value, f.unit) for f in kept}
     return kept + [f for f in {f.id: f for f in facts if f.kind != "cell"}.values() if (f.value, f.unit) not in amounts]
+
+
+def _one_year_later(query: Query, meta: DocumentMeta) -> bool:
+    """The one year the question names is the year before this document's (its 上年 columns answer)."""
+    return len(query.match.years) == 1 and meta.year == query.match.years[0] + 1 and meta.kind == "预算"
+
+
+def _names_its_class(query: Query, fact: Fact) -> bool:
+    """The question names a classification's item besides the one compared ("住房保障支出（住房公积金）",
+    as asked, before its gloss stands for it): the classification is said."""
+    return any(name != normalize(clean_label(fact.row_label))
+               for name in thesaurus.classification_names_in(strip_entity(query.text, query.match.docs)))

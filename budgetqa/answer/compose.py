@@ -166,8 +166,8 @@ def not_found(reason: str, nearest: Sequence[tuple[Fact, DocumentMeta]] = (), su
                   candidates=tuple(candidates))
 
 
-def ambiguous(per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "") -> Answer:
-    lines = [f"问题可对应 {len(per_doc)} 份文档，请指明单位、年份或预算/决算。各文档中的数据："]
+def ambiguous(per_doc: list[tuple[DocumentMeta, Fact | None]], unit: str = "", header: str = "") -> Answer:
+    lines = [header or f"问题可对应 {len(per_doc)} 份文档，请指明单位、年份或预算/决算。各文档中的数据："]
     candidates, citations = [], []
     for meta, fact in per_doc:
         if fact is None:
