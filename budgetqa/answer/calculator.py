@@ -35,7 +35,7 @@ from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import TOTAL_LABEL
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
-from budgetqa.query.operation import BasePeriod, Operation
+from budgetqa.query.operation import BasePeriod, Operation, projects_together
 from budgetqa.query.question import Query, strip_entity
 
 _PAIRWISE = ("difference", "growth", "ratio")  # operations on two documents' figures
@@ -62,6 +62,8 @@ class Calculator:
             if len(docs) != 1:
                 return None
             meta = docs[0]
+            if _projects_completion_asked(query):
+                return self.projects_completion(query, meta)
             if operation.kind == "column_change":
                 return self.column_change(query, meta)
             if operation.kind == "item_difference":
@@ -114,6 +116,38 @@ class Calculator:
         return result(value, anchor.unit, f"{meta.label}：{len(rows)} 个项目合计 {format_decimal(value)} {anchor.unit}"
                       f"（{anchor.table}，{anchor.column}）。",
                       " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
+
+    def projects_completion(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """"三个项目合起来的执行率": Σ 执行数 ÷ Σ 预算数 over the projects of a project table (never one
+        project's own rate)."""
+        count = projects_together(query.item_text)
+        cells = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.unit in MONEY_UNITS
+                 and "项目" in f.table_kind + f.table and f.row_label and not TOTAL_LABEL.search(f.row_label)]
+        best: tuple[list, list] = ([], [])
+        for table in dict.fromkeys(f.table_id for f in cells):
+            mine = [f for f in cells if f.table_id == table]
+            spent = {f.row_label: f for f in mine if _ACTUAL_COLUMN.search(f.column)}
+            budgets = [f for f in mine if "预算" in f.column and not _ACTUAL_COLUMN.search(f.column)]
+            # the rate is measured against the 全年预算 where a table prints both
+            planned = {f.row_label: f for f in sorted(budgets, key=lambda f: "全年" not in f.column, reverse=True)}
+            rows = [label for label in spent if label in planned]
+            if len(rows) > len(best[0]):
+                best = ([spent[r] for r in rows], [planned[r] for r in rows])
+        spent, planned = best
+        if len(spent) < 2:
+            return None
+        if count and count != len(spent):
+            return not_found(f"{meta.label} 的《{spent[0].table}》列有 {len(spent)} 个项目，不是问题所说的 {count} 个",
+                             [(f, meta) for f in spent])
+        a, b = sum(f.value for f in spent), sum(f.value for f in planned)
+        if b == 0:
+            return None
+        unit = spent[0].unit
+        return result(a / b * 100, "%", f"{meta.label}：{len(spent)} 个项目合计执行 {format_decimal(a)} {unit}，"
+                      f"占其{planned[0].column} {format_decimal(b)} {unit} 的 {{value}}%。",
+                      f"({' + '.join(format_decimal(f.value) for f in spent)}) ÷ "
+                      f"({' + '.join(format_decimal(f.value) for f in planned)}) × 100%",
+                      [Operand(f, meta, f.value) for f in spent + planned], divided=True)
 
     def top_row(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"哪个项目预算最多": the rows of the table the question names, ranked."""
@@ -608,8 +642,13 @@ def _distinct_figures(facts: list[Fact]) -> list[Fact]:
 
 
 def _one_year_later(query: Query, meta: DocumentMeta) -> bool:
-    """The one year the question names is the year before this document's (its 上年 columns answer)."""
-    return len(query.match.years) == 1 and meta.year == query.match.years[0] + 1 and meta.kind == "预算"
+    """"同是2025年": the year said of every unit compared is the year before this document's (its 上年
+    columns answer); a year said of one unit only ("三明（2025年）") binds no other."""
+    same = _SAME_YEAR.search(normalize(query.text))
+    return bool(same) and meta.year == int(same["year"]) + 1 and meta.kind == "预算"
+
+
+_SAME_YEAR = re.compile(r"(?:同是|都是|同为|均为|同样是)(?P<year>20[0-9]{2})年")
 
 
 def _names_its_class(query: Query, fact: Fact) -> bool:
@@ -617,3 +656,16 @@ def _names_its_class(query: Query, fact: Fact) -> bool:
     as asked, before its gloss stands for it): the classification is said."""
     return any(name != normalize(clean_label(fact.row_label))
                for name in thesaurus.classification_names_in(strip_entity(query.text, query.match.docs)))
+
+
+_ACTUAL_COLUMN = re.compile(r"决算|执行数|执行金额|实际")
+
+
+def _projects_completion_asked(query: Query) -> bool:
+    """"三个项目合起来的执行率", "三个项目加在一起，实际花掉的钱占预算的百分之几"."""
+    operation = query.operation
+    if projects_together(query.item_text) is None:
+        return False
+    return operation.completion or (operation.kind == "share" and len(operation.items) == 2
+                                    and bool(_ACTUAL_COLUMN.search(operation.items[0]) or "花" in operation.items[0])
+                                    and "预算" in operation.items[1])

@@ -39,7 +39,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   # the source a figure is worked out from ("按2026年预算说明推算")
                   "根据", "按照", "依据", "推算", "倒推", "推出", "说明", "预算说明", "情况说明",
                   # the document and the unit as the speaker points at them ("预算材料里说", "局里", "谁家")
-                  "材料", "预算材料", "真正", "预计", "那边", "那里", "那儿", "下面", "能有", "公开", "披露", "里说", "报的", "局里", "单位里", "谁家", "哪一家"}
+                  "材料", "预算材料", "真正", "预计", "那边", "那里", "那儿", "下面", "能有", "整个", "本身", "公开", "披露", "里说", "报的", "局里", "单位里", "谁家", "哪一家"}
 _FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|全年预算|调整预算|预算执行|预算数|预算拨款|预算单位|预算编制")
 COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少平方米", "几平方米", "面积"), "人次": ("多少人次", "几人次", "人次"), "批次": ("多少批次", "几批次", "批次"), "人": ("几个人", "几人", "几名", "多少人", "多少名", "人数", "在职人员", "编制"), "辆": ("几辆", "多少辆", "车辆数"),
                "个": ("几个项目", "多少个项目", "有几个", "多少个"), "家": ("有几家", "共几家", "多少家", "由几家", "几家单位"),
@@ -168,6 +168,8 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
     # "奖金人员经费": 人员经费 names the column, 奖金 the row — unless the measure is all it names (a
     # breakdown is also a row's name, 人员经费合计; 年初预算 never is)
     specific = tuple(w for w in specific if w not in measures & standard.BREAKDOWN_MEASURES) or specific
+    if member:  # "局本级自己的收入": the unit's own row, 自己 names no item
+        specific = tuple(w for w in specific if w != "自己")
     count = asked_count(q)
     if count:  # "到2024年底有几辆车": the date a stock is counted at, no item; "多少人次": the unit counted
         specific = tuple(w for w in specific if w not in ("年末", "年初", count))

@@ -75,6 +75,14 @@ def quoted_names(question: str) -> tuple[str, ...]:
 # "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
 ROWS_SUMMED = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有|各个?)项目(?:的|加起来|合计|合在一起)?")
 _ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")
+_ROWS_TOGETHER = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有)项目(?:加在一起|合在一起|合起来|加起来|总体|总的|一起)")
+
+
+def projects_together(text: str) -> int | None:
+    """"三个项目合起来…" asks of a project table's projects taken together: how many (0 for 全部/所有),
+    else None."""
+    m = _ROWS_TOGETHER.search(text)
+    return None if m is None else _CN_COUNT.get(m["n"] or "", 0)
 _CN_COUNT = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 _LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
 
