@@ -113,7 +113,6 @@ NOT_YET = {"南湖市公路事业发展中心和云台市港航事业发展中�
            # layouts J to L and colleagues' sets on them (county_, township_, unit_final_questions) and on the prose of all (prose_questions)
            "清江市卫健委2026年部门预算说明中，截至上年末的车辆里一般公务用车有几辆？": "a narrower count (一般公务用车) than the sentence states (车辆): answered with the broader count",
            "东城街道2026年城乡社区支出是多少万元？": "gold: ambiguous between fund scopes; the 收支总表's all-funds figure is answered",
-           "青林市疾病预防控制中心2024年慢性病防控宣传项目没有全部执行完，决算说明给出的原因是什么？": "a project's reason stated in the sentence after its figures",
            "青林疾控2024年一共接待了多少次？": "多少次 (批次 or 人次): not found rather than the choice of both",
            # a colleague's second cross-document set (cross2_questions)
            "石门县自然资源局2026年部门收入预算比金沙县文化广电旅游局2025年高百分之几（保留两位小数）？": "a growth rate between two units' income totals not found",
@@ -139,8 +138,6 @@ NOT_YET = {"南湖市公路事业发展中心和云台市港航事业发展中�
            # two colleagues' sets in everyday words (colloquial_questions*.jsonl; the second held out until scored)
            "岭南应急局“三公”经费里招待客人的那笔钱，2026年比2025年预算涨了百分之几？（保留两位小数）": "招待客人的那笔钱 in a 三公 table whose columns are years: a growth between two period columns",
            "南川应急局2024年应急管理这一大块，为什么实际花的比年初预算多？": "应急管理这一大块 (the 类 灾害防治及应急管理支出): a why-question on a colloquially named 类",
-           "安河县图书馆2025年古籍数字化项目的钱为什么没怎么花完？": "没怎么花完 (执行率偏低): a why-question about a project's low execution",
-           "岭南应急局2026年“三公”经费里用在车上的钱，为什么比上年多了？": "用在车上的钱 (公务用车购置及运行费): a why-question on a colloquially named 三公 item",
            "兰溪一中2026年维持日常运转的钱为什么比上年少了？": "维持日常运转的钱 (机关运行经费): a why-question on a colloquially named total",
            "青州县农业农村局2023年当年新进账的钱（不算往年结转下来的）有多少？": "gold: ambiguous between 部门 and 本级 本年收入合计; not found",
            "岭南应急局2026年养车要花多少钱？": "gold: ambiguous between the 三公 table's and the 基本支出 table's 公务用车运行维护费; not found",

@@ -13,7 +13,7 @@ EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 
 
 _MORE = re.compile(r"大于|超过|超出|高于|多于")
-_LESS = re.compile(r"小于|低于|少于|未完成|没有?(?:全部)?(?:完成|执行完)")
+_LESS = re.compile(r"小于|低于|少于|偏低|未完成|没有?(?:全部)?(?:完成|执行完)")
 _TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计", "支出预算", "收入预算")
 _WHOLE = ("支出合计", "收入合计")  # the thesaurus terms for a unit's whole budget (总预算)
 # a change said in everyday words ("为什么比上年少了", "为啥涨了")
@@ -78,7 +78,8 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
         said = normalize(fact.lead) + quote
         if not all(normalize(w) in said or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
             continue
-        score = sum(len(w) for w in set(words) if _said(w, quote, ask))
+        # a sentence with no figure says its item in its paragraph's heading ("（二）甲项目。…的原因是…")
+        score = sum(len(w) for w in set(words) if _said(w, said if fact.kind == "text" else quote, ask))
         if score > best_score:
             best, best_score = fact, score
     if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself,
