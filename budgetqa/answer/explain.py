@@ -17,8 +17,8 @@ _LESS = re.compile(r"小于|低于|少于|偏低|未完成|没有?(?:全部)?(?:
 _TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计", "支出预算", "收入预算")
 _WHOLE = ("支出合计", "收入合计")  # the thesaurus terms for a unit's whole budget (总预算)
 # a change said in everyday words ("为什么比上年少了", "为啥涨了")
-_FEWER_NOW = re.compile(r"少了|降了|低了|减了")
-_MORE_NOW = re.compile(r"多了|涨了|高了|增了")
+_FEWER_NOW = re.compile(r"少了|降了|低了|减了|小了")
+_MORE_NOW = re.compile(r"多了|涨了|高了|增了|大了")
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
 
