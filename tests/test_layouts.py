@@ -38,7 +38,7 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "colloquial_questions_3.jsonl", "cross4_questions.jsonl",
                                            "mixed_questions.jsonl", "trap_questions.jsonl", "prose2_questions.jsonl",
                                            "trap2_questions.jsonl", "lookup5_questions.jsonl",
-                                           "lookup6_questions.jsonl")
+                                           "lookup6_questions.jsonl", "colloquial4_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -153,6 +153,17 @@ NOT_YET = {"南湖市公路事业发展中心和云台市港航事业发展中�
            "红岩区人社局2026年的钱里，有多少是往年没花完、留到今年接着用的？": "held out (scored once, not worked on)",
            "松江镇政府2025年打算通过政府统一采购买东西、买服务，一共准备了多少钱？": "held out (scored once, not worked on)",
            "东湖区卫健委2024年底账上还剩下、要带到下一年的钱有多少？": "held out (scored once, not worked on)",
+           "安河县图书馆2025年把古籍做成电子版的那个项目，实际花掉了多少钱？": "held out (scored once, not worked on)",
+           "梅岭中医院2025年预计靠自己看病等业务挣来的收入有多少？": "held out (scored once, not worked on)",
+           "青石县人民医院一共有多少张病床？": "held out (scored once, not worked on)",
+           "兰溪一中2026年给家里困难的学生发助学金的项目安排了多少钱？": "held out (scored once, not worked on)",
+           "南岗区司法局2024年实际花在给老百姓宣传法律知识上的钱是多少？": "held out (scored once, not worked on)",
+           "西陵体育局2025年搞老百姓全民健身活动的钱有多少？": "held out (scored once, not worked on)",
+           "凤阳民政局2024年维持机关日常运转实际花了多少钱？": "held out (scored once, not worked on)",
+           "江北区文旅局2026年“三公”里花在公车上（买车加养车）的钱是多少？": "held out (scored once, not worked on)",
+           "东山农业农村局和龙泉交通局2026年给农村公路养护的补助加起来一共多少？": "held out (scored once, not worked on)",
+           "东湖区卫健委2024年和北川县退役军人事务局2025年，谁实际花的“三公”（公车、接待、出国）钱更多？是多少？": "held out (scored once, not worked on)",
+           "南川应急局2024年在应急方面实际花的钱为什么比年初定的多？": "held out (scored once, not worked on)",
            }
 _parsed: dict = {}
 
