@@ -119,10 +119,8 @@ NOT_YET = {"南湖市公路事业发展中心和云台市港航事业发展中�
            "青林疾控2024年度全部项目和安河县图书馆2025年度全部项目的全年预算数加总是多少万元？": "a column's sum over every row of two project tables",
            # layout M and a colleague's set on it (perf_questions), and a third cross-document set (cross3_questions)
            "司法厅2026年所有来源的钱加在一起（财政拨款、事业收入、上年剩下的都算）一共有多少？": "a colloquial total whose listed sources are read as items",
-           "西陵体育局2025年基本支出中，维持日常办公运转的钱（办公、水电、差旅、会议、公车之类）有多少？": "公用经费 from a colloquial description",
            "海东省司法厅2026年有没有安排公务用车购置？": "a yes/no question answered with the 0.00 cell, not the sentence saying 无公务用车购置计划",
            "按年度资金总额除以在训运动员人数计算，西陵市体育局2025年青少年体育训练保障项目人均多少元（保留两位小数）？": "an amount per person with the count read from a 绩效 indicator",
-           "同样按2025年的预算数算，海东省司法厅和西陵市体育局的“三公”经费预算合计是多少万元？": "a shared year (同样按2025年) for a unit whose 2025 figure is its 2026 budget's 上年 row",
            "两份预算的财政拨款收支总表里，“其他支出（政府性基金）”合计是多少万元？": "both documents summed where the question names no unit",
            "西陵市体育局“三公”经费里的公务用车运行费是多少？": "gold: ambiguous between the 三公 table's year rows; the document's own year is answered",
            "按各自预算说明写明的项目支出占比，海陵市住房和城乡建设局2025年比长宁县市场监督管理局2025年高多少个百分点？": "shares stated in two documents' prose compared",

@@ -313,10 +313,14 @@ class Calculator:
             loose = [(meta, self.finder.best_fact(of_document_kind(item.ask, meta.kind), meta, unit=unit)) for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
-        found = [(meta, self._year_before(item, meta) if _one_year_later(query, meta) else fact) for meta, fact in found]
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
                  for meta, fact in found]
         found = self.same_table(item.ask, [(meta, fact) for meta, fact in found if fact is not None])
+        # (read after the tables are matched: the 上年 column of one is no reason to read the others' 上年)
+        found = [(meta, self._year_before(item, meta) if _one_year_later(query, meta) else fact) for meta, fact in found]
+        found = [(meta, fact) for meta, fact in found if fact is not None]
+        if operation.kind == "sum" and {meta.entity for meta in ordered} - {meta.entity for meta, _ in found}:
+            return None  # a unit named without the figure: never a sum of the others alone
         if not (operation.kind == "difference" and len(found) == 2):  # two documents compared: both, as named
             found = _one_per_unit_and_year(found)
         if found is None or len(found) < 2:
@@ -648,7 +652,7 @@ def _one_year_later(query: Query, meta: DocumentMeta) -> bool:
     return bool(same) and meta.year == int(same["year"]) + 1 and meta.kind == "预算"
 
 
-_SAME_YEAR = re.compile(r"(?:同是|都是|同为|均为|同样是)(?P<year>20[0-9]{2})年")
+_SAME_YEAR = re.compile(r"(?:同是|都是|同为|均为|同样是|同样按|都按|均按)(?P<year>20[0-9]{2})年")
 
 
 def _names_its_class(query: Query, fact: Fact) -> bool:

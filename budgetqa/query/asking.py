@@ -122,6 +122,7 @@ _PLAIN_WORDS = re.compile(r"(?P<income>进账|收进来|挣了|挣的)|(?P<inspe
                           r"|(?P<service>事业单位的?(?:维持)?(?:日常)?(?:运转|运行))"
                           r"|(?P<basic>维持(?:单位|本单位)(?:日常)?运转的(?:钱|经费|资金))"
                           r"|(?P<office>维持机关(?:日常)?(?:运转|运行|办公)的(?:钱|经费|资金)?)"
+                          r"|(?P<public>(?:维持)?日常办公(?:运转)?的(?:钱|经费|开销|开支))"
                           r"|(?P<initial>年初(?:定|定下|制定|安排|做)的预算)"
                           r"|(?P<by_year_end>(?:到)?年底(?=实际|花|一共花|总共花))"
                           r"|(?P<project_money>(?:所有|全部)项目的?钱|项目钱)"
@@ -149,6 +150,8 @@ def printed_words(text: str) -> str:
             return ""  # "年底实际花的": when the money was spent, not the 年末 balance
         if m["initial"]:
             return "年初预算"
+        if m["public"]:
+            return "公用经费"  # "维持日常办公运转的钱": the office's running costs
         if m["office"]:
             return "机关运行经费"
         if m["basic"]:
