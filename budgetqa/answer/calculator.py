@@ -319,8 +319,6 @@ class Calculator:
         # (read after the tables are matched: the 上年 column of one is no reason to read the others' 上年)
         found = [(meta, self._year_before(item, meta) if _one_year_later(query, meta) else fact) for meta, fact in found]
         found = [(meta, fact) for meta, fact in found if fact is not None]
-        if operation.kind == "sum" and {meta.entity for meta in ordered} - {meta.entity for meta, _ in found}:
-            return None  # a unit named without the figure: never a sum of the others alone
         if not (operation.kind == "difference" and len(found) == 2):  # two documents compared: both, as named
             found = _one_per_unit_and_year(found)
         if found is None or len(found) < 2:
@@ -350,7 +348,10 @@ class Calculator:
             return result(best.value, value_unit, f"{headline}。", f"排序（高→低）：{ranking}", ops)
         if operation.kind == "sum":
             value = sum((op.value for op in ops), Decimal(0))
-            return result(value, value_unit, f"合计 {format_decimal(value)} {value_unit}。",
+            # a unit named without the figure is said, never left out silently
+            missing = list(dict.fromkeys(m.label for m in ordered if m.entity not in {op.meta.entity for op in ops}))
+            left_out = f"（不含 {'、'.join(missing)}：其文件中未找到此项）" if missing else ""
+            return result(value, value_unit, f"合计 {format_decimal(value)} {value_unit}{left_out}。",
                           " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
         a, b = ops[0], ops[1]
         if operation.base_first or (operation.larger_first and a.value < b.value):

@@ -126,6 +126,7 @@ _PLAIN_WORDS = re.compile(r"(?P<income>进账|收进来|挣了|挣的)|(?P<inspe
                           r"|(?P<initial>年初(?:定|定下|制定|安排|做)的预算)"
                           r"|(?P<by_year_end>(?:到)?年底(?=实际|花|一共花|总共花))"
                           r"|(?P<project_money>(?:所有|全部)项目的?钱|项目钱)"
+                          r"|(?P<land>卖地(?:收来|得来|来|挣来|换来)?的钱)(?P<spent>(?=搞|用于|用来|拿去|安排|花))?|(?P<city>城区建设)"
                           r"|(?P<units>(?:包括|包含|有|由)(?:哪些|哪几家|几家|几个)(?:单位|部门)(?:组成|构成)?)(?![（(]单位构成)"
                           r"|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
 
@@ -144,6 +145,10 @@ def printed_words(text: str) -> str:
             return "一般公务用车"
         if m["own_year"]:
             return "本年"  # "今年新进账的": the year's own income, without the balances carried in
+        if m["land"]:  # "拿卖地收来的钱搞…": what the land sales pay for, not the sales themselves
+            return "国有土地使用权出让收入" + ("安排的支出" if m["spent"] is not None else "")
+        if m["city"]:
+            return "城市建设"
         if m["project_money"]:
             return "项目支出"  # "所有项目的钱里": the 项目支出
         if m["by_year_end"]:
