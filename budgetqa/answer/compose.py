@@ -136,6 +136,12 @@ def blank(fact: Fact, meta: DocumentMeta) -> Answer:
                   value_text="0", printed="")
 
 
+def stated_none(fact: Fact, meta: DocumentMeta, unit: str) -> Answer:
+    """The document says the unit has none of the item asked: 0, with its sentence."""
+    lines = [f"{meta.label}：文件写明没有这一项，即 0 {unit}。", f"原文（{fact.source}，{fact.where}）：“{fact.quote}”"]
+    return Answer("answered", "\n".join(lines), Decimal(0), unit, (Citation(fact),), value_text="0", printed="")
+
+
 def explained(fact: Fact, meta: DocumentMeta) -> Answer:
     """A why / what-for question, or one asking what the document writes in words: its own
     sentence, quoted with its place."""

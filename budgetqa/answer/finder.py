@@ -5,7 +5,7 @@ always with parsed values (a Query, or the Ask of a text), never with strings.""
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
@@ -57,6 +57,21 @@ class Finder:
     def sentences(self, meta: DocumentMeta) -> list[Fact]:
         """Every sentence of one document's narrative, read for its words (kind "text")."""
         return self._sentences.get(meta.doc_id, lambda: sentence_facts(self.catalog.parsed(meta.doc_id)))
+
+    def money_unit(self, meta: DocumentMeta) -> str:
+        """The unit most of one document's amounts are printed in (元 or 万元)."""
+        units = Counter(f.unit for f in self.facts_of([meta.doc_id]) if f.kind == "cell" and f.unit in ("元", "万元"))
+        return units.most_common(1)[0][0] if units else "万元"
+
+    def stated_none(self, query: Query, meta: DocumentMeta) -> Fact | None:
+        """A sentence saying the unit has none of the item asked ("本单位无“三公”经费财政拨款支出"):
+        its figure is 0, though no table prints it."""
+        names = {normalize(n) for e in query.ask.expansions if e.kind in ("item", "code")
+                 for n in (e.text, e.term, *e.labels) if len(normalize(n)) >= 2}
+        if not names or query.asks_change or query.asks_text or query.ask.count:
+            return None
+        said = re.compile(rf"{_NONE}[^，,。；;：:]{{0,12}}?(?:{'|'.join(map(re.escape, sorted(names, key=len, reverse=True)))})")
+        return next((f for f in self.sentences(meta) if said.search(normalize(f.quote))), None)
 
     def describing_sentence(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """The sentence of one document that says in words what the question asks about ("实施单位
@@ -282,6 +297,7 @@ class Finder:
         return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
 
 
+_NONE = r"(?:没有|未安排|不安排|未发生|无(?!锡|论|为))"  # "无“三公”经费支出" (not 无锡, 无论)
 _NAMED_BUDGET = re.compile(r"年初|全年|调整|预算数?(?:和|与|及|、)|完成|执行")  # the budget named, or both asked
 
 

@@ -100,6 +100,9 @@ class Responder:
             empty = self.finder.blank_cell(query, meta)
             if empty is not None:
                 return compose.blank(empty, meta)
+        none = self.finder.stated_none(query, meta) if not fitting else None
+        if none is not None:
+            return compose.stated_none(none, meta, query.unit or self.finder.money_unit(meta))
         if not fitting:
             nearest = self.finder.rank(query.ask, [meta.doc_id], k=3)
             return compose.not_found(missing, [(s.fact, meta) for s in nearest])
