@@ -114,62 +114,28 @@ class Ask:
     member: str = ""  # a department's unit named: only the facts of its rows answer
 
 
-# everyday words for what the documents print: money coming in (进账, 挣了) is 收入, what was planned is the 预算
-_PLAIN_WORDS = re.compile(r"(?P<income>进账|收进来|挣了|挣的)|(?P<inspection>安全体检)|(?P<building>修建)|(?P<food>舌尖上的安全|吃的东西)|(?P<own_year>(?:今年|当年|本年)新)|(?P<car>普通(?:公务用?车|公车))"
-                          r"|(?P<grant>(?:从|由)(?P<source>财政|政府性基金|国有资本经营)(?:预算)?(?:那里|那儿|那边)?(?:能|可以)?"
-                          r"(?:一共|总共)?(?:拿到|拿了|得到|获得))"
-                          r"|(?P<medical>(?:靠|给病人)*看病(?:[(（]医疗业务[)）])?(?:预计|能|可以)*(?:收进来|收入))"
-                          r"|(?P<service>事业单位的?(?:维持)?(?:日常)?(?:运转|运行))"
-                          r"|(?P<basic>维持(?:单位|本单位)(?:日常)?运转的(?:钱|经费|资金))"
-                          r"|(?P<office>维持机关(?:日常)?(?:运转|运行|办公)的(?:钱|经费|资金)?)"
-                          r"|(?P<public>(?:维持)?日常办公(?:运转)?的(?:钱|经费|开销|开支))"
-                          r"|(?P<initial>年初(?:定|定下|制定|安排|做)的预算)"
-                          r"|(?P<by_year_end>(?:到)?年底(?=实际|花|一共花|总共花))"
-                          r"|(?P<project_money>(?:所有|全部)项目的?钱|项目钱)"
-                          r"|(?P<land>卖地(?:收来|得来|来|挣来|换来)?的钱)(?P<spent>(?=搞|用于|用来|拿去|安排|花))?|(?P<city>城区建设)"
-                          r"|(?P<units>(?:包括|包含|有|由)(?:哪些|哪几家|几家|几个)(?:单位|部门)(?:组成|构成)?)(?![（(]单位构成)"
-                          r"|(?:原本|本来|原先|当初)?(?:打算|计划|准备|定下)(?:要)?花(?:的钱)?|定下的预算")
+# everyday words for what the documents print (budgetqa/data/plain_words.csv: 进账 -> 收入, 原本打算花 -> 预算
+# …), and three whose printed words depend on what they say: the units a department comprises, the fund
+# money is got from, what land sales pay for
+_UNITS_ASKED = r"(?P<units>(?:包括|包含|有|由)(?:哪些|哪几家|几家|几个)(?:单位|部门)(?:组成|构成)?)(?![（(]单位构成)"
+_GRANT = (r"(?P<grant>(?:从|由)(?P<source>财政|政府性基金|国有资本经营)(?:预算)?(?:那里|那儿|那边)?(?:能|可以)?"
+          r"(?:一共|总共)?(?:拿到|拿了|得到|获得))")
+_LAND = r"(?P<land>卖地(?:收来|得来|来|挣来|换来)?的钱)(?P<spent>(?=搞|用于|用来|拿去|安排|花))?"
+_PLAIN_WORDS = re.compile("|".join([_UNITS_ASKED, _GRANT, _LAND] + [
+    f"(?P<plain{i}>{said})" for i, (said, _) in enumerate(thesaurus.plain_words())]))
 
 
 def printed_words(text: str) -> str:
     """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算,
-    "包括哪些单位" -> the 单位构成 the templates print, "纳入…编制范围的单位", "安全体检" -> 安全检测, "舌尖上的安全" -> 食品安全)."""
+    "包括哪些单位" -> the 单位构成 the templates print, "纳入…编制范围的单位", "安全体检" -> 安全检测)."""
     def printed(m: re.Match) -> str:
         if m["units"]:
             return m["units"].replace("组成", "").replace("构成", "") + "（单位构成，纳入范围）"
         if m["grant"]:  # "从财政那里拿到了多少钱", "从政府性基金那边能拿到多少钱"
             return "财政拨款收入" if m["source"] == "财政" else f"{m['source']}预算拨款收入"
-        if m["medical"]:
-            return "事业收入"  # a hospital's income from treating patients (医疗收入) is its 事业收入
-        if m["car"]:
-            return "一般公务用车"
-        if m["own_year"]:
-            return "本年"  # "今年新进账的": the year's own income, without the balances carried in
         if m["land"]:  # "拿卖地收来的钱搞…": what the land sales pay for, not the sales themselves
             return "国有土地使用权出让收入" + ("安排的支出" if m["spent"] is not None else "")
-        if m["city"]:
-            return "城市建设"
-        if m["project_money"]:
-            return "项目支出"  # "所有项目的钱里": the 项目支出
-        if m["by_year_end"]:
-            return ""  # "年底实际花的": when the money was spent, not the 年末 balance
-        if m["initial"]:
-            return "年初预算"
-        if m["public"]:
-            return "公用经费"  # "维持日常办公运转的钱": the office's running costs
-        if m["office"]:
-            return "机关运行经费"
-        if m["basic"]:
-            return "基本支出"  # the money that keeps a unit running: its 人员经费 and 公用经费
-        if m["service"]:
-            return "事业运行"  # the 项 every 款 has for its service units' running (2010350 …)
-        if m["food"]:
-            return "食品安全"
-        if m["building"]:
-            return "建设"  # "修建水利工程": the 水利工程建设 the classification prints
-        if m["inspection"]:
-            return "安全检测"  # a bridge's or a building's "体检" (a person's 体检费 is another item)
-        return "收入" if m["income"] else "预算"
+        return thesaurus.plain_words()[int(m.lastgroup.removeprefix("plain"))][1]
     return _PLAIN_WORDS.sub(printed, text)
 
 

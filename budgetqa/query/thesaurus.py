@@ -155,6 +155,13 @@ def _abbreviations() -> tuple[tuple[str, str], ...]:
         return tuple((row["long"], row["short"]) for row in csv.DictReader(handle))
 
 
+@cache
+def plain_words() -> tuple[tuple[str, str], ...]:
+    """Everyday phrases (patterns) and what the documents print for them ("进账" -> 收入): general usage."""
+    with open(DATA_DIR / "plain_words.csv", encoding="utf-8", newline="") as handle:
+        return tuple((row["said"], row["printed"]) for row in csv.DictReader(handle))
+
+
 def abbreviated(names: set[str]) -> set[str]:
     """The names as people shorten them ('上海市医疗保险事业管理中心' -> '上海市医保事业管理中心')."""
     shortened = set()
