@@ -126,8 +126,8 @@ class Calculator:
         best: tuple[list, list] = ([], [])
         for table in dict.fromkeys(f.table_id for f in cells):
             mine = [f for f in cells if f.table_id == table]
-            spent = {f.row_label: f for f in mine if _ACTUAL_COLUMN.search(f.column)}
-            budgets = [f for f in mine if "预算" in f.column and not _ACTUAL_COLUMN.search(f.column)]
+            spent = {f.row_label: f for f in mine if standard.ACTUAL.search(f.column)}
+            budgets = [f for f in mine if "预算" in f.column and not standard.ACTUAL.search(f.column)]
             # the rate is measured against the 全年预算 where a table prints both
             planned = {f.row_label: f for f in sorted(budgets, key=lambda f: "全年" not in f.column, reverse=True)}
             rows = [label for label in spent if label in planned]
@@ -286,8 +286,9 @@ class Calculator:
         facts = [self.finder.lookup(operand, meta) for operand in query.operands]
         if not facts or any(f is None for f in facts):
             return None
-        if len(_distinct_figures(facts)) == 1:  # "买车加上养车": the items printed only as one figure, counted once
-            fact = _distinct_figures(facts)[0]
+        distinct = _distinct_figures(facts)
+        if len(distinct) == 1:  # "买车加上养车": the items printed only as one figure, counted once
+            fact = distinct[0]
             return result(fact.value, fact.unit, f"{meta.label}：文件只印这几项的合计 {fact.printed} {fact.unit}。",
                           "各项只合并印出，不重复相加", [Operand(fact, meta, fact.value)])
         if len({f.id for f in facts}) < len(facts):
@@ -648,7 +649,7 @@ def _distinct_figures(facts: list[Fact]) -> list[Fact]:
 
 def _one_year_later(query: Query, meta: DocumentMeta) -> bool:
     """"同是2025年": the year said of every unit compared is the year before this document's (its 上年
-    columns answer); a year said of one unit only ("三明（2025年）") binds no other."""
+    columns answer); a year said of one unit only ("甲、乙、丙（2025年）") binds no other."""
     same = _SAME_YEAR.search(normalize(query.text))
     return bool(same) and meta.year == int(same["year"]) + 1 and meta.kind == "预算"
 
@@ -663,14 +664,11 @@ def _names_its_class(query: Query, fact: Fact) -> bool:
                for name in thesaurus.classification_names_in(strip_entity(query.text, query.match.docs)))
 
 
-_ACTUAL_COLUMN = re.compile(r"决算|执行数|执行金额|实际")
-
-
 def _projects_completion_asked(query: Query) -> bool:
     """"三个项目合起来的执行率", "三个项目加在一起，实际花掉的钱占预算的百分之几"."""
     operation = query.operation
     if projects_together(query.item_text) is None:
         return False
     return operation.completion or (operation.kind == "share" and len(operation.items) == 2
-                                    and bool(_ACTUAL_COLUMN.search(operation.items[0]) or "花" in operation.items[0])
+                                    and bool(standard.ACTUAL.search(operation.items[0]) or "花" in operation.items[0])
                                     and "预算" in operation.items[1])

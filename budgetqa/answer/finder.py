@@ -71,7 +71,8 @@ class Finder:
         if not names or query.asks_change or query.asks_text or query.ask.count:
             return None
         said = re.compile(rf"{_NONE}[^，,。；;：:]{{0,12}}?(?:{'|'.join(map(re.escape, sorted(names, key=len, reverse=True)))})")
-        return next((f for f in self.sentences(meta) if said.search(normalize(f.quote))), None)
+        units = sorted({normalize(n) for n in (meta.entity, *meta.aliases, *meta.members) if n}, key=len, reverse=True)
+        return next((f for f in self.sentences(meta) if said.search(_without(normalize(f.quote), units))), None)
 
     def describing_sentence(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """The sentence of one document that says in words what the question asks about ("实施单位
@@ -297,7 +298,15 @@ class Finder:
         return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
 
 
-_NONE = r"(?:没有|未安排|不安排|未发生|无(?!锡|论|为))"  # "无“三公”经费支出" (not 无锡, 无论)
+_NONE = r"(?:没有|未安排|不安排|未发生|无(?!论))"  # "无“三公”经费支出" (not 无论); units' names are taken out first
+
+
+def _without(text: str, names: list[str]) -> str:
+    """The text without the units' names (a 无 in a name is no "none")."""
+    for name in names:
+        text = text.replace(name, " ")
+    return text
+
 _NAMED_BUDGET = re.compile(r"年初|全年|调整|预算数?(?:和|与|及|、)|完成|执行")  # the budget named, or both asked
 
 

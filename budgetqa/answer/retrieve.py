@@ -619,7 +619,7 @@ _ONLY_CHANGE = re.compile(r"[,;、()]*(同比|与上年相比|[比较](上年|20
 
 
 def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
-    """(doc, code) -> the prose that explains it: "2010399-… 1011.95 万元。主要用于话务外包费用支出。";
+    """(doc, code) -> the prose that explains it: "2010399-甲 27.80 万元。主要用于甲业务支出。";
     (doc, item) -> the sentence saying what an item's money is for ("2.甲项目27.80万元，主要用于…")."""
     purposes: dict[tuple[str, str], str] = {}
     for fact in facts:
