@@ -38,7 +38,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "colloquial_questions_3.jsonl", "cross4_questions.jsonl",
                                            "mixed_questions.jsonl", "trap_questions.jsonl", "prose2_questions.jsonl",
                                            "trap2_questions.jsonl", "lookup5_questions.jsonl",
-                                           "lookup6_questions.jsonl", "colloquial4_questions.jsonl")
+                                           "lookup6_questions.jsonl", "colloquial4_questions.jsonl",
+                                           "lookup7_questions.jsonl", "trap3_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -88,16 +89,19 @@ DOCS = {
     "青州县农业农村局2023年度部门决算.pdf": ("青州县农业农村局", 2023, "部门决算"),
 }
 # Known gaps, each kept as a strict xfail so that fixing it is noticed
-NOT_YET = {"南湖市公路事业发展中心和云台市港航事业发展中心2026年的一般公共预算拨款收入加起来是多少？": "held out (scored once, not worked on)",
+NOT_YET = {"南岗区司法局2024年度的公务接待费是多少元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the printed name answers the 三公 line with the row beside it",
+           "白沙镇人民政府2025年公务接待费预算是多少万元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the printed name answers the 三公 line with the row beside it",
+           "桐城市教育局2023年度一般行政管理事务（2050102）的支出决算是多少万元？": "held out (scored once): gold a choice between the all-funds 支出决算表 and the 财政拨款 table's row",
+           "长宁县市场监督管理局2025年一般公共服务支出预算是多少元？": "held out (scored once): gold a choice between the all-funds and the 一般公共预算 一般公共服务支出",
+           "南湖市公路事业发展中心和云台市港航事业发展中心2026年的一般公共预算拨款收入加起来是多少？": "held out (scored once, not worked on)",
            "城市管理局2025年城管执法的预算是多少？": "held out (scored once, not worked on)",
            "梅岭中医院是什么性质的单位？": "单位性质 said in a sentence (为差额拨款事业单位) not found by its words",
            "海东省司法厅下属的海东省法律援助中心是什么类型的单位？": "a unit's kind printed in the roster table inside the prose: the roster's lead sentence cited, not the 单位性质 cell",
            "长宁县市场监督管理局2025年的预算比上年是增加了还是减少了？": "gold: ambiguous (收支预算总计 fell, 财政拨款支出 rose); the totals' changes are found but neither is offered",
            "海陵住建局2025年预算比上年减少了多少？": "gold: ambiguous (收支预算总计 −2,959,600 or 财政拨款支出 −544,332); not found instead",
-           "凤阳县民政局2024年度支出是多少？": "gold: ambiguous (支出总计 1101.36 or 本年支出合计 1091.28); 本年支出合计 answered",
            "青州县农业农村局2023年度支出完成预算的比例是多少？": "gold: ambiguous (年初预算 100.80% of 一般公共预算支出 or 全年预算 85.17% of 三公); one stated rate answered",
            "北湖区退役军人服务中心的收入预算占北湖区退役军人事务局2026年部门收入预算的比重是多少？": "部门收入预算 read as 本年收入合计 (25,805,540); gold: the 收入预算总表's 合计 (27,267,900)",
-           "北岭区司法局2026年公务接待费预算是多少？": "unruled 三公 table: its 公务接待费 beside the 30217 row's is not offered as a choice",
+           "北岭区司法局2026年公务接待费预算是多少？": "golds disagree: this one wants a choice; questions.jsonl's (syn162 …) want the 三公 line for the printed name 公务接待费, which is answered with the 30217 row said beside it",
            "海陵住建局2025年社保就业支出里给职工交基本养老保险的钱是多少？": "社保就业 (everyday for 社会保障和就业) not read as the 类 the row is under: the 经济分类 namesake is offered as a choice",
            "白沙镇和柳溪镇2025年都有搞村庄环境整治的项目，哪个镇安排得多？多多少万元？": "a project named in other words (村庄环境整治 for 农村人居环境整治)",
            "西陵体育局的全民健身赛事活动项目2025年想达到什么目标？": "held out (scored once, not worked on)",
@@ -127,30 +131,24 @@ NOT_YET = {"南湖市公路事业发展中心和云台市港航事业发展中�
            "同是2025年，西陵市体育局住房公积金（2210201项）预算数比西江市水利局住房公积金决算支出多多少元？": "预算数 of one unit and 决算 of the other: the kind named keeps only the 决算",
            "海东省司法厅的“三公”经费预算和岭南市应急管理局相比差多少万元？": "gold: ambiguous between the 三公 table's year rows; the document's own year is answered",
            # layout N and a colleague's set on it (final_n_questions)
-           "青州农业农村局2023年买公车加上养公车，实际一共花了多少？": "买公车加上养公车 (one printed figure, 公务用车购置及运行费) read as a sum of two items",
            "青州农业农村局2023年在农村生态环境保护这块实际花了多少钱？": "农村生态环境保护 (农业农村生态环境支出): a colloquial name not read",
            "青州县农业农村局所属3家单位2023年本年收入合计的平均数是多少万元？": "an average over the units' rows",
            "青州县农业农村局2023年一般公共预算财政拨款支出全年决算中，项目支出占小计的比重是多少（保留两位小数）？": "a share within one column group (全年决算: 项目支出 / 小计)",
-           "南川应急局2024年公务接待费决算平均到每接待一人次是多少元（保留两位小数）？": "an amount per 人次 counted in the prose",
            "青州县农业农村局2023年的收入有多少万元？": "gold: ambiguous between 本年收入合计 and 收入总计; 本年收入合计 is answered",
            # two colleagues' sets in everyday words (colloquial_questions*.jsonl; the second held out until scored)
            "岭南应急局“三公”经费里招待客人的那笔钱，2026年比2025年预算涨了百分之几？（保留两位小数）": "招待客人的那笔钱 in a 三公 table whose columns are years: a growth between two period columns",
            "南川应急局2024年应急管理这一大块，为什么实际花的比年初预算多？": "应急管理这一大块 (the 类 灾害防治及应急管理支出): a why-question on a colloquially named 类",
            "兰溪一中2026年维持日常运转的钱为什么比上年少了？": "维持日常运转的钱 (机关运行经费): a why-question on a colloquially named total",
            "青州县农业农村局2023年当年新进账的钱（不算往年结转下来的）有多少？": "gold: ambiguous between 部门 and 本级 本年收入合计; not found",
-           "岭南应急局2026年养车要花多少钱？": "gold: ambiguous between the 三公 table's and the 基本支出 table's 公务用车运行维护费; not found",
            "东城街道2026年拿卖地收来的钱搞城区建设，安排了多少？": "卖地收来的钱搞城区建设 (国有土地使用权出让收入安排的支出 / 城市建设支出): the 款 above is answered",
            "石门县自然资源局2026年一共能收到多少钱？": "gold: ambiguous between the department's and 本级's income; not found",
-           "金沙县文广旅局2025年招待客人的钱安排了多少？": "gold: ambiguous between the 三公 table's and the 基本支出 table's 公务接待费; the 三公 figure is answered",
            "玉山县生态环境局2026年治理空气污染准备花多少钱？": "gold: ambiguous between two tables' 大气 rows (all funds vs 一般公共预算); the all-funds figure is answered",
            # a third everyday-word set, held out: scored once at the end of the session, its misses not worked on
            "桐城教育局2023年除了财政拨的钱，自己另外还进账多少？": "held out (scored once, not worked on): 除了财政拨的钱，另外还进账多少 (其他收入)",
            "桐城市教育局2023年机关日常运行那块实际花的比年初计划少，说明里给的理由是什么？": "held out (scored once, not worked on): 机关日常运行 (行政运行): its reason for spending less than planned",
            "桐城教育局2023年总的收支比2022年多了，文件说主要是什么原因？": "held out (scored once, not worked on): 总的收支比上年多了: the totals' reason",
            "龙泉市交通局2026年一共有多少钱可以用？": "held out (scored once, not worked on): gold: ambiguous between the department income total and the 财政拨款 total",
-           "红岩区人社局2026年的钱里，有多少是往年没花完、留到今年接着用的？": "held out (scored once, not worked on)",
            "松江镇政府2025年打算通过政府统一采购买东西、买服务，一共准备了多少钱？": "held out (scored once, not worked on)",
-           "东湖区卫健委2024年底账上还剩下、要带到下一年的钱有多少？": "held out (scored once, not worked on)",
            "安河县图书馆2025年把古籍做成电子版的那个项目，实际花掉了多少钱？": "held out (scored once, not worked on)",
            "梅岭中医院2025年预计靠自己看病等业务挣来的收入有多少？": "held out (scored once, not worked on)",
            "青石县人民医院一共有多少张病床？": "held out (scored once, not worked on)",
@@ -158,9 +156,7 @@ NOT_YET = {"南湖市公路事业发展中心和云台市港航事业发展中�
            "南岗区司法局2024年实际花在给老百姓宣传法律知识上的钱是多少？": "held out (scored once, not worked on)",
            "西陵体育局2025年搞老百姓全民健身活动的钱有多少？": "held out (scored once, not worked on)",
            "凤阳民政局2024年维持机关日常运转实际花了多少钱？": "held out (scored once, not worked on)",
-           "江北区文旅局2026年“三公”里花在公车上（买车加养车）的钱是多少？": "held out (scored once, not worked on)",
            "东山农业农村局和龙泉交通局2026年给农村公路养护的补助加起来一共多少？": "held out (scored once, not worked on)",
-           "东湖区卫健委2024年和北川县退役军人事务局2025年，谁实际花的“三公”（公车、接待、出国）钱更多？是多少？": "held out (scored once, not worked on)",
            "南川应急局2024年在应急方面实际花的钱为什么比年初定的多？": "held out (scored once, not worked on)",
            }
 _parsed: dict = {}

@@ -42,6 +42,14 @@ _PAIRWISE = ("difference", "growth", "ratio")  # operations on two documents' fi
 ONE_DOCUMENT = ("per_person", "per_count", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
 
 
+def _counted_in_prose(facts: list[Fact], item: Fact, counted: str) -> Fact | None:
+    """The count a sentence gives of the item ("公务接待费支出决算21,229.00元，国内公务接待8批次、153人次"
+    for 公务接待费 per 人次): a figure in `counted` in a sentence naming the item (its name without 费)."""
+    stem = clean_label(item.row_label or item.column.split(" / ")[-1]).removesuffix("费")
+    return next((f for f in facts if f.kind == "narrative" and f.unit == counted and f.value > 0
+                 and len(stem) >= 2 and stem in normalize(f.quote)), None)
+
+
 class Calculator:
     def __init__(self, finder: Finder):
         self.finder = finder  # finds the operands
@@ -225,6 +233,7 @@ class Calculator:
                 continue
             count = next((f for f in facts if f.kind == "cell" and f.row_id == item.row_id
                           and (f.unit == counted or counted in f.column) and f.unit not in MONEY_UNITS and f.value > 0), None)
+            count = count or _counted_in_prose(facts, item, counted)
             if count is None:
                 continue
             value_unit = query.unit or item.unit

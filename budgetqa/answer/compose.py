@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, convert_unit, parse_number
 from budgetqa.model.facts import Fact
 
@@ -128,6 +129,15 @@ def answered(fact: Fact, meta: DocumentMeta, unit: str = "") -> Answer:
                   value_text=format_decimal(value), printed=shown)
 
 
+def answered_beside(fact: Fact, other: Fact, meta: DocumentMeta, unit: str, scope: str) -> Answer:
+    """The figure asked, with the same item printed at another amount in another scope said beside it
+    (公务接待费 of the 三公 table, and its 30217 row of basic spending)."""
+    found = answered(fact, meta, unit)
+    value, value_unit, work = convert(other, unit)
+    shown = other.printed if not work else format_decimal(value)
+    return replace(found, text=f"{found.text}\n另：{_item_name(other)}（{scope}）为 {shown} {value_unit}（{place(other)}），口径不同。")
+
+
 def blank(fact: Fact, meta: DocumentMeta) -> Answer:
     """A cell the table leaves blank in a row that prints other figures: nothing, which is 0."""
     lines = [f"{meta.label}：{_item_name(fact)} 一栏为空白（表中未列数，即 0 {fact.unit}）。",
@@ -216,7 +226,7 @@ def ambiguous_projects(facts: list[Fact], meta: DocumentMeta, unit: str = "") ->
 def ambiguous_rows(facts: list[Fact], meta: DocumentMeta, unit: str = "", why: str = "") -> Answer:
     """Rows named alike print different amounts: under different rows of one table (行政运行 under two
     款), or in two classifications' tables (`why` says so); each with its figure."""
-    named = "、".join(dict.fromkeys(f"“{f.row_label}”" for f in facts))
+    named = "、".join(dict.fromkeys(f"“{_printed_item(f)}”" for f in facts))
     lines = [f"{meta.label} 中有 {len(facts)} 处{named}，{why or '分属不同科目'}，请指明："]
     for fact in facts:
         value, value_unit, work = convert(fact, unit)
@@ -260,6 +270,16 @@ def answered_where_found(fact: Fact, meta: DocumentMeta, absent: list[DocumentMe
 def _scope(meta: DocumentMeta) -> str:
     """What a document covers: a 部门 document includes its subordinate units."""
     return {"汇总": "（部门汇总，含所属单位）", "本级": "（本单位）"}.get(meta.scope, "")
+
+
+def _printed_item(fact: Fact) -> str:
+    """The item a cell is of as printed: its row, or its column where the rows are periods (三公 tables)."""
+    if fact.row_label in ("合计", "总计"):  # a table's total: the side or column it totals (支出总计, 本年支出合计)
+        leaf = fact.column.split(" / ")[-1]
+        return leaf if leaf.endswith(("合计", "总计")) else f"{fact.part}{fact.row_label}"
+    if fact.row_label and not standard.is_period_row(fact.row_label):
+        return fact.row_label
+    return fact.column.split(" / ")[-1]
 
 
 def _item_name(fact: Fact) -> str:

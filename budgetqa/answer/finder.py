@@ -16,7 +16,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact, sentence_facts
 from budgetqa.model.text import normalize
-from budgetqa.parse.vocabulary import GRAND_TOTAL, strip_enumerator
+from budgetqa.parse.vocabulary import GRAND_TOTAL, SANGONG_ITEM, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask, ask_of
 from budgetqa.query.question import Query
@@ -199,6 +199,23 @@ class Finder:
         found = list(views.values())
         return found if len(found) == 2 and found[0].amount != found[1].amount and best in found else []
 
+    def total_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
+        """"总收入是多少" where the document prints the year's own total (本年收入合计) and the total with
+        the balances carried in (收入总计) at other amounts: both, for the reader to choose. [] when the
+        question names one ("本年收入合计", "含上年结转", "不算往年结转下来的") or they agree."""
+        best = next(iter(fitting), None)
+        if best is None or best.kind != "cell" or query.ask.fund or _NAMES_TOTAL.search(query.item_text):
+            return []  # (a fund's total has no year's own total beside it)
+        side = _total_side(best)
+        if side is None or clean_label(best.row_label) in query.item_text:
+            return []
+        rival = next((f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"
+                      and ((f.table_id, f.part, f.column) == (best.table_id, best.part, best.column)
+                           or (best.table_kind != "收支总表" and f.table_kind == "收支总表"  # 收入决算表's 合计 row
+                               and f.measure not in standard.LAST_YEAR_MEASURES))
+                      and (other := _total_side(f)) and other[0] == side[0] and other[1] != side[1]), None)
+        return [best, rival] if rival and rival.amount != best.amount else []
+
     def either_end(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """"结转和结余是多少" where the table prints 年初结转和结余 and 年末结转和结余: both, for the reader
         to choose; the one of the end the question names ("开年时…上年留下来的钱": 年初). [] when the
@@ -239,6 +256,35 @@ class Finder:
             rival = max((f for f in namesakes if f.measure in standard.BREAKDOWN_MEASURES),
                         key=lambda f: f.value_yuan or 0, default=None)
         return [best, rival] if rival and rival.value_yuan and rival.amount != best.amount else []
+
+    def topic_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> tuple[list[Fact], bool]:
+        """公务接待费 printed by the 三公 table and by its economic row (30217) at other amounts: the 三公
+        figure and the row of basic spending are two scopes. Returns them (the best first; [] when they
+        agree or the question names a scope: 三公, a code, a table, 公用经费 …) and whether the question
+        says the item's printed name ("公务接待费", the 三公 line readers quote) rather than its own
+        words ("招待客人的钱", which either scope answers)."""
+        best = next(iter(fitting), None)
+        if (best is None or best.kind != "cell" or query.codes or query.ask.table_named or query.ask.table_words
+                or query.measures & standard.BREAKDOWN_MEASURES or standard.named_topics(query.item_text, by_key=True)):
+            return [], False
+        item = _topic_item(best)
+        said = [e for e in query.ask.expansions if e.term == item]
+        if not said:  # "公务用车购置及运行费" is not its part 运行费, however alike the figures
+            return [], False
+        if best.table_kind == standard.SANGONG_TABLE:
+            rows = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_kind in standard.ECONOMIC_TABLES
+                    and _topic_item(f) == item]
+            rival = next((f for f in rows if f.measure in ("合计", "本年预算", "决算数")), None) or max(
+                (f for f in rows if f.measure in standard.BREAKDOWN_MEASURES), key=lambda f: f.value_yuan or 0, default=None)
+        elif best.table_kind in standard.ECONOMIC_TABLES:
+            rival = next((f for f in fitting if f.kind == "cell" and f.table_kind == standard.SANGONG_TABLE
+                          and _topic_item(f) == item), None)
+        else:
+            return [], False
+        if not rival or rival.prints_as(best):
+            return [], False
+        printed = {normalize(label) for label in (item, *thesaurus.term(item).labels)}
+        return [best, rival], any(normalize(e.text) in printed for e in said)
 
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -322,8 +368,33 @@ def _measure_above(fact: Fact) -> str:
 
 def _says_end(fact: Fact, end: int) -> bool:
     """The figure is of that end of the year (年初结转和结余 for 0, 年末… for 1): its row starts so, or its words say so."""
-    word = _YEAR_ENDS[end][0]
-    return clean_label(fact.row_label).startswith(word) if fact.kind == "cell" else word in normalize(fact.item)
+    if fact.kind != "cell":
+        return _YEAR_ENDS[end][0] in normalize(fact.item)
+    return clean_label(fact.row_label).startswith(_YEAR_ENDS[end])  # 年末结转和结余, 结转下年
+
+
+def _total_side(fact: Fact) -> tuple[str, bool] | None:
+    """(收入|支出, with the balances) of a side's total: its row (本年收入合计, 收入总计), or its column
+    where the row is the table's total (合计 · 本年收入合计)."""
+    label = clean_label(fact.row_label)
+    if label == "总计" and fact.part in ("收入", "支出"):  # a 收支总表's side ends in its 总计
+        return fact.part, True
+    if GRAND_TOTAL.fullmatch(label):
+        label = normalize(fact.column.split(" / ")[-1])
+    side = _TOTAL_SIDE.fullmatch(label)
+    return (side["side"], side["end"] == "总计") if side else None
+
+
+def _topic_item(fact: Fact) -> str:
+    """The 三公 item a cell is of (公务接待费 for the 三公 table's column and for the row 30217 公务接待费),
+    by the thesaurus term with an economic code its label names; "" for none or several."""
+    label = clean_label(fact.row_label)
+    if fact.table_kind == standard.SANGONG_TABLE and (not label or standard.is_period_row(label)):
+        parts = fact.column.split(" / ")  # its items as columns ("公务用车购置及运行费 / 公务用车运行费")
+        label = parts[-1] if not standard.is_period_row(parts[-1]) else ""
+    terms = {e.term for e in thesaurus.expand(label) if e.kind == "item"
+             and any(code.startswith("30") for code in e.codes) and SANGONG_ITEM.search(e.term)}
+    return terms.pop() if len(terms) == 1 else ""
 
 
 def _item_name(label: str) -> str:
@@ -450,7 +521,12 @@ def _of_funds(fact: Fact, question: str) -> bool:
 
 
 # the two ends of a year a stock is counted at, and the words that name each
-_YEAR_ENDS = (("年初", "期初", "开年", "上年留", "上年剩", "上年结转"), ("年末", "期末", "年底", "结转下年", "结转到下"))
+# a side's totals: the year's own (本年收入合计, 收入合计) and with the balances carried in or out (收入总计)
+_TOTAL_SIDE = re.compile(r"(?:本年)?(?P<side>收入|支出)(?P<end>合计|总计)")
+# words of a question choosing one of them
+_NAMES_TOTAL = re.compile(r"本年|当年|今年新|新进账|一年|全年|不含|不算|不包括|合计|总计|含|包括|算上|加上|结转|结余|剩|留")
+_YEAR_ENDS = (("年初", "期初", "开年", "上年留", "上年剩", "上年结转", "往年", "留到今年", "留到本年"),
+              ("年末", "期末", "年底", "结转下年", "结转到下", "带到下", "留到下"))
 
 
 def _names_parent(text: str, parent: str) -> bool:

@@ -183,7 +183,10 @@ class FactRanker:
         if not ask.change:  # "比上年增加2名" is a change, never the level asked for
             candidates = [i for i in candidates if not (self.facts[i].kind == "narrative"
                                                         and _CHANGE_ITEM.search(self.facts[i].item))]
-        candidates = [i for i in candidates if self.facts[i].kind != "cell" or not standard.off_topic(self.facts[i].table, q)]
+        # a topic is named by the question's words or by the terms they stand for ("养车": 公务用车运行费)
+        topic_text = q + "".join(e.term for e in ask.expansions)
+        candidates = [i for i in candidates if self.facts[i].kind != "cell"
+                      or not standard.off_topic(self.facts[i].table, topic_text)]
         if ask.kind == "决算" and not ask.planned:  # a 决算 question is never answered from a 预算 figure
             # (unless it asks for one: "决算表里公务接待费的预算数")
             candidates = [i for i in candidates if not _budget_figure(self.facts[i])]

@@ -24,6 +24,12 @@ _PROJECT_NAME_ROW = re.compile(r"^(?:项目|专项)名称$")
 _STATED_AMOUNT = re.compile(r"^(?P<label>[^0-9]{2,}?)[:：]?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<unit>亿元|万元|元)$")
 
 
+def _last_digit(printed: str) -> Decimal:
+    """The value of a printed figure's last digit: 0.01 for "7,315.00", 1 for "7315"."""
+    decimals = printed.split(".")[1] if "." in printed else ""
+    return Decimal(1).scaleb(-len(re.sub(r"\D", "", decimals)))
+
+
 @dataclass
 class Fact:
     id: str
@@ -66,6 +72,15 @@ class Fact:
         """What two facts must share to print the same amount: 元 for money, else value and unit."""
         yuan = self.value_yuan
         return (yuan, "元") if yuan is not None else (self.value, self.unit)
+
+    def prints_as(self, other: Fact) -> bool:
+        """Whether two money figures are one amount as printed, each rounded to its own last digit
+        (7,315.00 元 and 0.73 万元)."""
+        mine, theirs = self.value_yuan, other.value_yuan
+        if mine is None or theirs is None:
+            return self.amount == other.amount
+        step = max(to_yuan(_last_digit(f.printed), f.unit) for f in (self, other))
+        return abs(mine - theirs) <= step / 2
 
     @property
     def row_id(self) -> str:

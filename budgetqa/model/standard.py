@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 
 OTHER = "other"
+SANGONG_TABLE = "三公经费表"  # the 三公 items of every fund, beside their economic rows (30217 …) of one
 
 PROJECT_FORM = "项目支出绩效目标表"  # performance forms: one per project (or the unit's own, 部门整体)
 # (standard type, pattern on the whitespace-free title) — first match wins, so the narrower
 # templates come before the broader ones they contain ("财政拨款收支总表" before "收支总表").
 TABLE_TYPES: list[tuple[str, re.Pattern]] = [
-    ("三公经费表", re.compile(r"三公")),
+    (SANGONG_TABLE, re.compile(r"三公")),
     ("财政拨款收支总表", re.compile(r"财政拨款收[入]?支[出]?.*总表")),
     ("收支总表", re.compile(r"收[入]?支[出]?.*总表|收支.*表$")),
     ("政府性基金预算支出表", re.compile(r"政府性基金")),

@@ -23,7 +23,8 @@ MEMBER_MARK = re.compile(r"§(\d)§")
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
-PER_COUNT = re.compile(r"(?:平均)?每(?:一)?(?P<unit>台|套|件|辆|张|项|批次|人次)")  # "平均每台预算多少": the amount over the row's 数量
+# "平均每台预算多少": the amount over the row's 数量; "平均到每接待一人次": over the 人次 a sentence counts
+PER_COUNT = re.compile(r"(?:平均)?(?:到)?每(?:[^\d，,。？?的]{0,3}?)一?(?P<unit>台|套|件|辆|张|项|批次|人次)")
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)

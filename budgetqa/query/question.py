@@ -183,7 +183,9 @@ def glossed(text: str) -> str:
             # ending in a term stands for the clause it explains, examples and all (never a code it names)
             start = max((m.end() for m in _CLAUSE_START.finditer(text[:match.start()])), default=0)
             if len(term) >= 4 and not re.search(r"[0-9]{3}", text[start:match.start()]):
-                text = text[:start] + term + text[match.end():]
+                # the topic the clause names stays ("“三公”里花在公车上（买车加养车）": 三公 买车加养车)
+                topics = "".join(standard.named_topics(text[start:match.start()], by_key=True))
+                text = text[:start] + topics + term + text[match.end():]
     return text
 
 

@@ -301,7 +301,26 @@ def expand(text: str) -> list[Expansion]:
         if not (e.kind == "code" and not e.text[:1].isdigit()
                 and any((e.start - gap, e.term) in literal for gap in range(3)))
     ]
-    return sorted(found, key=lambda e: (e.start, -e.end))
+    return _joined_parts(sorted(found, key=lambda e: (e.start, -e.end)), text)
+
+
+# words joining the parts of one whole ("买车加养车": 公务用车购置及运行费)
+_JOINED = re.compile(r"(?:加上|加|和|与|及|以及|、|\+|连同)")
+
+
+def _joined_parts(found: list[Expansion], text: str) -> list[Expansion]:
+    """Every part of a term named side by side, joined ("买车加养车", "购置费和运行费") names the term
+    whose parts they are: one expansion of the whole in their place."""
+    for whole in (t for t in terms() if len(t.parts) > 1):
+        parts = [e for e in found if e.term in whole.parts]
+        if {e.term for e in parts} != set(whole.parts) or len(parts) != len(whole.parts):
+            continue
+        if not all(_JOINED.fullmatch(text[a.end:b.start]) for a, b in zip(parts, parts[1:])):
+            continue
+        start, end = parts[0].start, parts[-1].end
+        joined = _surface_expansions(normalize(whole.term), text[start:end], start, end)
+        found = sorted([e for e in found if e not in parts] + [joined[0]], key=lambda e: (e.start, -e.end))
+    return found
 
 
 def _surface_expansions(key: str, text: str, start: int, end: int) -> list[Expansion]:
