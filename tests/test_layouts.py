@@ -89,7 +89,9 @@ DOCS = {
     "青州县农业农村局2023年度部门决算.pdf": ("青州县农业农村局", 2023, "部门决算"),
 }
 # Known gaps, each kept as a strict xfail so that fixing it is noticed
-NOT_YET = {"南岗区司法局2024年度的公务接待费是多少元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the printed name answers the 三公 line with the row beside it",
+NOT_YET = {"岭南应急局2026年养车要花多少钱？": "gold: a choice; 养车 is answered with the 三公 line (公务用车运行费) and the 30231 row said beside it, as the golds naming 公务用车运行费 want",
+           "金沙县文广旅局2025年招待客人的钱安排了多少？": "gold: a choice; 招待客人的钱 is answered with the 三公 line (公务接待费) and the 30217 row said beside it, as the golds naming 公务接待费 want",
+           "南岗区司法局2024年度的公务接待费是多少元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the printed name answers the 三公 line with the row beside it",
            "白沙镇人民政府2025年公务接待费预算是多少万元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the printed name answers the 三公 line with the row beside it",
            "桐城市教育局2023年度一般行政管理事务（2050102）的支出决算是多少万元？": "held out (scored once): gold a choice between the all-funds 支出决算表 and the 财政拨款 table's row",
            "长宁县市场监督管理局2025年一般公共服务支出预算是多少元？": "held out (scored once): gold a choice between the all-funds and the 一般公共预算 一般公共服务支出",
@@ -104,7 +106,6 @@ NOT_YET = {"南岗区司法局2024年度的公务接待费是多少元？": "hel
            "北岭区司法局2026年公务接待费预算是多少？": "golds disagree: this one wants a choice; questions.jsonl's (syn162 …) want the 三公 line for the printed name 公务接待费, which is answered with the 30217 row said beside it",
            "海陵住建局2025年社保就业支出里给职工交基本养老保险的钱是多少？": "社保就业 (everyday for 社会保障和就业) not read as the 类 the row is under: the 经济分类 namesake is offered as a choice",
            "白沙镇和柳溪镇2025年都有搞村庄环境整治的项目，哪个镇安排得多？多多少万元？": "a project named in other words (村庄环境整治 for 农村人居环境整治)",
-           "西陵体育局的全民健身赛事活动项目2025年想达到什么目标？": "held out (scored once, not worked on)",
            # the prose states only 公务用车购置及运行费, the unruled 三公 table is not read: not found, not 0
            # layouts F to I and colleagues' later sets (journalist_questions_5, cross_, final_, gov_, hospital_, style_, prose_cross_questions): misses left after the fixes made against them
            "岭南应急局2026年部门支出总体情况表的项目支出合计，比一般公共预算支出情况表的项目支出合计多多少？": "two tables' column totals compared within one document",
@@ -122,7 +123,6 @@ NOT_YET = {"南岗区司法局2024年度的公务接待费是多少元？": "hel
            "石门县自然资源局2026年部门收入预算比金沙县文化广电旅游局2025年高百分之几（保留两位小数）？": "a growth rate between two units' income totals not found",
            "青林疾控2024年度全部项目和安河县图书馆2025年度全部项目的全年预算数加总是多少万元？": "a column's sum over every row of two project tables",
            # layout M and a colleague's set on it (perf_questions), and a third cross-document set (cross3_questions)
-           "司法厅2026年所有来源的钱加在一起（财政拨款、事业收入、上年剩下的都算）一共有多少？": "a colloquial total whose listed sources are read as items",
            "海东省司法厅2026年有没有安排公务用车购置？": "a yes/no question answered with the 0.00 cell, not the sentence saying 无公务用车购置计划",
            "按年度资金总额除以在训运动员人数计算，西陵市体育局2025年青少年体育训练保障项目人均多少元（保留两位小数）？": "an amount per person with the count read from a 绩效 indicator",
            "两份预算的财政拨款收支总表里，“其他支出（政府性基金）”合计是多少万元？": "both documents summed where the question names no unit",
@@ -137,7 +137,6 @@ NOT_YET = {"南岗区司法局2024年度的公务接待费是多少元？": "hel
            "青州县农业农村局2023年的收入有多少万元？": "gold: ambiguous between 本年收入合计 and 收入总计; 本年收入合计 is answered",
            # two colleagues' sets in everyday words (colloquial_questions*.jsonl; the second held out until scored)
            "岭南应急局“三公”经费里招待客人的那笔钱，2026年比2025年预算涨了百分之几？（保留两位小数）": "招待客人的那笔钱 in a 三公 table whose columns are years: a growth between two period columns",
-           "南川应急局2024年应急管理这一大块，为什么实际花的比年初预算多？": "应急管理这一大块 (the 类 灾害防治及应急管理支出): a why-question on a colloquially named 类",
            "兰溪一中2026年维持日常运转的钱为什么比上年少了？": "维持日常运转的钱 (机关运行经费): a why-question on a colloquially named total",
            "青州县农业农村局2023年当年新进账的钱（不算往年结转下来的）有多少？": "gold: ambiguous between 部门 and 本级 本年收入合计; not found",
            "东城街道2026年拿卖地收来的钱搞城区建设，安排了多少？": "卖地收来的钱搞城区建设 (国有土地使用权出让收入安排的支出 / 城市建设支出): the 款 above is answered",
@@ -148,16 +147,8 @@ NOT_YET = {"南岗区司法局2024年度的公务接待费是多少元？": "hel
            "桐城市教育局2023年机关日常运行那块实际花的比年初计划少，说明里给的理由是什么？": "held out (scored once, not worked on): 机关日常运行 (行政运行): its reason for spending less than planned",
            "桐城教育局2023年总的收支比2022年多了，文件说主要是什么原因？": "held out (scored once, not worked on): 总的收支比上年多了: the totals' reason",
            "龙泉市交通局2026年一共有多少钱可以用？": "held out (scored once, not worked on): gold: ambiguous between the department income total and the 财政拨款 total",
-           "松江镇政府2025年打算通过政府统一采购买东西、买服务，一共准备了多少钱？": "held out (scored once, not worked on)",
-           "安河县图书馆2025年把古籍做成电子版的那个项目，实际花掉了多少钱？": "held out (scored once, not worked on)",
-           "梅岭中医院2025年预计靠自己看病等业务挣来的收入有多少？": "held out (scored once, not worked on)",
-           "青石县人民医院一共有多少张病床？": "held out (scored once, not worked on)",
-           "兰溪一中2026年给家里困难的学生发助学金的项目安排了多少钱？": "held out (scored once, not worked on)",
-           "南岗区司法局2024年实际花在给老百姓宣传法律知识上的钱是多少？": "held out (scored once, not worked on)",
            "西陵体育局2025年搞老百姓全民健身活动的钱有多少？": "held out (scored once, not worked on)",
-           "凤阳民政局2024年维持机关日常运转实际花了多少钱？": "held out (scored once, not worked on)",
            "东山农业农村局和龙泉交通局2026年给农村公路养护的补助加起来一共多少？": "held out (scored once, not worked on)",
-           "南川应急局2024年在应急方面实际花的钱为什么比年初定的多？": "held out (scored once, not worked on)",
            }
 _parsed: dict = {}
 

@@ -257,20 +257,17 @@ class Finder:
                         key=lambda f: f.value_yuan or 0, default=None)
         return [best, rival] if rival and rival.value_yuan and rival.amount != best.amount else []
 
-    def topic_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> tuple[list[Fact], bool]:
-        """公务接待费 printed by the 三公 table and by its economic row (30217) at other amounts: the 三公
-        figure and the row of basic spending are two scopes. Returns them (the best first; [] when they
-        agree or the question names a scope: 三公, a code, a table, 公用经费 …) and whether the question
-        says the item's printed name ("公务接待费", the 三公 line readers quote) rather than its own
-        words ("招待客人的钱", which either scope answers)."""
+    def topic_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
+        """公务接待费 printed by the 三公 table and by its economic row (30217) at other amounts: two
+        scopes, the 三公 line first (the figure readers quote), the row of basic spending beside it.
+        [] when they agree or the question names a scope (三公, a code, a table, 公用经费 …)."""
         best = next(iter(fitting), None)
         if (best is None or best.kind != "cell" or query.codes or query.ask.table_named or query.ask.table_words
                 or query.measures & standard.BREAKDOWN_MEASURES or standard.named_topics(query.item_text, by_key=True)):
-            return [], False
+            return []
         item = _topic_item(best)
-        said = [e for e in query.ask.expansions if e.term == item]
-        if not said:  # "公务用车购置及运行费" is not its part 运行费, however alike the figures
-            return [], False
+        if not any(e.term == item for e in query.ask.expansions):
+            return []  # "公务用车购置及运行费" is not its part 运行费, however alike the figures
         if best.table_kind == standard.SANGONG_TABLE:
             rows = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell" and f.table_kind in standard.ECONOMIC_TABLES
                     and _topic_item(f) == item]
@@ -280,11 +277,10 @@ class Finder:
             rival = next((f for f in fitting if f.kind == "cell" and f.table_kind == standard.SANGONG_TABLE
                           and _topic_item(f) == item), None)
         else:
-            return [], False
+            return []
         if not rival or rival.prints_as(best):
-            return [], False
-        printed = {normalize(label) for label in (item, *thesaurus.term(item).labels)}
-        return [best, rival], any(normalize(e.text) in printed for e in said)
+            return []
+        return sorted([best, rival], key=lambda f: f.table_kind != standard.SANGONG_TABLE)
 
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A question that names a measure and nothing else ("人员经费多少") asks for that column's
@@ -486,6 +482,8 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
                                         for m in measures)
                 or _measure_above(fact) in measures  # "年初预算 / 小计": the 小计 of that period
                 or _row_names_breakdown(fact, measures))
+    if "决算数" in measures and fact.doc_kind == "决算" and not re.search(r"预算|上年|[0-9]{4}年度?[^，。]*(?:比|较)", fact.item):
+        return True  # a final account's sentence says what was spent ("2024年度机关运行经费支出65.64万元")
     return any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in measures)
 
 

@@ -112,12 +112,9 @@ class Responder:
         views = self.finder.classification_views(query, meta, fitting)
         if views:
             return compose.ambiguous_rows(views, meta, query.unit, "两种分类口径下的金额不同")
-        topics, printed_name = self.finder.topic_views(query, meta, fitting)
-        if topics and printed_name:  # the 三公 line, its economic row said beside it
-            sangong, other = sorted(topics, key=lambda f: f.table_kind != standard.SANGONG_TABLE)
-            return compose.answered_beside(sangong, other, meta, query.unit, "经济分类口径")
-        if topics:
-            return compose.ambiguous_rows(topics, meta, query.unit, "“三公”经费口径与经济分类口径下的金额不同")
+        topics = self.finder.topic_views(query, meta, fitting)
+        if topics:  # the 三公 line, its economic row said beside it
+            return compose.answered_beside(*topics, meta, query.unit, "经济分类口径")
         totals = self.finder.total_views(query, meta, fitting)
         if totals:
             return compose.ambiguous_rows(totals, meta, query.unit, "分别是本年的合计和含结转结余的总计")

@@ -544,7 +544,8 @@ def _measure_score(fact: Fact, named: frozenset[str], w: RankingWeights) -> floa
                 else 0.0)
     if fact.measure in standard.LAST_YEAR_MEASURES | {"增减", "增减率"}:  # a question naming no period or change
         return -w.measure_other_penalty  # asks for the document's own year's figure
-    return -w.measure_breakdown_penalty if fact.measure in ("人员经费", "公用经费") else 0.0
+    # (a share of the money by its source, 其他资金 of a project's 年度资金总额, is a breakdown too)
+    return -w.measure_breakdown_penalty if fact.measure in ("人员经费", "公用经费", "其他资金") else 0.0
 
 
 def _lead_item(fact: Fact) -> str:

@@ -155,7 +155,7 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
 # a name, a code ("（2010601）") is read as a code
 _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 # a gloss that says what the figure covers ("（含年初结转和结余）"), not what it is
-_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只)|[，,；;]")
+_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只)|[，,；;]|(?:都算|都算上|都包括|在内)$")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
 _GLOSSED = re.compile(r"[^\W\d_的里中年和与及、比]{2,}$")  # (not the 比 of "A比B")
 # "…没花完结转过来的钱（年初结转和结余）": a clause about money that a term glosses
@@ -509,6 +509,10 @@ def asked_level(question: str) -> str:
 _ORG_TAIL = "局委办厅院"  # what ends a unit's short name
 
 
+# words after a phrase that make it an area of spending ("应急管理这一大块", "农业方面")
+_AREA_AFTER = re.compile(r"这一?大?块|方面|领域|板块")
+
+
 def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
     names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
@@ -536,6 +540,8 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
                    for name in names):
                 length = size
                 break
+        if length and _AREA_AFTER.match(q, i + length):
+            length = 0  # "应急管理这一大块" of the 应急管理局: an area of spending, not the name again
         if length:
             i += length
             if q[i:i + 1] in _ORG_TAIL and not any(q[i - 2:i + 1] in name for name in names):
