@@ -39,7 +39,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "mixed_questions.jsonl", "trap_questions.jsonl", "prose2_questions.jsonl",
                                            "trap2_questions.jsonl", "lookup5_questions.jsonl",
                                            "lookup6_questions.jsonl", "colloquial4_questions.jsonl",
-                                           "lookup7_questions.jsonl", "trap3_questions.jsonl")
+                                           "lookup7_questions.jsonl", "trap3_questions.jsonl",
+                                           "cross5_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -89,13 +90,14 @@ DOCS = {
     "青州县农业农村局2023年度部门决算.pdf": ("青州县农业农村局", 2023, "部门决算"),
 }
 # Known gaps, each kept as a strict xfail so that fixing it is noticed
-NOT_YET = {"岭南应急局2026年养车要花多少钱？": "gold: a choice; 养车 is answered with the 三公 line (公务用车运行费) and the 30231 row said beside it, as the golds naming 公务用车运行费 want",
+NOT_YET = {"凤阳县民政局2024年度支出是多少？": "gold: ambiguous (支出总计 1101.36 or 本年支出合计 1091.28); what was spent is 本年支出合计 (the 总计 adds the unspent balance carried forward), as the golds of p039/p055 want",
+           "岭南市应急管理局2026年和青林市疾病预防控制中心2024年度的公务接待费，谁多？多多少万元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the 三公 line is compared, as most golds want",
+           "岭南应急局2026年养车要花多少钱？": "gold: a choice; 养车 is answered with the 三公 line (公务用车运行费) and the 30231 row said beside it, as the golds naming 公务用车运行费 want",
            "金沙县文广旅局2025年招待客人的钱安排了多少？": "gold: a choice; 招待客人的钱 is answered with the 三公 line (公务接待费) and the 30217 row said beside it, as the golds naming 公务接待费 want",
            "南岗区司法局2024年度的公务接待费是多少元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the printed name answers the 三公 line with the row beside it",
            "白沙镇人民政府2025年公务接待费预算是多少万元？": "held out (scored once): gold a choice between the 三公 line and the 30217 row; the printed name answers the 三公 line with the row beside it",
            "桐城市教育局2023年度一般行政管理事务（2050102）的支出决算是多少万元？": "held out (scored once): gold a choice between the all-funds 支出决算表 and the 财政拨款 table's row",
            "长宁县市场监督管理局2025年一般公共服务支出预算是多少元？": "held out (scored once): gold a choice between the all-funds and the 一般公共预算 一般公共服务支出",
-           "南湖市公路事业发展中心和云台市港航事业发展中心2026年的一般公共预算拨款收入加起来是多少？": "held out (scored once, not worked on)",
            "城市管理局2025年城管执法的预算是多少？": "held out (scored once, not worked on)",
            "梅岭中医院是什么性质的单位？": "单位性质 said in a sentence (为差额拨款事业单位) not found by its words",
            "海东省司法厅下属的海东省法律援助中心是什么类型的单位？": "a unit's kind printed in the roster table inside the prose: the roster's lead sentence cited, not the 单位性质 cell",
@@ -109,14 +111,11 @@ NOT_YET = {"岭南应急局2026年养车要花多少钱？": "gold: a choice; �
            # the prose states only 公务用车购置及运行费, the unruled 三公 table is not read: not found, not 0
            # layouts F to I and colleagues' later sets (journalist_questions_5, cross_, final_, gov_, hospital_, style_, prose_cross_questions): misses left after the fixes made against them
            "岭南应急局2026年部门支出总体情况表的项目支出合计，比一般公共预算支出情况表的项目支出合计多多少？": "two tables' column totals compared within one document",
-           "江北文旅局2026年一般公共预算基本支出中，发工资、交社保这些人头上的开支一共多少？": "人头上的开支 within 一般公共预算基本支出: the breakdown not read from the colloquial name",
            "我在核对一个数字，长宁市监局2025年基本支出情况表里经济分类30217公务接待费是多少？不是三公经费表里的那个。": "an economic item in a two-panel 基本支出 table, with a negated 三公 table",
-           "东湖区卫健委2024年度决算和西江市水利局2025年度决算相比，哪家的住房公积金（2210201）支出决算数更高？是多少？": "a comparison of two 决算 naming a code and 决算数",
            "根据青石县人民医院2026年表1收入合计和情况说明中“比上年增加474.95万元”，推算上年（2025年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
            "根据梅岭市中医院2025年表1收入合计和说明中“比上年增加386.82万元”，推算上年（2024年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
            "江北区文化和旅游局2026年纳入绩效目标管理的项目，共涉及多少一般公共预算当年财政拨款？": "money of the projects under 绩效目标 management, stated in prose",
            # layouts J to L and colleagues' sets on them (county_, township_, unit_final_questions) and on the prose of all (prose_questions)
-           "清江市卫健委2026年部门预算说明中，截至上年末的车辆里一般公务用车有几辆？": "a narrower count (一般公务用车) than the sentence states (车辆): answered with the broader count",
            "东城街道2026年城乡社区支出是多少万元？": "gold: ambiguous between fund scopes; the 收支总表's all-funds figure is answered",
            "青林疾控2024年一共接待了多少次？": "多少次 (批次 or 人次): not found rather than the choice of both",
            # a colleague's second cross-document set (cross2_questions)
@@ -142,13 +141,13 @@ NOT_YET = {"岭南应急局2026年养车要花多少钱？": "gold: a choice; �
            "东城街道2026年拿卖地收来的钱搞城区建设，安排了多少？": "卖地收来的钱搞城区建设 (国有土地使用权出让收入安排的支出 / 城市建设支出): the 款 above is answered",
            "石门县自然资源局2026年一共能收到多少钱？": "gold: ambiguous between the department's and 本级's income; not found",
            "玉山县生态环境局2026年治理空气污染准备花多少钱？": "gold: ambiguous between two tables' 大气 rows (all funds vs 一般公共预算); the all-funds figure is answered",
-           # a third everyday-word set, held out: scored once at the end of the session, its misses not worked on
-           "桐城教育局2023年除了财政拨的钱，自己另外还进账多少？": "held out (scored once, not worked on): 除了财政拨的钱，另外还进账多少 (其他收入)",
-           "桐城市教育局2023年机关日常运行那块实际花的比年初计划少，说明里给的理由是什么？": "held out (scored once, not worked on): 机关日常运行 (行政运行): its reason for spending less than planned",
-           "桐城教育局2023年总的收支比2022年多了，文件说主要是什么原因？": "held out (scored once, not worked on): 总的收支比上年多了: the totals' reason",
-           "龙泉市交通局2026年一共有多少钱可以用？": "held out (scored once, not worked on): gold: ambiguous between the department income total and the 财政拨款 total",
-           "西陵体育局2025年搞老百姓全民健身活动的钱有多少？": "held out (scored once, not worked on)",
-           "东山农业农村局和龙泉交通局2026年给农村公路养护的补助加起来一共多少？": "held out (scored once, not worked on)",
+           # a third everyday-word set (colloquial4), held out for a session, then worked on: its misses left
+           "桐城教育局2023年除了财政拨的钱，自己另外还进账多少？": "除了财政拨的钱，另外还进账多少 (其他收入)",
+           "桐城市教育局2023年机关日常运行那块实际花的比年初计划少，说明里给的理由是什么？": "机关日常运行 (行政运行): its reason for spending less than planned",
+           "桐城教育局2023年总的收支比2022年多了，文件说主要是什么原因？": "总的收支比上年多了: the totals' reason",
+           "龙泉市交通局2026年一共有多少钱可以用？": "gold: ambiguous between the department income total and the 财政拨款 total",
+           "西陵体育局2025年搞老百姓全民健身活动的钱有多少？": "gold: the function row 2070308 群众体育; the project 全民健身赛事活动 (its 年度资金总额) is answered",
+           "东山农业农村局和龙泉交通局2026年给农村公路养护的补助加起来一共多少？": "the function row 2140106 公路养护 is summed; gold: the project 农村公路养护补助 (…的补助 names the project)",
            }
 _parsed: dict = {}
 

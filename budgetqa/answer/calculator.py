@@ -36,7 +36,7 @@ from budgetqa.parse.vocabulary import TOTAL_LABEL
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
 from budgetqa.query.operation import BasePeriod, Operation, projects_together
-from budgetqa.query.question import Query, strip_entity
+from budgetqa.query.question import Query, item_query, strip_entity
 
 _PAIRWISE = ("difference", "growth", "ratio")  # operations on two documents' figures
 ONE_DOCUMENT = ("per_person", "per_count", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
@@ -313,14 +313,18 @@ class Calculator:
     def across_documents(self, query: Query) -> Answer | None:
         """Rank, sum, growth or difference of one item over several documents (in the order named)."""
         operation, ordered, unit, item = query.operation, query.mentioned, query.unit, query.operands[0]
+        items = {meta.doc_id: _of_member(query, item, meta) for meta in ordered}  # each department's unit named
         # across documents an operand must name the item firmly: a near miss (301 工资福利支出 for
         # 30199 其他工资福利支出) in one document would decide a ranking or a sum
-        found = [(meta, self.finder.measure_total(item, meta)) for meta in ordered]
+        found = [(meta, self.finder.measure_total(items[meta.doc_id], meta)) for meta in ordered]
+        if item.codes:  # "住房公积金（功能科目2210201）": the row of that code in each, never its namesake
+            found = [(meta, self.finder.lookup(items[meta.doc_id], meta)) for meta in ordered]
         if not all(fact for _, fact in found):  # not a measure's total ("人员经费") in each: the item named
-            found = [(meta, self.finder.best_fact(of_document_kind(item.ask, meta.kind), meta, FIRM_LABEL_SCORE, unit))
+            found = [(meta, self.finder.best_fact(of_document_kind(items[meta.doc_id].ask, meta.kind), meta, FIRM_LABEL_SCORE, unit))
                      for meta in ordered]
         if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
-            loose = [(meta, self.finder.best_fact(of_document_kind(item.ask, meta.kind), meta, unit=unit)) for meta in ordered]
+            loose = [(meta, self.finder.best_fact(of_document_kind(items[meta.doc_id].ask, meta.kind), meta, unit=unit))
+                     for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
         found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
@@ -340,6 +344,10 @@ class Calculator:
         if all(views):  # each prints the item by function and by economic nature, at other amounts: which is compared?
             return ambiguous([(meta, fact) for view, (meta, _) in zip(views, found) for fact in view], unit,
                              f"各文档的“{clean_label(found[0][1].row_label)}”都有功能分类和经济分类两种口径，金额不同，请指明口径：")
+        totals = [self.finder.total_views(items[meta.doc_id], meta, [fact]) for meta, fact in found]
+        if any(totals):  # "收入" where a document prints the year's own income and the total with balances apart
+            return ambiguous([(meta, f) for view, (meta, fact) in zip(totals, found) for f in (view or [fact])], unit,
+                             "“收入”可指本年收入合计或含上年结转结余的收入总计，金额不同，请指明：")
         value_unit = common_unit([f for _, f in found], unit)
         if value_unit is None:
             return None  # operands in units that do not add up
@@ -635,6 +643,15 @@ def _same_item(facts: list) -> bool:
     said = {re.sub(r"^20[0-9]{2}年度?|(?:支出|预算数?|决算数?)$", "", normalize(f.item)) for f in facts}
     shortest = min(said, key=len)
     return len(shortest) >= 4 and all(name.endswith(shortest) for name in said)
+
+
+def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
+    """The operand as asked of one document: the row of the unit the question names in that
+    department ("北湖…服务中心和石门…登记中心的收入预算"), when it names one in each."""
+    member = query.match.member_of.get(meta.entity, "")
+    if len(query.match.member_of) < 2 or member == item.match.member:
+        return item
+    return replace(item_query(item.item_text, member, item.names, item.unit), codes=item.codes, measures=item.measures)
 
 
 def _accounts_for(fact, words: tuple[str, ...]) -> bool:

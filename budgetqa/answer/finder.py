@@ -144,11 +144,21 @@ class Finder:
             broader = "、".join(dict.fromkeys(f"“{clean_label(f.row_label)}”" for f in coded[:2]))
             return [], f"{meta.label} 中没有所问的这一项，只有更宽的 {broader}"
         coded = narrower
+        kinds = [kind for kind in standard.VEHICLE_KINDS if kind in query.item_text] if query.ask.count else []
+        if kinds:  # "车辆里一般公务用车有几辆": a sentence counting all 车辆 does not say
+            coded = [f for f in coded if all(kind in normalize(f.row_label + f.column + f.quote) for kind in kinds)]
+            if not coded:
+                return [], f"{meta.label} 中没有按“{'、'.join(kinds)}”分列的车辆数"
         fitting = [f for f in coded if _fits_measures(f, query.measures) and _of_funds(f, query.item_text)]
+        if query.operation.kind == "share" and query.operands:  # a stated share names its part ("预留给中小企业的
+            part = query.operands[0].ask.specific  # …占政府采购预算的91%" is no share of 服务类)
+            fitting = [f for f in fitting if f.kind != "narrative" or f.unit != "%"
+                       or all(word in normalize(f.said_before) for word in part)]
         if query.match.year_before:  # the year before the document's: only its 上年 figures answer
             fitting = [f for f in fitting if _fits_measures(f, query.measures & standard.LAST_YEAR_MEASURES)]
         if not fitting:  # the item is there, but not in the column the question names: say so
-            return [], f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据"
+            return [], (f"{meta.label} 中没有“{'、'.join(sorted(query.measures))}”栏目下与问题对应的数据" if query.measures
+                        else f"{meta.label} 中没有与问题对应的数据")
         # "项目支出的决算数": a figure holding every measure named comes first
         every = [f for f in fitting if all(_fits_measures(f, {m}) for m in query.measures)]
         return _printed_in_unit_first(every + [f for f in fitting if f not in every], query.unit), ""
@@ -200,14 +210,15 @@ class Finder:
         return found if len(found) == 2 and found[0].amount != found[1].amount and best in found else []
 
     def total_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
-        """"总收入是多少" where the document prints the year's own total (本年收入合计) and the total with
+        """"总收入是多少" where the document prints the year's own income (本年收入合计) and the total with
         the balances carried in (收入总计) at other amounts: both, for the reader to choose. [] when the
-        question names one ("本年收入合计", "含上年结转", "不算往年结转下来的") or they agree."""
+        question names one ("本年收入合计", "含上年结转", "不算往年结转下来的"), they agree, or it asks 支出."""
         best = next(iter(fitting), None)
         if best is None or best.kind != "cell" or query.ask.fund or _NAMES_TOTAL.search(query.item_text):
             return []  # (a fund's total has no year's own total beside it)
         side = _total_side(best)
-        if side is None or clean_label(best.row_label) in query.item_text:
+        # (what was spent is the year's own 支出: the 总计 adds the balances carried forward, which are unspent)
+        if side is None or side[0] != "收入" or clean_label(best.row_label) in query.item_text:
             return []
         rival = next((f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"
                       and ((f.table_id, f.part, f.column) == (best.table_id, best.part, best.column)

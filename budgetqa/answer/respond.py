@@ -117,7 +117,7 @@ class Responder:
             return compose.answered_beside(*topics, meta, query.unit, "经济分类口径")
         totals = self.finder.total_views(query, meta, fitting)
         if totals:
-            return compose.ambiguous_rows(totals, meta, query.unit, "分别是本年的合计和含结转结余的总计")
+            return compose.ambiguous_rows(totals, meta, query.unit, "分别是本年收入合计和含上年结转结余的收入总计")
         budgets = self.finder.budget_views(query, meta, fitting)
         if budgets:
             return compose.ambiguous_rows(budgets, meta, query.unit, "分别是年初预算和全年预算（调整后）的数")

@@ -134,6 +134,8 @@ SCORE_COLUMN = re.compile(r"分值|得分|权重|指标值")
 # a 小计 under a breakdown is the breakdown's own total ("基本支出 / 小计" = 基本支出)
 GROUP_TOTAL = re.compile(r"^(?:合计|小计)$")
 BREAKDOWNS = ("基本支出", "项目支出", "人员经费", "公用经费")
+# the kinds of official vehicles the 国有资产占用 tables count: a count of one kind is never all 车辆
+VEHICLE_KINDS = ("一般公务用车", "执法执勤用车", "特种专业技术用车", "应急保障用车", "机要通信用车", "领导干部用车")
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,19 @@ _PLAIN_WORDS = re.compile("|".join([_UNITS_ASKED, _GRANT, _LAND] + [
     f"(?P<plain{i}>{said})" for i, (said, _) in enumerate(thesaurus.plain_words())]))
 
 
+# a list of examples before what they exemplify ("发工资、交社保这些人头上的开支"): no items to add
+EXAMPLES = re.compile(r"[^，,。？?、\d（）()]{1,8}(?:、[^，,。？?、\d（）()]{1,8})+(?:这些|这类|之类的?|等等)"
+                      r"(?!加|合|一共|总|共|是|有)(?P<item>[^，,。？?]*)")
+
+
+def _examples_dropped(text: str) -> str:
+    """The examples go when the words after them name a budget item ("人头上的开支": 人员经费); they
+    stay when those words say only "开销" (then the examples name it: "出差的路费、住宿这些开销")."""
+    def dropped(m: re.Match) -> str:
+        return m["item"] if any(e.kind == "item" for e in thesaurus.expand(m["item"])) else m[0]
+    return EXAMPLES.sub(dropped, text)
+
+
 def printed_words(text: str) -> str:
     """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算,
     "包括哪些单位" -> the 单位构成 the templates print, "纳入…编制范围的单位", "安全体检" -> 安全检测)."""
@@ -136,7 +149,7 @@ def printed_words(text: str) -> str:
         if m["land"]:  # "拿卖地收来的钱搞…": what the land sales pay for, not the sales themselves
             return "国有土地使用权出让收入" + ("安排的支出" if m["spent"] is not None else "")
         return thesaurus.plain_words()[int(m.lastgroup.removeprefix("plain"))][1]
-    return _PLAIN_WORDS.sub(printed, text)
+    return _examples_dropped(_PLAIN_WORDS.sub(printed, text))
 
 
 def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...] = ()) -> Ask:

@@ -10,7 +10,7 @@ from functools import cache
 from budgetqa.model.standard import BREAKDOWNS
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
-from budgetqa.query.asking import TABLE_NAMED
+from budgetqa.query.asking import EXAMPLES, TABLE_NAMED
 
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
@@ -21,7 +21,7 @@ PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强�
 MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
-SUM_WORDS = ("加起来", "加在一起", "加到一起", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
+SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 PER_PERSON = ("人均",)
 # "平均每台预算多少": the amount over the row's 数量; "平均到每接待一人次": over the 人次 a sentence counts
 PER_COUNT = re.compile(r"(?:平均)?(?:到)?每(?:[^\d，,。？?的]{0,3}?)一?(?P<unit>台|套|件|辆|张|项|批次|人次)")
@@ -64,7 +64,9 @@ _RATE_NAMED = re.compile(r"增减率|增长率|变动率|增幅|降幅|(?:预算
 _OWN_PERIODS = re.compile(r"[(（][^()（）]*[)）]|[比较]上年|^[与和、]+")
 _SHARES_GAP = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分点")  # two units' shares compared
 _GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
-_SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里|当中|之中)所?的?(?:占比|比重|比例)")  # "X在Y中的占比"
+# "X在Y中的占比"; "Y中X所占比重" (the whole first)
+_SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里|当中|之中)所?的?(?:占了?(?:多大|多少)?的?)?(?:占比|比重|比例)"
+                           r"|(?P<b2>[^，,]{2,}?)(?:中|里|当中|之中)(?P<a2>[^，,在]{2,}?)所占的?(?:比重|比例)")
 _SHARE_THEN = re.compile(r"^(.+?(?:占比|比重|比例))[，,]?(?:与|和|跟|同|比)")
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
@@ -138,7 +140,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         asked = one.group(1) if one else q  # "A的X占比与B的X占比相差…": the share asked of each, once
         within = _SHARE_WITHIN.search(asked)
         match = SHARE.search(asked)
-        part, whole = ((within["a"], within["b"]) if within else (match["a"], match["b"]) if match
+        part, whole = ((within["a"] or f"{within['b2']}中{within['a2']}", within["b"] or within["b2"]) if within  # (the part within its whole)
+                       else (match["a"], match["b"]) if match
                        else (re.split("占比|比重|比例", asked)[0], ""))  # "A的项目支出占比": no whole named
         inside = _WITHIN.fullmatch(part)
         if within:  # "一般公共服务支出在一般公共预算支出中的占比"
@@ -218,11 +221,11 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     level = _DANGLING_BI.sub("", CHANGE_ASKED.sub(lambda m: m[3] if q[m.end():m.end() + 1] in _COUNTED_UNITS else "", q))
     return Operation(kind, (level,),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
-                     base_first=bool(re.search(r"从.+到", question)),
+                     base_first=bool(re.search(r"从.+?(?<![拿收得用花拨领提])到", question)),  # (not "从财政拿到")
                      larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q))
                                                             or bool(_GAP_ASKED.search(q)))
                      and not _ranks_lowest(q),
-                     quoted=quoted_names(question))
+                     quoted=tuple(name for name in quoted_names(question) if name in q))  # (a glossed one is replaced)
 
 
 def _each_of_two(q: str) -> tuple[str, str] | None:
@@ -288,7 +291,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
             and re.search(r"(?:决算数?|执行数|实际支出)$", q[:completion.start()])):  # "…的全年决算数占全年预算数的百分比": one row's two columns
         return "column_change"  # (before the share its 占 would otherwise read)
     share = SHARE.search(q)
-    if share and several_docs and _names_no_other_item(share["a"], share["b"]):
+    if share and several_docs and _names_no_other_item(share["a"], share["b"]) and not _SHARES_GAP.search(q):
         return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's
     if share:
         return "share"
@@ -314,13 +317,15 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "growth"
     if several_docs and (_GAP_ASKED.search(q) or RANK_ASKED.search(q)):  # "…相差多少", "哪家高、高多少": not a sum
         return "difference"
-    # "基本工资、津贴补贴、奖金合计多少", "A与B的政府采购预算合计"
+    # "基本工资、津贴补贴、奖金合计多少", "A与B的政府采购预算合计" (not "发工资、交社保这些人头上的开支",
+    # examples of one item)
+    q = EXAMPLES.sub(lambda m: m["item"], q)
     listed = re.search(r"[、和与及]" if several_docs else r"[、和]", q) and re.search(r"合计|总计|总共", q)
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)
                                                                        or PLUS.search(q)):
         return "sum"
-    if not several_docs and ROWS_SUMMED.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共|总额", q):
+    if not several_docs and ROWS_SUMMED.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共|总额|(?:全部|所有)项目", q):
         return "sum"
     if several_docs and (each or re.search(r"(比|和|与|跟|相比|较|从).*(多(?!少)|(?<!多)少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
         return "difference"

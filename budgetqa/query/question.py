@@ -45,6 +45,8 @@ class DocumentMatch:
     year_before: bool = False  # the year named is the one before the documents': their 上年 columns answer
     # units the documents' tables print as rows, named by the question: (the words naming it, the unit)
     members: list[tuple[str, str]] = field(default_factory=list)
+    # the unit named of each department ("甲局的乙中心和丙局的丁中心"): department -> its unit's row
+    member_of: dict[str, str] = field(default_factory=dict)
     # units the question names whose documents all lack the year, kind or level asked (with what they have)
     dropped: list[str] = field(default_factory=list)
     # a name the question says that fits several units' documents ("甲的…比乙镇…"): (the name, them)
@@ -164,6 +166,9 @@ _MONEY_NOUN = re.compile(r"的(?:钱|资金|经费|费用)$")
 _CLAUSE_START = re.compile(r"[，,；;：:]|(?:19|20)[0-9]{2}年度?")
 
 
+_WHICH_OPENS = re.compile(r"谁家?|哪一?[个家项位]")
+
+
 def glossed(text: str) -> str:
     """A question that glosses its own words with a budget term in brackets ("人头经费（人员支出）")
     asks for that term: the gloss stands for the word it explains."""
@@ -185,7 +190,8 @@ def glossed(text: str) -> str:
             if len(term) >= 4 and not re.search(r"[0-9]{3}", text[start:match.start()]):
                 # the topic the clause names stays ("“三公”里花在公车上（买车加养车）": 三公 买车加养车)
                 topics = "".join(standard.named_topics(text[start:match.start()], by_key=True))
-                text = text[:start] + topics + term + text[match.end():]
+                asking = _WHICH_OPENS.match(text, start)  # "谁“养人的钱”（人员经费）更多": the 谁 stays
+                text = text[:start] + (asking[0] if asking else "") + topics + term + text[match.end():]
     return text
 
 
@@ -712,6 +718,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
                           years=years, kind=kind, level=level)
     match.members = [(surface, member) for surface, member, entity in members if entity in entities]
+    for _, member, entity in members:
+        match.member_of.setdefault(entity, member)
     if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
         return match
