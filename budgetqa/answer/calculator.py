@@ -351,7 +351,7 @@ class Calculator:
         value_unit = common_unit([f for _, f in found], unit)
         if value_unit is None:
             return None  # operands in units that do not add up
-        ops = [Operand(f, m, in_unit(f, value_unit)) for m, f in found]
+        ops = [Operand(f, _as_member(query, m), in_unit(f, value_unit)) for m, f in found]
         if operation.kind == "rank":
             pick = min if operation.lowest else max
             best = pick(ops, key=lambda op: op.value)
@@ -652,6 +652,13 @@ def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
     if len(query.match.member_of) < 2 or member == item.match.member:
         return item
     return replace(item_query(item.item_text, member, item.names, item.unit), codes=item.codes, measures=item.measures)
+
+
+def _as_member(query: Query, meta: DocumentMeta) -> DocumentMeta:
+    """The document as the unit whose row is read, when the question names one unit of each department
+    ("北湖区退役军人服务中心（北湖区退役军人事务局） 2026年 部门预算")."""
+    member = query.match.member_of.get(meta.entity, "") if len(query.match.member_of) > 1 else ""
+    return replace(meta, entity=f"{member}（{meta.entity}）") if member else meta
 
 
 def _accounts_for(fact, words: tuple[str, ...]) -> bool:
