@@ -152,14 +152,16 @@ def stated_none(fact: Fact, meta: DocumentMeta, unit: str) -> Answer:
     return Answer("answered", "\n".join(lines), Decimal(0), unit, (Citation(fact),), value_text="0", printed="")
 
 
-def explained(fact: Fact, meta: DocumentMeta) -> Answer:
+def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None) -> Answer:
     """A why / what-for question, or one asking what the document writes in words: its own
-    sentence, quoted with its place."""
+    sentence, quoted with its place; a reason without a figure gives the `change` it explains."""
     # a sentence with no figure is quoted after its paragraph's opening, which names its item
     said = f"{fact.lead}……{fact.quote}" if fact.kind == "text" and fact.lead else fact.quote
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{said}”"]
-    return Answer("answered", "\n".join(lines), fact.value, fact.unit or None, (Citation(fact),),
-                  value_text=fact.printed or None, printed=fact.printed or None)
+    figure = change or fact
+    return Answer("answered", "\n".join(lines), figure.value, figure.unit or None,
+                  (Citation(fact),) + ((Citation(change),) if change else ()),
+                  value_text=figure.printed or None, printed=figure.printed or None)
 
 
 def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[Operand]) -> Answer:

@@ -179,13 +179,14 @@ def names_base(said: str, base: BasePeriod, year: int) -> bool:
 
 
 def staff_fact(facts: list[Fact]) -> Fact | None:
-    """The staff count a document states: a 在职人数 cell, else a sentence such as "实有6人"."""
-    for fact in facts:
+    """The staff count a document states: a 在职人数 cell or a sentence such as "实有6人" — the people
+    actually employed (实有, 在职) before the posts authorised (编制)."""
+    counts = [fact for fact in facts if fact.value == fact.value.to_integral() and fact.value > 0 and fact.unit in ("", "人")
+              and any(label in normalize(f"{fact.column}{fact.row_label}{fact.item}") for label in STAFF_LABELS)]
+    counts += [fact for fact in facts if fact.kind == "narrative" and fact.unit == "人"
+               and re.search(r"(实有|在职|在编)(人员|人数)?$", fact.item)]
+
+    def employed_first(fact: Fact) -> int:
         where = normalize(f"{fact.column}{fact.row_label}{fact.item}")
-        if any(label in where for label in STAFF_LABELS) and fact.value == fact.value.to_integral() and fact.value > 0:
-            if fact.unit in ("", "人"):
-                return fact
-    for fact in facts:
-        if fact.kind == "narrative" and fact.unit == "人" and re.search(r"(实有|在职|在编)(人员|人数)?$", fact.item):
-            return fact
-    return None
+        return next((i for i, word in enumerate(("实有", "在职", "在编", "编制")) if word in where), 4)
+    return min(counts, key=employed_first, default=None)

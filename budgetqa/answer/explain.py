@@ -32,8 +32,14 @@ def _about(fact: Fact, ask, items: list[str], names: str) -> bool:
     """A sentence with no figure is about what the question asks when the item it names, or its
     paragraph's heading, says the question's item words and the heading says one of its words."""
     lead, said = normalize(fact.lead), normalize(fact.lead + fact.quote)
+    if not items:  # "财政拨款收入支出为什么增加": a measure asked about, which the sentence must name as its
+        # subject, before its reason ("财政拨款收入支出增加的主要原因是…")
+        measures = [w for w in ask.specific if len(w) >= 2 and w not in names]
+        quote = normalize(fact.quote)
+        cue = EXPLAINS.search(quote)
+        return bool(measures) and cue is not None and all(normalize(w) in quote[:cue.start()] for w in measures)
     words = [w for w in ask.specific if len(w) >= 2 and w not in names and _names_item(w)]
-    return bool(items) and all(normalize(w) in said for w in items) and any(normalize(w) in lead for w in words)
+    return all(normalize(w) in said for w in items) and any(normalize(w) in lead for w in words)
 
 
 def _names_of(word: str, ask) -> list[str]:
@@ -88,3 +94,19 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
                 and re.search(r"(增加|减少|增长|下降)$", f.item)]
         best = min(same, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=best)
     return best
+
+
+def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | None:
+    """The change a reason without a figure explains, as the sentence before it states it ("…财政拨款收入
+    …比2024年预算执行数增加24,558.18万元；" before "…增加的主要原因是…"): in money when given; None
+    when the question asks no change or that sentence states none."""
+    q = normalize(question)
+    changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
+    changes += ["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []
+    if fact.kind != "text" or not fact.lead or not changes:
+        return None
+    lead = normalize(fact.lead)
+    stated = [f for f in facts if f.kind == "narrative" and f.doc_id == fact.doc_id and normalize(f.quote) in lead
+              and f.item.endswith(tuple(changes))]
+    return min(stated, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=None)
+

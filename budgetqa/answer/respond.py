@@ -7,7 +7,7 @@ from budgetqa.answer import compose
 from budgetqa.answer.calculator import Calculator
 from budgetqa.answer.compose import Answer
 from budgetqa.answer.compute import STATED_CHANGE
-from budgetqa.answer.explain import explaining_sentence
+from budgetqa.answer.explain import change_said_before, explaining_sentence
 from budgetqa.answer.finder import Finder
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta
@@ -44,15 +44,13 @@ class Responder:
         if match.missing:
             return compose.not_found(match.missing, [], unit_list(self.finder.metas))
         if len(match.docs) > 1:
-            return self._several_documents(query)
+            return self._said_in_each(query) or self._several_documents(query)
         meta = match.docs[0]
         if query.asks_why:
-            fact = (explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), query.names)
-                    # or a sentence with no figure that gives the reason of the paragraph's item
-                    or explaining_sentence(query.item_text, self.finder.sentences(meta), query.names))
+            fact = self._explaining(query, meta)
             if fact is None:
                 return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
-            return compose.explained(fact, meta)
+            return compose.explained(fact, meta, change_said_before(fact, self.finder.facts_of([meta.doc_id]), query.item_text))
         said = self.finder.describing_sentence(query, meta) if query.asks_text else None
         if said is not None:
             return compose.explained(said, meta)
@@ -60,6 +58,26 @@ class Responder:
         if whole is not None:
             return compose.answered(whole, meta, unit)
         return self._one_document(query, meta)
+
+    def _explaining(self, query: Query, meta: DocumentMeta) -> Fact | None:
+        """The sentence of one document giving the reason (or use) asked: one with a figure, or one
+        without that gives the reason of its paragraph's item."""
+        return (explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), query.names)
+                or explaining_sentence(query.item_text, self.finder.sentences(meta), query.names))
+
+    def _said_in_each(self, query: Query) -> Answer | None:
+        """A reason or description asked of one unit and year whose 部门 and 单位 documents both fit: the
+        sentence, when one of them says it or both say the same; None otherwise."""
+        docs = query.match.docs
+        if not (query.asks_why or query.asks_text) or len({(m.entity, m.year) for m in docs}) != 1:
+            return None
+        said = [(meta, self._explaining(query, meta) if query.asks_why else self.finder.describing_sentence(query, meta))
+                for meta in docs]
+        said = [(meta, fact) for meta, fact in said if fact is not None]
+        if not said or len({normalize(fact.quote) for _, fact in said}) > 1:
+            return None
+        meta, fact = said[0]
+        return compose.explained(fact, meta, change_said_before(fact, self.finder.facts_of([meta.doc_id]), query.item_text))
 
     def _several_documents(self, query: Query) -> Answer:
         """Each fitting document's figure: one answer when they agree, else ambiguous."""

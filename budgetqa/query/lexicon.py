@@ -67,7 +67,7 @@ def tokenizer() -> jieba.Tokenizer:
 
 # words jieba's dictionary tags as places that a question says in their everyday sense: "吃的东西"
 # (things), "上街执法" (out on the street), "上门来办事" (to the door)
-_EVERYDAY_WORDS = frozenset({"东西", "上街", "上门", "上门来"})
+_EVERYDAY_WORDS = frozenset({"东西", "上街", "上门", "上门来", "新建"})
 
 
 def names_place_or_organisation(word: str) -> bool:

@@ -22,7 +22,8 @@ MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
-PER_PERSON = ("人均",)
+# "人均", "按在职人数平摊下来每人": the amount over the unit's staff
+PER_PERSON = re.compile(r"人均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)")
 # "平均每台预算多少": the amount over the row's 数量; "平均到每接待一人次": over the 人次 a sentence counts
 PER_COUNT = re.compile(r"(?:平均)?(?:到)?每(?:[^\d，,。？?的]{0,3}?)一?(?P<unit>台|套|件|辆|张|项|批次|人次)")
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
@@ -130,7 +131,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation()
     q = item_text
     if kind == "per_person":
-        return Operation(kind, (STAFF_WORDS.sub("", q.replace("人均", "")),))
+        return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", q)),))
     if kind == "per_count":
         per = PER_COUNT.search(q)
         return Operation(kind, (q[:per.start()] + q[per.end():],), counted=per["unit"])
@@ -282,7 +283,7 @@ def base_period(text: str) -> BasePeriod:
 
 def operation_kind(text: str, several_docs: bool) -> str:
     q = normalize(text)
-    if any(w in q for w in PER_PERSON):
+    if PER_PERSON.search(q):
         return "per_person"
     if not several_docs and PER_COUNT.search(q):
         return "per_count"

@@ -346,8 +346,9 @@ class EntityIndex:
                 at = text.find(gram)
                 longer = {text[max(at - 1, 0):at + 2], text[at:at + 3]} - {gram}
                 place = any(re.search(gram + "[省市区县]", normalize(n)) for n in names)
+                run = _shared_run(text, at, names)
                 if place or (any(len(piece) == 3 and piece in normalize(n) for piece in longer for n in names)
-                             and not _item_words(_shared_run(text, at, names))):
+                             and not _item_words(run) and not _ANY_UNITS_END.fullmatch(run)):
                     named.add(entity)
         return named
 
@@ -449,6 +450,10 @@ def _shared_run(text: str, at: int, names: set[str]) -> str:
     while end < len(text) and any(text[start:end + 1] in n for n in normalized):
         end += 1
     return text[start:end]
+
+
+# words any unit's name may end with ("社区公共服务中心" shares only 服务中心 with a 便民服务中心): no name
+_ANY_UNITS_END = re.compile(r"(?:服务|事务|管理|发展|保障|技术|信息|指挥)?(?:中心|站|所|办公室)")
 
 
 def _item_words(run: str) -> bool:
