@@ -320,8 +320,8 @@ class Calculator:
         if item.codes:  # "住房公积金（功能科目2210201）": the row of that code in each, never its namesake
             found = [(meta, self.finder.lookup(items[meta.doc_id], meta)) for meta in ordered]
         if not all(fact for _, fact in found):  # not a measure's total ("人员经费") in each: the item named
-            found = [(meta, self.finder.best_fact(of_document_kind(items[meta.doc_id].ask, meta.kind), meta, FIRM_LABEL_SCORE, unit))
-                     for meta in ordered]
+            found = [(meta, fact if fact is not None and not item.codes else self.finder.best_fact(
+                of_document_kind(items[meta.doc_id].ask, meta.kind), meta, FIRM_LABEL_SCORE, unit)) for meta, fact in found]
         if not all(fact for _, fact in found):  # or the same item, less firmly named, in every document
             loose = [(meta, self.finder.best_fact(of_document_kind(items[meta.doc_id].ask, meta.kind), meta, unit=unit))
                      for meta in ordered]
@@ -647,7 +647,7 @@ def _same_item(facts: list) -> bool:
 
 def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
     """The operand as asked of one document: the row of the unit the question names in that
-    department ("北湖…服务中心和石门…登记中心的收入预算"), when it names one in each."""
+    department ("甲局的乙中心和丙局的丁中心的收入预算"), when it names one in each."""
     member = query.match.member_of.get(meta.entity, "")
     if len(query.match.member_of) < 2 or member == item.match.member:
         return item
@@ -656,7 +656,7 @@ def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
 
 def _as_member(query: Query, meta: DocumentMeta) -> DocumentMeta:
     """The document as the unit whose row is read, when the question names one unit of each department
-    ("北湖区退役军人服务中心（北湖区退役军人事务局） 2026年 部门预算")."""
+    ("乙中心（甲局） 2026年 部门预算")."""
     member = query.match.member_of.get(meta.entity, "") if len(query.match.member_of) > 1 else ""
     return replace(meta, entity=f"{member}（{meta.entity}）") if member else meta
 
