@@ -86,6 +86,8 @@ class Calculator:
                 return self.item_ratio(query, meta)
             if operation.kind == "top":
                 return self.top_row(query, meta)
+            if operation.quarters:
+                return self.quarters_summed(query, meta)
             if operation.projects:
                 return self.rows_summed(query, meta)
             return self.sum_of_items(query, meta)
@@ -123,6 +125,28 @@ class Calculator:
         anchor = rows[0]
         return result(value, anchor.unit, f"{meta.label}：{len(rows)} 个项目合计 {format_decimal(value)} {anchor.unit}"
                       f"（{anchor.table}，{anchor.column}）。",
+                      " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
+
+    def quarters_summed(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """"四个季度的用款计划加起来": the quarters' figures of the sentence that best names the item
+        ("第一季度用款计划158.05万元，第二季度…"), each quarter once; None unless it gives all four."""
+        listed = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "narrative" and _QUARTER.search(f.item)]
+        words = query.operands[0].ask.specific
+
+        def said(fact: Fact) -> int:  # the project's name is in the sentence's paragraph, its item by the figure
+            return sum(len(w) for w in words if w in normalize(fact.lead + fact.quote))
+        best = max(listed, key=said, default=None)
+        if best is None or not said(best):
+            return None
+        quarters = {}
+        for fact in listed:
+            if fact.quote == best.quote and fact.unit == best.unit:
+                quarters.setdefault(_QUARTER.search(fact.item)[1], fact)
+        if len(quarters) != 4:
+            return None
+        ops = [Operand(f, meta, f.value) for f in quarters.values()]
+        value = sum((op.value for op in ops), Decimal(0))
+        return result(value, best.unit, f"{meta.label}：四个季度合计 {format_decimal(value)} {best.unit}。",
                       " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
 
     def projects_completion(self, query: Query, meta: DocumentMeta) -> Answer | None:
@@ -652,6 +676,9 @@ def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
     if len(query.match.member_of) < 2 or member == item.match.member:
         return item
     return replace(item_query(item.item_text, member, item.names, item.unit), codes=item.codes, measures=item.measures)
+
+
+_QUARTER = re.compile(r"第([一二三四])季度")
 
 
 def _as_member(query: Query, meta: DocumentMeta) -> DocumentMeta:

@@ -16,7 +16,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact, sentence_facts
 from budgetqa.model.text import normalize
-from budgetqa.parse.vocabulary import GRAND_TOTAL, SANGONG_ITEM, strip_enumerator
+from budgetqa.parse.vocabulary import GRAND_TOTAL, SANGONG_ITEM, TOC_ENTRY, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask, ask_of
 from budgetqa.query.question import Query
@@ -56,7 +56,8 @@ class Finder:
 
     def sentences(self, meta: DocumentMeta) -> list[Fact]:
         """Every sentence of one document's narrative, read for its words (kind "text")."""
-        return self._sentences.get(meta.doc_id, lambda: sentence_facts(self.catalog.parsed(meta.doc_id)))
+        return self._sentences.get(meta.doc_id, lambda: [f for f in sentence_facts(self.catalog.parsed(meta.doc_id))
+                                                         if not TOC_ENTRY.search(f.quote)])  # (a contents line says nothing)
 
     def money_unit(self, meta: DocumentMeta) -> str:
         """The unit most of one document's amounts are printed in (元 or 万元)."""

@@ -35,6 +35,8 @@ NOTE_START = re.compile(r"^[-–—\s]*(?:注|备注|说明)\s*\d*\s*[:：.、]|
 EMPTY_NOTE = re.compile(r"空表|无数据|没有.*(收入|支出|经费|预算|安排)|无.*(安排|收入|支出)的?预算|本表无")
 PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
 TOC = re.compile(r"^目\s*录$")
+# a table of contents entry: dot leaders and a page number ("一、主要职能……………3"), no sentence of the text
+TOC_ENTRY = re.compile(r"[…\.·．]{4,}\s*\d+\s*$")
 
 # headings and enumerators, outermost first
 PART_HEADING = re.compile(rf"^第[{CN_NUM}]+部分")

@@ -79,6 +79,7 @@ def quoted_names(question: str) -> tuple[str, ...]:
 # "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
 ROWS_SUMMED = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有|各个?)项目(?:的|加起来|合计|合在一起)?")
 _ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")
+QUARTERS = re.compile(r"(?:四个|各个?|每个|全年各?)季度")  # "四个季度的用款计划加起来"
 _ROWS_TOGETHER = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有)项目(?:加在一起|合在一起|合起来|加起来|总体|总的|一起)")
 
 
@@ -121,6 +122,7 @@ class Operation:
     projects: bool = False  # top: "哪个项目" ranks a project table's rows; sum: a column over them
     count: int = 0  # sum over a project table's rows: how many the question counts ("三个项目"), 0 when "全部"
     counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台)
+    quarters: bool = False  # sum: the four quarters' figures one sentence gives ("第一季度用款计划…")
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -211,6 +213,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (TOP_OF_ONE.sub(lambda m: m["rest"], q),), lowest=top["way"] in "少低小",
                          level=next((n for word, n in _CODE_LEVELS if word in q), 0),
                          projects=top["rows"] in ("项目", "支出项目") or bool(re.search(r"项目(?:中|里|当中|之中)", q[:top.start()])))
+    quarters = QUARTERS.search(q) if kind == "sum" and not several_docs else None
+    if quarters:  # "四个季度的用款计划加起来": the quarters a sentence lists
+        return Operation(kind, (q[:quarters.start()] + q[quarters.end():],), quarters=True)
     rows = ROWS_SUMMED.search(q) if kind == "sum" and not several_docs and not split_items(q) else None
     if rows:  # "三个项目的财政拨款合计": a column over a project table's rows
         return Operation(kind, (q[:rows.start()] + q[rows.end():],), projects=True, count=_CN_COUNT.get(rows["n"] or "", 0))
@@ -325,6 +330,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)
                                                                        or PLUS.search(q)):
+        return "sum"
+    if not several_docs and QUARTERS.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共", q):
         return "sum"
     if not several_docs and ROWS_SUMMED.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共|总额|(?:全部|所有)项目", q):
         return "sum"
