@@ -678,9 +678,6 @@ def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
     return replace(item_query(item.item_text, member, item.names, item.unit), codes=item.codes, measures=item.measures)
 
 
-_QUARTER = re.compile(r"第([一二三四])季度")
-
-
 def _as_member(query: Query, meta: DocumentMeta) -> DocumentMeta:
     """The document as the unit whose row is read, when the question names one unit of each department
     ("乙中心（甲局） 2026年 部门预算")."""
@@ -714,6 +711,7 @@ def _one_year_later(query: Query, meta: DocumentMeta) -> bool:
     return bool(same) and meta.year == int(same["year"]) + 1 and meta.kind == "预算"
 
 
+_QUARTER = re.compile(r"第([一二三四])季度")  # "第一季度用款计划"
 _SAME_YEAR = re.compile(r"(?:同是|都是|同为|均为|同样是|同样按|都按|均按)(?P<year>20[0-9]{2})年")
 
 

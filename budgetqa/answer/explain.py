@@ -55,6 +55,12 @@ def _said(word: str, quote: str, ask) -> bool:
                                 for n in (*_names_of(word, ask), *(_TOTALS_SAID if totals else ())))
 
 
+def _changes_asked(q: str) -> list[str]:
+    """The words of the change a question asks the reason of ("为什么增加", "为啥比上年少了": 减少, 下降)."""
+    changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
+    return changes + (["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else [])
+
+
 def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fact | None:
     """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于)."""
     ask = ask_of(WHY.sub("", question), names)  # what it asks about, the why-words set aside
@@ -64,8 +70,7 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     if not ask.specific:  # "预算为啥涨了": no item named asks about the budget as a whole, said by its totals
         sides = [side for side in ("收入", "支出") if side in q] or ["收入", "支出"]  # "支出为什么…": not the 收入 sentence
         words += [w for w in _TOTALS_SAID if w[:2] not in ("收入", "支出") or w[:2] in sides]
-    changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
-    changes += ["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []
+    changes = _changes_asked(q)
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
     items = [w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
@@ -100,13 +105,10 @@ def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | N
     """The change a reason without a figure explains, as the sentence before it states it ("…财政拨款收入
     …比2024年预算执行数增加24,558.18万元；" before "…增加的主要原因是…"): in money when given; None
     when the question asks no change or that sentence states none."""
-    q = normalize(question)
-    changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
-    changes += ["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []
+    changes = _changes_asked(normalize(question))
     if fact.kind != "text" or not fact.lead or not changes:
         return None
     lead = normalize(fact.lead)
     stated = [f for f in facts if f.kind == "narrative" and f.doc_id == fact.doc_id and normalize(f.quote) in lead
               and f.item.endswith(tuple(changes))]
     return min(stated, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=None)
-

@@ -361,6 +361,7 @@ def _without(text: str, names: list[str]) -> str:
         text = text.replace(name, " ")
     return text
 
+
 _NAMED_BUDGET = re.compile(r"年初|全年|调整|预算数?(?:和|与|及|、)|完成|执行")  # the budget named, or both asked
 
 
@@ -530,11 +531,11 @@ def _of_funds(fact: Fact, question: str) -> bool:
     return all(fund in where for fund in _RARE_FUNDS if fund in question)
 
 
-# the two ends of a year a stock is counted at, and the words that name each
 # a side's totals: the year's own (本年收入合计, 收入合计) and with the balances carried in or out (收入总计)
 _TOTAL_SIDE = re.compile(r"(?:本年)?(?P<side>收入|支出)(?P<end>合计|总计)")
 # words of a question choosing one of them
 _NAMES_TOTAL = re.compile(r"本年|当年|今年新|新进账|一年|全年|不含|不算|不包括|合计|总计|含|包括|算上|加上|结转|结余|剩|留")
+# the two ends of a year a stock is counted at, and the words that name each
 _YEAR_ENDS = (("年初", "期初", "开年", "上年留", "上年剩", "上年结转", "往年", "留到今年", "留到本年"),
               ("年末", "期末", "年底", "结转下年", "结转到下", "带到下", "留到下"))
 

@@ -50,7 +50,7 @@ class Responder:
             fact = self._explaining(query, meta)
             if fact is None:
                 return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
-            return compose.explained(fact, meta, change_said_before(fact, self.finder.facts_of([meta.doc_id]), query.item_text))
+            return self._explained(query, meta, fact)
         said = self.finder.describing_sentence(query, meta) if query.asks_text else None
         if said is not None:
             return compose.explained(said, meta)
@@ -65,6 +65,10 @@ class Responder:
         return (explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), query.names)
                 or explaining_sentence(query.item_text, self.finder.sentences(meta), query.names))
 
+    def _explained(self, query: Query, meta: DocumentMeta, fact: Fact) -> Answer:
+        """The sentence quoted; a reason without a figure with the change it explains."""
+        return compose.explained(fact, meta, change_said_before(fact, self.finder.facts_of([meta.doc_id]), query.item_text))
+
     def _said_in_each(self, query: Query) -> Answer | None:
         """A reason or description asked of one unit and year whose 部门 and 单位 documents both fit: the
         sentence, when one of them says it or both say the same; None otherwise."""
@@ -77,7 +81,7 @@ class Responder:
         if not said or len({normalize(fact.quote) for _, fact in said}) > 1:
             return None
         meta, fact = said[0]
-        return compose.explained(fact, meta, change_said_before(fact, self.finder.facts_of([meta.doc_id]), query.item_text))
+        return self._explained(query, meta, fact)
 
     def _several_documents(self, query: Query) -> Answer:
         """Each fitting document's figure: one answer when they agree, else ambiguous."""

@@ -25,9 +25,9 @@ _STATED_AMOUNT = re.compile(r"^(?P<label>[^0-9]{2,}?)[:：]?(?P<num>[0-9][0-9,]*
 
 
 def _last_digit(printed: str) -> Decimal:
-    """The value of a printed figure's last digit: 0.01 for "7,315.00", 1 for "7315"."""
-    decimals = printed.split(".")[1] if "." in printed else ""
-    return Decimal(1).scaleb(-len(re.sub(r"\D", "", decimals)))
+    """The value of a printed figure's last digit: 0.01 for "7,315.00", 1 for "7315" (or no figure)."""
+    number = parse_number(printed)
+    return Decimal(1).scaleb(min(number.as_tuple().exponent, 0)) if number is not None else Decimal(1)
 
 
 @dataclass
