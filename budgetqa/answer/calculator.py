@@ -225,8 +225,8 @@ class Calculator:
         staff = staff_fact(self.finder.facts_of([meta.doc_id]))
         if staff is None:
             return not_found(f"{meta.label} 未载明在职人数，无法计算人均")
-        if item is None:
-            return None
+        if item is None or item.unit not in MONEY_UNITS:
+            return None  # a count over a count is no money per person
         value_unit = unit or item.unit
         a = Operand(item, meta, in_unit(item, value_unit))
         b = Operand(staff, meta, staff.value)

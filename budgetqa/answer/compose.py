@@ -3,6 +3,7 @@ ranked facts — figures only from facts, unit conversions shown, citations for 
 `Answer.to_json()` is the JSON shape of DESIGN.md / docs/CONTRACTS.md."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -10,6 +11,7 @@ from decimal import Decimal
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, convert_unit, parse_number
 from budgetqa.model.facts import Fact
+from budgetqa.model.text import normalize
 
 
 @dataclass(frozen=True)
@@ -242,11 +244,15 @@ def ambiguous_rows(facts: list[Fact], meta: DocumentMeta, unit: str = "", why: s
 def one_figure(per_doc: list[tuple[DocumentMeta, Fact | None]]) -> bool:
     """Every document holds the item, names it alike and prints the same amount."""
     facts = [fact for _, fact in per_doc]
-    if any(f is None or f.kind != "cell" for f in facts):
+    if any(f is None for f in facts) or len({f.kind for f in facts}) != 1 or facts[0].kind not in ("cell", "narrative"):
         return False
-    amounts = {f.amount for f in facts}
-    items = {f.row_code or f.row_label for f in facts}
+    amounts = {(f.amount, f.unit) for f in facts}
+    items = {f.row_code or f.row_label if f.kind == "cell" else _WHOSE.sub("", normalize(f.item)) for f in facts}
     return len(amounts) == 1 and len(items) == 1
+
+
+# a sentence's subject without whose it is ("2025年度本部门政府采购预算" = "本单位政府采购预算")
+_WHOSE = re.compile(r"^(?:20[0-9]{2}年度?)?(?:本部门|本单位|部门|单位)?")
 
 
 def answered_by_each(per_doc: list[tuple[DocumentMeta, Fact]], unit: str = "") -> Answer:

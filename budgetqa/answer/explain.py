@@ -7,9 +7,10 @@ from budgetqa.model.document import MONEY_UNITS
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
-from budgetqa.query.asking import WHY, ask_of
+from budgetqa.query.asking import PURPOSE, WHY, ask_of
 
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
+_USE_SAID = re.compile(r"用于|用途|用在|花在")
 
 
 _MORE = re.compile(r"大于|超过|超出|高于|多于")
@@ -17,10 +18,18 @@ _LESS = re.compile(r"小于|低于|少于|偏低|未完成|没有?(?:全部)?(?:
 _TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计", "支出预算", "收入预算")
 _WHOLE = ("支出合计", "收入合计")  # the thesaurus terms for a unit's whole budget (总预算)
 # a change said in everyday words ("为什么比上年少了", "为啥涨了")
-_FEWER_NOW = re.compile(r"少了|降了|低了|减了|小了")
-_MORE_NOW = re.compile(r"多了|涨了|高了|增了|大了")
+_FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|低了|减了|小了")
+_MORE_NOW = re.compile(r"多(?:安排|花|拿|给|拨)?了|涨了|高了|增了|大了")
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
+
+
+_BOTH_SIDES = re.compile(r"收入(?:和|及|与)?支出")
+
+
+def _sentence_text(text: str) -> str:
+    """A sentence as compared with question words: "收入支出" / "收入和支出" said as 收支."""
+    return _BOTH_SIDES.sub("收支", normalize(text))
 
 
 def _names_item(word: str) -> bool:
@@ -31,15 +40,28 @@ def _names_item(word: str) -> bool:
 def _about(fact: Fact, ask, items: list[str], names: str) -> bool:
     """A sentence with no figure is about what the question asks when the item it names, or its
     paragraph's heading, says the question's item words and the heading says one of its words."""
-    lead, said = normalize(fact.lead), normalize(fact.lead + fact.quote)
+    lead, said = _sentence_text(fact.lead), _sentence_text(fact.lead + fact.quote)
     if not items:  # "财政拨款收入支出为什么增加": a measure asked about, which the sentence must name as its
         # subject, before its reason ("财政拨款收入支出增加的主要原因是…")
         measures = [w for w in ask.specific if len(w) >= 2 and w not in names]
-        quote = normalize(fact.quote)
+        quote = _sentence_text(fact.quote)
         cue = EXPLAINS.search(quote)
         return bool(measures) and cue is not None and all(normalize(w) in quote[:cue.start()] for w in measures)
     words = [w for w in ask.specific if len(w) >= 2 and w not in names and _names_item(w)]
-    return all(normalize(w) in said for w in items) and any(normalize(w) in lead for w in words)
+    quote = _sentence_text(fact.quote)
+    cue = EXPLAINS.search(quote)
+    subject = quote[:cue.start()] if cue else ""  # "财政拨款收入支出减少的主要原因是…": the sentence names it
+    return all(normalize(w) in said for w in items) and (any(normalize(w) in lead for w in words)
+                                                         or all(normalize(w) in subject for w in items))
+
+
+_ORDINAL = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^[0-9]+[.、]")
+
+
+def _subheading(fact: Fact) -> str:
+    """The numbered heading a sentence stands under ("（二）公务接待费"), which names what it is about."""
+    last = fact.row_label.rsplit(" / ", 1)[-1].strip()
+    return last if _ORDINAL.match(last) else ""
 
 
 def _names_of(word: str, ask) -> list[str]:
@@ -75,29 +97,32 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
     items = [w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
     above = _MORE.search(q) is not None, _LESS.search(q) is not None  # "决算超过年初预算": the sentence must say so
+    purpose = PURPOSE.search(question) is not None and not re.search(r"为什么|为何|为啥|原因", question)
     best, best_score = None, 1
     for fact in facts:
         if fact.kind not in ("narrative", "text") or not EXPLAINS.search(fact.quote):
             continue
+        if purpose and not _USE_SAID.search(fact.quote):
+            continue  # "钱用来干什么" is not answered by why its execution rate was low
         if fact.kind == "text" and not (_about(fact, ask, items, names) and (
                 not any(above) or (_MORE.search(fact.quote) is not None, _LESS.search(fact.quote) is not None) == above)):
             continue  # a sentence with no figure: its paragraph's item is the one asked, its direction the one asked
         heading = fact.lead if _NAMES_ITEM.search(fact.lead) else ""  # "…普法宣传（项）。": the 项 the sentence is about
-        quote = normalize(heading + fact.quote)
+        quote = _sentence_text(heading + fact.quote)
         if changes and not any(w in quote for w in changes):
             continue  # "为什么减少" is answered by a sentence about a decrease
-        said = normalize(fact.lead) + quote
+        said = _sentence_text(fact.lead + _subheading(fact)) + quote
         if not all(normalize(w) in said or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
             continue
         # a sentence with no figure says its item in its paragraph's heading ("（二）甲项目。…的原因是…")
-        score = sum(len(w) for w in set(words) if _said(w, said if fact.kind == "text" else quote, ask))
+        score = sum(len(w) for w in set(words) if _said(w, said if fact.kind == "text" else quote + normalize(_subheading(fact)), ask))
         if score > best_score:
             best, best_score = fact, score
     if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself,
         # in money when the sentence gives it ("减少 1.01 万元，下降 90.99%")
         same = [f for f in facts if f.doc_id == best.doc_id and f.quote == best.quote
                 and re.search(r"(增加|减少|增长|下降)$", f.item)]
-        best = min(same, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=best)
+        best = min(same, key=lambda f: ((f.unit == "%") != ask.percent, f.unit not in MONEY_UNITS, f.offset), default=best)
     return best
 
 

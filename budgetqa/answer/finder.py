@@ -482,7 +482,23 @@ def _has_code(fact: Fact, codes: set[str]) -> bool:
     naming it, never by its parent's (310) or a neighbour's."""
     if not codes:
         return True
-    return fact.row_code in codes if fact.kind == "cell" else any(code in fact.quote for code in codes)
+    if fact.kind == "cell":
+        return fact.row_code in codes
+    return any(code in fact.quote or _heading_names_code(fact, code) for code in codes)
+
+
+_LEVEL_MARK = {3: "类", 5: "款", 7: "项"}
+
+
+def _heading_names_code(fact: Fact, code: str) -> bool:
+    """A sentence under "…财政事务（款）信息化建设（项）。" is about 2010607 although it prints no code: its
+    heading names the code's row by its official name and level, under its own 款 when one is said."""
+    name, mark = thesaurus.code_name(code), _LEVEL_MARK.get(len(code))
+    said = normalize(fact.lead + fact.quote)
+    if not name or not mark or f"{normalize(name)}({mark})" not in said:
+        return False
+    parent = thesaurus.code_name(code[:5]) if len(code) == 7 else None
+    return parent is None or "(款)" not in said or f"{normalize(parent)}(款)" in said
 
 
 def _fits_measures(fact: Fact, measures: set[str]) -> bool:

@@ -110,8 +110,21 @@ def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> i
     if not pieces or label[label.rfind(pieces[-1]) + len(pieces[-1]):] not in ("", *_GENERIC_PIECES):
         return 0
     named = [p for p in pieces if p not in _GENERIC_PIECES]
+    if any(a + b in q and _gap(label, a, b) not in _FILLERS for a, b in zip(pieces, pieces[1:])):
+        return 0  # "社区公共服务中心" says 公共服务 as one word: 公共法律服务 is not said in pieces
     said = sum(map(len, named))
     return said if len(named) > 1 and 3 * said >= 2 * len(label) else 0
+
+
+# words a question may leave out between two pieces of a label ("上年结转资金" for 上年结转结余资金)
+_FILLERS = _GENERIC_PIECES | {"", "结余", "和", "及", "与", "等", "的"}
+
+
+def _gap(label: str, a: str, b: str) -> str:
+    """What a label prints between two of its pieces."""
+    start = label.find(a) + len(a)
+    end = label.find(b, start)
+    return label[start:end] if end >= start else ""
 
 
 def _places(text: str, q: str) -> list[int]:
@@ -632,7 +645,13 @@ def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
                 purposes.setdefault((fact.doc_id, code), fact.quote)
             if fact.item and "用于" in fact.quote[fact.offset:]:
                 purposes.setdefault((fact.doc_id, clean_label(fact.item)), fact.quote)
+                # "“…（类）…（款）其他商业服务业等支出（项）”3136.40万元，主要用于…": the 项 row's purpose
+                for name in _NAMED_ITEM.findall(normalize(fact.item))[-1:]:
+                    purposes.setdefault((fact.doc_id, clean_label(name)), fact.quote)
     return purposes
+
+
+_NAMED_ITEM = re.compile(r"(?:^|\))([^()]{2,})\(项\)")
 
 
 def _to_bm25(corpus: list[list[str]]):

@@ -163,6 +163,8 @@ def table_facts(doc: ParsedDocument) -> list[Fact]:
             quote = " ".join([row.owner, row.code, row.label] + [c.printed for c in row.cells]).strip()
             period = standard.row_measure(row.label, table.phase, doc.meta.year)
             for cell, column, (printed, value, unit, label) in row_amounts(table, row):
+                if unit == "%":  # "-34.75%": the number as printed, its unit said once
+                    printed = printed.strip().rstrip("%％").strip()
                 facts.append(Fact(
                     id=f"{base['doc_id']}:{table.id}:r{row_index}:c{cell.column}", kind="cell",
                     printed=printed, value=value, unit=unit, table=table.title,

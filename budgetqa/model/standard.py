@@ -245,7 +245,8 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|底|执行|决算|实际|带|剩|留|转|没|未)")),  # 上年带过来的钱, 上年没花完: 上年结转; 上年底: a date
     ("上年执行数", re.compile(r"(上年|去年|上一年)(执行|决算|实际)")),
     ("决算数", re.compile(r"决算数|实际支出|实际(?:一共|总共|共)?花")),
-    ("增减", re.compile(r"增减(?!率)")),  # "购房补贴增减是多少": the printed 增减 column
+    ("增减", re.compile(r"增减(?!率|了?(?:百分之|多少个?百分|几个?百分|幅度))")),  # "购房补贴增减是多少": the printed 增减 column
+    ("增减率", re.compile(r"增减(?:率|了?(?:百分之|多少个?百分|几个?百分|幅度))")),  # "增减了百分之几": its 增减% column
 ]
 ACTUAL = re.compile(r"执行|决算|实际|花了")  # words for what was spent, not planned
 _LAST_YEAR_BASE = {"上年执行数": ACTUAL, "上年预算": re.compile(r"预算(?!执行)")}
@@ -254,10 +255,17 @@ BUDGET_MEASURES = frozenset({"本年预算", "上年预算", "年初预算", "�
 BREAKDOWN_MEASURES = frozenset({"人员经费", "公用经费", "基本支出", "项目支出"})
 
 
+_YEAR_GLOSS = re.compile(r"[（(][0-9]{4}年度?[)）]")
+_LAST_YEARS_ACTUAL = re.compile(r"(?:上年|去年|上一年)(?:执行|决算|实际)(?:数|支出)?")
+_THIS_YEARS_ACTUAL = dict(QUESTION_MEASURES)["决算数"]
+
+
 def named_measures(question: str) -> set[str]:
     """The canonical measures a question names ("人员经费是多少" -> {"人员经费"})."""
-    compact = "".join(question.split())
+    compact = _YEAR_GLOSS.sub("", "".join(question.split()))  # "上年（2022年）决算数" is 上年决算数
     named = {name for name, pattern in QUESTION_MEASURES if pattern.search(compact)}
+    if "上年执行数" in named and not _THIS_YEARS_ACTUAL.search(_LAST_YEARS_ACTUAL.sub("", compact)):
+        named.discard("决算数")  # "上年决算数" names last year's column, not this year's 决算数
     if named & {"人员经费", "公用经费"}:  # "基本支出中人员经费": the part of 基本支出 is the column asked
         named.discard("基本支出")
     return named

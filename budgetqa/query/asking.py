@@ -27,6 +27,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "里面", "当中", "之中", "其中", "保留", "两位", "小数",
                   "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
                   "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前", "大幅", "明显", "大大", "当年",
+                  "应是", "应为", "应该是", "应当是", "根据", "依据",
                   "为什么", "为何", "怎么", "怎样", "如何", "什么原因", "今年", "今年度", "剩下", "还剩", "还剩下",
                   "给了", "拿到", "拿了", "下属", "所属", "下辖", "直属", "旗下", "安排了多少", "安排多少", "口径",
                   # plain speech that names no item ("底下那个…", "专门用来…", "这一大块")
@@ -77,6 +78,9 @@ _PER_PROSE = re.compile(r"(?:据|根据|按照?)[^，,。]{0,20}?(?:说明|文�
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述", "目标值", "指标值")
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
 WHY = re.compile(r"为什么|为何|为啥|什么原因|原因是|理由|怎么解释|如何解释|主要用于|用于什么|用途|用在哪些地方|用在哪|用在什么|花在哪些地方|花在哪|在哪些地方|哪些地方|花在什么|哪些方面|(?<!负责)(?<!负责干)(?:干什么|做什么)")
+# what the money is for ("用来干什么", "主要用于什么"), not why a figure changed: a reason sentence (…的原因是…)
+# does not answer it
+PURPOSE = re.compile(r"用来|用于什么|用途|用在|花在|(?<!负责)(?<!负责干)(?:干什么|做什么)")
 # a name or a description asked, not a figure ("实施单位是哪个", "是什么性质的单位", "绩效目标是什么")
 TEXT_ASK = re.compile(r"是什么(?!原因)|负责(?:干|做)(?:些)?什么|是干什么的|什么目标|哪些目标|达到什么|实现什么|是哪个|是哪家|是哪一个|哪个单位|哪些单位|包括哪些|有哪些|什么性质|性质是|是谁")
 _TARGET = re.compile(r"目标值|指标值")
@@ -120,8 +124,9 @@ class Ask:
 _UNITS_ASKED = r"(?P<units>(?:包括|包含|有|由)(?:哪些|哪几家|几家|几个)(?:单位|部门)(?:组成|构成)?)(?![（(]单位构成)"
 _GRANT = (r"(?P<grant>(?:从|由)(?P<source>财政|政府性基金|国有资本经营)(?:预算)?(?:那里|那儿|那边)?(?:能|可以)?"
           r"(?:一共|总共)?(?:拿到|拿了|得到|获得))")
+_GAVE = r"(?P<gave>(?<!非)财政(?:部门)?(?:一共|总共|共|总计)?给(?:了|的)?)"  # "财政一共给了多少钱": its grant
 _LAND = r"(?P<land>卖地(?:收来|得来|来|挣来|换来)?的钱)(?P<spent>(?=搞|用于|用来|拿去|安排|花))?"
-_PLAIN_WORDS = re.compile("|".join([_UNITS_ASKED, _GRANT, _LAND] + [
+_PLAIN_WORDS = re.compile("|".join([_UNITS_ASKED, _GRANT, _GAVE, _LAND] + [
     f"(?P<plain{i}>{said})" for i, (said, _) in enumerate(thesaurus.plain_words())]))
 
 
@@ -146,6 +151,8 @@ def printed_words(text: str) -> str:
             return m["units"].replace("组成", "").replace("构成", "") + "（单位构成，纳入范围）"
         if m["grant"]:  # "从财政那里拿到了多少钱", "从政府性基金那边能拿到多少钱"
             return "财政拨款收入" if m["source"] == "财政" else f"{m['source']}预算拨款收入"
+        if m["gave"]:
+            return "财政拨款收入"
         if m["land"]:  # "拿卖地收来的钱搞…": what the land sales pay for, not the sales themselves
             return "国有土地使用权出让收入" + ("安排的支出" if m["spent"] is not None else "")
         return thesaurus.plain_words()[int(m.lastgroup.removeprefix("plain"))][1]

@@ -32,6 +32,8 @@ RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!�
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
+# "按在职人数算，": how the figure is divided, no words of the figure divided (人数 would read a count)
+_BY_HEADCOUNT = re.compile(r"(?:按|以)(?:实有)?(?:在职|在编)?(?:人员|职工|员工)?(?:人数|人头数?)(?:来)?(?:计算|算|计)?[，,、]?")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
@@ -133,7 +135,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation()
     q = item_text
     if kind == "per_person":
-        return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", q)),))
+        return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),))
     if kind == "per_count":
         per = PER_COUNT.search(q)
         return Operation(kind, (q[:per.start()] + q[per.end():],), counted=per["unit"])
@@ -342,23 +344,27 @@ def operation_kind(text: str, several_docs: bool) -> str:
 
 # "A加上B，实际花了多少": a clause that asks, naming no item
 _ASKING_ONLY = re.compile(r"(?:实际上?|一共|总共|共|花了|花掉了?|用了|支出了|要|是|的)+")
+# "2025年部门预算中，A和B两项…": where the items are, no item
+_WHERE_ONLY = re.compile(r"(?:20[0-9]{2}年度?)?(?:本|该)?(?:部门|单位)?(?:预算|决算)(?:表|说明)?(?:中|里|内|当中|之中)?")
 
 
 def split_items(text: str) -> list[str]:
     """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
     counted = re.search(r"[两二三四五六七八九十]+(?:项|个|类|笔|块)", text)
+    most = 0
     if counted and re.search(r"[、和]", text[:counted.start()]):  # "A、B、C三项加总，本年收入是多少": the list ends there
         text = text[:counted.end()]
+        most = _CN_COUNT.get(counted[0][:-1], 0)
     for word in SUM_WORDS + ("合计", "总计", "总共", "是多少", "多少", "？", "?"):
         text = text.replace(word, "")
     text = PLUS.sub("、", text)
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
     parts = [p for p in re.split(r"[、，,]", text)  # "(2026年)项目表里，…", "…的两个项目，" name no item
              if p and not TABLE_NAMED.fullmatch(re.sub(r"^(?:20[0-9]{2}|[0-9]{2})年度?", "", p))
-             and not _ROWS_COUNTED.search(p) and not _ASKING_ONLY.fullmatch(p)]
-    if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务)
-        parts = _split_on_and(parts[0])
+             and not _ROWS_COUNTED.search(p) and not _ASKING_ONLY.fullmatch(p) and not _WHERE_ONLY.fullmatch(p)]
+    if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务); "A和B和C两项": one cut
+        parts = _split_on_and(parts[0], most - 1 if most > 1 else 0)
     elif "和" in parts[-1]:
         parts = parts[:-1] + _split_on_and(parts[-1], 1)
     parts = [p for p in parts if p]

@@ -103,6 +103,8 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
     if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
         measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if standard.ACTUAL.search(item_text) else "上年预算"}
+    elif not asks_change:  # "2024年预算中…2023年执行数（决算数）": the budget's column of the year before
+        measures = _year_before_named(item_text, match.docs) or measures
     asks_why = bool(WHY.search(question))
     # "…为什么比上年增加": the change is what is explained, not a difference to compute
     operation = (parse_operation(question, item_text, len(match.docs) > 1, unit)
@@ -140,7 +142,9 @@ _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…"
 # "（不是编制数）", "(不含上年结转)", "不算财政给的和上级补助的，…": an aside naming what the question does not ask; "（工资、奖金这些）",
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
 _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
-                        r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]")  # "(2026年)不算财政给的，…"
+                        r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]"  # "(2026年)不算财政给的，…"
+                        # "把其他收入和上年结转都算上，": what the figure covers (all the money), no items to add
+                        r"|(?:^|(?<=[，,]))(?:把|连同?)[^，,。？?]{1,20}?(?:都|也|一起|一并)(?:算上|算进去|算在内|加上|包括在内|计算在内|计入)[，,]?")
 
 
 def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> Query:
@@ -157,7 +161,8 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
 # a name, a code ("（2010601）") is read as a code
 _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 # a gloss that says what the figure covers ("（含年初结转和结余）"), not what it is
-_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只)|[，,；;]|(?:都算|都算上|都包括|在内)$")
+# or gives examples ("（比如热线外包）")
+_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只|比如|例如|譬如|诸如|像是)|[，,；;]|(?:都算|都算上|都包括|在内|之类的?|等等)$")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
 _GLOSSED = re.compile(r"[^\W\d_的里中年和与及、比]{2,}$")  # (not the 比 of "A比B")
 # "…没花完结转过来的钱（年初结转和结余）": a clause about money that a term glosses
@@ -167,6 +172,18 @@ _CLAUSE_START = re.compile(r"[，,；;：:]|(?:19|20)[0-9]{2}年度?")
 
 
 _WHICH_OPENS = re.compile(r"谁家?|哪一?[个家项位]")
+
+
+def _year_before_named(text: str, docs: list[DocumentMeta]) -> set[str]:
+    """{"上年执行数"} when a question about one year's documents names the year before's 执行数 or 决算
+    ("2024年部门预算中…2023年执行数"), {"上年预算"} for its 预算; else empty."""
+    years = {m.year for m in docs if m.year}
+    if len(years) != 1:
+        return set()
+    said = re.search(rf"{years.pop() - 1}年度?(?:的)?(?P<what>执行|决算|实际|预算)", normalize(text))
+    if said is None:
+        return set()
+    return {"上年预算"} if said["what"] == "预算" else {"上年执行数"}
 
 
 def glossed(text: str) -> str:
@@ -264,6 +281,8 @@ class EntityIndex:
         q, found = normalize(question), []
         for form in sorted(self.members, key=len, reverse=True):
             surface = form if form in q else self._short_form(form, q)
+            if surface and self._at_another_place(q, surface, self.members[form][1]):
+                continue  # "岭南市应急救援保障中心" is not 南川's 应急救援保障中心
             if surface and not any(surface in named or named in surface for named, _, _ in found):
                 found.append((surface, *self.members[form]))
         if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found):
@@ -273,6 +292,13 @@ class EntityIndex:
             if best and scores.get(best[1], 0.0) > 0 and sum(scores.get(e, 0.0) == scores[best[1]] for _, e in own) == 1:
                 found.append(("机关本级" if "机关本级" in q else "本级", *best))  # "局机关本级"
         return found
+
+    def _at_another_place(self, q: str, surface: str, entity: str) -> bool:
+        """Whether every mention of a unit's name follows a place its department is not at."""
+        own = self.places_by_entity.get(entity, set())
+        before = [q[:m.start()] for m in re.finditer(re.escape(surface), q)]
+        return bool(before) and all(
+            any(re.search(re.escape(place) + r"(?:省|市|区|县)?$", text) for place in self.places - own) for text in before)
 
     @staticmethod
     def _short_form(form: str, q: str) -> str:
@@ -437,7 +463,8 @@ def _budget_word(word: str) -> bool:
 _LEADING_LINK = re.compile(r"^[比和与跟同较及]")
 _COUNTED = re.compile(r"^(?:多少|几)")
 # "A、B、C三家交通运输局", "两个城管局", "三个镇政府" (the kind counted names no unit)
-_UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地)(?:[镇乡](?:人民)?政府|街道办事处|街道)?")
+_UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地|(?<=[两二三四五六七八九十])[市县区](?=[\u4e00-\u9fa5]{2,}(?:局|委|办|中心)))"
+                         r"(?:[镇乡](?:人民)?政府|街道办事处|街道)?")  # "云台、南湖、龙泉三市交通运输局"
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
 
 
@@ -524,6 +551,15 @@ _ORG_TAIL = "局委办厅院"  # what ends a unit's short name
 _AREA_AFTER = re.compile(r"这一?大?块|方面|领域|板块")
 
 
+def _quotes_name(quoted: str, names: set[str]) -> bool:
+    """A quotation of the unit's name (or part of it), not of an item whose name holds it ("2023年度甲中心
+    热线外包服务运营经费": a project's name, kept whole)."""
+    rest = quoted
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    return any(quoted in name for name in names) or (rest != quoted and len(re.sub(r"[^\u4e00-\u9fa5]", "", rest)) < 4)
+
+
 def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
     names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
@@ -533,7 +569,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
     while i < len(q):
         quoted = re.match(r"·([^·]+)·", q[i:])
-        if quoted and not any(name in quoted[1] or quoted[1] in name for name in names):
+        if quoted and not _quotes_name(quoted[1], names):
             out.append(quoted[0])  # "“自然资源规划及管理”" of the 自然资源局: what the reader quotes is the item
             i += len(quoted[0])
             after_name = False
@@ -636,10 +672,14 @@ def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[s
     place alone (体育局, never part of 教育体育局) or by the body of a town or street (镇政府), where no
     place or other word runs into it. Each such name, with the units it fits (one, or several)."""
     q = normalize(question)
+    # a classification's name is no unit's (政府办 of "政府办公厅及相关机构事务")
+    items = [(e.start, e.end) for e in thesaurus.expand(q) if e.kind == "code"]
     at: dict[int, tuple[str, set[str]]] = {}  # where a name stands -> (its longest form there, units)
     for entity in set(index.names_by_entity) - named:
         for form in _bare_forms(index.names_by_entity[entity]):
             for m in re.finditer(re.escape(form), q):
+                if any(start <= m.start() < end for start, end in items):
+                    continue
                 if m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1]):
                     surface, fits = at.get(m.start(), (form, set()))
                     at[m.start()] = (max(surface, form, key=len), fits | {entity})

@@ -130,7 +130,15 @@ def _names() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for code in codes().values():
         index.setdefault(normalize(code.name), []).append(code.code)
+    official = set(index)
+    for code in codes().values():  # as people write them, the short bracket left out: 政府办公厅及相关机构事务
+        short = _BRACKETED.sub("", normalize(code.name))
+        if short != normalize(code.name) and short not in official:
+            index.setdefault(short, []).append(code.code)
     return {name: tuple(found) for name, found in index.items()}
+
+
+_BRACKETED = re.compile(r"\([^()]{1,3}\)")
 
 
 @cache
