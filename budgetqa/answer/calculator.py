@@ -46,8 +46,18 @@ def _counted_in_prose(facts: list[Fact], item: Fact, counted: str) -> Fact | Non
     """The count a sentence gives of the item ("公务接待费支出决算21,229.00元，国内公务接待8批次、153人次"
     for 公务接待费 per 人次): a figure in `counted` in a sentence naming the item (its name without 费)."""
     stem = clean_label(item.row_label or item.column.split(" / ")[-1]).removesuffix("费")
-    return next((f for f in facts if f.kind == "narrative" and f.unit == counted and f.value > 0
+    said = next((f for f in facts if f.kind == "narrative" and f.unit == counted and f.value > 0
                  and len(stem) >= 2 and stem in normalize(f.quote)), None)
+    if said is None and counted == "辆" and "车" in stem:  # a car's costs per car: the cars the unit has
+        said = next((f for f in facts if f.kind == "narrative" and f.unit == "辆" and f.value > 0
+                     and _FLEET.search(f.item) and not _FLEET_CHANGE.search(f.item)), None)
+    return said
+
+
+# the figures of one period or stage of the budget ("年初预算", "全年预算", "决算数"): a whole naming one is read there
+_PERIOD_MEASURES = frozenset({"年初预算", "调整预算", "决算数", "上年预算", "上年执行数"})
+_FLEET = re.compile(r"共有|保有|实有|现有|车辆$|车辆(?:总数|数)")
+_FLEET_CHANGE = re.compile(r"购置|更新|新增|报废|处置|其中")
 
 
 class Calculator:
@@ -272,7 +282,10 @@ class Calculator:
         if part is None:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
-        wholes = [f for f in self.finder.candidate_facts(whole_operand.ask, meta, 5)
+        # a whole naming a measure ("…年初预算") is read from that measure only
+        candidates = (self.finder.fitting(whole_operand, meta)[0] if whole_operand.measures & _PERIOD_MEASURES
+                      else self.finder.candidate_facts(whole_operand.ask, meta, 5))
+        wholes = [f for f in candidates
                   if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0
                   and not (f.part and part.part and f.part != part.part)]  # never the other half of a 收支总表
         if _BARE_TOTAL.fullmatch(normalize(whole_operand.item_text)) and part.kind == "cell":
@@ -293,8 +306,8 @@ class Calculator:
         own_column = named_column and not _says_column(whole_operand, part)
         whole = top if all_funds or own_column else next(
             (f for f in wholes if f.table_id == part.table_id and f.column == part.column), top)
-        if whole is None:
-            return None
+        if whole is None or (_same_row(whole, part) and whole.amount == part.amount and whole.measure == part.measure):
+            return None  # the part's own figure again (in another table): no whole was found
         part = self._read_beside(part, whole, meta)
         shown_unit = common_unit([part, whole], "")
         if shown_unit is None:

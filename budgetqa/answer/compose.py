@@ -158,7 +158,8 @@ def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None) -> Ans
     """A why / what-for question, or one asking what the document writes in words: its own
     sentence, quoted with its place; a reason without a figure gives the `change` it explains."""
     # a sentence with no figure is quoted after its paragraph's opening, which names its item
-    said = f"{fact.lead}……{fact.quote}" if fact.kind == "text" and fact.lead else fact.quote
+    # (and so is a clause that only states a change: "较上年减少 1.01 万元…")
+    said = f"{fact.lead.strip()}……{fact.quote}" if fact.lead and fact.lead.strip() not in fact.quote else fact.quote
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{said}”"]
     figure = change or fact
     return Answer("answered", "\n".join(lines), figure.value, figure.unit or None,

@@ -14,6 +14,8 @@ from budgetqa.query.operation import BasePeriod
 
 STAFF_LABELS = ("在职人数", "在职人员", "实有人数", "编制人数", "人员编制", "在编人数")
 TWO_PLACES = Decimal("0.01")
+THREE_PLACES = Decimal("0.001")
+FOUR_PLACES = Decimal("0.0001")
 
 
 def in_unit(fact: Fact, unit: str) -> Decimal:
@@ -45,10 +47,12 @@ RATE_UNITS = ("%", "个百分点")
 
 def result(value: Decimal, unit: str, statement: str, formula: str, operands: list[Operand],
            divided: bool = False) -> Answer:
-    """A computed answer. Quotients (shares, growth, per person) are rounded half-up to 2 places — the
-    statement ("{value}") shows that same figure; sums and differences of printed amounts stay exact."""
+    """A computed answer. Quotients (shares, growth, per person) are rounded half-up to 2 places unless
+    they end within 4 (146.44 ÷ 10 = 14.644 stays exact) — the statement ("{value}") shows that same
+    figure; sums and differences of printed amounts stay exact."""
     if divided:
-        value = value.quantize(TWO_PLACES, ROUND_HALF_UP)
+        value = next((value.quantize(places) for places in (TWO_PLACES, THREE_PLACES, FOUR_PLACES)
+                      if value.quantize(places, ROUND_HALF_UP) == value), value.quantize(TWO_PLACES, ROUND_HALF_UP))
         statement = statement.format(value=format_decimal(value))
     lines = [statement, f"计算：{formula}", "依据："] + [f"- {operand_line(op, unit if unit not in RATE_UNITS else op.fact.unit)}"
                                                      for op in operands]

@@ -11,6 +11,8 @@ from budgetqa.query.asking import PURPOSE, WHY, ask_of
 
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 _USE_SAID = re.compile(r"用于|用途|用在|花在")
+_ONLY_A_CHANGE = re.compile(r"(?:同比|与上年相比,?)?(?:较|比)(?:上年|上一年|20[0-9]{2}年)")
+EXPLAINS_AFTER = re.compile(r"(?<=[。；;])(?=主要原因|原因是|主要是|主要用于)")
 
 
 _MORE = re.compile(r"大于|超过|超出|高于|多于")
@@ -24,12 +26,11 @@ _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
 
 
-_BOTH_SIDES = re.compile(r"收入(?:和|及|与)?支出")
-
-
-def _sentence_text(text: str) -> str:
-    """A sentence as compared with question words: "收入支出" / "收入和支出" said as 收支."""
-    return _BOTH_SIDES.sub("收支", normalize(text))
+def _says(text: str, word: str) -> bool:
+    """A sentence says a question word, "收支" also as the sentence writes it out (收入支出, 收入和支出)."""
+    word = normalize(word)
+    return any(form in text for form in (word, *(word.replace("收支", f"收入{joint}支出") for joint in ("", "和", "及", "与")
+                                                 if "收支" in word)))
 
 
 def _names_item(word: str) -> bool:
@@ -40,19 +41,19 @@ def _names_item(word: str) -> bool:
 def _about(fact: Fact, ask, items: list[str], names: str) -> bool:
     """A sentence with no figure is about what the question asks when the item it names, or its
     paragraph's heading, says the question's item words and the heading says one of its words."""
-    lead, said = _sentence_text(fact.lead), _sentence_text(fact.lead + fact.quote)
+    lead, said = normalize(fact.lead), normalize(fact.lead + fact.quote)
     if not items:  # "财政拨款收入支出为什么增加": a measure asked about, which the sentence must name as its
         # subject, before its reason ("财政拨款收入支出增加的主要原因是…")
         measures = [w for w in ask.specific if len(w) >= 2 and w not in names]
-        quote = _sentence_text(fact.quote)
+        quote = normalize(fact.quote)
         cue = EXPLAINS.search(quote)
-        return bool(measures) and cue is not None and all(normalize(w) in quote[:cue.start()] for w in measures)
+        return bool(measures) and cue is not None and all(_says(quote[:cue.start()], w) for w in measures)
     words = [w for w in ask.specific if len(w) >= 2 and w not in names and _names_item(w)]
-    quote = _sentence_text(fact.quote)
+    quote = normalize(fact.quote)
     cue = EXPLAINS.search(quote)
     subject = quote[:cue.start()] if cue else ""  # "财政拨款收入支出减少的主要原因是…": the sentence names it
-    return all(normalize(w) in said for w in items) and (any(normalize(w) in lead for w in words)
-                                                         or all(normalize(w) in subject for w in items))
+    return all(_says(said, w) for w in items) and (any(_says(lead, w) for w in words)
+                                                   or all(_says(subject, w) for w in items))
 
 
 _ORDINAL = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^[0-9]+[.、]")
@@ -73,7 +74,7 @@ def _said(word: str, quote: str, ask) -> bool:
     """A sentence says a question word, or a name of its term; a word for the whole budget (总预算)
     is said by a sentence on the totals (收支预算总计)."""
     totals = any(e.kind == "total" and e.term in _WHOLE for e in ask.expansions if word in e.text or e.text in word)
-    return word in quote or any(len(n) >= 3 and normalize(n) in quote
+    return _says(quote, word) or any(len(n) >= 3 and normalize(n) in quote
                                 for n in (*_names_of(word, ask), *(_TOTALS_SAID if totals else ())))
 
 
@@ -108,14 +109,16 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
                 not any(above) or (_MORE.search(fact.quote) is not None, _LESS.search(fact.quote) is not None) == above)):
             continue  # a sentence with no figure: its paragraph's item is the one asked, its direction the one asked
         heading = fact.lead if _NAMES_ITEM.search(fact.lead) else ""  # "…普法宣传（项）。": the 项 the sentence is about
-        quote = _sentence_text(heading + fact.quote)
+        quote = normalize(heading + fact.quote)
         if changes and not any(w in quote for w in changes):
             continue  # "为什么减少" is answered by a sentence about a decrease
-        said = _sentence_text(fact.lead + _subheading(fact)) + quote
-        if not all(normalize(w) in said or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
+        said = normalize(fact.lead + _subheading(fact)) + quote
+        if not all(_says(said, w) or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
             continue
         # a sentence with no figure says its item in its paragraph's heading ("（二）甲项目。…的原因是…")
-        score = sum(len(w) for w in set(words) if _said(w, said if fact.kind == "text" else quote + normalize(_subheading(fact)), ask))
+        # (a clause that only states a change, "较上年减少1.01万元…", says its subject in its lead)
+        own = said if fact.kind == "text" or _ONLY_A_CHANGE.match(quote) else quote + normalize(_subheading(fact))
+        score = sum(len(w) for w in set(words) if _said(w, own, ask))
         if score > best_score:
             best, best_score = fact, score
     if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself,
@@ -134,6 +137,8 @@ def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | N
     if fact.kind != "text" or not fact.lead or not changes:
         return None
     lead = normalize(fact.lead)
-    stated = [f for f in facts if f.kind == "narrative" and f.doc_id == fact.doc_id and normalize(f.quote) in lead
+    # (a sentence's quote carries the reason after it: its own words are what the lead says)
+    stated = [f for f in facts if f.kind == "narrative" and f.doc_id == fact.doc_id
+              and normalize(EXPLAINS_AFTER.split(f.quote)[0]) in lead
               and f.item.endswith(tuple(changes))]
     return min(stated, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=None)

@@ -458,8 +458,11 @@ def _parent_named(text: str) -> tuple[str, str]:
         at = q.find(name)
         codes = [code for code in thesaurus.code_for_name(name) if len(code) in (3, 5)]
         within = _WITHIN.match(q, at + len(name)) if at >= 0 else None
+        # "财政事务行政运行": a 项 of the 款 named right after it
+        after = thesaurus.classification_at(q, at + len(name)) if at >= 0 and len(codes) == 1 else ""
+        child = any(code.startswith(codes[0]) and code != codes[0] for code in thesaurus.code_for_name(after)) if after else False
         # (what follows may be a column of the 类's own row: "…支出中的项目支出", "…里一般公共预算安排了多少")
-        if len(codes) == 1 and within and not q[within.end():].startswith(_COLUMN_WORDS):
+        if len(codes) == 1 and (child or (within and not q[within.end():].startswith(_COLUMN_WORDS))):
             return codes[0], name
     return "", ""
 

@@ -110,7 +110,7 @@ def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> i
     if not pieces or label[label.rfind(pieces[-1]) + len(pieces[-1]):] not in ("", *_GENERIC_PIECES):
         return 0
     named = [p for p in pieces if p not in _GENERIC_PIECES]
-    if any(a + b in q and _gap(label, a, b) not in _FILLERS for a, b in zip(pieces, pieces[1:])):
+    if any(_one_word(a, b, q) and _gap(label, a, b) not in _FILLERS for a, b in zip(pieces, pieces[1:])):
         return 0  # "社区公共服务中心" says 公共服务 as one word: 公共法律服务 is not said in pieces
     said = sum(map(len, named))
     return said if len(named) > 1 and 3 * said >= 2 * len(label) else 0
@@ -118,6 +118,12 @@ def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> i
 
 # words a question may leave out between two pieces of a label ("上年结转资金" for 上年结转结余资金)
 _FILLERS = _GENERIC_PIECES | {"", "结余", "和", "及", "与", "等", "的"}
+
+
+def _one_word(a: str, b: str, q: str) -> bool:
+    """Whether the question says two pieces together as one word ("公共服务"), not as two words that
+    happen to meet ("交通|综合执法")."""
+    return a + b in q and lexicon.is_word(a + b)
 
 
 def _gap(label: str, a: str, b: str) -> str:

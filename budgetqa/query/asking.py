@@ -27,7 +27,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "预算", "�
                   "里面", "当中", "之中", "其中", "保留", "两位", "小数",
                   "四舍五入", "精确", "决算数", "预算数", "执行数", "算是", "算下来", "算起来",
                   "这个", "这项", "这一项", "这笔", "该项", "准备", "打算", "现在", "目前", "大幅", "明显", "大大", "当年",
-                  "应是", "应为", "应该是", "应当是", "根据", "依据",
+                  "应是", "应为", "应该是", "应当是", "根据", "依据", "共用", "用了", "拿出来", "出来", "拿出",
                   "为什么", "为何", "怎么", "怎样", "如何", "什么原因", "今年", "今年度", "剩下", "还剩", "还剩下",
                   "给了", "拿到", "拿了", "下属", "所属", "下辖", "直属", "旗下", "安排了多少", "安排多少", "口径",
                   # plain speech that names no item ("底下那个…", "专门用来…", "这一大块")
@@ -182,7 +182,7 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
     return Ask(
         text=q, count=count, money=bool(_ASKS_MONEY.search(q)), change=change, kind=asked_kind(q),
         measures=frozenset(measures),
-        expansions=tuple(e for e in thesaurus.expand(q) if not _inside_quoted(e, q, quoted)),
+        expansions=_narrowest(tuple(e for e in thesaurus.expand(q) if not _inside_quoted(e, q, quoted)), q),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
         percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
         narrative_only=change or any(w in q for w in NARRATIVE_ONLY) or bool(WHY.search(q) or _PER_PROSE.search(q)),
@@ -196,6 +196,17 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         period=next(iter(_PERIOD.findall(q)), ""))
 
 
+def _narrowest(expansions: tuple, q: str) -> tuple:
+    """"添一辆新公车，买车的预算": a part named (买车, 公务用车购置费) is what is asked, not the whole
+    it belongs to (公车) — unless the whole names a table of its own (三公经费里的接待费), or the part
+    only glosses it in brackets ("公车上的钱（买车加用车）")."""
+    glosses = [m.span() for m in re.finditer(r"[（(][^（）()]*[)）]", q)]
+    named = {e.term for e in expansions  # (two parts named are the whole again: "买车加用车")
+             if not any(start < e.start and e.end < end for start, end in glosses)}
+    return tuple(e for e in expansions if not (len(e.parts) > 1 and len(named & set(e.parts) - {e.term}) == 1
+                                               and not standard.named_topics(e.text, by_key=True)))
+
+
 def of_document_kind(ask: Ask, kind: str) -> Ask:
     """The ask as a document of `kind` can answer it: "甲局的预算和乙局的实际支出比" asks a 预算
     document for its budget; the 决算 the question says binds only the documents that have one."""
@@ -204,7 +215,7 @@ def of_document_kind(ask: Ask, kind: str) -> Ask:
     return replace(ask, kind="", actual=False, columns=(), measures=ask.measures - {"决算数", "执行数"})
 
 
-_SPENDING = re.compile(r"(?:支出|经费|开支|的钱)$")
+_SPENDING = re.compile(r"(?:支出|经费|开支|开销|的钱)$")
 _SPENT = re.compile(r"支出|用于|用在|花在|花了|花的|花费|开支|花出去|花掉")  # money going out ("用于治理水污染的钱"), not coming in
 
 
@@ -253,9 +264,13 @@ def _names_class(word: str) -> bool:
     return thesaurus.is_classification_name(word) or thesaurus.is_classification_name(word + "支出")
 
 
+_POINTED = re.compile(r"[那这](?:[几两二三四五六七八九十]+)(?=[辆台张个位名])")
+
+
 def asked_count(question: str) -> str:
     """The unit of a count asked for ("几辆" -> "辆"), else ""."""
     question = _NOT_STAFF.sub("", _PEOPLES_MONEY.sub("", question))  # "预算编制范围", "多少人员经费" count no staff
+    question = _POINTED.sub("", question)  # "那几辆车的油费": the cars pointed at, no count asked
     if _PEOPLE_COUNTED.search(question):  # "有多少已经离退休的人员": people, however described
         return "人"
     return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")

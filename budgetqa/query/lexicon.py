@@ -65,6 +65,11 @@ def tokenizer() -> jieba.Tokenizer:
     return stored
 
 
+def is_word(text: str) -> bool:
+    """Whether jieba's dictionary holds the text as one word ("公共服务"; not "交通综合")."""
+    return bool(tokenizer().FREQ.get(text))
+
+
 # words jieba's dictionary tags as places that a question says in their everyday sense: "吃的东西"
 # (things), "上街执法" (out on the street), "上门来办事" (to the door)
 _EVERYDAY_WORDS = frozenset({"东西", "上街", "上门", "上门来", "新建"})

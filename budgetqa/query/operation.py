@@ -33,7 +33,7 @@ RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 # "按在职人数算，": how the figure is divided, no words of the figure divided (人数 would read a count)
-_BY_HEADCOUNT = re.compile(r"(?:按|以)(?:实有)?(?:在职|在编)?(?:人员|职工|员工)?(?:人数|人头数?)(?:来)?(?:计算|算|计)?[，,、]?")
+_BY_HEADCOUNT = re.compile(r"(?:按|以)(?:实有)?(?:在职|在编)?(?:人员|职工|员工)?(?:人数|人头数?)(?:来)?(?:计算|算|计|平摊|分摊|平均)?(?:下来)?[，,、]?")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
@@ -91,7 +91,7 @@ def projects_together(text: str) -> int | None:
     m = _ROWS_TOGETHER.search(text)
     return None if m is None else _CN_COUNT.get(m["n"] or "", 0)
 _CN_COUNT = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
-_LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
+_LIST_TAIL = re.compile(r"(?:(?:这|那)?[两二三四五六七八九十几]+(?:个|项|笔|类|块|样|种)(?:项目|专项|科目|支出|经费|费用)?|有|(?:亿元|万元|元))+$")
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             whole = "合计"
         else:  # "X项目中，财政拨款占年度资金总额的比例": the clause before the part narrows the whole too
             part, whole = _in_context(part, whole)
+            if _MEASURE_ONLY.fullmatch(whole.strip()):  # "事业运行决算占全年预算的比例": the same item's 全年预算
+                whole = _MEASURE_ONLY.sub("", part) + whole
         mark = MEMBER_MARK.search(part)
         if mark and whole.startswith("其"):  # "A单位的其他收入占其本年收入合计": A's own whole
             whole = mark.group() + whole[1:]
@@ -244,6 +246,20 @@ def _each_of_two(q: str) -> tuple[str, str] | None:
         return None
     parts = [p for p in _split_on_and(q[:each.start()]) if p]
     return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+# a measure said alone, of the item the other operand names ("全年预算", "年初预算数", "决算")
+_MEASURE_ONLY = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:年初预算|全年预算|调整后?预算|支出决算|决算|预算|执行|实际支出)数?$")
+
+
+_IN_BRACKETS = re.compile(r"[（(][^（）()]*[)）]")
+
+
+def _glossing_items(m: re.Match, q: str) -> str:
+    """A bracket naming budget items glosses the words before it (dropped); one listing plain things
+    ("（A4纸和电脑）"), or after a count ("两个主要项目（校舍维修改造、学生资助）"), lists what is added up (kept)."""
+    counted = re.search(r"[两二三四五六七八九十几]+(?:个|项|笔|类|块|样|种)[^，,。？?]{0,6}$", q[:m.start()])
+    return m[0] if counted or not any(e.kind == "item" for e in thesaurus.expand(m[0])) else ""
 
 
 def _in_context(first: str, second: str) -> tuple[str, str]:
@@ -330,8 +346,9 @@ def operation_kind(text: str, several_docs: bool) -> str:
     q = EXAMPLES.sub(lambda m: m["item"], q)
     listed = re.search(r"[、和与及]" if several_docs else r"[、和]", q) and re.search(r"合计|总计|总共", q)
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
-    if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", q)
-                                                                       or PLUS.search(q)):
+    said = _IN_BRACKETS.sub(lambda m: _glossing_items(m, q), q)  # "公车上的钱（买车加用车）一共多少": one item
+    if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", said)
+                                                                       or PLUS.search(said)):
         return "sum"
     if not several_docs and QUARTERS.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共", q):
         return "sum"
@@ -351,7 +368,7 @@ _WHERE_ONLY = re.compile(r"(?:20[0-9]{2}年度?)?(?:本|该)?(?:部门|单位)?(
 def split_items(text: str) -> list[str]:
     """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
-    counted = re.search(r"[两二三四五六七八九十]+(?:项|个|类|笔|块)", text)
+    counted = re.search(r"[两二三四五六七八九十]+(?:项|个|类|笔|块|样|种)", text)
     most = 0
     if counted and re.search(r"[、和]", text[:counted.start()]):  # "A、B、C三项加总，本年收入是多少": the list ends there
         text = text[:counted.end()]

@@ -87,7 +87,13 @@ class Query:
                 "unit": self.unit}
 
 
+# numbers set apart by spaces ("固原12345 2024 30113 预算数"): normalising drops the spaces, so a comma
+# keeps the unit's number, the year and the code apart
+_SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})")  # (a code printed "201 03 50" stays one)
+
+
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
+    question = _SPACED_NUMBERS.sub("，", question)
     follow_up = bool(context) and is_follow_up(question)
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
@@ -142,7 +148,11 @@ _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…"
 # "（不是编制数）", "(不含上年结转)", "不算财政给的和上级补助的，…": an aside naming what the question does not ask; "（工资、奖金这些）",
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
 _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
+                        r"|[（(][^（）()]*(?:不算|除外)[）)]"  # "（其他收入那部分不算）"
                         r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]"  # "(2026年)不算财政给的，…"
+                        r"|[，,](?:而?不是|并非)[^，,。？?、（）()]*(?=[。？?]*$)"  # "…的钱有多少，不是退休的那些哈"
+                        r"|[，,](?:听说|据说|好像|貌似|感觉)[^，,。？?、（）()]*(?=[。？?]*$)"  # "…有多少万，听说挺多的"
+                        r"|—{1,2}[^—]*(?:这些|那些|之类的?|这类|等等)—{1,2}"  # "…的钱——工资、社保这些——": examples
                         # "把其他收入和上年结转都算上，": what the figure covers (all the money), no items to add
                         r"|(?:^|(?<=[，,]))(?:把|连同?)[^，,。？?]{1,20}?(?:都|也|一起|一并)(?:算上|算进去|算在内|加上|包括在内|计算在内|计入)[，,]?")
 
@@ -678,7 +688,7 @@ def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[s
     for entity in set(index.names_by_entity) - named:
         for form in _bare_forms(index.names_by_entity[entity]):
             for m in re.finditer(re.escape(form), q):
-                if any(start <= m.start() < end for start, end in items):
+                if any(start <= m.start() and m.end() <= end for start, end in items):
                     continue
                 if m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1]):
                     surface, fits = at.get(m.start(), (form, set()))
