@@ -403,7 +403,7 @@ class FactRanker:
         best = best_words
         if fact.row_code in ask.numbers:
             best = w.label_code_in_question
-        core = re.sub(r"(合计|小计|总计|支出)$", "", label)  # "人员经费合计" is what "人员经费" asks for
+        core = re.sub(r"(合计|小计|总计|支出|服务)$", "", label)  # "人员经费合计" is what "人员经费" asks for (物业管理服务)
         if len(core) >= 3 and core != label and _named(core, q, rows_named) and not _names_column(core, ask):
             best = max(best, w.label_named + len(core))
         if (_named(label, q, rows_named) and not _names_column(label, ask)

@@ -32,8 +32,10 @@ RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!�
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
+_STAFF_WHO = re.compile(r"实有|在职|在编|编制|工作人员|人员|职工|员工|干部|全体|单位|全部|所有")  # the staff, however said
 # "按在职人数算，": how the figure is divided, no words of the figure divided (人数 would read a count)
-_BY_HEADCOUNT = re.compile(r"(?:按|以)(?:实有)?(?:在职|在编)?(?:人员|职工|员工)?(?:人数|人头数?)(?:来)?(?:计算|算|计|平摊|分摊|平均)?(?:下来)?[，,、]?")
+_BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5]{0,8}?)的?(?:人数|人头数?)(?:来)?(?:计算|算|计|平摊|分摊|平均)?"
+                          r"(?:下来)?[，,、]?")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
@@ -123,7 +125,7 @@ class Operation:
     level: int = 0  # top: the code length of the rows ranked ("项级科目" 7), 0 when the table's rows say
     projects: bool = False  # top: "哪个项目" ranks a project table's rows; sum: a column over them
     count: int = 0  # sum over a project table's rows: how many the question counts ("三个项目"), 0 when "全部"
-    counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台)
+    counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台); per_person: the people, when not the staff
     quarters: bool = False  # sum: the four quarters' figures one sentence gives ("第一季度用款计划…")
 
 
@@ -134,8 +136,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if not kind:
         return Operation()
     q = item_text
-    if kind == "per_person":
-        return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),))
+    if kind == "per_person":  # (counted: the people named when not the staff, "按在训运动员人头算")
+        by = _BY_HEADCOUNT.search(q)
+        who = _STAFF_WHO.sub("", by["who"] or "") if by else ""
+        return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),), counted=who)
     if kind == "per_count":
         per = PER_COUNT.search(q)
         return Operation(kind, (q[:per.start()] + q[per.end():],), counted=per["unit"])

@@ -89,11 +89,15 @@ class Query:
 
 # numbers set apart by spaces ("固原12345 2024 30113 预算数"): normalising drops the spaces, so a comma
 # keeps the unit's number, the year and the code apart
-_SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})")  # (a code printed "201 03 50" stays one)
+_SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
+
+
+# "南川应急 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
+_COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
 
 
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
-    question = _SPACED_NUMBERS.sub("，", question)
+    question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", question))
     follow_up = bool(context) and is_follow_up(question)
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
@@ -150,8 +154,9 @@ _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…"
 _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
                         r"|[（(][^（）()]*(?:不算|除外)[）)]"  # "（其他收入那部分不算）"
                         r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]"  # "(2026年)不算财政给的，…"
-                        r"|[，,](?:而?不是|并非)[^，,。？?、（）()]*(?=[。？?]*$)"  # "…的钱有多少，不是退休的那些哈"
-                        r"|[，,](?:听说|据说|好像|貌似|感觉)[^，,。？?、（）()]*(?=[。？?]*$)"  # "…有多少万，听说挺多的"
+                        r"|[，,](?:而?不是|并非)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…的钱有多少，不是退休的那些哈"
+                        r"|[，,](?:听说|据说|好像|貌似|感觉)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…有多少万，听说挺多的"
+                        r"|[，,](?:而?不是|并非)[^，,。？?、（）()—]*(?=—)"  # "——专门救援那一项，不是整个应急大类——"
                         r"|—{1,2}[^—]*(?:这些|那些|之类的?|这类|等等)—{1,2}"  # "…的钱——工资、社保这些——": examples
                         # "把其他收入和上年结转都算上，": what the figure covers (all the money), no items to add
                         r"|(?:^|(?<=[，,]))(?:把|连同?)[^，,。？?]{1,20}?(?:都|也|一起|一并)(?:算上|算进去|算在内|加上|包括在内|计算在内|计入)[，,]?")
@@ -172,7 +177,8 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
 _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 # a gloss that says what the figure covers ("（含年初结转和结余）"), not what it is
 # or gives examples ("（比如热线外包）")
-_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只|比如|例如|譬如|诸如|像是)|[，,；;]|(?:都算|都算上|都包括|在内|之类的?|等等)$")
+_SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只|比如|例如|譬如|诸如|像是|连同?)|[，,；;]"
+                         r"|(?:都算|都算上|都包括|在内|之类的?|等等|一起算|一并算|算上)$")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
 _GLOSSED = re.compile(r"[^\W\d_的里中年和与及、比]{2,}$")  # (not the 比 of "A比B")
 # "…没花完结转过来的钱（年初结转和结余）": a clause about money that a term glosses
@@ -418,7 +424,7 @@ class EntityIndex:
         unknown = []
         text = _UNIT_COUNT.sub(" ", without_items(question, self.known_text))  # "两个城市管理局": no place 两个城
         # "火星市12345热线中心…": a place name the question opens with, no part of which any document has
-        opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", text.strip())
+        opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", _HEARSAY.sub("", text.strip()))
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
         words = lexicon.tokenizer().lcut(text)
@@ -471,6 +477,7 @@ def _budget_word(word: str) -> bool:
 
 
 _LEADING_LINK = re.compile(r"^[比和与跟同较及]")
+_HEARSAY = re.compile(r"^(?:听说|据说|听人说|有人说|请问|问一下|问下)")  # "听说省里的…": no place 听说省
 _COUNTED = re.compile(r"^(?:多少|几)")
 # "A、B、C三家交通运输局", "两个城管局", "三个镇政府" (the kind counted names no unit)
 _UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地|(?<=[两二三四五六七八九十])[市县区](?=[\u4e00-\u9fa5]{2,}(?:局|委|办|中心)))"
