@@ -140,12 +140,25 @@ def _same_doc_conflicts(engine, citation: dict, fig: dict, claim: str, found: De
     return out[:3]
 
 
+def _each_alike(result: dict, docs: list[str], answer) -> dict:
+    """The verdict of a figure that several documents print alike (a unit's 部门 and 单位 budget), stated
+    for each of them with its own citation."""
+    result["per_document"] = [
+        {"doc": doc, "label": doc, "verdict": result["verdict"], "found": result["found"],
+         "explanation": result["explanation"],
+         "citations": [c.to_json() for c in answer.citations if c.fact.source == doc][:2]} for doc in docs]
+    return result
+
+
 def check_figure(engine, claim: str, fig: dict) -> dict:
     """The figure's verdict; when several documents fit (a 部门预算 and a 单位预算 of one unit), one
     verdict per document, and the figure holds when it holds of one and no other contradicts it."""
     question = _question(claim, fig)
     answer = engine.ask(question)
     candidates = [c for c in answer.candidates if c.doc]
+    cited = list(dict.fromkeys(c.fact.source for c in answer.citations))
+    if answer.status == "answered" and len(cited) > 1:  # several documents print the one figure
+        return _each_alike(_judge(engine, fig, question, answer), cited, answer)
     if answer.status != "ambiguous" or not candidates:
         return _judge(engine, fig, question, answer)
     per_document = []

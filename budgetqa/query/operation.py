@@ -14,7 +14,7 @@ from budgetqa.query.asking import EXAMPLES, TABLE_NAMED
 
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
-SHARE = re.compile(rf"(?P<a>.+?)占(?!有|用|地)了?(?P<b>.*?)的?(比重|比例|百分之几|百分之多少|百分比|{HOW_MUCH_OF}|几成|%|份额)")
+SHARE = re.compile(rf"(?P<a>.+?)占(?!有|用|地)了?(?P<b>.*?)的?(比重|比例|百分之几|百分之多少|百分比|{HOW_MUCH_OF}|几成|%|份额|比(?=[?？。]?$))")
 # "水费加电费一共多少": 加 lists the items summed (not 增加, 附加, 加班费, 加强)
 PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强快大速在到起总])(?=[\u4e00-\u9fff])")
 # where parse_query marks a department's unit named in the question ("§0§"), for the operands to carry it

@@ -92,12 +92,15 @@ class Query:
 _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
 
 
+# "区府办 25 30217", "泉州热线 26 项目支出": a year in two digits, set apart (20XX年; not "25 万元")
+_SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![0-9.第共约近超]\s)(2[0-9])\s+"
+                         r"(?=[0-9]{3}|(?![万元亿个人辆台张次条页名家所批]|项(?!目))[\u4e00-\u9fa5])")
 # "南川应急 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
 _COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
 
 
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
-    question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", question))
+    question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
     follow_up = bool(context) and is_follow_up(question)
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
