@@ -32,7 +32,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
-from budgetqa.parse.vocabulary import TOTAL_LABEL
+from budgetqa.parse.vocabulary import TOTAL_LABEL, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
 from budgetqa.query.operation import BasePeriod, Operation, projects_together
@@ -453,8 +453,9 @@ class Calculator:
         if len(cells) != len(found) or len({_basis(f) for f in cells}) <= 1:
             return found
         for basis, _ in Counter(_basis(f) for f in cells).most_common():  # (two documents: either one's table)
-            aligned = [(meta, fact if _basis(fact) == basis else next(
-                (f for f in self.finder.candidate_facts(ask, meta, 10) if f.kind == "cell" and _basis(f) == basis), None))
+            aligned = [(meta, fact if _basis(fact) == basis else next(  # (the document's own row, in that table)
+                (f for f in self.finder.candidate_facts(ask, meta, 10) if f.kind == "cell" and _basis(f) == basis
+                 and _same_row_name(f, fact)), None))
                 for meta, fact in found]
             if all(fact is not None for _, fact in aligned):
                 return aligned
@@ -673,6 +674,13 @@ def _same_row(fact, other) -> bool:
     if fact.row_code and other.row_code:
         return fact.row_code == other.row_code
     return bool(fact.row_label) and clean_label(fact.row_label) == clean_label(other.row_label)
+
+
+def _same_row_name(fact, other) -> bool:
+    """The same row by code or by name, its enumerator aside ("（一）一般公共服务支出" = "201 一般公共服务支出")."""
+    return _same_row(fact, other) or (
+        bool(fact.row_label) and normalize(strip_enumerator(clean_label(fact.row_label)))
+        == normalize(strip_enumerator(clean_label(other.row_label))))
 
 
 def _same_item(facts: list) -> bool:

@@ -209,10 +209,13 @@ def ambiguous_names(unsure: list[tuple[str, list[DocumentMeta]]], question: str)
     each unit, and the question asked of it."""
     lines, candidates = [], []
     for surface, docs in unsure:
-        lines.append(f"问题中的“{surface}”可指 {len({m.entity for m in docs})} 个单位的文档，请指明是哪一个：")
+        units = len({m.entity for m in docs})
+        lines.append(f"问题中的“{surface}”可指 {units} 个单位的文档，请指明是哪一个：" if units > 1 else
+                     f"“{surface}”有 {len(docs)} 份文档（年份或类型不同），问题没有说是哪一份，请指明：")
         for meta in docs:
             lines.append(f"- {meta.label}{_scope(meta)}")
-            candidates.append(Candidate(meta.label, question.replace(surface, meta.entity, 1), doc=meta.source))
+            asked = question.replace(surface, meta.entity, 1) if surface in question else f"（{meta.label}）{question}"
+            candidates.append(Candidate(meta.label, asked, doc=meta.source))
     return Answer("ambiguous", "\n".join(lines), candidates=tuple(candidates))
 
 

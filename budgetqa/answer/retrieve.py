@@ -267,10 +267,8 @@ class FactRanker:
                 label = max(label, self._coverage_score(fact, ask.specific, w, purpose))
             if ask.percent:
                 label += w.percent_unit if fact.unit == "%" else -w.percent_unit
-            elif ask.count:  # (a sentence counting something else in that unit gets nothing for it: 土地0平方米)
-                counts = fact.unit == ask.count or _counts_in_column(ask.count, fact)
-                label += (0.0 if counts and fact.kind == "narrative" and label <= 0 and item_words
-                          else w.count_unit if counts else -w.count_unit)
+            elif ask.count:
+                label += w.count_unit if fact.unit == ask.count or _counts_in_column(ask.count, fact) else -w.count_unit
             elif fact.unit not in ("万元", "元", "亿元"):
                 label -= w.non_money_unit_penalty
             # a fact whose row names nothing the question asks for cannot win on column or table alone
@@ -626,10 +624,7 @@ def _describing_text(fact: Fact) -> str:
         while n and _ONLY_CHANGE.fullmatch(normalize(quote[amounts[n - 1].end():amounts[n].start()])):
             n -= 1
     start = amounts[n - 1].end() if n else 0
-    # a count that names its own subject ("土地0平方米") is not what the clause before it counted
-    # ("房屋…(其中办公用房…平方米"): the paragraph's opening is no part of its description
-    own = fact.unit not in MONEY_UNITS and fact.unit != "%" and not n and _NAMED_SUBJECT.search(quote[:at])
-    text = ("" if own else fact.lead) + quote[start:at]
+    text = fact.lead + quote[start:at]
     if n and _PART_OF_HEAD.match(quote[start:at]):  # "政府采购预算64.50万元，其中货物类28.50万元": a part of the head
         text = fact.lead + quote[:amounts[0].start()] + quote[start:at]
     after = quote[at:]
@@ -639,7 +634,6 @@ def _describing_text(fact: Fact) -> str:
     return normalize(text + (explanation.group() if explanation else ""))
 
 
-_NAMED_SUBJECT = re.compile(r"^[，,；;、\s]*(?![其共比较])[\u4e00-\u9fa5]{2,}")
 _PART_OF_HEAD = re.compile(r"[，,；;：:\s]*其中[：:]?")
 _PROSE_AMOUNT = re.compile(r"[0-9][0-9,，]*(?:\.[0-9]+)?\s*(?:亿元|万元|元|%|％)")
 _CHANGE_PHRASE = re.compile(r"比上年|较上年|比20[0-9]{2}年|增加|减少|增长|下降|持平")

@@ -362,8 +362,13 @@ class EntityIndex:
         # "甲县水利局和乙市水利局2025年": a year after units joined by 和 is said of each
         names = self.names_by_entity.get(entity, set())
         forms = {normalize(name) for name in names} | {o for o in map(_organisation, names) if len(o) >= 3}
-        return any(re.search(re.escape(form) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
-                   for form in forms)
+        if any(re.search(re.escape(form) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
+               for form in forms):
+            return True
+        # a short form said right before the year ("泉州12345中心2024年", "区府办2026年"): its characters
+        # are the name's, in order
+        said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
+        return any(in_order(before, normalize(name)) for before in said for name in names)
 
     def named_places(self, question: str) -> set[str]:
         q = normalize(question)
@@ -480,6 +485,7 @@ def _budget_word(word: str) -> bool:
 
 
 _LEADING_LINK = re.compile(r"^[比和与跟同较及]")
+_PROVINCIAL = re.compile(r"省里|省级|省属|省直")
 _HEARSAY = re.compile(r"^(?:听说|据说|听人说|有人说|请问|问一下|问下)")  # "听说省里的…": no place 听说省
 _COUNTED = re.compile(r"^(?:多少|几)")
 # "A、B、C三家交通运输局", "两个城管局", "三个镇政府" (the kind counted names no unit)
@@ -755,6 +761,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities, entity_named = set(context["entities"]), True
     else:
         entities = set(index.names_by_entity)
+    if len(entities) > 1 and _PROVINCIAL.search(normalize(question)):  # "省里的12345中心": the province's own unit
+        entities = {e for e in entities if "省" in e} or entities
     kind_of_unit = _UNIT_KIND.search(normalize(question))
     if kind_of_unit and not unique:  # "哪家中心…最高": only units of that kind take part
         entities = {e for e in entities if kind_of_unit.group(1) in e} or entities
@@ -802,6 +810,10 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
             match.missing = f"没有{'、'.join(sorted(bound))}的{'、'.join(map(str, years))}年文档"
             return match
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
+        # "三明热线的…和泉州中心2026年相比": the year is 泉州's; a unit named without one that has
+        # several documents is not for us to choose
+        undecided += [(entity, [m for m in docs if m.entity == entity]) for entity in sorted(entities - covered)
+                      if sum(d.entity == entity for d in docs) > 1]
     if len(years) > 1 and len(entities) > 1:
         by_year, match.missing = _each_units_year(question, index, by_year)
         if match.missing:
@@ -836,8 +848,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     # "甲区财政局和甲区司法局2026年的…相差多少": a unit named whose documents are of another year or kind
     # (named as strongly as the units kept: a pair of characters shared by chance names no unit)
     kept = min((scores.get(m.entity, 0.0) for m in by_level), default=0.0)
+    choices = {m.entity for _, metas in undecided for m in metas}  # (a unit to choose the document of is not dropped)
     match.dropped = [f"{e}（现有：{'、'.join(f'{m.year}年{m.kind}' for m in docs if m.entity == e)}）"
-                     for e in sorted(unique & entities) if not any(m.entity == e for m in by_level)
+                     for e in sorted(unique & entities - choices) if not any(m.entity == e for m in by_level)
                      and scores.get(e, 0.0) >= 0.75 * kept]
     if any(m.entity in unique for m in by_level):  # (a name shared beside a unit the question does not have is no choice)
         match.unsure = undecided
