@@ -23,8 +23,7 @@ from budgetqa.model.facts import Fact, document_facts
 from budgetqa.ops.limits import Limits, bounded_map
 from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
-from budgetqa.query.asking import ask_of
-from budgetqa.query.question import EntityIndex, match_documents, parse_query, strip_entity
+from budgetqa.query.question import EntityIndex, parse_query
 from budgetqa.store.fact_store import FactStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
@@ -194,9 +193,9 @@ class Engine:
     # -- questions --------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10) -> list[dict]:
         self.load()
-        match = match_documents(question, self.entities)
-        doc_ids = [m.doc_id for m in match.docs] or self._nearest_documents(question)
-        ranked = self.finder.rank(ask_of(strip_entity(question, match.docs), self.entities.names_of(match.docs)), doc_ids, k)  # the unit's name names no item
+        query = parse_query(question.strip(), self.entities)  # the question as `ask` reads it, once
+        doc_ids = [m.doc_id for m in query.match.docs] or self._nearest_documents(question)
+        ranked = self.finder.rank(query.ask, doc_ids, k)
         return [Citation(s.fact).to_json() | {"score": round(s.score, 3)} for s in ranked]
 
     def ask(self, question: str, context: dict | None = None) -> Answer:

@@ -1,6 +1,6 @@
 """Fit the ranking weights (budgetqa/data/ranking_weights.toml) by coordinate search on the tuning
-questions only — eval/questions.jsonl, putuo_, analyst_, heldout_, newsroom_, hard_, desk_ and
-everyday_questions.jsonl (seeds + Putuo).
+questions only — eval/questions.jsonl, putuo_, analyst_, heldout_, newsroom_, hard_, desk_, everyday_
+and compare_questions.jsonl (seeds + Putuo).
 The validation set (eval/validation_questions.jsonl) is never read here: score it afterwards with
 `python app.py eval`.
 
