@@ -391,10 +391,6 @@ class Calculator:
         if all(views):  # each prints the item by function and by economic nature, at other amounts: which is compared?
             return ambiguous([(meta, fact) for view, (meta, _) in zip(views, found) for fact in view], unit,
                              f"各文档的“{clean_label(found[0][1].row_label)}”都有功能分类和经济分类两种口径，金额不同，请指明口径：")
-        flipped = self._flips(found, views) if operation.kind in ("difference", "rank") and len(found) == 2 else []
-        if flipped:  # the larger depends on which of a document's two printings of the row is read
-            return ambiguous(flipped, unit, f"“{clean_label(found[0][1].row_label)}”在文件中有两种口径（全部资金或"
-                                            f"一般公共预算、功能或经济分类），按不同口径比较，哪个多的结论不同，请指明口径：")
         totals = [self.finder.total_views(items[meta.doc_id], meta, [fact]) for meta, fact in found]
         if any(totals):  # "收入" where a document prints the year's own income and the total with balances apart
             return ambiguous([(meta, f) for view, (meta, fact) in zip(totals, found) for f in (view or [fact])], unit,
@@ -443,21 +439,6 @@ class Calculator:
         return result(value, gap_unit,
                       f"{compared}（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
                       formula, [a, b])
-
-    def _flips(self, found: list, views: list) -> list:
-        """Each document's other printings of its row (the same code in another table, or the other
-        classification's namesake) at another amount; all of them when, read instead, they change which
-        of the two is larger — else []."""
-        printings = []
-        for (meta, fact), view in zip(found, views if len(views) == len(found) else [[]] * len(found)):
-            others = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.unit == fact.unit
-                      and f.id != fact.id and _same_row(f, fact) and _basis(f)[1] == _basis(fact)[1] and f.value]
-            other = {f.amount: f for f in (*view, *others) if f.amount != fact.amount and f.value}  # one per amount
-            printings.append([fact, *other.values()])
-        if all(len(p) == 1 for p in printings):
-            return []
-        orders = {(a.value_yuan or 0) > (b.value_yuan or 0) for a in printings[0] for b in printings[1]}
-        return [(meta, f) for (meta, _), p in zip(found, printings) for f in p] if len(orders) > 1 else []
 
     def _year_before(self, item: Query, meta: DocumentMeta) -> Fact | None:
         """"同是2025年": the item in the 上年 column of a unit's 2026 budget."""
