@@ -87,13 +87,6 @@ class Answer:
         return replace(self, question=question, context=context, warnings=tuple(warnings), text=text)
 
 
-def undecided(result: Answer) -> Answer:
-    """A comparison across documents whose operand its document prints two ways (the warnings say
-    where): shown with its working, but ambiguous — which figure holds is the reader's call."""
-    text = "文件对其中一个数字前后印得不一致，以下比较仅按所引的一处计算，结论不确定：\n" + result.text
-    return replace(result, status="ambiguous", text=text, value=None, value_text=None, printed=None)
-
-
 def format_decimal(value: Decimal) -> str:
     """A computed value in plain notation, trailing zeros dropped: 2170.3947, 147.87, 9. (Figures
     taken from a document are shown as printed, not through this.)"""

@@ -36,11 +36,7 @@ class Responder:
         result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:
             result = self._plain_answer(query)
-        warnings = self._contradictions(result)
-        if warnings and result.work and len({c.fact.doc_id for c in result.citations}) > 1:
-            # units compared on a figure one document prints two ways: no verdict of ours
-            result = compose.undecided(result)
-        return result.asked(query.text, query.follow_up_context(), warnings)
+        return result.asked(query.text, query.follow_up_context(), self._contradictions(result))
 
     def _plain_answer(self, query: Query) -> Answer:
         """Not found / ambiguous / why / a single cited figure."""
