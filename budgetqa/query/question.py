@@ -93,13 +93,14 @@ _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9
 
 
 # "区府办 25 30217", "泉州热线 26 项目支出": a year in two digits, set apart (20XX年; not "25 万元")
-_SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![0-9.第共约近超]\s)(2[0-9])\s+"
+_SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2[0-9])\s+"
                          r"(?=[0-9]{3}|(?![万元亿个人辆台张次条页名家所批]|项(?!目))[\u4e00-\u9fa5])")
 # "南川应急 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
 _COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
 
 
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
+    asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
     follow_up = bool(context) and is_follow_up(question)
     context = context if follow_up else None
@@ -130,7 +131,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         return MEMBER_MARK.sub(" ", text), members[int(mark.group(1))][1] if mark else ""
 
     item_text, _ = unmarked(item_text)
-    return Query(text=question, item_text=item_text, match=match, unit=unit, measures=measures,
+    return Query(text=asked, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=asks_why, asks_text=asks_text(question),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member, quoted_names(question)),
