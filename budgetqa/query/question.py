@@ -87,15 +87,15 @@ class Query:
                 "unit": self.unit}
 
 
-# numbers set apart by spaces ("固原12345 2024 30113 预算数"): normalising drops the spaces, so a comma
+# numbers set apart by spaces ("甲12345 2024 30113 预算数"): normalising drops the spaces, so a comma
 # keeps the unit's number, the year and the code apart
 _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
 
 
-# "区府办 25 30217", "泉州热线 26 项目支出": a year in two digits, set apart (20XX年; not "25 万元")
+# "乙区府办 25 30217", "甲热线 26 项目支出": a year in two digits, set apart (20XX年; not "25 万元")
 _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2[0-9])\s+"
                          r"(?=[0-9]{3}|(?![万元亿个人辆台张次条页名家所批]|项(?!目))[\u4e00-\u9fa5])")
-# "南川应急 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
+# "甲应急局 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
 _COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
 
 
@@ -302,7 +302,7 @@ class EntityIndex:
         for form in sorted(self.members, key=len, reverse=True):
             surface = form if form in q else self._short_form(form, q)
             if surface and self._at_another_place(q, surface, self.members[form][1]):
-                continue  # "岭南市应急救援保障中心" is not 南川's 应急救援保障中心
+                continue  # "甲市应急救援保障中心" is not 乙市's 应急救援保障中心
             if surface and not any(surface in named or named in surface for named, _, _ in found):
                 found.append((surface, *self.members[form]))
         if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found):
@@ -366,7 +366,7 @@ class EntityIndex:
         if any(re.search(re.escape(form) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
                for form in forms):
             return True
-        # a short form said right before the year ("泉州12345中心2024年", "区府办2026年"): its characters
+        # a short form said right before the year ("甲12345中心2024年", "乙区府办2026年"): its characters
         # are the name's, in order
         said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
         return any(in_order(before, normalize(name)) for before in said for name in names)
@@ -491,7 +491,7 @@ _HEARSAY = re.compile(r"^(?:听说|据说|听人说|有人说|请问|问一下|�
 _COUNTED = re.compile(r"^(?:多少|几)")
 # "A、B、C三家交通运输局", "两个城管局", "三个镇政府" (the kind counted names no unit)
 _UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地|(?<=[两二三四五六七八九十])[市县区](?=[\u4e00-\u9fa5]{2,}(?:局|委|办|中心)))"
-                         r"(?:[镇乡](?:人民)?政府|街道办事处|街道)?")  # "云台、南湖、龙泉三市交通运输局"
+                         r"(?:[镇乡](?:人民)?政府|街道办事处|街道)?")  # "甲、乙、丙三市交通运输局"
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
 
 
@@ -811,7 +811,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
             match.missing = f"没有{'、'.join(sorted(bound))}的{'、'.join(map(str, years))}年文档"
             return match
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
-        # "三明热线的…和泉州中心2026年相比": the year is 泉州's; a unit named without one that has
+        # "甲热线的…和乙中心2026年相比": the year is 乙's; a unit named without one that has
         # several documents is not for us to choose
         undecided += [(entity, [m for m in docs if m.entity == entity]) for entity in sorted(entities - covered)
                       if sum(d.entity == entity for d in docs) > 1]
