@@ -54,16 +54,16 @@ def _counted_in_prose(facts: list[Fact], item: Fact, counted: str) -> Fact | Non
     return said
 
 
-# the figures of one period or stage of the budget ("年初预算", "全年预算", "决算数"): a whole naming one is read there
-_PERIOD_MEASURES = frozenset({"年初预算", "调整预算", "决算数", "上年预算", "上年执行数"})
 def _people_counted(facts: list[Fact], who: str, item: Fact | None) -> Fact | None:
-    """The number of the people a question divides by ("在训运动员人数 … 260人"), in the item's own
+    """The number of the people a question divides by ("参训学员人数 … 260人"), in the item's own
     project when its sentence or table says so."""
     counts = [f for f in facts if f.unit == "人" and f.value > 0 and who in normalize(f.row_label + f.column + f.quote)]
     project = clean_label(item.item or item.row_label) if item is not None else ""
     return next((f for f in counts if project and project in normalize(f.quote + f.row_label)), next(iter(counts), None))
 
 
+# the figures of one period or stage of the budget ("年初预算", "全年预算", "决算数"): a whole naming one is read there
+_PERIOD_MEASURES = frozenset({"年初预算", "调整预算", "决算数", "上年预算", "上年执行数"})
 _FLEET = re.compile(r"共有|保有|实有|现有|车辆$|车辆(?:总数|数)")
 _FLEET_CHANGE = re.compile(r"购置|更新|新增|报废|处置|其中")
 
@@ -240,7 +240,7 @@ class Calculator:
     def per_person(self, query: Query, meta: DocumentMeta) -> Answer | None:
         unit = query.unit
         item = self.finder.best_fact(query.operands[0].ask, meta)
-        who = query.operation.counted  # "按在训运动员人头算": those people, not the staff
+        who = query.operation.counted  # "按参训学员人头算": those people, not the staff
         facts = self.finder.facts_of([meta.doc_id])
         staff = _people_counted(facts, who, item) if who else staff_fact(facts)
         if staff is None:

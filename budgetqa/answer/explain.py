@@ -12,7 +12,7 @@ from budgetqa.query.asking import PURPOSE, WHY, ask_of
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 _USE_SAID = re.compile(r"用于|用途|用在|花在")
 _ONLY_A_CHANGE = re.compile(r"(?:同比|与上年相比,?)?(?:较|比)(?:上年|上一年|20[0-9]{2}年)")
-EXPLAINS_AFTER = re.compile(r"(?<=[。；;])(?=主要原因|原因是|主要是|主要用于)")
+_EXPLAINS_AFTER = re.compile(r"(?<=[。；;])(?=主要原因|原因是|主要是|主要用于)")
 
 
 _MORE = re.compile(r"大于|超过|超出|高于|多于")
@@ -139,6 +139,6 @@ def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | N
     lead = normalize(fact.lead)
     # (a sentence's quote carries the reason after it: its own words are what the lead says)
     stated = [f for f in facts if f.kind == "narrative" and f.doc_id == fact.doc_id
-              and normalize(EXPLAINS_AFTER.split(f.quote)[0]) in lead
+              and normalize(_EXPLAINS_AFTER.split(f.quote)[0]) in lead
               and f.item.endswith(tuple(changes))]
     return min(stated, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=None)

@@ -196,11 +196,14 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         period=next(iter(_PERIOD.findall(q)), ""))
 
 
+IN_BRACKETS = re.compile(r"[（(][^（）()]*[)）]")  # an aside or gloss in brackets
+
+
 def _narrowest(expansions: tuple, q: str) -> tuple:
     """"添一辆新公车，买车的预算": a part named (买车, 公务用车购置费) is what is asked, not the whole
     it belongs to (公车) — unless the whole names a table of its own (三公经费里的接待费), or the part
     only glosses it in brackets ("公车上的钱（买车加用车）")."""
-    glosses = [m.span() for m in re.finditer(r"[（(][^（）()]*[)）]", q)]
+    glosses = [m.span() for m in IN_BRACKETS.finditer(q)]
     named = {e.term for e in expansions  # (two parts named are the whole again: "买车加用车")
              if not any(start < e.start and e.end < end for start, end in glosses)}
     return tuple(e for e in expansions if not (len(e.parts) > 1 and len(named & set(e.parts) - {e.term}) == 1

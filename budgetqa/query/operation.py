@@ -10,7 +10,7 @@ from functools import cache
 from budgetqa.model.standard import BREAKDOWNS
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
-from budgetqa.query.asking import EXAMPLES, TABLE_NAMED
+from budgetqa.query.asking import EXAMPLES, IN_BRACKETS, TABLE_NAMED
 
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
@@ -136,7 +136,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if not kind:
         return Operation()
     q = item_text
-    if kind == "per_person":  # (counted: the people named when not the staff, "按在训运动员人头算")
+    if kind == "per_person":  # (counted: the people named when not the staff, "按参训学员人头算")
         by = _BY_HEADCOUNT.search(q)
         who = _STAFF_WHO.sub("", by["who"] or "") if by else ""
         return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),), counted=who)
@@ -256,9 +256,6 @@ def _each_of_two(q: str) -> tuple[str, str] | None:
 _MEASURE_ONLY = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:年初预算|全年预算|调整后?预算|支出决算|决算|预算|执行|实际支出)数?$")
 
 
-_IN_BRACKETS = re.compile(r"[（(][^（）()]*[)）]")
-
-
 def _glossing_items(m: re.Match, q: str) -> str:
     """A bracket naming budget items glosses the words before it (dropped); one listing plain things
     ("（A4纸和电脑）"), or after a count ("两个主要项目（校舍维修改造、学生资助）"), lists what is added up (kept)."""
@@ -350,7 +347,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
     q = EXAMPLES.sub(lambda m: m["item"], q)
     listed = re.search(r"[、和与及]" if several_docs else r"[、和]", q) and re.search(r"合计|总计|总共", q)
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
-    said = _IN_BRACKETS.sub(lambda m: _glossing_items(m, q), q)  # "公车上的钱（买车加用车）一共多少": one item
+    said = IN_BRACKETS.sub(lambda m: _glossing_items(m, q), q)  # "公车上的钱（买车加用车）一共多少": one item
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", said)
                                                                        or PLUS.search(said)):
         return "sum"

@@ -87,12 +87,12 @@ class Query:
                 "unit": self.unit}
 
 
-# numbers set apart by spaces ("甲12345 2024 30113 预算数"): normalising drops the spaces, so a comma
+# numbers set apart by spaces ("甲110中心 2024 30113 预算数"): normalising drops the spaces, so a comma
 # keeps the unit's number, the year and the code apart
 _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
 
 
-# "乙区府办 25 30217", "甲热线 26 项目支出": a year in two digits, set apart (20XX年; not "25 万元")
+# "乙区府办 25 30217", "甲中心 26 项目支出": a year in two digits, set apart (20XX年; not "25 万元")
 _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2[0-9])\s+"
                          r"(?=[0-9]{3}|(?![万元亿个人辆台张次条页名家所批]|项(?!目))[\u4e00-\u9fa5])")
 # "甲应急局 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
@@ -180,7 +180,7 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
 # a name, a code ("（2010601）") is read as a code
 _GLOSS = re.compile(r"[（(](?P<gloss>[^（）()0-9]{2,})[)）]")
 # a gloss that says what the figure covers ("（含年初结转和结余）"), not what it is
-# or gives examples ("（比如热线外包）")
+# or gives examples ("（比如物业外包）")
 _SCOPE_NOTE = re.compile(r"^(?:不含|含|包括|不包括|包含|不包含|全部|不只|不仅|仅|只|比如|例如|譬如|诸如|像是|连同?)|[，,；;]"
                          r"|(?:都算|都算上|都包括|在内|之类的?|等等|一起算|一并算|算上)$")
 # the words a gloss explains: back to the previous particle, year or separator ("2026年的|工资开销")
@@ -366,7 +366,7 @@ class EntityIndex:
         if any(re.search(re.escape(form) + r"(?:[和与及跟、][^，,。？?比年]{2,14}?)?[（(]?(?:20[0-9]{2}|[0-9]{2})年", q)
                for form in forms):
             return True
-        # a short form said right before the year ("甲12345中心2024年", "乙区府办2026年"): its characters
+        # a short form said right before the year ("甲中心2024年", "乙区府办2026年"): its characters
         # are the name's, in order
         said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
         return any(in_order(before, normalize(name)) for before in said for name in names)
@@ -580,7 +580,7 @@ _AREA_AFTER = re.compile(r"这一?大?块|方面|领域|板块")
 
 def _quotes_name(quoted: str, names: set[str]) -> bool:
     """A quotation of the unit's name (or part of it), not of an item whose name holds it ("2023年度甲中心
-    热线外包服务运营经费": a project's name, kept whole)."""
+    乙服务运营经费": a project's name, kept whole)."""
     rest = quoted
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, "")
@@ -762,7 +762,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         entities, entity_named = set(context["entities"]), True
     else:
         entities = set(index.names_by_entity)
-    if len(entities) > 1 and _PROVINCIAL.search(normalize(question)):  # "省里的12345中心": the province's own unit
+    if len(entities) > 1 and _PROVINCIAL.search(normalize(question)):  # "省里的甲中心": the province's own unit
         entities = {e for e in entities if "省" in e} or entities
     kind_of_unit = _UNIT_KIND.search(normalize(question))
     if kind_of_unit and not unique:  # "哪家中心…最高": only units of that kind take part
@@ -811,7 +811,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
             match.missing = f"没有{'、'.join(sorted(bound))}的{'、'.join(map(str, years))}年文档"
             return match
         by_year += [m for m in docs if m.entity not in covered and sum(d.entity == m.entity for d in docs) == 1]
-        # "甲热线的…和乙中心2026年相比": the year is 乙's; a unit named without one that has
+        # "甲中心的…和乙中心2026年相比": the year is 乙's; a unit named without one that has
         # several documents is not for us to choose
         undecided += [(entity, [m for m in docs if m.entity == entity]) for entity in sorted(entities - covered)
                       if sum(d.entity == entity for d in docs) > 1]
