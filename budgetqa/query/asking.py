@@ -239,7 +239,8 @@ def content_terms(q: str, names: str = "") -> list[str]:
     words = []
     q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q.replace("年底", "年末")))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
     q = _ADDED_UP.sub(" ", q)  # "的钱加起来": not a word 钱加
-    for token in lexicon.tokenizer().lcut(q):
+    tokens = lexicon.tokenizer().lcut(q)
+    for at, token in enumerate(tokens):
         if token[-1:] in ("有", "是", "为") and token[:-1] in TOTAL_VOCABULARY:
             token = token[:-1]  # "总计有多少": jieba glues the verb to the word
         if len(token) > 2 and token.endswith("多少"):
@@ -248,9 +249,20 @@ def content_terms(q: str, names: str = "") -> list[str]:
             continue  # "哪家车多": the thing ranked (车) and the comparison, no item word
         if (len(token) >= 2 and token not in QUESTION_WORDS and not re.fullmatch(r"[0-9.%年度]+", token)
                 and not _COUNTING.fullmatch(token)
-                and not (token in names and not _names_class(token))):
+                and not (token in names and not _names_class(token) and _in_a_name(tokens, at, names))):
             words.append(token)
     return words
+
+
+_ORG_WORD = re.compile(r"(?:中心|[局委办院所站队馆处社部厅署会])$")
+
+
+def _in_a_name(tokens: list[str], at: int, names: str) -> bool:
+    """Whether a word of a unit's name is said as part of a name: an organisation's word (中心), beside
+    another word of the names ("三明热线"), or the question's first word ("万里2024年…") — not an
+    item that shares a word with the name ("政府采购买服务" of 政务服务中心, "城乡医疗救助" of 医疗保障局)."""
+    beside = [tokens[i] for i in (at - 1, at + 1) if 0 <= i < len(tokens)]
+    return at == 0 or bool(_ORG_WORD.search(tokens[at])) or any(len(t) >= 2 and t in names for t in beside)
 
 
 _ADDED_UP = re.compile(r"加起来|加在一起|合起来")
