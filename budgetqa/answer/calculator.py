@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 
-from budgetqa.answer.compose import Answer, Operand, ambiguous, format_decimal, not_found
+from budgetqa.answer.compose import Answer, Operand, ambiguous, computed_in_each, format_decimal, not_found
 from budgetqa.answer.compute import (
     FELL,
     STATED_CHANGE,
@@ -85,33 +85,39 @@ class Calculator:
             per_document = replace(query, operation=replace(operation, kind="column_change"))
             return self.rates_compared(per_document, query.mentioned or docs, self.column_change)
         if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
-            if len(docs) != 1:
-                return None
-            meta = docs[0]
-            if _projects_completion_asked(query):
-                return self.projects_completion(query, meta)
-            if operation.kind == "column_change":
-                return self.column_change(query, meta)
-            if operation.kind == "item_difference":
-                return self.item_difference(query, meta)
-            if operation.kind == "per_person":
-                return self.per_person(query, meta)
-            if operation.kind == "per_count":
-                return self.per_count(query, meta)
-            if operation.kind == "share":
-                return self.share(query, meta)
-            if operation.kind == "ratio":
-                return self.item_ratio(query, meta)
-            if operation.kind == "top":
-                return self.top_row(query, meta)
-            if operation.quarters:
-                return self.quarters_summed(query, meta)
-            if operation.projects:
-                return self.rows_summed(query, meta)
-            return self.sum_of_items(query, meta)
+            if len(docs) == 1:
+                return self._in_document(query, docs[0])
+            if len({(m.entity, m.year) for m in docs}) == 1:  # one unit's 部门 and 单位 documents
+                return computed_in_each([(meta, self._in_document(query, meta)) for meta in docs])
+            return None
         if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
             return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
         return self.across_documents(query)
+
+    def _in_document(self, query: Query, meta: DocumentMeta) -> Answer | None:
+        """The arithmetic of one document's figures the query asks for."""
+        operation = query.operation
+        if _projects_completion_asked(query):
+            return self.projects_completion(query, meta)
+        if operation.kind == "column_change":
+            return self.column_change(query, meta)
+        if operation.kind == "item_difference":
+            return self.item_difference(query, meta)
+        if operation.kind == "per_person":
+            return self.per_person(query, meta)
+        if operation.kind == "per_count":
+            return self.per_count(query, meta)
+        if operation.kind == "share":
+            return self.share(query, meta)
+        if operation.kind == "ratio":
+            return self.item_ratio(query, meta)
+        if operation.kind == "top":
+            return self.top_row(query, meta)
+        if operation.quarters:
+            return self.quarters_summed(query, meta)
+        if operation.projects:
+            return self.rows_summed(query, meta)
+        return self.sum_of_items(query, meta)
 
     def table_rows(self, query: Query, meta: DocumentMeta) -> list:
         """The rows of the table (and column) the question names, in print order — a project

@@ -272,6 +272,27 @@ def answered_by_each(per_doc: list[tuple[DocumentMeta, Fact]], unit: str = "") -
                   (work,) if work else (), value_text=format_decimal(value), printed=shown)
 
 
+def computed_in_each(results: list[tuple[DocumentMeta, Answer | None]]) -> Answer | None:
+    """One computation asked of a unit whose 部门 and 单位 documents both fit: its result when they
+    agree (or only one can compute it), each document's result when they differ; None when neither can."""
+    found = [(meta, result) for meta, result in results if result is not None and result.status == "answered"]
+    if not found:
+        return None
+    first_meta, first = found[0]
+    lacking = [meta for meta, result in results if result is None or result.status != "answered"]
+    if len(found) == 1:
+        lacking_said = "、".join(f"{m.label}{_scope(m)}" for m in lacking)
+        return replace(first, text=f"{first.text}\n（{lacking_said} 中算不出这一项。）")
+    if len({(result.value, result.unit) for _, result in found}) == 1:
+        each = "、".join(f"{m.label}{_scope(m)}" for m, _ in found)
+        return replace(first, text=f"{first.text}\n（{each} 算得同一结果。）",
+                       citations=tuple(c for _, result in found for c in result.citations))
+    lines = [f"问题可对应 {len(found)} 份文档，结果不同，请指明部门或单位："]
+    lines += [f"- {meta.label}{_scope(meta)}：{format_decimal(result.value)} {result.unit}" for meta, result in found]
+    return Answer("ambiguous", "\n".join(lines), citations=tuple(c for _, result in found for c in result.citations),
+                  candidates=tuple(Candidate(meta.label, result.question or meta.label, doc=meta.source) for meta, result in found))
+
+
 def answered_where_found(fact: Fact, meta: DocumentMeta, absent: list[DocumentMeta], unit: str = "") -> Answer:
     """The 部门 and 单位 documents of one unit and year fit, and only one of them has the item."""
     found = answered(fact, meta, unit)

@@ -20,8 +20,8 @@ _LESS = re.compile(r"小于|低于|少于|偏低|未完成|没有?(?:全部)?(?:
 _TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计", "支出预算", "收入预算")
 _WHOLE = ("支出合计", "收入合计")  # the thesaurus terms for a unit's whole budget (总预算)
 # a change said in everyday words ("为什么比上年少了", "为啥涨了")
-_FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|低了|减了|小了")
-_MORE_NOW = re.compile(r"多(?:安排|花|拿|给|拨)?了|涨了|高了|增了|大了")
+_FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|[大下]降|低了|减了|小了")
+_MORE_NOW = re.compile(r"多(?:安排|花|拿|给|拨)?了|多出|涨了|[大上猛暴]涨|高了|增了|大了")
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
 
@@ -47,13 +47,22 @@ def _about(fact: Fact, ask, items: list[str], names: str) -> bool:
         measures = [w for w in ask.specific if len(w) >= 2 and w not in names]
         quote = normalize(fact.quote)
         cue = EXPLAINS.search(quote)
-        return bool(measures) and cue is not None and all(_says(quote[:cue.start()], w) for w in measures)
+        if cue is None:
+            return False
+        # no item named asks about the budget as a whole: a sentence whose subject is the totals answers it
+        return all(_says(quote[:cue.start()], w) for w in measures) if measures else bool(
+            _TOTALS_SUBJECT.fullmatch(quote[:cue.start()]))
     words = [w for w in ask.specific if len(w) >= 2 and w not in names and _names_item(w)]
     quote = normalize(fact.quote)
     cue = EXPLAINS.search(quote)
     subject = quote[:cue.start()] if cue else ""  # "财政拨款收入支出减少的主要原因是…": the sentence names it
     return all(_says(said, w) for w in items) and (any(_says(lead, w) for w in words)
                                                    or all(_says(subject, w) for w in items))
+
+
+# "财政拨款收入支出减少的主要原因是…", "收支预算总计增加主要是…": a reason whose subject is the budget as a whole
+_TOTALS_SUBJECT = re.compile(r"(?:本年|年度|部门|单位|财政拨款|一般公共预算)*(?:收入支出|收支|收入|支出)(?:预算)?(?:总计|总额|合计)?"
+                             r"(?:增加|减少|增长|下降|增减|变化|变动)?(?:的)?(?:主要)?")
 
 
 _ORDINAL = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^[0-9]+[.、]")
@@ -97,8 +106,11 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
     items = [w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
+    if items:  # (the sentence must name them): "信息化建设…大涨" is said by the sentence's 增加
+        words += [w for w in changes if w not in words]
     above = _MORE.search(q) is not None, _LESS.search(q) is not None  # "决算超过年初预算": the sentence must say so
-    purpose = PURPOSE.search(question) is not None and not re.search(r"为什么|为何|为啥|原因", question)
+    # ("多了多少，钱花哪儿了": where the extra money went is the reason of the change)
+    purpose = PURPOSE.search(question) is not None and not re.search(r"为什么|为何|为啥|原因", question) and not changes
     best, best_score = None, 1
     for fact in facts:
         if fact.kind not in ("narrative", "text") or not EXPLAINS.search(fact.quote):

@@ -71,6 +71,8 @@ class Finder:
                  for n in (e.text, e.term, *e.labels) if len(normalize(n)) >= 2}
         if not names or query.asks_change or query.asks_text or query.ask.count:
             return None
+        if meta.kind == "决算" and query.measures & standard.BUDGET_MEASURES:
+            return None  # a final account's "无…支出" says nothing was spent, not that nothing was budgeted
         said = re.compile(rf"{_NONE}[^，,。；;：:]{{0,12}}?(?:{'|'.join(map(re.escape, sorted(names, key=len, reverse=True)))})")
         units = sorted({normalize(n) for n in (meta.entity, *meta.aliases, *meta.members) if n}, key=len, reverse=True)
         return next((f for f in self.sentences(meta) if said.search(_without(normalize(f.quote), units))), None)
@@ -162,7 +164,8 @@ class Finder:
                         else f"{meta.label} 中没有与问题对应的数据")
         # "项目支出的决算数": a figure holding every measure named comes first
         every = [f for f in fitting if all(_fits_measures(f, {m}) for m in query.measures)]
-        return _printed_in_unit_first(every + [f for f in fitting if f not in every], query.unit), ""
+        ordered = _child_named_first(every + [f for f in fitting if f not in every], query.item_text)
+        return _printed_in_unit_first(ordered, query.unit), ""
 
     def rival_projects(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """The best fitting cell and the same row and column of other projects' tables that the
@@ -410,6 +413,19 @@ def _item_name(label: str) -> str:
     """A row's item whichever classification prints it (…养老保险缴费支出 by function, …养老保险缴费 by
     economic nature)."""
     return clean_label(label).removesuffix("支出")
+
+
+def _child_named_first(facts: list[Fact], question: str) -> list[Fact]:
+    """"土地出让收入安排的城市建设支出": the question names a row and, as its qualifier, the row it
+    stands under; the row under it, named as printed, is what is asked."""
+    best = next(iter(facts), None)
+    if best is None or best.kind != "cell" or not best.row_code:
+        return facts
+    q = normalize(question)
+    child = next((f for f in facts if f.kind == "cell" and f.table_id == best.table_id and f.column == best.column
+                  and f.row_code.startswith(best.row_code) and f.row_code != best.row_code
+                  and len(name := _item_name(f.row_label)) >= 3 and name in q), None)
+    return facts if child is None else [child] + [f for f in facts if f is not child]
 
 
 def _printed_in_unit_first(facts: list[Fact], unit: str) -> list[Fact]:

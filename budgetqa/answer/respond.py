@@ -3,6 +3,9 @@ figure the documents print, the sentence that explains it, or why nothing fits; 
 document's own contradictions about what it cites."""
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from budgetqa.answer import compose
 from budgetqa.answer.calculator import Calculator
 from budgetqa.answer.compose import Answer
@@ -48,9 +51,14 @@ class Responder:
         meta = match.docs[0]
         if query.asks_why:
             fact = self._explaining(query, meta)
-            if fact is None:
-                return compose.not_found(f"{meta.label} 中没有说明这一点的文字")
-            return self._explained(query, meta, fact)
+            if fact is not None:
+                return self._explained(query, meta, fact)
+            unexplained = f"{meta.label} 中没有说明这一点的文字"
+            if query.asks_change and _HOW_MUCH.search(query.text):  # "比上年多出来多少？为什么？": the change stated, no reason
+                change = self._one_document(query, meta)
+                if change.status == "answered":
+                    return replace(change, text=f"{change.text}\n（{unexplained}。）")
+            return compose.not_found(unexplained)
         said = self.finder.describing_sentence(query, meta) if query.asks_text else None
         if said is not None:
             return compose.explained(said, meta)
@@ -163,6 +171,9 @@ class Responder:
                         and finding["message"] not in warnings):
                     warnings.append(finding["message"])
         return warnings
+
+
+_HOW_MUCH = re.compile(r"多少|几")
 
 
 def unit_list(metas: dict[str, DocumentMeta]) -> list[str]:

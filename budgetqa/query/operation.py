@@ -44,7 +44,10 @@ COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决�
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)"
-                        r"|(?P<base3>年初预算数?|全年预算数?|预算数?)(?:和|与|跟|同)(?:实际)?(?:决算数?|支出|执行数?)之?间?(?P<gap3>相差|差)")
+                        r"|(?P<base3>年初预算数?|全年预算数?|预算数?)(?:和|与|跟|同)(?:实际)?(?:决算数?|支出|执行数?)之?间?(?P<gap3>相差|差)"
+                        # "…合计与上年预算数相比增减幅度是多少": the row against a column of the year before
+                        r"|(?:和|与|跟|同)(?P<base4>(?:20[0-9]{2}|[0-9]{2})年(?:执行数|决算数|决算|预算数|预算)?|上年(?:执行数|预算数|决算数|预算)?|去年)"
+                        r"相比[^，,。？?]*?(?:增减|增长|增加|减少|下降|变化|变动|幅度|多|少)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
 UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
@@ -191,10 +194,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (q[:completion.start()],), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q) or COLUMN_GAP.search(q)
-        as_rate = bool(re.search(r"百分之|%|增长率|增减率|变动率|变化率|增幅|变化了?百分", q)) or (
+        as_rate = bool(re.search(r"百分之|%|增长率|增减率|变动率|变化率|增幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         groups = match.groupdict()
-        return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3")),
+        return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3") or groups.get("base4")),
                          as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)),
                          larger_first=bool(groups.get("gap") or groups.get("gap3")))

@@ -433,7 +433,7 @@ class EntityIndex:
         unknown = []
         text = _UNIT_COUNT.sub(" ", without_items(question, self.known_text))  # "两个城市管理局": no place 两个城
         # "火星市12345热线中心…": a place name the question opens with, no part of which any document has
-        opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", _HEARSAY.sub("", text.strip()))
+        opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", _OPENING_WORDS.sub("", text.strip()))
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
         words = lexicon.tokenizer().lcut(text)
@@ -487,7 +487,7 @@ def _budget_word(word: str) -> bool:
 
 _LEADING_LINK = re.compile(r"^[比和与跟同较及]")
 _PROVINCIAL = re.compile(r"省里|省级|省属|省直")
-_HEARSAY = re.compile(r"^(?:听说|据说|听人说|有人说|请问|问一下|问下)")  # "听说省里的…": no place 听说省
+_OPENING_WORDS = re.compile(r"^(?:听说|据说|听人说|有人说|请问|问一下|问下|为什么|为啥|为何|咋|怎么)")  # "听说省里的…", "为啥区委…": no place 听说省, 为啥区
 _COUNTED = re.compile(r"^(?:多少|几)")
 # "A、B、C三家交通运输局", "两个城管局", "三个镇政府" (the kind counted names no unit)
 _UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地|(?<=[两二三四五六七八九十])[市县区](?=[\u4e00-\u9fa5]{2,}(?:局|委|办|中心)))"
