@@ -13,7 +13,7 @@ from budgetqa.answer.compute import STATED_CHANGE
 from budgetqa.answer.explain import change_said_before, explaining_sentence
 from budgetqa.answer.finder import Finder
 from budgetqa.model import standard
-from budgetqa.model.document import DocumentMeta
+from budgetqa.model.document import MONEY_UNITS, DocumentMeta
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
@@ -47,7 +47,7 @@ class Responder:
         if match.missing:
             return compose.not_found(match.missing, [], unit_list(self.finder.metas))
         if len(match.docs) > 1:
-            return self._said_in_each(query) or self._several_documents(query)
+            return self._said_in_each(query) or self._said_in_words(query, self._several_documents(query))
         meta = match.docs[0]
         if query.asks_why:
             fact = self._explaining(query, meta)
@@ -63,9 +63,16 @@ class Responder:
         if said is not None:
             return compose.explained(said, meta)
         whole = self.finder.measure_total(query, meta)
-        if whole is not None:
-            return compose.answered(whole, meta, unit)
-        return self._one_document(query, meta)
+        return self._said_in_words(query, compose.answered(whole, meta, unit) if whole is not None
+                                   else self._one_document(query, meta))
+
+    def _said_in_words(self, query: Query, result: Answer) -> Answer:
+        """A question asking what is written ("…的绩效指标和目标值是什么") that only an amount of
+        money would answer: not found, the amounts shown as the nearest data."""
+        if not query.asks_text or result.status != "answered" or any(_says_in_words(c.fact) for c in result.citations):
+            return result
+        return compose.not_found("文件中没有用文字写出所问的内容",
+                                 [(c.fact, self.finder.metas[c.fact.doc_id]) for c in result.citations])
 
     def _explaining(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """The sentence of one document giving the reason (or use) asked: one with a figure, or one
@@ -174,6 +181,12 @@ class Responder:
 
 
 _HOW_MUCH = re.compile(r"多少|几")
+
+
+def _says_in_words(fact: Fact) -> bool:
+    """A figure that can answer a question asking what is written: an indicator's value, a count, a
+    percentage — not an amount of money."""
+    return fact.unit not in MONEY_UNITS or bool(standard.SCORE_COLUMN.search(fact.column or ""))
 
 
 def unit_list(metas: dict[str, DocumentMeta]) -> list[str]:
