@@ -133,12 +133,19 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
         score = sum(len(w) for w in set(words) if _said(w, own, ask))
         if score > best_score:
             best, best_score = fact, score
+    if best is not None and _WHICH_ITEM.search(question):  # "主要是新增了哪项费用、多少钱": the amount its reason names
+        said = [f for f in facts if f.doc_id == best.doc_id and f is not best and f.unit in MONEY_UNITS
+                and best.quote.endswith(f.quote) and EXPLAINS.search(normalize(f.quote)[:6])]
+        return min(said, key=lambda f: f.offset, default=best)
     if best is not None and changes:  # the figure that answers "为什么增加" is the increase itself,
         # in money when the sentence gives it ("减少 1.01 万元，下降 90.99%")
         same = [f for f in facts if f.doc_id == best.doc_id and f.quote == best.quote
                 and re.search(r"(增加|减少|增长|下降)$", f.item)]
         best = min(same, key=lambda f: ((f.unit == "%") != ask.percent, f.unit not in MONEY_UNITS, f.offset), default=best)
     return best
+
+
+_WHICH_ITEM = re.compile(r"(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)")
 
 
 def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | None:

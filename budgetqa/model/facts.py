@@ -301,6 +301,12 @@ def sentence_facts(doc: ParsedDocument) -> list[Fact]:
                               page=section.page, line=line, quote=sentence, lead=lead or (sentences[0][0] if ti else ""),
                               row_label=" / ".join(section.heading[-2:]), **base))
             lead = sentence if _NAMES_ONLY_ITEM.search(sentence) else lead
+    # a table's note says in words what its cells leave blank ("备注：本单位2024年度没有…“三公”经费支出")
+    for table in doc.tables:
+        for ni, note in enumerate(table.notes):
+            facts.append(Fact(id=f"{base['doc_id']}:n{table.id}:{ni}", kind="text", printed="", value=None, unit="",
+                              page=table.page, line=table.line, quote=note, lead=table.title, table=table.title,
+                              row_label=table.title, **base))
     return facts
 
 
