@@ -147,9 +147,12 @@ class Calculator:
         ops = [Operand(f, meta, f.value) for f in rows]
         value = sum((op.value for op in ops), Decimal(0))
         anchor = rows[0]
+        summed = " + ".join(format_decimal(op.value) for op in ops)
+        if query.operation.mean:  # "平均每个项目多少": the total over the rows
+            return result(value / len(rows), anchor.unit, f"{meta.label}：{len(rows)} 个项目平均每个 {{value}} {anchor.unit}"
+                          f"（{anchor.table}，{anchor.column}）。", f"({summed}) ÷ {len(rows)}", ops, divided=True)
         return result(value, anchor.unit, f"{meta.label}：{len(rows)} 个项目合计 {format_decimal(value)} {anchor.unit}"
-                      f"（{anchor.table}，{anchor.column}）。",
-                      " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
+                      f"（{anchor.table}，{anchor.column}）。", f"{summed} = {format_decimal(value)}", ops)
 
     def quarters_summed(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"四个季度的用款计划加起来": the quarters' figures of the sentence that best names the item
@@ -245,7 +248,7 @@ class Calculator:
 
     def per_person(self, query: Query, meta: DocumentMeta) -> Answer | None:
         unit = query.unit
-        item = self.finder.best_fact(query.operands[0].ask, meta)
+        item = self.finder.lookup(query.operands[0], meta) or self.finder.best_fact(query.operands[0].ask, meta)
         who = query.operation.counted  # "按参训学员人头算": those people, not the staff
         facts = self.finder.facts_of([meta.doc_id])
         staff = _people_counted(facts, who, item) if who else staff_fact(facts)
@@ -299,7 +302,9 @@ class Calculator:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
         # a whole naming a measure ("…年初预算") is read from that measure only
-        candidates = (self.finder.fitting(whole_operand, meta)[0] if whole_operand.measures & _PERIOD_MEASURES
+        total = self.finder.measure_total(whole_operand, meta)  # "占项目支出总额的百分之几": that column's total
+        candidates = ([total] if total is not None else
+                      self.finder.fitting(whole_operand, meta)[0] if whole_operand.measures & _PERIOD_MEASURES
                       else self.finder.candidate_facts(whole_operand.ask, meta, 5))
         wholes = [f for f in candidates
                   if f.id != part.id and f.unit == part.unit and f.value >= part.value > 0
@@ -425,6 +430,7 @@ class Calculator:
             return result(value, value_unit, f"合计 {format_decimal(value)} {value_unit}{left_out}。",
                           " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
         a, b = ops[0], ops[1]
+        first = a  # "A和B分别是多少": A's figure heads the answer, the comparison beside it
         if operation.base_first or (operation.larger_first and a.value < b.value):
             a, b = b, a
         if operation.kind == "growth":
@@ -442,6 +448,9 @@ class Calculator:
         gap_unit = "个百分点" if value_unit == "%" else value_unit  # two rates differ by points
         compared = (f"{a.meta.label} 与 {b.meta.label} 相同，相差 0 {gap_unit}" if a.value == b.value else
                     f"{a.meta.label} 比 {b.meta.label} {'多' if more else '少'} {format_decimal(abs(value))} {gap_unit}")
+        if operation.each:
+            return result(first.value, value_unit, "；".join(f"{op.meta.label}：{format_decimal(op.value)} {value_unit}"
+                                                           for op in ops[:2]) + f"（{compared}）。", formula, [a, b])
         return result(value, gap_unit,
                       f"{compared}（{format_decimal(a.value)} {value_unit} 对 {format_decimal(b.value)} {value_unit}）。",
                       formula, [a, b])

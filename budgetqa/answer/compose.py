@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, convert_unit, parse_number
@@ -171,6 +171,18 @@ def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[
     """An arithmetic answer (budgetqa.answer.compute writes the text): every operand cited, the formula shown."""
     return Answer("answered", text, value, unit, tuple(Citation(op.fact) for op in operands), (formula,),
                   value_text=format_decimal(value), operands=tuple(operands))
+
+
+def rounded(result: Answer, places: int) -> Answer:
+    """A computed answer rounded as the question asks ("保留两位小数"), the exact result kept in its text."""
+    if result.status != "answered" or result.value is None:
+        return result
+    value = result.value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if value == result.value:
+        return result
+    shown = f"{value:f} {result.unit or ''}".strip()
+    return replace(result, value=value, value_text=f"{value:f}",
+                   text=f"{result.text}\n保留 {places} 位小数：{shown}（精确值 {format_decimal(result.value)}）")
 
 
 def not_found(reason: str, nearest: Sequence[tuple[Fact, DocumentMeta]] = (), suggestions: Sequence[str] = ()) -> Answer:

@@ -303,9 +303,11 @@ class Finder:
         # the measure's colloquial names ("养人的钱"), and words naming a kind of figure ("安排了多少": 预算)
         synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures or e.kind == "doc_kind")
         # "一般公共预算基本支出中公用经费": a fund and the breakdown above it name no other item
+        # ("项目支出总额", cut 项目 | 支出总额: the measure's pieces and its total)
         others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
                   and not _FUND_PHRASE.fullmatch(t) and t not in standard.BREAKDOWN_MEASURES
-                  and t not in TOTAL_QUALIFIERS]
+                  and t not in TOTAL_QUALIFIERS and not any(t in m for m in query.measures)
+                  and not _MEASURE_TOTAL_WORD.fullmatch(t)]
         # in a 决算 its own figures are the 决算数: "实际花了多少人员经费" names one measure
         measures = query.measures - ({"决算数"} if meta.kind == "决算" else set())
         if len(measures) != 1 or query.asks_change or others or query.codes:  # a code names a row, not the total
@@ -553,6 +555,7 @@ class Recent:
         return value
 
 
+_MEASURE_TOTAL_WORD = re.compile(r"(?:支出|收入)?(?:总额|合计|总计|总数)")
 # a fund named in words of funds only ("一般公共预算财政拨款"): which money, not which item
 _FUND_PHRASE = re.compile("(?:" + "|".join(standard.FUND_WORDS) + ")+")
 # funds a document may have no figure of at all: a question naming one is answered only where it is named

@@ -39,6 +39,8 @@ class Responder:
         result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:
             result = self._plain_answer(query)
+        elif query.decimals is not None:
+            result = compose.rounded(result, query.decimals)
         return result.asked(query.text, query.follow_up_context(), self._contradictions(result))
 
     def _plain_answer(self, query: Query) -> Answer:

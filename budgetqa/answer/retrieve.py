@@ -269,6 +269,8 @@ class FactRanker:
                 label += w.percent_unit if fact.unit == "%" else -w.percent_unit
             elif ask.count:
                 label += w.count_unit if fact.unit == ask.count or _counts_in_column(ask.count, fact) else -w.count_unit
+                if fact.kind == "narrative" and _BOUGHT.search(fact.said_before) and not _BOUGHT.search(q):
+                    label -= w.narrative_item_named  # "车辆保有量": the cars a unit has, not those it plans to buy
             elif fact.unit not in ("万元", "元", "亿元"):
                 label -= w.non_money_unit_penalty
             # a fact whose row names nothing the question asks for cannot win on column or table alone
@@ -688,6 +690,9 @@ def _names_a_part_after(fact: Fact, ask: Ask) -> bool:
     said, after = _describing_text(fact), normalize(fact.quote[fact.offset:])
     part = after[after.find("其中"):] if "其中" in after else ""
     return any(word not in said and word in part for word in ask.specific)
+
+
+_BOUGHT = re.compile(r"购置|购买|新增|更新|报废|买")  # a count of things bought or retired, not of those held
 
 
 def _counts_in_column(count: str, fact: Fact) -> bool:

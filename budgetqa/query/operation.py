@@ -21,26 +21,28 @@ PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强�
 MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
+_COMPARED = re.compile(r"比|差|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 # "人均", "按在职人数平摊下来每人": the amount over the unit's staff
-PER_PERSON = re.compile(r"人均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)")
+PER_PERSON = re.compile(r"人均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)"
+                        r"|(?:摊|分|平均)到每(?:个|位|名)?[^，,。？?]{0,6}?(?:人员|职工|员工|人)(?:身上|头上)?")  # "摊到每个实有在职人员身上"
 # "平均每台预算多少": the amount over the row's 数量; "平均到每接待一人次": over the 人次 a sentence counts
-PER_COUNT = re.compile(r"(?:平均)?(?:到)?每(?:[^\d，,。？?的]{0,3}?)一?(?P<unit>台|套|件|辆|张|项|批次|人次)")
+PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)一?|(?<=平均)一)(?P<unit>台|套|件|辆|张|项|批次|人次)")  # (平均一台)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
-_STAFF_WHO = re.compile(r"实有|在职|在编|编制|工作人员|人员|职工|员工|干部|全体|单位|全部|所有")  # the staff, however said
+_STAFF_WHO = re.compile(r"实有|在职|在编|编制|工作人员|人员|职工|员工|干部|全体|单位|全部|所有|年末|年底|年初")  # the staff, however said
 # "按在职人数算，": how the figure is divided, no words of the figure divided (人数 would read a count)
-_BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5]{0,8}?)的?(?:人数|人头数?)(?:来)?(?:计算|算|计|平摊|分摊|平均)?"
+_BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5]{0,8}?)的?(?:人数|人头数?|人员)(?:来)?(?:计算|算|计|平摊|分摊|平均)?"
                           r"(?:下来)?[，,、]?")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
-                           r".*(增长|增加|减少|下降|变化|多|少|高|低)")
+                           r".*(增长|增加|减少|下降|变化|多|少|高|低|超出|超过|超支|节约|结余)")
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)"
@@ -54,6 +56,11 @@ UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率"
                         # "…全年决算数是年初预算数的百分之多少": the row's figure over its budget column
                         r"|(?:是|相当于|占)(?P<base2>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|百分比|%|多少|几)")
+# "按调整后的全年预算算", "年初预算安排的钱": the base a rate or a remainder is measured against, said
+# beside the item — no part of the item
+_BASE_SAID = re.compile(r"(?:按照?|以|相对于?)?(?P<base>(?:调整后的)?(?:全年|年初)?预算|调整预算)数?(?:安排的钱|安排的|算的?|来算|计算)?[，,]?"
+                        r"(?=[，,]|最后|最终|还|$)")
+_BY_COUNT = re.compile(r"按[^，,。？?]{0,8}?(?:人次|台|套|件|辆|张|批次)(?:数)?(?:平均|平摊|分摊|算)?")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
 TOP_OF_ONE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|什么)(?P<rows>项级科目|科目|项目|支出项目)?(?:（[^）]*）|\([^)]*\))?"
                         r"(?P<rest>[^，,。？?]{0,16}?)最(?P<way>多|高|大|少|低|小)")
@@ -86,6 +93,8 @@ def quoted_names(question: str) -> tuple[str, ...]:
 # "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
 ROWS_SUMMED = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有|各个?)项目(?:的|加起来|合计|合在一起)?")
 _ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")
+# "项目平均每个安排多少", "平均每个项目多少", "列的几个项目，平均每个多少": the mean of a project table's rows
+MEAN_OF_ROWS = re.compile(r"(?:平均)?每个项目(?:平均)?|项目[^。？?]{0,8}?平均每个")
 QUARTERS = re.compile(r"(?:四个|各个?|每个|全年各?)季度")  # "四个季度的用款计划加起来"
 _ROWS_TOGETHER = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有)项目(?:加在一起|合在一起|合起来|加起来|总体|总的|一起)")
 
@@ -130,6 +139,8 @@ class Operation:
     count: int = 0  # sum over a project table's rows: how many the question counts ("三个项目"), 0 when "全部"
     counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台); per_person: the people, when not the staff
     quarters: bool = False  # sum: the four quarters' figures one sentence gives ("第一季度用款计划…")
+    mean: bool = False  # sum over a project table's rows: their average ("平均每个项目多少")
+    each: bool = False  # difference: "A和B…分别是多少", nothing compared — the first named heads the answer
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -145,7 +156,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),), counted=who)
     if kind == "per_count":
         per = PER_COUNT.search(q)
-        return Operation(kind, (q[:per.start()] + q[per.end():],), counted=per["unit"])
+        # ("按接待人次平均，每人次多少": the count it is divided by names no part of the item)
+        return Operation(kind, (_BY_COUNT.sub("", q[:per.start()] + q[per.end():]),), counted=per["unit"])
     if kind == "share":
         gap = several_docs and bool(_SHARES_GAP.search(q))
         one = _SHARE_THEN.match(q) if gap else None
@@ -186,12 +198,15 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     unspent = UNSPENT.search(q) if kind == "column_change" else None
     if unspent:  # the budget column less the row's own figure
         base = "全年预算" if "全年预算" in q else "年初预算" if "年初预算" in q else "预算"
-        return Operation(kind, (q[:unspent.start()],), base=BasePeriod(word=base), shortfall=True)
+        return Operation(kind, (_BASE_SAID.sub("", q[:unspent.start()]),), base=BasePeriod(word=base), shortfall=True)
     completion = COMPLETION.search(q) if kind == "column_change" else None
     if completion:  # 调整预算 is the 全年预算; a bare 预算, the row's budget column (年初预算数, 预算数)
         base = completion["base"] or completion["base2"] or ""
-        word = {"全年预算": "全年预算", "调整预算": "全年预算", "年初预算": "年初预算"}.get(base, "预算")
-        return Operation(kind, (q[:completion.start()],), base=BasePeriod(word=word), completion=True)
+        said = _BASE_SAID.search(q[:completion.start()])  # "按调整后的全年预算算，执行率是多少"
+        base = base or (said["base"] if said else "")
+        word = {"全年预算": "全年预算", "调整预算": "全年预算", "调整后的全年预算": "全年预算", "调整后的预算": "全年预算",
+                "年初预算": "年初预算"}.get(base, "预算")
+        return Operation(kind, (_BASE_SAID.sub("", q[:completion.start()]),), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q) or COLUMN_GAP.search(q)
         as_rate = bool(re.search(r"百分之|%|增长率|增减率|变动率|变化率|增幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
@@ -227,6 +242,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     quarters = QUARTERS.search(q) if kind == "sum" and not several_docs else None
     if quarters:  # "四个季度的用款计划加起来": the quarters a sentence lists
         return Operation(kind, (q[:quarters.start()] + q[quarters.end():],), quarters=True)
+    mean = MEAN_OF_ROWS.search(q) if kind == "sum" and not several_docs else None
+    if mean:  # "项目平均每个安排多少": the rows' total over their number
+        rest = ROWS_SUMMED.sub("", q[:mean.start()] + " " + q[mean.end():])
+        return Operation(kind, (rest,), projects=True, mean=True)
     rows = ROWS_SUMMED.search(q) if kind == "sum" and not several_docs and not split_items(q) else None
     if rows:  # "三个项目的财政拨款合计": a column over a project table's rows
         return Operation(kind, (q[:rows.start()] + q[rows.end():],), projects=True, count=_CN_COUNT.get(rows["n"] or "", 0))
@@ -242,6 +261,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
                      larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q))
                                                             or bool(_GAP_ASKED.search(q)))
                      and not _ranks_lowest(q),
+                     each=kind == "difference" and bool(EACH.search(q)) and not _COMPARED.search(q),
                      quoted=tuple(name for name in quoted_names(question) if name in q))  # (a glossed one is replaced)
 
 
@@ -312,6 +332,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
     q = normalize(text)
     if PER_PERSON.search(q):
         return "per_person"
+    if not several_docs and MEAN_OF_ROWS.search(q):
+        return "sum"
     if not several_docs and PER_COUNT.search(q):
         return "per_count"
     completion = COMPLETION.search(q)
@@ -364,7 +386,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
 
 
 # "A加上B，实际花了多少": a clause that asks, naming no item
-_ASKING_ONLY = re.compile(r"(?:实际上?|一共|总共|共|花了|花掉了?|用了|支出了|要|是|的)+")
+_ASKING_ONLY = re.compile(r"(?:实际上?|一共|总共|共|花了|花掉了?|用了|支出了|要|是|的|亿元|万元|元"
+                          r"|保留[一二两三四0-9]位小数|精确到[^，,、]*|四舍五入)+")  # (the answer's unit and rounding)
 # "2025年部门预算中，A和B两项…": where the items are, no item
 _WHERE_ONLY = re.compile(r"(?:20[0-9]{2}年度?)?(?:本|该)?(?:部门|单位)?(?:预算|决算)(?:表|说明)?(?:中|里|内|当中|之中)?")
 

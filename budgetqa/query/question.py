@@ -76,6 +76,7 @@ class Query:
     codes: set[str] = field(default_factory=set)  # national classification codes named ("31009")
     operands: tuple[Query, ...] = ()  # operation.items, each parsed as a question of its own (item_query)
     names: str = ""  # the units' names: words of them that remain in item_text name no item (asking.content_terms)
+    decimals: int | None = None  # "保留两位小数": the places a computed answer is rounded to
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -135,7 +136,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  follow_up=follow_up, asks_change=asks_change, asks_why=asks_why, asks_text=asks_text(question),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member, quoted_names(question)),
-                 codes=_codes_named(question, item_text), names=names,
+                 codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
@@ -144,6 +145,19 @@ _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|�
                       r"|核[对实]一?个数字?|核[对实]一下)[,，:：]?")
 # "按说明中给出的减少额倒推，", "根据表1…和说明中…，推算": how the figure is to be worked out, not what it is
 _WORKED_OUT = re.compile(r"(?:根据|按照?|依据)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
+
+
+_DECIMALS = re.compile(r"(?:保留|精确到)(?P<n>[0-9一二两三四])位小数|精确到(?P<unit>角|分)")
+
+
+def asked_decimals(question: str) -> int | None:
+    """"保留两位小数" -> 2; "精确到分" -> 2; None when the question asks no rounding."""
+    said = _DECIMALS.search(question)
+    if said is None:
+        return None
+    if said["unit"]:
+        return {"角": 1, "分": 2}[said["unit"]]
+    return int(said["n"]) if said["n"].isdigit() else {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}[said["n"]]
 
 
 def without_preface(text: str) -> str:
