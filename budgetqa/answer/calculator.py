@@ -178,7 +178,7 @@ class Calculator:
 
     def projects_completion(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"三个项目合起来的执行率": Σ 执行数 ÷ Σ 预算数 over the projects of a project table (never one
-        project's own rate)."""
+        project's own rate); what they left unspent, Σ 预算数 − Σ 执行数, when that is asked."""
         count = projects_together(query.item_text)
         cells = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.unit in MONEY_UNITS
                  and "项目" in f.table_kind + f.table and f.row_label and not TOTAL_LABEL.search(f.row_label)]
@@ -199,14 +199,19 @@ class Calculator:
             return not_found(f"{meta.label} 的《{spent[0].table}》列有 {len(spent)} 个项目，不是问题所说的 {count} 个",
                              [(f, meta) for f in spent])
         a, b = sum(f.value for f in spent), sum(f.value for f in planned)
+        unit = spent[0].unit
+        operands = [Operand(f, meta, f.value) for f in spent + planned]
+        if not query.operation.completion and query.operation.shortfall:  # "两个项目加在一起，还有多少没执行掉"
+            return result(b - a, unit, f"{meta.label}：{len(spent)} 个项目{planned[0].column}合计 {format_decimal(b)} {unit}，"
+                          f"执行 {format_decimal(a)} {unit}，未执行 {format_decimal(b - a)} {unit}。",
+                          f"({' + '.join(format_decimal(f.value) for f in planned)}) − "
+                          f"({' + '.join(format_decimal(f.value) for f in spent)}) = {format_decimal(b - a)}", operands)
         if b == 0:
             return None
-        unit = spent[0].unit
         return result(a / b * 100, "%", f"{meta.label}：{len(spent)} 个项目合计执行 {format_decimal(a)} {unit}，"
                       f"占其{planned[0].column} {format_decimal(b)} {unit} 的 {{value}}%。",
                       f"({' + '.join(format_decimal(f.value) for f in spent)}) ÷ "
-                      f"({' + '.join(format_decimal(f.value) for f in planned)}) × 100%",
-                      [Operand(f, meta, f.value) for f in spent + planned], divided=True)
+                      f"({' + '.join(format_decimal(f.value) for f in planned)}) × 100%", operands, divided=True)
 
     def top_row(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"哪个项目预算最多": the rows of the table the question names, ranked."""
@@ -302,7 +307,9 @@ class Calculator:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
         # a whole naming a measure ("…年初预算") is read from that measure only
-        total = self.finder.measure_total(whole_operand, meta)  # "占项目支出总额的百分之几": that column's total
+        # "占项目支出总额的百分之几": that measure's total (its 总额 said as the whole's, no other item)
+        said = _TOTAL_END.sub("", normalize(whole_operand.item_text))
+        total = self.finder.measure_total(item_query(said, names=whole_operand.names, unit=whole_operand.unit), meta)
         candidates = ([total] if total is not None else
                       self.finder.fitting(whole_operand, meta)[0] if whole_operand.measures & _PERIOD_MEASURES
                       else self.finder.candidate_facts(whole_operand.ask, meta, 5))
@@ -769,10 +776,11 @@ def _names_its_class(query: Query, fact: Fact) -> bool:
 
 
 def _projects_completion_asked(query: Query) -> bool:
-    """"三个项目合起来的执行率", "三个项目加在一起，实际花掉的钱占预算的百分之几"."""
+    """"三个项目合起来的执行率", "三个项目加在一起，实际花掉的钱占预算的百分之几", "…还有多少没执行掉"."""
     operation = query.operation
     if projects_together(query.item_text) is None:
         return False
-    return operation.completion or (operation.kind == "share" and len(operation.items) == 2
+    return operation.completion or (operation.kind == "column_change" and operation.shortfall) or (
+        operation.kind == "share" and len(operation.items) == 2
                                     and bool(standard.ACTUAL.search(operation.items[0]) or "花" in operation.items[0])
                                     and "预算" in operation.items[1])

@@ -188,7 +188,7 @@ def staff_fact(facts: list[Fact]) -> Fact | None:
     counts = [fact for fact in facts if fact.value == fact.value.to_integral() and fact.value > 0 and fact.unit in ("", "人")
               and any(label in normalize(f"{fact.column}{fact.row_label}{fact.item}") for label in STAFF_LABELS)]
     counts += [fact for fact in facts if fact.kind == "narrative" and fact.unit == "人"
-               and re.search(r"(实有|在职|在编)(人员|人数)?$", fact.item)]
+               and re.search(r"(实有|在职|在编)(人员|人数|职工|员工)?$", fact.item)]
 
     def employed_first(fact: Fact) -> int:
         where = normalize(f"{fact.column}{fact.row_label}{fact.item}")

@@ -303,11 +303,10 @@ class Finder:
         # the measure's colloquial names ("养人的钱"), and words naming a kind of figure ("安排了多少": 预算)
         synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures or e.kind == "doc_kind")
         # "一般公共预算基本支出中公用经费": a fund and the breakdown above it name no other item
-        # ("项目支出总额", cut 项目 | 支出总额: the measure's pieces and its total)
+        # ("项目支出总额", cut 项目 | 支出总额: the measure's pieces)
         others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
                   and not _FUND_PHRASE.fullmatch(t) and t not in standard.BREAKDOWN_MEASURES
-                  and t not in TOTAL_QUALIFIERS and not any(t in m for m in query.measures)
-                  and not _MEASURE_TOTAL_WORD.fullmatch(t)]
+                  and t not in TOTAL_QUALIFIERS and not any(t in m for m in query.measures)]
         # in a 决算 its own figures are the 决算数: "实际花了多少人员经费" names one measure
         measures = query.measures - ({"决算数"} if meta.kind == "决算" else set())
         if len(measures) != 1 or query.asks_change or others or query.codes:  # a code names a row, not the total
@@ -317,6 +316,8 @@ class Finder:
                   and GRAND_TOTAL.search(f.row_label) and f.measure == named]
         order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
         totals = [f for f in totals if f.table_kind in order]
+        if meta.kind == "决算" and not query.measures & standard.BUDGET_MEASURES:  # "全年决算中，基本支出合计":
+            totals = [f for f in totals if _measure_above(f) not in standard.BUDGET_MEASURES] or totals  # not 年初预算's
         return min(totals, key=lambda f: order[f.table_kind], default=None)
 
     def blank_cell(self, query: Query, meta: DocumentMeta) -> Fact | None:
@@ -555,7 +556,6 @@ class Recent:
         return value
 
 
-_MEASURE_TOTAL_WORD = re.compile(r"(?:支出|收入)?(?:总额|合计|总计|总数)")
 # a fund named in words of funds only ("一般公共预算财政拨款"): which money, not which item
 _FUND_PHRASE = re.compile("(?:" + "|".join(standard.FUND_WORDS) + ")+")
 # funds a document may have no figure of at all: a question naming one is answered only where it is named

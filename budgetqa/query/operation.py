@@ -21,11 +21,11 @@ PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强�
 MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
 EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
-_COMPARED = re.compile(r"比|差|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
+_COMPARED = re.compile(r"比|差|多出|少出|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 # "人均", "按在职人数平摊下来每人": the amount over the unit's staff
 PER_PERSON = re.compile(r"人均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)"
-                        r"|(?:摊|分|平均)到每(?:个|位|名)?[^，,。？?]{0,6}?(?:人员|职工|员工|人)(?:身上|头上)?")  # "摊到每个实有在职人员身上"
+                        r"|(?:摊|分|平均)到每(?:个|位|名)?[^，,。？?]{0,6}?(?:人员|职工|员工|人(?!次))(?:身上|头上)?")  # "摊到每个实有在职人员身上"
 # "平均每台预算多少": the amount over the row's 数量; "平均到每接待一人次": over the 人次 a sentence counts
 PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)一?|(?<=平均)一)(?P<unit>台|套|件|辆|张|项|批次|人次)")  # (平均一台)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
@@ -96,7 +96,7 @@ _ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")
 # "项目平均每个安排多少", "平均每个项目多少", "列的几个项目，平均每个多少": the mean of a project table's rows
 MEAN_OF_ROWS = re.compile(r"(?:平均)?每个项目(?:平均)?|项目[^。？?]{0,8}?平均每个")
 QUARTERS = re.compile(r"(?:四个|各个?|每个|全年各?)季度")  # "四个季度的用款计划加起来"
-_ROWS_TOGETHER = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有)项目(?:加在一起|合在一起|合起来|加起来|总体|总的|一起)")
+_ROWS_TOGETHER = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有)项目(?:[，,][^，,。？?]{0,10}?)?(?:加在一起|合在一起|合起来|加起来|总体|总的|一起)")
 
 
 def projects_together(text: str) -> int | None:
