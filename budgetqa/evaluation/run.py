@@ -34,7 +34,8 @@ QUESTION_FILES = [ROOT / "eval" / "questions.jsonl", ROOT / "eval" / "putuo_ques
                   ROOT / "eval" / "analyst_questions.jsonl", ROOT / "eval" / "heldout_questions.jsonl",
                   ROOT / "eval" / "newsroom_questions.jsonl", ROOT / "eval" / "hard_questions.jsonl",
                   ROOT / "eval" / "desk_questions.jsonl", ROOT / "eval" / "everyday_questions.jsonl",
-                  ROOT / "eval" / "compare_questions.jsonl", ROOT / "eval" / "recheck_questions.jsonl"]
+                  ROOT / "eval" / "compare_questions.jsonl", ROOT / "eval" / "recheck_questions.jsonl",
+                  ROOT / "eval" / "computation_questions.jsonl"]
 # written from the national sample's pages before any ranking change; never tuned on, reported apart
 VALIDATION_FILE = ROOT / "eval" / "validation_questions.jsonl"
 METADATA_GOLD = ROOT / "eval" / "metadata.csv"

@@ -385,6 +385,18 @@ class EntityIndex:
         said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
         return any(in_order(before, normalize(name)) for before in said for name in names)
 
+    def named_with_kind(self, question: str, entity: str, kind: str) -> bool:
+        """Whether the question writes 预算/决算 right after one of the unit's names ("…财政局决算的…",
+        "乙中心2024年预算"): said of that unit only, when several are compared."""
+        q = normalize(question)
+        after = r"(?:(?:20[0-9]{2}|[0-9]{2})年度?)?的?(?:部门|单位)?" + kind
+        names = self.names_by_entity.get(entity, set())
+        forms = {normalize(name) for name in names} | {o for o in map(_organisation, names) if len(o) >= 3}
+        if any(re.search(re.escape(form) + after, q) for form in forms):
+            return True
+        said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s0-9]{3,14}?)" + after, q)]
+        return any(in_order(before, normalize(name)) for before in said for name in names)
+
     def named_places(self, question: str) -> set[str]:
         q = normalize(question)
         return {p for p in self.places if p in q}
@@ -846,7 +858,10 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         have = sorted({m.year for m in docs if m.year})
         match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"
         return match
+    # "福建省热线的…比财政局决算的…多多少": a kind said right after one unit's name is that unit's only
+    bound = {e for e in entities if index.named_with_kind(question, e, kind)} if kind and len(entities) > 1 else set()
     by_kind = [m for m in by_year if not kind or m.kind == kind
+               or (bound and m.entity not in bound and bound != entities)
                # "2025年预算比2023年实际花的多多少": the kind qualifies the year that has it
                or (len(years) > 1 and not any(d.kind == kind and d.year == m.year for d in by_year))]
     if not by_kind and kind == "预算":
