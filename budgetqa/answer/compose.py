@@ -161,6 +161,8 @@ def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None) -> Ans
     # (and so is a clause that only states a change: "较上年减少 1.01 万元…")
     said = f"{fact.lead.strip()}……{fact.quote}" if fact.lead and fact.lead.strip() not in fact.quote else fact.quote
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{said}”"]
+    if change is not None and change.quote not in said:  # the figure explained, from the sentence before
+        lines.append(f"所说的数：{change.item} {change.printed} {change.unit}（{change.where}：“{change.quote}”）")
     figure = change or fact
     return Answer("answered", "\n".join(lines), figure.value, figure.unit or None,
                   (Citation(fact),) + ((Citation(change),) if change else ()),

@@ -20,7 +20,7 @@ _LESS = re.compile(r"小于|低于|少于|偏低|未完成|没有?(?:全部)?(?:
 _TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计", "支出预算", "收入预算")
 _WHOLE = ("支出合计", "收入合计")  # the thesaurus terms for a unit's whole budget (总预算)
 # a change said in everyday words ("为什么比上年少了", "为啥涨了")
-_FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|[大下]降|低了|减了|小了")
+_FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|[大下]降|低了|减了|小了|缩水|缩减|没花完|没用完")
 _MORE_NOW = re.compile(r"多(?:安排|花|拿|给|拨)?了|多出|涨了|[大上猛暴]涨|高了|增了|大了")
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
@@ -122,8 +122,8 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
             continue  # a sentence with no figure: its paragraph's item is the one asked, its direction the one asked
         heading = fact.lead if _NAMES_ITEM.search(fact.lead) else ""  # "…普法宣传（项）。": the 项 the sentence is about
         quote = normalize(heading + fact.quote)
-        if changes and not any(w in quote for w in changes):
-            continue  # "为什么减少" is answered by a sentence about a decrease
+        if changes and not any(w in quote for w in changes) and not (_MORE if changes[0] in ("增加", "增长") else _LESS).search(quote):
+            continue  # "为什么减少" is answered by a sentence about a decrease ("决算比年初预算多": 大于)
         said = normalize(fact.lead + _subheading(fact)) + quote
         if not all(_says(said, w) or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
             continue
@@ -161,3 +161,20 @@ def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | N
               and normalize(_EXPLAINS_AFTER.split(f.quote)[0]) in lead
               and f.item.endswith(tuple(changes))]
     return min(stated, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=None)
+
+
+def rate_said_before(fact: Fact, facts: list[Fact], sentences: list[Fact], question: str) -> Fact | None:
+    """The rate a reason without a figure explains, stated in the sentence right before it ("…执行率81.00%。"
+    before "执行率偏低的原因是…"), when the question asks that rate ("执行率只有多少？为啥这么低")."""
+    if fact.kind != "text" or not _RATE_ASKED.search(normalize(question)) or fact not in sentences:
+        return None
+    at = sentences.index(fact)
+    if at == 0:
+        return None
+    before = normalize(sentences[at - 1].quote)
+    return next((f for f in facts if f.kind == "narrative" and f.doc_id == fact.doc_id and f.unit == "%"
+                 and normalize(f.quote).startswith(before) and f.item.endswith("率")), None)
+
+
+_RATE_ASKED = re.compile(r"率[^，,。？?]{0,4}(?:多少|几)")
+

@@ -23,6 +23,7 @@ from budgetqa.query.question import Query
 from budgetqa.store.catalog import Catalog
 from budgetqa.store.fact_store import passage_texts
 
+_LIST_ITEM = re.compile(r"^(?:[0-9]+[.、．]|[（(][0-9一二三四五六七八九十]+[)）])")  # "2.乙；": an item of a numbered list
 _SAYS_MOST = 0.7  # a sentence answering in words says this share of the question's words (by length)
 FACT_CACHE = 64  # documents whose facts, parsed form and audit stay in memory
 RANKER_CACHE = 32  # document sets whose ranker stays in memory
@@ -67,7 +68,9 @@ class Finder:
     def stated_none(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """A sentence saying the unit has none of the item asked ("本单位无“三公”经费财政拨款支出"):
         its figure is 0, though no table prints it."""
-        names = {normalize(n) for e in query.ask.expansions if e.kind in ("item", "code")
+        # (a named total, 机关运行经费 or 经营收入, too — not a bare 支出 or 收入)
+        names = {normalize(n) for e in query.ask.expansions
+                 if e.kind in ("item", "code") or (e.kind == "total" and len(normalize(e.term)) >= 4)
                  for n in (e.text, e.term, *e.labels) if len(normalize(n)) >= 2}
         if not names or query.asks_change or query.asks_text or query.ask.count:
             return None
@@ -80,6 +83,8 @@ class Finder:
     def describing_sentence(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """The sentence of one document that says in words what the question asks about ("实施单位
         是哪个"): the one saying most of its words (the unit's row it names among them), if most."""
+        if query.described:
+            return self.unit_described(query.described, meta)
         totals = {e.text for e in query.ask.expansions if e.kind in ("total", "fund")}  # figures' names ask figures
         words = [w for w in (*query.ask.content, query.match.member) if len(w) >= 2 and w not in totals]
         wanted = sum(len(w) for w in words)
@@ -95,6 +100,22 @@ class Finder:
         if len(strip_enumerator(normalize(best.quote)).strip("。.：:；; ")) <= 8 and at + 1 < len(sentences):
             return sentences[at + 1]
         return best
+
+    def unit_described(self, topic: str, meta: DocumentMeta) -> Fact | None:
+        """The document's first sentence saying what the unit is in the way asked (its nature, duties or
+        the units it is made of; standard.TOPIC_SAID), a numbered list after it joined on."""
+        sentences = self.sentences(meta)
+        said = standard.TOPIC_SAID[topic]
+        at = next((i for i, s in enumerate(sentences) if said.search(normalize(s.quote))
+                   and len(strip_enumerator(normalize(s.quote)).strip("。.：:；; ")) > 8), None)
+        if at is None:
+            return None
+        best, listed = sentences[at], []
+        for following in sentences[at + 1:at + 12]:  # "包括：1.甲（本级）；2.乙；3.丙。"
+            if not _LIST_ITEM.match(normalize(following.quote)) or following.row_label != best.row_label:
+                break
+            listed.append(following.quote)
+        return replace(best, quote=best.quote + "".join(listed)) if listed else best
 
     # -- ranking ----------------------------------------------------------------------------
     def _ranker(self, doc_ids: Iterable[str]) -> FactRanker:

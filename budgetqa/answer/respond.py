@@ -10,7 +10,7 @@ from budgetqa.answer import compose
 from budgetqa.answer.calculator import Calculator
 from budgetqa.answer.compose import Answer
 from budgetqa.answer.compute import STATED_CHANGE
-from budgetqa.answer.explain import change_said_before, explaining_sentence
+from budgetqa.answer.explain import change_said_before, explaining_sentence, rate_said_before
 from budgetqa.answer.finder import Finder
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
@@ -84,7 +84,9 @@ class Responder:
 
     def _explained(self, query: Query, meta: DocumentMeta, fact: Fact) -> Answer:
         """The sentence quoted; a reason without a figure with the change it explains."""
-        return compose.explained(fact, meta, change_said_before(fact, self.finder.facts_of([meta.doc_id]), query.item_text))
+        facts = self.finder.facts_of([meta.doc_id])
+        return compose.explained(fact, meta, change_said_before(fact, facts, query.item_text)
+                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.item_text))
 
     def _said_in_each(self, query: Query) -> Answer | None:
         """A reason or description asked of one unit and year whose 部门 and 单位 documents both fit: the

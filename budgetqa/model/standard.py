@@ -280,6 +280,13 @@ TOTAL_SOURCES = {
 }
 
 
+# how a document writes what a unit is (budgetqa.query.asking.UNIT_TOPICS asks it): its nature, its
+# duties, the units its budget is made of
+TOPIC_SAID = {"性质": re.compile(r"行政单位|事业单位|参照公务员法管理|参公|公益[一二]类|差额拨款|全额拨款|自收自支"),
+              "职责": re.compile(r"职责|职能|负责"),
+              "构成": re.compile(r"单位构成|编制范围|所属|组成|包括")}
+
+
 def answers_measure(named: str, measure_: str, table_kind: str, document_kind: str) -> bool:
     """Whether a cell (its column's measure, its table's type, its document's kind) holds the
     measure a question names: the column itself, a 决算 document's own figures for 决算数, or a

@@ -17,7 +17,7 @@ ASKED_UNIT = re.compile(r"(?:多少|以|按|用|折合|换算成?|合|单位为?
 _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项)|起来|加起来|(?:几|多少)(?:辆|台|套)车?|多少(?:人|名)")
 _PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|(?<![0-9])(?:1[0-2]|[1-9])月(?!底)")
 _YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?(?![初末])")  # "2026年", "26年度"; not 年初/年末 (a measure)
-QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "哪儿", "哪里", "钱花", "文件", "文档", "各自", "最新", "披露", "这一项", "一项", "这一块", "最后", "最终", "预算", "决算", "年度", "单位", "部门", "一共",
+QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "哪儿", "哪里", "钱花", "文件", "文档", "各自", "最新", "披露", "缩水", "主要", "没花完", "没用完", "这一项", "一项", "这一块", "最后", "最终", "预算", "决算", "年度", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
                   "下降", "压减", "压缩", "增长率", "增幅", "降幅", "涨幅", "减幅", "同比", "环比", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
@@ -76,12 +76,13 @@ NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少", "上年结转", "年初结转", "结转过来", "带进", "带过来")
 PERCENT_WORDS = ("百分之", "%", "％", "增长率", "增幅", "降幅", "涨幅", "减幅", "比例", "占比", "比重", "率是", "率为", "率多少", "率有", "率达", "几成")
-CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
+CHANGE_WORDS = ("比上年", "较上年", "比去年", "上年多", "上年少", "缩水", "增加了多少", "增加多少", "减少了多少", "减少多少", "增长多少", "增长了多少",
                 "增减", "下降了多少")
 _PER_PROSE = re.compile(r"(?:据|根据|按照?)[^，,。]{0,20}?(?:说明|文字)[，,]")  # "据…决算说明，…多少人次": what the prose says
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述", "目标值", "指标值")
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
-WHY = re.compile(r"为什么|为何|为啥|(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)|什么原因|啥原因|什么缘故|原因是|理由|(?:拿来|用来)[修买搞办]?(?:些)?什么|怎么解释|如何解释|主要用于|用于什么|用途|用在哪些地方|用在哪|用在什么|花在哪些地方|花(?:在|到|去)?哪|在哪些地方|哪些地方|花在什么|哪些方面|(?<!负责)(?<!负责干)(?:干什么|做什么)")
+WHY = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|(?:咋|怎么)(?:又|会|就|还)?(?=[涨降少多增减变高低缩])|追加了?(?:什么|哪些)"
+                 r"|(?:^|\s)原因[？?]?$|(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)|什么原因|啥原因|什么缘故|原因是|理由|(?:拿来|用来)[修买搞办]?(?:些)?什么|怎么解释|如何解释|主要用于|用于什么|用途|用在哪些地方|用在哪|用在什么|花在哪些地方|花(?:在|到|去)?哪|在哪些地方|哪些地方|花在什么|哪些方面|(?<!负责)(?<!负责干)(?:干什么|做什么)")
 # what the money is for ("用来干什么", "主要用于什么"), not why a figure changed: a reason sentence (…的原因是…)
 # does not answer it
 PURPOSE = re.compile(r"用来|拿来[修买搞办干做]?(?:些)?什么|用于什么|用途|用在|花在|花(?:到|去)?哪|(?<!负责)(?<!负责干)(?:干什么|做什么)")
@@ -292,7 +293,10 @@ def asked_count(question: str) -> str:
     question = _POINTED.sub("", question)  # "那几辆车的油费": the cars pointed at, no count asked
     if _PEOPLE_COUNTED.search(question):  # "有多少已经离退休的人员": people, however described
         return "人"
-    return next((unit for unit, words in COUNT_WORDS.items() if any(w in question for w in words)), "")
+    said = [(unit, w) for unit, words in COUNT_WORDS.items() for w in words if w in question]
+    if said and all(not re.search(r"多少|几", w) for _, w in said) and _ASKS_MONEY.search(question):
+        return ""  # "给在职人员交养老保险要花多少钱": the people named, money asked
+    return next((unit for unit, _ in said), "")
 
 
 def asked_kind(question: str) -> str:
@@ -310,4 +314,21 @@ def asks_text(question: str) -> bool:
     """The question asks a name or a description that the documents write in words, not a figure."""
     q = normalize(question)
     # an indicator's target is printed as words (≥95%, 明显提升) even when asked "是多少"
-    return (bool(TEXT_ASK.search(q)) and not _FIGURE_ASK.search(q) and not WHY.search(q)) or bool(_TARGET.search(q))
+    return ((bool(TEXT_ASK.search(q)) and not _FIGURE_ASK.search(q) and not WHY.search(q)) or bool(_TARGET.search(q))
+            or bool(described_topic(q)))
+
+
+# what a unit is, as its document's opening describes it: its nature, its duties, the units it is made of
+# ("是什么性质的单位", "主要负责什么工作", "下属有什么事业单位", "包含哪几家单位"); standard.TOPIC_SAID says
+# how documents write each
+UNIT_TOPICS = (("性质", re.compile(r"性质|什么(?:类型|类别|样)的单位|哪(?:类|种)单位")),
+               ("职责", re.compile(r"职责|职能|负责(?:什么|哪些|干什么|做什么)|主要负责|是干什么的|是做什么的")),
+               ("构成", re.compile(r"下属(?:有|的|单位)|所属(?:有|的)?(?:哪|什么)|包括哪|包含哪|由哪|哪几家|几家单位|哪些单位|单位构成")))
+
+
+def described_topic(question: str) -> str:
+    """Which of the UNIT_TOPICS the question asks about, else ""."""
+    q = normalize(question)
+    if _FIGURE_ASK.search(q) and not re.search(r"哪几家", q):
+        return ""  # "下属单位的支出是多少": a figure
+    return next((topic for topic, asked in UNIT_TOPICS if asked.search(q)), "")

@@ -15,7 +15,8 @@ from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import OWN_BODY, region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import (
-    ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text, printed_words,
+    ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text, described_topic,
+    printed_words,
 )
 from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, quoted_names
 
@@ -77,6 +78,7 @@ class Query:
     operands: tuple[Query, ...] = ()  # operation.items, each parsed as a question of its own (item_query)
     names: str = ""  # the units' names: words of them that remain in item_text name no item (asking.content_terms)
     decimals: int | None = None  # "保留两位小数": the places a computed answer is rounded to
+    described: str = ""  # what a unit is, asked ("性质", "职责", "构成": asking.UNIT_TOPICS), else ""
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -137,6 +139,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member, quoted_names(question)),
                  codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
+                 described=described_topic(question),
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
