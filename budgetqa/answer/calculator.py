@@ -298,7 +298,7 @@ class Calculator:
             a, b = Operand(item, meta, in_unit(item, value_unit)), Operand(count, meta, count.value)
             return result(a.value / b.value, value_unit, f"{meta.label}：平均每{counted} {{value}} {value_unit}。",
                           f"{format_decimal(a.value)} {value_unit} ÷ {count.printed} {counted}", [a, b], divided=True)
-        return None
+        return not_found(f"{meta.label} 未载明{counted}数，无法计算平均每{counted}的金额")
 
     def share(self, query: Query, meta: DocumentMeta) -> Answer | None:
         part_operand, whole_operand = query.operands

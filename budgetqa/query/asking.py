@@ -82,10 +82,10 @@ _PER_PROSE = re.compile(r"(?:据|根据|按照?)[^，,。]{0,20}?(?:说明|文�
 NARRATIVE_ONLY = ("说明里", "说明中", "文中", "写的", "提到", "原文", "文字", "说的", "表述", "目标值", "指标值")
 # why / what for ("为什么增加", "主要用于什么"): only the document's own sentence answers
 WHY = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|(?:咋|怎么)(?:又|会|就|还)?(?=[涨降少多增减变高低缩])|追加了?(?:什么|哪些)"
-                 r"|(?:^|\s)原因[？?]?$|(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)|什么原因|啥原因|什么缘故|原因是|理由|(?:拿来|用来)[修买搞办]?(?:些)?什么|怎么解释|如何解释|主要用于|用于什么|用途|用在哪些地方|用在哪|用在什么|花在哪些地方|花(?:在|到|去)?哪|在哪些地方|哪些地方|花在什么|哪些方面|(?<!负责)(?<!负责干)(?:干什么|做什么)")
+                 r"|(?:^|\s)原因[？?]?$|(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)|什么原因|啥原因|什么缘故|原因是|理由|(?:拿来|用来|拿去|用去)[修买搞办干做]?(?:些)?什么|怎么解释|如何解释|主要用于|用于什么|用途|用在哪些地方|用在哪|用在什么|花在哪些地方|花(?:在|到|去)?哪|在哪些地方|哪些地方|花在什么|哪些方面|(?<!负责)(?<!负责干)(?:干什么|做什么)")
 # what the money is for ("用来干什么", "主要用于什么"), not why a figure changed: a reason sentence (…的原因是…)
 # does not answer it
-PURPOSE = re.compile(r"用来|拿来[修买搞办干做]?(?:些)?什么|用于什么|用途|用在|花在|花(?:到|去)?哪|(?<!负责)(?<!负责干)(?:干什么|做什么)")
+PURPOSE = re.compile(r"用来|(?:拿来|拿去|用去)[修买搞办干做]?(?:些)?什么|用于什么|用途|用在|花在|花(?:到|去)?哪|(?<!负责)(?<!负责干)(?:干什么|做什么)")
 # a name or a description asked, not a figure ("实施单位是哪个", "是什么性质的单位", "绩效目标是什么")
 TEXT_ASK = re.compile(r"是什么(?!原因)|负责(?:干|做)(?:些)?什么|是干什么的|什么目标|哪些目标|达到什么|实现什么|是哪个|是哪家|是哪一个|哪个单位|哪些单位|包括哪些|有哪些|什么性质|性质是|是谁")
 _TARGET = re.compile(r"目标值|指标值")
@@ -287,6 +287,9 @@ def _names_class(word: str) -> bool:
 _POINTED = re.compile(r"[那这](?:[几两二三四五六七八九十]+)(?=[辆台张个位名])")
 
 
+_MONEY_ASKED = re.compile(r"多少钱|花多少|要花|花了|多少万|多少元|几万|金额")  # an amount asked in so many words
+
+
 def asked_count(question: str) -> str:
     """The unit of a count asked for ("几辆" -> "辆"), else ""."""
     question = _NOT_STAFF.sub("", _PEOPLES_MONEY.sub("", question))  # "预算编制范围", "多少人员经费" count no staff
@@ -294,7 +297,7 @@ def asked_count(question: str) -> str:
     if _PEOPLE_COUNTED.search(question):  # "有多少已经离退休的人员": people, however described
         return "人"
     said = [(unit, w) for unit, words in COUNT_WORDS.items() for w in words if w in question]
-    if said and all(not re.search(r"多少|几", w) for _, w in said) and _ASKS_MONEY.search(question):
+    if said and all(not re.search(r"多少|几", w) for _, w in said) and _MONEY_ASKED.search(question):
         return ""  # "给在职人员交养老保险要花多少钱": the people named, money asked
     return next((unit for unit, _ in said), "")
 
