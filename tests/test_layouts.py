@@ -43,7 +43,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "cross5_questions.jsonl", "colloquial5_questions.jsonl",
                                            "trap4_questions.jsonl", "colloquial6_questions.jsonl",
                                            "terse6_questions.jsonl", "heldout10_questions.jsonl",
-                                           "lookup11_questions.jsonl", "cross9_questions.jsonl", "calc12_questions.jsonl")
+                                           "lookup11_questions.jsonl", "cross9_questions.jsonl", "calc12_questions.jsonl",
+                                           "prose3_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -162,6 +163,8 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            "凤阳民政局2024年和清河民政局2025年的三公经费决算支出分别是多少？哪个更高": "gold: the difference as the value; the answer's value is the larger figure (the difference is in its text)",
            # computations in many forms (calc12), scored at the session's first code (22/35), then worked on
            "南川市应急管理局2024年项目支出，按调整后的全年预算算，执行率是多少？": "a breakdown column's (项目支出) 全年决算 ÷ 全年预算 of the totals row is not computed",
+           # reasons, purposes and what a unit is, from the prose (prose3), scored at the session's first code (27/40), then worked on
+           "望海区城市管理局2026年政府采购的服务类预算具体买的是什么服务？": "gold: not stated; the procurement sentence (服务类176.85万元) is quoted as if it said what is bought",
            }
 _parsed: dict = {}
 
