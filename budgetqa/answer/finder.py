@@ -129,7 +129,8 @@ class Finder:
                 doc_facts, passages = self._doc_facts(doc_id)
                 facts += doc_facts
                 tokenized += [fact_tokens(f, p) for f, p in zip(doc_facts, passages)]
-            return FactRanker(facts, passage_texts(facts, self.metas), tokenized)
+            own = {doc_id: (self.metas[doc_id].entity, *self.metas[doc_id].aliases) for doc_id in key if doc_id in self.metas}
+            return FactRanker(facts, passage_texts(facts, self.metas), tokenized, own)
 
         return self._rankers.get(key, build)
 

@@ -156,7 +156,7 @@ class Scored:
 
 class FactRanker:
     def __init__(self, facts: list[Fact], passages: dict[str, str] | None = None,
-                 tokenized: list[list[str]] | None = None):
+                 tokenized: list[list[str]] | None = None, own_names: dict[str, tuple[str, ...]] | None = None):
         self.facts = facts
         self.purposes = _stated_purposes(facts)
         # a period row ("2026年预算数") names no item: its table's items are its columns
@@ -170,8 +170,11 @@ class FactRanker:
         self.by_doc: dict[str, list[int]] = {}
         for i, fact in enumerate(facts):
             self.by_doc.setdefault(fact.doc_id, []).append(i)
-        # a sentence's item without the unit's own name ("…办事处收入预算" -> "收入预算")
-        labels = [clean_label(f.item).replace(normalize(f.entity), "") if f.kind == "narrative"
+        # a sentence's item without the unit's own names ("…办事处收入预算" -> "收入预算"; `own_names`: each
+        # document's unit as its documents write it, the entity's other names too)
+        names = {doc_id: sorted({normalize(n) for n in names if n}, key=len, reverse=True)
+                 for doc_id, names in (own_names or {}).items()}
+        labels = [_without_names(clean_label(f.item), names.get(f.doc_id) or [normalize(f.entity)]) if f.kind == "narrative"
                   else "" if standard.is_period_row(f.row_label)
                   else clean_label(f"{f.item}项目{f.row_label}" if f.item else f.row_label)  # a project's cells
                   for f in facts]
@@ -690,6 +693,12 @@ def _names_a_part_after(fact: Fact, ask: Ask) -> bool:
     said, after = _describing_text(fact), normalize(fact.quote[fact.offset:])
     part = after[after.find("其中"):] if "其中" in after else ""
     return any(word not in said and word in part for word in ask.specific)
+
+
+def _without_names(label: str, names: list[str]) -> str:
+    for name in names:
+        label = label.replace(name, "")
+    return label
 
 
 _BOUGHT = re.compile(r"购置|购买|新增|更新|报废|买")  # a count of things bought or retired, not of those held
