@@ -84,10 +84,11 @@ class Calculator:
                 return None
             per_document = replace(query, operation=replace(operation, kind="column_change"))
             return self.rates_compared(per_document, query.mentioned or docs, self.column_change)
-        if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and len(docs) == 1):
+        one_unit = len({(m.entity, m.year) for m in docs}) == 1  # (its 部门 and 单位 documents, both fitting)
+        if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and (len(docs) == 1 or one_unit)):
             if len(docs) == 1:
                 return self._in_document(query, docs[0])
-            if len({(m.entity, m.year) for m in docs}) == 1:  # one unit's 部门 and 单位 documents
+            if one_unit:
                 return computed_in_each([(meta, self._in_document(query, meta)) for meta in docs])
             return None
         if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
@@ -540,8 +541,12 @@ class Calculator:
         支出决算为135.25万元", "2025年当年预算执行数为60.41万元，2026年预算安排227.88万元"."""
         operation, unit, item = query.operation, query.unit, query.operands[0]
         facts = self.finder.facts_of([meta.doc_id])
-        for scored in self.finder.rank(item.ask, [meta.doc_id], k=80):  # cells rank first: read past them
+        # a whole (收入预算, 支出) is stated by a sentence whose own words name its side, not by an item's
+        sides = [side for side in ("收入", "支出") if side in item.item_text] if not item.ask.specific else []
+        for scored in self.finder.rank(item.ask, [meta.doc_id], k=len(facts)):  # cells rank first: read past them
             if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
+                continue
+            if not all(side in normalize(_own_words(scored.fact) + scored.fact.item) for side in sides):
                 continue
             said = _sentence_amounts(facts, scored.fact)
             # the base period's level (a change "与上年相比增加298.09万元" names the period but is no level)

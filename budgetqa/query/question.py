@@ -92,6 +92,9 @@ class Query:
 
 # numbers set apart by spaces ("甲110中心 2024 30113 预算数"): normalising drops the spaces, so a comma
 # keeps the unit's number, the year and the code apart
+# an amount the question states ("预算收入 8 695.94 万元，比上年多了 794.88 万元——增长了百分之几"): what the
+# asker read, never a code or an item of the question
+_STATED_AMOUNT = re.compile(r"(?<![0-9.])[0-9]+(?:[ ,，][0-9]{3})*(?:\.[0-9]+)?\s*(?:亿元|万元|元|亿|万)(?!人|个|次|辆)")
 _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
 
 
@@ -114,7 +117,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         item_text = normalize(item_text)
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
-    item_text = printed_words(glossed(without_preface(strip_entity(item_text, match.docs))))
+    item_text = printed_words(glossed(_STATED_AMOUNT.sub(" ", without_preface(strip_entity(item_text, match.docs)))))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
@@ -177,6 +180,7 @@ _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算
                         r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]"  # "(2026年)不算财政给的，…"
                         r"|[，,](?:而?不是|并非)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…的钱有多少，不是退休的那些哈"
                         r"|[，,](?:听说|据说|好像|貌似|感觉)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…有多少万，听说挺多的"
+                        r"|(?<=[？?])(?:只看|只算|仅看|仅算|单看)[^。？?]{1,12}[。.]?$"  # "…多少元？只看服务中心本身。"
                         r"|[，,](?:而?不是|并非)[^，,。？?、（）()—]*(?=—)"  # "——专门救援那一项，不是整个应急大类——"
                         r"|—{1,2}[^—]*(?:这些|那些|之类的?|这类|等等)—{1,2}"  # "…的钱——工资、社保这些——": examples
                         # "把其他收入和上年结转都算上，": what the figure covers (all the money), no items to add
