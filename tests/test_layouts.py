@@ -44,7 +44,7 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "trap4_questions.jsonl", "colloquial6_questions.jsonl",
                                            "terse6_questions.jsonl", "heldout10_questions.jsonl",
                                            "lookup11_questions.jsonl", "cross9_questions.jsonl", "calc12_questions.jsonl",
-                                           "prose3_questions.jsonl")
+                                           "prose3_questions.jsonl", "trap5_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -163,6 +163,16 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            "凤阳民政局2024年和清河民政局2025年的三公经费决算支出分别是多少？哪个更高": "gold: the difference as the value; the answer's value is the larger figure (the difference is in its text)",
            # computations in many forms (calc12), scored at the session's first code (22/35), then worked on
            "南川市应急管理局2024年项目支出，按调整后的全年预算算，执行率是多少？": "a breakdown column's (项目支出) 全年决算 ÷ 全年预算 of the totals row is not computed",
+           # near-miss traps (trap5), scored at the session's first code (29/40), then worked on: eight golds want
+           # "ambiguous" where a document prints an item two ways; the product answers one printing (as older golds want)
+           "东山市农业农村局2026年部门预算总规模是多少万元？": "gold: ambiguous between the income and the expenditure totals, printed differently; not found",
+           "龙泉市交通运输局2026年预算一共多少钱？": "gold: ambiguous between the income and the expenditure totals, printed differently; the 收入总计 is answered",
+           "海陵市住建局2025年公务接待费预算是多少？": "gold: ambiguous between the 三公 table's 公务接待费 and the economic row 30217; the 三公 figure is answered",
+           "兰溪县第一中学2026年公务接待费": "gold: ambiguous between the 三公 table's 公务接待费 and the economic row 30217; the 三公 figure is answered",
+           "白石县教体局2026年公务接待费安排了多少？": "gold: ambiguous between the 三公 table's 公务接待费 and the economic row 30217; the 三公 figure is answered",
+           "凤阳县民政局2024年一般行政管理事务支出决算是多少？": "gold: ambiguous between the all-funds 支出决算表 and the 一般公共预算 table and prose; the all-funds figure is answered",
+           "玉山县生态环境局2026年节能环保支出是多少万元？": "gold: ambiguous between the all-funds and the 一般公共预算 figures; the all-funds figure is answered",
+           "桐城市教育局2023年度 一般行政管理事务 决算数": "gold: ambiguous between the all-funds 支出决算表 and the 一般公共预算 table; the all-funds figure is answered",
            # reasons, purposes and what a unit is, from the prose (prose3), scored at the session's first code (27/40), then worked on
            "望海区城市管理局2026年政府采购的服务类预算具体买的是什么服务？": "gold: not stated; the procurement sentence (服务类176.85万元) is quoted as if it said what is bought",
            }

@@ -127,7 +127,9 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         measures = _year_before_named(item_text, match.docs) or measures
     asks_why = bool(WHY.search(question))
     # "…为什么比上年增加": the change is what is explained, not a difference to compute
-    operation = (parse_operation(question, item_text, len(match.docs) > 1, unit)
+    # (one unit's 部门 and 单位 documents of a year are one document to compute in, each in turn)
+    several = len({(m.entity, m.year) for m in match.docs}) > 1
+    operation = (parse_operation(question, item_text, several, unit)
                  if not match.missing and not asks_why else Operation())
     names = index.names_of(match.docs)
 
@@ -153,7 +155,7 @@ _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|�
 _WORKED_OUT = re.compile(r"(?:根据|按照?|依据)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
 
 
-_DECIMALS = re.compile(r"(?:保留|精确到)(?P<n>[0-9一二两三四])位小数|精确到(?P<unit>角|分)")
+_DECIMALS = re.compile(r"(?:保留|精确到|四舍五入到?)(?P<n>[0-9一二两三四])位小数|精确到(?P<unit>角|分)")
 
 
 def asked_decimals(question: str) -> int | None:
