@@ -127,8 +127,10 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         measures = _year_before_named(item_text, match.docs) or measures
     asks_why = bool(WHY.search(question))
     # "…为什么比上年增加": the change is what is explained, not a difference to compute
-    # (one unit's 部门 and 单位 documents of a year are one document to compute in, each in turn)
-    several = len({(m.entity, m.year) for m in match.docs}) > 1
+    # (one unit's 部门 and 单位 documents of a year are one document to compute in, each in turn — unless
+    # the question sets them against each other: "部门预算和单位预算…相差多少")
+    several = len({(m.entity, m.year) for m in match.docs}) > 1 or (
+        len(match.docs) > 1 and bool(re.search(r"部门.*单位|单位.*部门", normalize(question))))
     operation = (parse_operation(question, item_text, several, unit)
                  if not match.missing and not asks_why else Operation())
     names = index.names_of(match.docs)
