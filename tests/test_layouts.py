@@ -104,7 +104,6 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            "桐城市教育局2023年度一般行政管理事务（2050102）的支出决算是多少万元？": "held out (scored once): gold a choice between the all-funds 支出决算表 and the 财政拨款 table's row",
            "长宁县市场监督管理局2025年一般公共服务支出预算是多少元？": "held out (scored once): gold a choice between the all-funds and the 一般公共预算 一般公共服务支出",
            "城市管理局2025年城管执法的预算是多少？": "held out (scored once, not worked on)",
-           "梅岭中医院是什么性质的单位？": "单位性质 said in a sentence (为差额拨款事业单位) not found by its words",
            "海东省司法厅下属的海东省法律援助中心是什么类型的单位？": "a unit's kind printed in the roster table inside the prose: the roster's lead sentence cited, not the 单位性质 cell",
            "长宁县市场监督管理局2025年的预算比上年是增加了还是减少了？": "gold: ambiguous (收支预算总计 fell, 财政拨款支出 rose); the totals' changes are found but neither is offered",
            "海陵住建局2025年预算比上年减少了多少？": "gold: ambiguous (收支预算总计 −2,959,600 or 财政拨款支出 −544,332); not found instead",

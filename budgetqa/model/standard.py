@@ -297,9 +297,9 @@ def answers_measure(named: str, measure_: str, table_kind: str, document_kind: s
         return document_kind == "决算" and measure_ not in BUDGET_MEASURES
     if named in ("基本支出", "项目支出"):
         return named in table_kind
-    # a bare 预算数: a budget's own figures are its 年初预算; a final account's only budget column is
-    # the budget it was measured against (年初 or as adjusted; the template does not say which)
-    return measure_ == "本年预算" and (named == "年初预算" or (named == "调整预算" and document_kind == "决算"))
+    # a budget's own figures (its bare 预算数) are its 年初预算; a final account's bare 预算数 may be the
+    # budget as adjusted, so it answers neither 年初 nor 全年 预算
+    return measure_ == "本年预算" and named == "年初预算" and document_kind == "预算"
 
 
 def sentence_names_measure(named: str, words: str, year: int | None = None) -> bool:
