@@ -542,11 +542,16 @@ class Calculator:
         operation, unit, item = query.operation, query.unit, query.operands[0]
         facts = self.finder.facts_of([meta.doc_id])
         # a whole (收入预算, 支出) is stated by a sentence whose own words name its side, not by an item's
-        sides = [side for side in ("收入", "支出") if side in item.item_text] if not item.ask.specific else []
+        whole = not item.ask.specific
+        sides = [side for side in ("收入", "支出") if side in item.item_text] if whole else []
         for scored in self.finder.rank(item.ask, [meta.doc_id], k=len(facts)):  # cells rank first: read past them
-            if scored.label_score < MIN_LABEL_SCORE or scored.fact.kind != "narrative":
+            if scored.fact.kind != "narrative":
                 continue
-            if not all(side in normalize(_own_words(scored.fact) + scored.fact.item) for side in sides):
+            own = normalize(_own_words(scored.fact) + scored.fact.item)
+            # (a whole's level is named by its total's words, "收入预算", whatever the label score)
+            if scored.label_score < MIN_LABEL_SCORE and not (whole and _WHOLE_SAID.search(own)):
+                continue
+            if not all(side in own for side in sides):
                 continue
             said = _sentence_amounts(facts, scored.fact)
             # the base period's level (a change "与上年相比增加298.09万元" names the period but is no level)
@@ -635,6 +640,7 @@ def _own_words(fact) -> str:
     return before[max((m.end() for m in _AMOUNT.finditer(before)), default=0):]
 
 
+_WHOLE_SAID = re.compile(r"(?:收入|支出|收支)预算(?:总计|总额|合计)?$|预算(?:总计|总额)$")  # "…收入预算", "收支预算总计"
 _BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总数|全部)数?")
 _TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%)")
