@@ -85,12 +85,10 @@ class Calculator:
             per_document = replace(query, operation=replace(operation, kind="column_change"))
             return self.rates_compared(per_document, query.mentioned or docs, self.column_change)
         one_unit = len({(m.entity, m.year) for m in docs}) == 1  # (its 部门 and 单位 documents, both fitting)
-        if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and (len(docs) == 1 or one_unit)):
+        if operation.kind in ONE_DOCUMENT or (operation.kind in ("sum", "ratio") and one_unit):
             if len(docs) == 1:
                 return self._in_document(query, docs[0])
-            if one_unit:
-                return computed_in_each([(meta, self._in_document(query, meta)) for meta in docs])
-            return None
+            return computed_in_each([(meta, self._in_document(query, meta)) for meta in docs]) if one_unit else None
         if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
             return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
         return self.across_documents(query)

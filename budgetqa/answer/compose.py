@@ -292,11 +292,11 @@ def computed_in_each(results: list[tuple[DocumentMeta, Answer | None]]) -> Answe
     found = [(meta, result) for meta, result in results if result is not None and result.status == "answered"]
     if not found:
         return None
-    first_meta, first = found[0]
+    first = found[0][1]
     lacking = [meta for meta, result in results if result is None or result.status != "answered"]
     if len(found) == 1:
         lacking_said = "、".join(f"{m.label}{_scope(m)}" for m in lacking)
-        return replace(first, text=f"{first.text}\n（{lacking_said} 中算不出这一项。）")
+        return replace(first, text=f"{first.text}\n（{lacking_said} 中算不出这一项。）") if lacking else first
     if len({(result.value, result.unit) for _, result in found}) == 1:
         each = "、".join(f"{m.label}{_scope(m)}" for m, _ in found)
         return replace(first, text=f"{first.text}\n（{each} 算得同一结果。）",

@@ -15,7 +15,7 @@ from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact, sentence_facts
-from budgetqa.model.text import normalize
+from budgetqa.model.text import normalize, without_names
 from budgetqa.parse.vocabulary import GRAND_TOTAL, SANGONG_ITEM, TOC_ENTRY, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask, ask_of
@@ -78,7 +78,8 @@ class Finder:
             return None  # a final account's "无…支出" says nothing was spent, not that nothing was budgeted
         said = re.compile(rf"{_NONE}[^，,。；;：:]{{0,12}}?(?:{'|'.join(map(re.escape, sorted(names, key=len, reverse=True)))})")
         units = sorted({normalize(n) for n in (meta.entity, *meta.aliases, *meta.members) if n}, key=len, reverse=True)
-        return next((f for f in self.sentences(meta) if said.search(_without(normalize(f.quote), units))), None)
+        # (the units' names taken out: a 无 in a name is no "none")
+        return next((f for f in self.sentences(meta) if said.search(without_names(normalize(f.quote), units, " "))), None)
 
     def describing_sentence(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """The sentence of one document that says in words what the question asks about ("实施单位
@@ -381,13 +382,6 @@ class Finder:
 
 
 _NONE = r"(?:没有|未安排|不安排|未发生|无(?!论))"  # "无“三公”经费支出" (not 无论); units' names are taken out first
-
-
-def _without(text: str, names: list[str]) -> str:
-    """The text without the units' names (a 无 in a name is no "none")."""
-    for name in names:
-        text = text.replace(name, " ")
-    return text
 
 
 _NAMED_BUDGET = re.compile(r"年初|全年|调整|预算数?(?:和|与|及|、)|完成|执行")  # the budget named, or both asked

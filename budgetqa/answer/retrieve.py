@@ -24,7 +24,7 @@ from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS
 from budgetqa.model.facts import Fact
-from budgetqa.model.text import bigrams, in_order, normalize
+from budgetqa.model.text import bigrams, in_order, normalize, without_names
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import Ask
 from budgetqa.store.embedding import ngram_matrix, ngram_vector
@@ -174,7 +174,7 @@ class FactRanker:
         # document's unit as its documents write it, the entity's other names too)
         names = {doc_id: sorted({normalize(n) for n in names if n}, key=len, reverse=True)
                  for doc_id, names in (own_names or {}).items()}
-        labels = [_without_names(clean_label(f.item), names.get(f.doc_id) or [normalize(f.entity)]) if f.kind == "narrative"
+        labels = [without_names(clean_label(f.item), names.get(f.doc_id) or [normalize(f.entity)]) if f.kind == "narrative"
                   else "" if standard.is_period_row(f.row_label)
                   else clean_label(f"{f.item}项目{f.row_label}" if f.item else f.row_label)  # a project's cells
                   for f in facts]
@@ -693,12 +693,6 @@ def _names_a_part_after(fact: Fact, ask: Ask) -> bool:
     said, after = _describing_text(fact), normalize(fact.quote[fact.offset:])
     part = after[after.find("其中"):] if "其中" in after else ""
     return any(word not in said and word in part for word in ask.specific)
-
-
-def _without_names(label: str, names: list[str]) -> str:
-    for name in names:
-        label = label.replace(name, "")
-    return label
 
 
 _BOUGHT = re.compile(r"购置|购买|新增|更新|报废|买")  # a count of things bought or retired, not of those held

@@ -30,6 +30,13 @@ def unify_ideographs(text: str) -> str:
     return text.translate(_IDEOGRAPHS)
 
 
+def without_names(text: str, names: list[str], gap: str = "") -> str:
+    """The text with each of the names taken out (longest first when the caller sorts them so)."""
+    for name in names:
+        text = text.replace(name, gap)
+    return text
+
+
 def in_order(word: str, text: str) -> bool:
     """The word's characters occur in the text in the same order ("港航中心" in 港航事业发展中心)."""
     rest = iter(text)

@@ -265,7 +265,7 @@ _ORG_WORD = re.compile(r"(?:中心|街道|[局委办院所站队馆处社部厅�
 
 def _in_a_name(tokens: list[str], at: int, names: str) -> bool:
     """Whether a word of a unit's name is said as part of a name: an organisation's word (中心), beside
-    another word of the names ("三明热线"), or the question's first word ("万里2024年…") — not an
+    another word of the names ("甲市民政"), or the question's first word ("乙街道2024年…") — not an
     item that shares a word with the name ("政府采购买服务" of 政务服务中心, "城乡医疗救助" of 医疗保障局)."""
     beside = [tokens[i] for i in (at - 1, at + 1) if 0 <= i < len(tokens)]
     return at == 0 or bool(_ORG_WORD.search(tokens[at])) or any(len(t) >= 2 and t in names for t in beside)

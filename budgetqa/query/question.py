@@ -869,7 +869,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         have = sorted({m.year for m in docs if m.year})
         match.missing = f"没有{'、'.join(map(str, years))}年的文档（现有年份：{'、'.join(map(str, have))}）"
         return match
-    # "福建省热线的…比财政局决算的…多多少": a kind said right after one unit's name is that unit's only
+    # "甲中心的…比乙局决算的…多多少": a kind said right after one unit's name is that unit's only
     bound = {e for e in entities if index.named_with_kind(question, e, kind)} if kind and len(entities) > 1 else set()
     by_kind = [m for m in by_year if not kind or m.kind == kind
                or (bound and m.entity not in bound and bound != entities)
