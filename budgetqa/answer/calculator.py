@@ -30,7 +30,7 @@ from budgetqa.answer.finder import Finder
 from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
-from budgetqa.model.facts import Fact
+from budgetqa.model.facts import AMOUNT_SAID, Fact
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import TOTAL_LABEL, strip_enumerator
 from budgetqa.query import thesaurus
@@ -89,8 +89,9 @@ class Calculator:
             if len(docs) == 1:
                 return self._in_document(query, docs[0])
             return computed_in_each([(meta, self._in_document(query, meta)) for meta in docs]) if one_unit else None
-        if operation.kind != "rank" and not query.match.entity_named and len({m.entity for m in docs}) > 1:
-            return None  # "2025年预算比2024年增长了多少" naming no unit: not a comparison of two others
+        if operation.kind != "rank" and len({m.entity for m in docs}) > 1 and (
+                not query.match.entity_named or query.match.shared_name):
+            return None  # "2025年预算比2024年增长了多少", "镇政府…一共多少": no units named apart to set together
         return self.across_documents(query)
 
     def _in_document(self, query: Query, meta: DocumentMeta) -> Answer | None:
@@ -254,6 +255,8 @@ class Calculator:
         unit = query.unit
         item = self.finder.lookup(query.operands[0], meta) or self.finder.best_fact(query.operands[0].ask, meta)
         who = query.operation.counted  # "按参训学员人头算": those people, not the staff
+        if query.operation.given:
+            return _over_given(item, query.operation.given, "人", unit, meta)
         facts = self.finder.facts_of([meta.doc_id])
         staff = _people_counted(facts, who, item) if who else staff_fact(facts)
         if staff is None:
@@ -284,6 +287,8 @@ class Calculator:
     def per_count(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"台式计算机平均每台预算多少": the row's amount over the 数量 it prints in 台."""
         counted = query.operation.counted
+        if query.operation.given:
+            return _over_given(self.finder.lookup(query.operands[0], meta), query.operation.given, counted, query.unit, meta)
         facts = self.finder.facts_of([meta.doc_id])
         for item in self.finder.candidate_facts(query.operands[0].ask, meta, 10):
             if item.kind != "cell" or item.unit not in MONEY_UNITS:
@@ -301,6 +306,10 @@ class Calculator:
 
     def share(self, query: Query, meta: DocumentMeta) -> Answer | None:
         part_operand, whole_operand = query.operands
+        if part_operand.match.member and not part_operand.ask.content:
+            # "本年收入里，甲中心一家占了多大比例": a department's unit named alone is the part of the whole's item
+            part_operand = item_query(whole_operand.item_text, member=part_operand.match.member,
+                                      names=whole_operand.names, unit=whole_operand.unit)
         part = self.finder.lookup(part_operand, meta)
         if part is None:
             return None
@@ -340,10 +349,26 @@ class Calculator:
         if shown_unit is None:
             return None  # operands in units that do not add up
         ops = [Operand(f, meta, in_unit(f, shown_unit)) for f in (part, whole)]
+        if query.operation.base != BasePeriod():
+            return self._share_change(ops, query.operation.base, meta)
         value = ops[0].value / ops[1].value * 100
         return result(value, "%", f"{meta.label}：占比 {{value}}%。",
                       f"{format_decimal(ops[0].value)} {shown_unit} ÷ {format_decimal(ops[1].value)} {shown_unit} × 100%",
                       ops, divided=True)
+
+    def _share_change(self, now: list[Operand], base: BasePeriod, meta: DocumentMeta) -> Answer | None:
+        """"…的比重，2026年比2025年提高了多少个百分点": the share in the base period's column (its rows'
+        cells there) set against the share now, in points."""
+        earlier = [base_column(self._row_cells(op.fact), base, meta.year or 0) for op in now]
+        if any(f is None or f.id == op.fact.id or f.unit != op.fact.unit for f, op in zip(earlier, now)) or not earlier[1].value:
+            return None
+        before = [Operand(f, meta, in_unit(f, now[0].fact.unit)) for f in earlier]
+        shares = [ops[0].value / ops[1].value * 100 for ops in (now, before)]
+        shown = [format_decimal(share.quantize(Decimal("0.01"))) for share in shares]
+        then = earlier[0].row_label if standard.is_period_row(earlier[0].row_label) else earlier[0].column
+        return result(shares[0] - shares[1], "个百分点", f"{meta.label}：占比 {shown[0]}%，{then} {shown[1]}%；变化 {{value}} 个百分点。",
+                      f"{format_decimal(now[0].value)} ÷ {format_decimal(now[1].value)} × 100% − "
+                      f"{format_decimal(before[0].value)} ÷ {format_decimal(before[1].value)} × 100%", now + before, divided=True)
 
     def _read_beside(self, part, whole, meta: DocumentMeta):
         """A share's part on the whole's basis: the part's row in the whole's table and column when
@@ -391,8 +416,8 @@ class Calculator:
                      for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
-        found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted) else None)
-                 for meta, fact in found]
+        found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted)
+                  and not self.finder.of_another_classification(fact, item) else None) for meta, fact in found]
         found = self.same_table(item.ask, [(meta, fact) for meta, fact in found if fact is not None])
         # (read after the tables are matched: the 上年 column of one is no reason to read the others' 上年)
         found = [(meta, self._year_before(item, meta) if _one_year_later(query, meta) else fact) for meta, fact in found]
@@ -495,16 +520,13 @@ class Calculator:
             fact = scored.fact
             leaf = fact.column.split(" / ")[-1]
             by_period = standard.is_period_row(fact.row_label)  # a 三公 table whose rows are years
-            row = self._periods_of(fact) if by_period else {
-                f.column: f for f in self.finder.facts_of([fact.doc_id]) if f.table_id == fact.table_id
-                and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"
-                and (fact.row_label or f.column.split(" / ")[-1] == leaf)}  # 三公: the item's own columns
+            row = self._row_cells(fact)
             base = base_column(row, operation.base, meta.year or 0)
             if base is None or base.id == fact.id:
                 continue
             if base_column({fact.row_label if by_period else fact.column: fact}, operation.base, meta.year or 0) is not None:
                 continue  # the ranked cell is itself a base-period cell
-            if (not by_period and fact.row_label and leaf not in ("合计", "小计", "总计", "金额", "预算数", "决算数")
+            if (not by_period and fact.row_label and not TOTAL_LABEL.fullmatch(leaf) and leaf not in ("金额", "预算数", "决算数")
                     and " / " in fact.column):
                 continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
             headers = normalize("".join(row))
@@ -515,7 +537,9 @@ class Calculator:
             if value_unit is None:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
-            item_name = fact.column if by_period else fact.row_label or f"{fact.table} {leaf}"  # 三公: items are columns
+            # 三公 by period: its items are columns, its total named by the table
+            item_name = (f"{fact.table} {leaf}" if TOTAL_LABEL.fullmatch(leaf) else fact.column) if by_period \
+                else fact.row_label or f"{fact.table} {leaf}"
             subject = f"{meta.label}：{item_name}"
             if operation.completion:
                 return ratio(a, b, times=False, subject=subject)
@@ -523,6 +547,15 @@ class Calculator:
                 return growth(a, b, subject, operation.shortfall)
             return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
         return self.stated_change(query, meta)
+
+    def _row_cells(self, fact) -> dict:
+        """A cell's row, by column; in a table whose rows are periods (三公 by year), its item by period."""
+        if standard.is_period_row(fact.row_label):
+            return self._periods_of(fact)
+        leaf = fact.column.split(" / ")[-1]
+        return {f.column: f for f in self.finder.facts_of([fact.doc_id]) if f.table_id == fact.table_id
+                and f.row_code == fact.row_code and f.row_label == fact.row_label and f.kind == "cell"
+                and (fact.row_label or f.column.split(" / ")[-1] == leaf)}  # 三公: the item's own columns
 
     def _periods_of(self, fact) -> dict:
         """A period-row table's cells of one item (its column), by the period each row names."""
@@ -545,7 +578,7 @@ class Calculator:
         for scored in self.finder.rank(item.ask, [meta.doc_id], k=len(facts)):  # cells rank first: read past them
             if scored.fact.kind != "narrative":
                 continue
-            own = normalize(_own_words(scored.fact) + scored.fact.item)
+            own = normalize(scored.fact.own_words + scored.fact.item)
             # (a whole's level is named by its total's words, "收入预算", whatever the label score)
             if scored.label_score < MIN_LABEL_SCORE and not (whole and _WHOLE_SAID.search(own)):
                 continue
@@ -599,7 +632,7 @@ class Calculator:
             pair = (stated_change_pair(_sentence_amounts(facts, fact), BasePeriod(word="上年"), meta.year or 0)
                     or _next_sentence_change(facts, fact, meta.year or 0))
             # the level or its change is named for the item asked ("…单位收入预算为", "收支预算总计各增加")
-            if (pair is None or pair[0] is not fact or not all(w in normalize(_own_words(pair[0]) + pair[1].item) for w in words)
+            if (pair is None or pair[0] is not fact or not all(w in normalize(pair[0].own_words + pair[1].item) for w in words)
                     or standard.off_topic(normalize(pair[0].item), query.item_text)):  # 机关运行经费支出 is no 支出 total
                 continue
             level, change, fell = pair
@@ -630,18 +663,9 @@ def _says_column(operand: Query, fact) -> bool:
     return any(normalize(name) in normalize(operand.item_text) for name in fact.column.split(" / "))
 
 
-def _own_words(fact) -> str:
-    """A sentence's words since its previous amount up to this figure ("2026年收支预算总计")."""
-    if fact.offset < 0:
-        return fact.item
-    before = fact.quote[:fact.offset]
-    return before[max((m.end() for m in _AMOUNT.finditer(before)), default=0):]
-
-
 _WHOLE_SAID = re.compile(r"(?:收入|支出|收支)预算(?:总计|总额|合计)?$|预算(?:总计|总额)$")  # "…收入预算", "收支预算总计"
 _BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总数|全部)数?")
 _TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
-_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%)")
 
 
 def _says_unchanged(fact) -> bool:
@@ -649,7 +673,7 @@ def _says_unchanged(fact) -> bool:
     if fact.offset < 0:
         return False
     after = re.split(r"[。；;]", fact.quote[fact.offset + len(fact.printed):], maxsplit=1)[0]
-    return "持平" in after and not _AMOUNT.search(after)  # no other figure the 持平 could be about
+    return "持平" in after and not AMOUNT_SAID.search(after)  # no other figure the 持平 could be about
 
 
 def _unchanged(fact, meta: DocumentMeta, unit: str) -> Answer:
@@ -782,6 +806,17 @@ def _names_its_class(query: Query, fact: Fact) -> bool:
     as asked, before its gloss stands for it): the classification is said."""
     return any(name != normalize(clean_label(fact.row_label))
                for name in thesaurus.classification_names_in(strip_entity(query.text, query.match.docs)))
+
+
+def _over_given(item: Fact | None, given: str, counted: str, unit: str, meta: DocumentMeta) -> Answer | None:
+    """An amount over the count the question itself gives ("按在职88人算，人均多少"): the count is the asker's."""
+    if item is None or item.unit not in MONEY_UNITS or not Decimal(given):
+        return None
+    value_unit = unit or item.unit
+    a = Operand(item, meta, in_unit(item, value_unit))
+    return result(a.value / Decimal(given), value_unit,
+                  f"{meta.label}：按问题给出的 {given} {counted}计，平均每{counted} {{value}} {value_unit}。",
+                  f"{format_decimal(a.value)} {value_unit} ÷ {given} {counted}（问题给出）", [a], divided=True)
 
 
 def _projects_completion_asked(query: Query) -> bool:

@@ -64,6 +64,7 @@ class Answer:
     value_text: str | None = None  # the value in plain decimals (answered only)
     printed: str | None = None  # the figure as the answer shows it (a looked-up figure as printed)
     operands: tuple[Operand, ...] = ()  # a computed answer's figures (their facts are the citations)
+    exact: Decimal | None = None  # a quotient before it was rounded to `value` (rounded again only from it)
     question: str = ""  # set by Engine.ask, with the warnings and the context
     warnings: tuple[str, ...] = ()  # contradictions the document has about a cited figure
     context: dict = field(default_factory=dict)  # what a follow-up question needs (pass it back to ask)
@@ -161,7 +162,9 @@ def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None) -> Ans
     # (and so is a clause that only states a change: "较上年减少 1.01 万元…")
     said = f"{fact.lead.strip()}……{fact.quote}" if fact.lead and fact.lead.strip() not in fact.quote else fact.quote
     lines = [f"{meta.label} 的说明（{fact.source}，{fact.where}）：", f"“{said}”"]
-    if change is not None and change.quote not in said:  # the figure explained, from the sentence before
+    if change is not None and change.kind == "cell":  # the figure asked beside the reason, from its table
+        lines.append(f"所问的数：{_item_name(change)} {change.printed} {change.unit}（{place(change)}）")
+    elif change is not None and change.quote not in said:  # the figure explained, from the sentence before
         lines.append(f"所说的数：{change.item} {change.printed} {change.unit}（{change.where}：“{change.quote}”）")
     figure = change or fact
     return Answer("answered", "\n".join(lines), figure.value, figure.unit or None,
@@ -169,22 +172,24 @@ def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None) -> Ans
                   value_text=figure.printed or None, printed=figure.printed or None)
 
 
-def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[Operand]) -> Answer:
+def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[Operand],
+             exact: Decimal | None = None) -> Answer:
     """An arithmetic answer (budgetqa.answer.compute writes the text): every operand cited, the formula shown."""
     return Answer("answered", text, value, unit, tuple(Citation(op.fact) for op in operands), (formula,),
-                  value_text=format_decimal(value), operands=tuple(operands))
+                  value_text=format_decimal(value), operands=tuple(operands), exact=exact)
 
 
 def rounded(result: Answer, places: int) -> Answer:
     """A computed answer rounded as the question asks ("保留两位小数"), the exact result kept in its text."""
     if result.status != "answered" or result.value is None:
         return result
-    value = result.value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exact = result.value if result.exact is None else result.exact  # (17.5468 → 17.5, never via 17.55 → 17.6)
+    value = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if value == result.value:
         return result
     shown = f"{value:f} {result.unit or ''}".strip()
     return replace(result, value=value, value_text=f"{value:f}",
-                   text=f"{result.text}\n保留 {places} 位小数：{shown}（精确值 {format_decimal(result.value)}）")
+                   text=f"{result.text}\n保留 {places} 位小数：{shown}（精确值约 {format_decimal(exact.quantize(Decimal('0.0001'), ROUND_HALF_UP))}）")
 
 
 def not_found(reason: str, nearest: Sequence[tuple[Fact, DocumentMeta]] = (), suggestions: Sequence[str] = ()) -> Answer:

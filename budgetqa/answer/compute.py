@@ -50,13 +50,14 @@ def result(value: Decimal, unit: str, statement: str, formula: str, operands: li
     """A computed answer. Quotients (shares, growth, per person) are rounded half-up to 2 places unless
     they end within 4 (146.44 ÷ 10 = 14.644 stays exact) — the statement ("{value}") shows that same
     figure; sums and differences of printed amounts stay exact."""
+    exact = value
     if divided:
         value = next((value.quantize(places) for places in (TWO_PLACES, THREE_PLACES, FOUR_PLACES)
                       if value.quantize(places, ROUND_HALF_UP) == value), value.quantize(TWO_PLACES, ROUND_HALF_UP))
         statement = statement.format(value=format_decimal(value))
     lines = [statement, f"计算：{formula}", "依据："] + [f"- {operand_line(op, unit if unit not in RATE_UNITS else op.fact.unit)}"
                                                      for op in operands]
-    return computed(value, unit, "\n".join(lines), formula, operands)
+    return computed(value, unit, "\n".join(lines), formula, operands, exact=exact if divided else None)
 
 
 def growth(a: Operand, b: Operand, subject: str, decline: bool = False) -> Answer | None:
@@ -175,10 +176,11 @@ def names_base(said: str, base: BasePeriod, year: int) -> bool:
     """A sentence's words before a figure name the base period: "2023年当年预算执行数", "年初预算", "上年"."""
     if STATED_CHANGE.search(said):
         return False
-    if base.year:
-        return f"{base.year}年" in said
+    last_year = "上年" in said and not re.search(r"结转|结余", said)
+    if base.year:  # (a 2026 document's 上年 is 2025)
+        return f"{base.year}年" in said or (base.year == year - 1 and last_year)
     if base.word == "上年":
-        return ("上年" in said and not re.search(r"结转|结余", said)) or f"{year - 1}年" in said
+        return last_year or f"{year - 1}年" in said
     return base.word in said
 
 

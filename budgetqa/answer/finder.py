@@ -170,6 +170,8 @@ class Finder:
             broader = "、".join(dict.fromkeys(f"“{clean_label(f.row_label)}”" for f in coded[:2]))
             return [], f"{meta.label} 中没有所问的这一项，只有更宽的 {broader}"
         coded = narrower
+        if query.ask.count:  # "办公用房面积" printed blank ("…其中办公用房平方米，…；土地0平方米"): no figure of it
+            coded = [f for f in coded if not _printed_blank(f, query.ask.specific, query.ask.count)]
         kinds = [kind for kind in standard.VEHICLE_KINDS if kind in query.item_text] if query.ask.count else []
         if kinds:  # "车辆里一般公务用车有几辆": a sentence counting all 车辆 does not say
             coded = [f for f in coded if all(kind in normalize(f.row_label + f.column + f.quote) for kind in kinds)]
@@ -369,6 +371,14 @@ class Finder:
         return next((s.fact for s in self.rank(operand.ask, [meta.doc_id], k=10) if s.label_score >= MIN_LABEL_SCORE
                      and s.fact.kind == "cell" and s.fact.amount == best.amount), best)
 
+    @staticmethod
+    def of_another_classification(fact: Fact, query: Query) -> bool:
+        """The fact is a row (or a sentence's item) of a national classification other than the one the
+        query names ("行政事业单位医疗" for 事业单位医疗); False when the query names codes or several items
+        (each document's own: "甲的2010399科目比乙的信息化建设多多少")."""
+        named = thesaurus.classification_names_in(query.item_text)
+        return not query.codes and len(named) == 1 and _another_classification(fact, named)
+
     def best_fact(self, ask: Ask, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE, unit: str = "") -> Fact | None:
         """The fact of one document that best names what `ask` asks for, or None; printed in the
         `unit` asked when the best is that figure rounded in a larger unit."""
@@ -470,19 +480,28 @@ def _row_names_breakdown(fact: Fact, measures: set[str]) -> bool:
 def _another_classification(fact: Fact, named: list[str]) -> bool:
     """A row of a national classification other than the one(s) the question names by official name
     ("教育支出" or "初中教育" for 小学教育)."""
-    if fact.kind != "cell" or not named:
+    if not named or fact.kind not in ("cell", "narrative"):
         return False
-    label = clean_label(fact.row_label)
+    # a sentence's item by the deepest classification it names ("(210类)行政事业单位医疗(11款)行政单位医疗(01项)")
+    said = thesaurus.classification_names_in(fact.said_before) if fact.kind == "narrative" else []
+    if fact.kind == "narrative" and not said:
+        return False
+    label = said[-1] if said else clean_label(fact.row_label)
     codes = set(thesaurus.code_for_name(label))
     own = codes | ({fact.row_code} if fact.row_code else set())
-    return bool(codes) and not any(  # (a row under the 类 named is of it: "社会保障和就业支出里的养老保险")
-        normalize(name) in normalize(label) or any(mine.startswith(code) for mine in own for code in thesaurus.code_for_name(name))
-        for name in named)
+    def of_it(name: str) -> bool:  # (a row under the 类 named is of it: "社会保障和就业支出里的养老保险")
+        theirs = thesaurus.code_for_name(name)
+        if any(mine.startswith(code) for mine in own for code in theirs):
+            return True
+        # a label holding the name is of it, unless it is the name's parent ("行政事业单位医疗" of 事业单位医疗)
+        parent = bool(theirs) and all(any(code.startswith(mine) and code != mine for mine in own) for code in theirs)
+        return normalize(name) in normalize(label) and not parent
+    return bool(codes) and not any(of_it(name) for name in named)
 
 
 _COLUMN_WORDS = (*standard.BREAKDOWN_MEASURES, *standard.FUND_WORDS, "预算", "决算", "年初", "全年", "上年", "合计", "小计",
                  "总计", "支出", "经费", "资金", "安排", "多少", "是多少", "一共", "共")
-_WITHIN = re.compile(r"(?:当中|之中|中|里面?|下面?|项下)的?(?=[\u4e00-\u9fff]{2})")
+_WITHIN = re.compile(r"(?:当中|之中|中|里面?|下面?|项下)的?(?:属于)?(?=[\u4e00-\u9fff]{2})")  # ("…中属于公用经费的")
 
 
 def _parent_named(text: str) -> tuple[str, str]:
@@ -539,6 +558,14 @@ def _heading_names_code(fact: Fact, code: str) -> bool:
     return parent is None or "(款)" not in said or f"{normalize(parent)}(款)" in said
 
 
+def _printed_blank(fact: Fact, words: tuple[str, ...], unit: str) -> bool:
+    """A sentence's figure of another thing, where the sentence prints the thing asked with its unit and
+    no number (a template's blank: "房屋平方米(其中办公用房平方米"): the thing asked has no figure."""
+    own = normalize(fact.own_words + fact.item)
+    return (fact.kind == "narrative" and bool(words) and not any(w in own for w in words)
+            and any(re.search(re.escape(w) + r"\s*" + re.escape(unit), normalize(fact.said_before)) for w in words))
+
+
 def _fits_measures(fact: Fact, measures: set[str]) -> bool:
     """A cell answers a question naming measures only from one of those columns; a sentence only
     when it names one of them."""
@@ -551,7 +578,9 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
                 or _row_names_breakdown(fact, measures))
     if "决算数" in measures and fact.doc_kind == "决算" and not re.search(r"预算|上年|[0-9]{4}年度?[^，。]*(?:比|较)", fact.item):
         return True  # a final account's sentence says what was spent ("2024年度机关运行经费支出65.64万元")
-    return any(standard.sentence_names_measure(m, fact.said_before, fact.year) for m in measures)
+    # (last year's by the words since the amount before: "2025年预算执行数为60.41万元，2026年预算安排227.88万元")
+    return any(standard.sentence_names_measure(m, fact.own_words if m in standard.LAST_YEAR_MEASURES else fact.said_before,
+                                               fact.year) for m in measures)
 
 
 class Recent:

@@ -86,7 +86,8 @@ class Responder:
         """The sentence quoted; a reason without a figure with the change it explains."""
         facts = self.finder.facts_of([meta.doc_id])
         return compose.explained(fact, meta, change_said_before(fact, facts, query.item_text)
-                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.item_text))
+                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.item_text)
+                                 or (self.finder.lookup(query.figure, meta) if query.figure is not None else None))
 
     def _said_in_each(self, query: Query) -> Answer | None:
         """A reason or description asked of one unit and year whose 部门 and 单位 documents both fit: the

@@ -16,6 +16,7 @@ _PROSE_NUMBER = re.compile(
 )
 # "进博会推进专项153.00万，合计2921.00万": a bare 万/亿 after an amount in a budget means 万元/亿元
 _UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}
+AMOUNT_SAID = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%|％)")  # an amount of money or a rate in a sentence
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
@@ -95,6 +96,15 @@ class Fact:
     def said_before(self) -> str:
         """A sentence's words up to its number ("…缴费支出（项）。全年预算为"): what they call it."""
         return self.lead + (self.quote[:self.offset] if self.offset >= 0 else self.item)
+
+    @property
+    def own_words(self) -> str:
+        """A sentence's words since its previous amount up to this figure ("…执行数为60.41万元，2026年预算安排"
+        -> "，2026年预算安排"): what they call this figure, not the one before."""
+        if self.offset < 0:
+            return self.item
+        before = self.quote[:self.offset]
+        return before[max((m.end() for m in AMOUNT_SAID.finditer(before)), default=0):]
 
     @property
     def where(self) -> str:

@@ -27,9 +27,11 @@ SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到�
 PER_PERSON = re.compile(r"人均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)"
                         r"|(?:摊|分|平均)到每(?:个|位|名)?[^，,。？?]{0,6}?(?:人员|职工|员工|人(?!次))(?:身上|头上)?")  # "摊到每个实有在职人员身上"
 # "平均每台预算多少": the amount over the row's 数量; "平均到每接待一人次": over the 人次 a sentence counts
-PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)一?|(?<=平均)一)(?P<unit>台|套|件|辆|张|项|批次|人次)")  # (平均一台)
+PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)一?|(?<=平均)一|一(?=(?:台|套|件|辆)车?(?:摊|分摊|平均)))"
+                       r"(?P<unit>台|套|件|辆|张|项|批次|人次)")  # (平均一台, 一辆车摊下来)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
+_RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的?(?:是|为|属)?(?:哪|谁)")  # "…最少的是哪家"
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
@@ -38,18 +40,18 @@ _STAFF_WHO = re.compile(r"实有|在职|在编|编制|工作人员|人员|职工
 # "按在职人数算，": how the figure is divided, no words of the figure divided (人数 would read a count)
 _BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5]{0,8}?)的?(?:人数|人头数?|人员)(?:来)?(?:计算|算|计|平摊|分摊|平均)?"
                           r"(?:下来)?[，,、]?")
-CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差)了?(百分之)?(多少|几)")
+CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差|高出?|低出?)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
-                           r".*(增长|增加|减少|下降|变化|多|少|高|低|超出|超过|超支|节约|结余)")
+                           r".*(增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|多|少|高|低|超出|超过|超支|节约|结余)")
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)"
                         r"|(?P<base3>年初预算数?|全年预算数?|预算数?)(?:和|与|跟|同)(?:实际)?(?:决算数?|支出|执行数?)之?间?(?P<gap3>相差|差)"
                         # "…合计与上年预算数相比增减幅度是多少": the row against a column of the year before
                         r"|(?:和|与|跟|同)(?P<base4>(?:20[0-9]{2}|[0-9]{2})年(?:执行数|决算数|决算|预算数|预算)?|上年(?:执行数|预算数|决算数|预算)?|去年)"
-                        r"相比[^，,。？?]*?(?:增减|增长|增加|减少|下降|变化|变动|幅度|多|少)")
+                        r"(?:相比|比较?)[，,]?[^，,。？?]*?(?:增减|增长|增加|减少|下降|变化|变动|幅度|多|少)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
 UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
@@ -60,6 +62,9 @@ COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调�
 # beside the item — no part of the item
 _BASE_SAID = re.compile(r"(?:按照?|以|相对于?)?(?P<base>(?:调整后的)?(?:全年|年初)?预算|调整预算)数?(?:安排的钱|安排的|算的?|来算|计算)?[，,]?"
                         r"(?=[，,]|最后|最终|还|$)")
+# "按在职88人算", "就3辆公务用车，", "一共8辆车（含执法执勤车），": a count the question gives to divide by
+_GIVEN_COUNT = re.compile(r"(?:按|以|就|共|一共|总共|只有|有)?(?:在职|在编|实有)?(?P<n>[0-9]+)\s*(?P<unit>人|名|辆|台|套|件)(?!次)"
+                          r"(?:公务用车|车)?(?:[（(][^）)]*[）)])?(?:计算|来算|算|平均)?[，,]?")
 _BY_COUNT = re.compile(r"按[^，,。？?]{0,8}?(?:人次|台|套|件|辆|张|批次)(?:数)?(?:平均|平摊|分摊|算)?")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
 TOP_OF_ONE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|什么)(?P<rows>项级科目|科目|项目|支出项目)?(?:（[^）]*）|\([^)]*\))?"
@@ -70,8 +75,9 @@ WHICH_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:相比|比
 # "本级和推广中心的收入合计相差多少": two items (or two units' rows) of one document, the larger first
 GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?(?:相差|差多少|差额|差距|差了)")
 # "授予中小企业的合同中，小微企业以外的部分是多少": the whole less the part named
-EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(?:除了?|除去)?(?P<b>.{2,}?)(?:以外|之外)的(?:部分|金额|资金)?")
-ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(出|了)*(多少|几)")
+EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(?P<cut>除了?|除去|扣除|去掉|扣掉)?(?P<b>.{2,}?)"
+                         r"(?:(?:以外|之外)的(?:部分|金额|资金)?|(?(cut)(?:以外|之外)?[，,]?(?:还剩|剩下|剩余|其余)|(?!)))")  # "…除去B，还剩多少"
+ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(?:安排|花|用|支出|拨|给)?(出|了)*(多少|几)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
 # a rate of change or of completion, named; the periods each unit's rate is of, in brackets or as 比上年
@@ -82,6 +88,9 @@ _GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比") 
 # "X在Y中的占比"; "Y中X所占比重" (the whole first)
 _SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里|当中|之中)所?的?(?:占了?(?:多大|多少)?的?)?(?:占比|比重|比例)"
                            r"|(?P<b2>[^，,]{2,}?)(?:中|里|当中|之中)(?P<a2>[^，,在]{2,}?)所占的?(?:比重|比例)")
+# "…的比重，2026年比2025年提高了多少个百分点": one document's share in this year's column against the base's
+_SHARE_CHANGE = re.compile(r"(?:比|和|与|跟|同)(?P<base>(?:20[0-9]{2}|[0-9]{2})年|上年|去年)(?:相比|比较)?[，,]?"
+                           r"[^，,。？?]*?(?:多少|几)个?百分点")
 _SHARE_THEN = re.compile(r"^(.+?(?:占比|比重|比例))[，,]?(?:与|和|跟|同|比)")
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
 _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
@@ -96,7 +105,7 @@ _ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")
 # "项目平均每个安排多少", "平均每个项目多少", "列的几个项目，平均每个多少": the mean of a project table's rows
 MEAN_OF_ROWS = re.compile(r"(?:平均)?每个项目(?:平均)?|项目[^。？?]{0,8}?平均每个")
 QUARTERS = re.compile(r"(?:四个|各个?|每个|全年各?)季度")  # "四个季度的用款计划加起来"
-_ROWS_TOGETHER = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有)项目(?:[，,][^，,。？?]{0,10}?)?(?:加在一起|合在一起|合起来|加起来|总体|总的|一起)")
+_ROWS_TOGETHER = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有)项目(?:[，,][^，,。？?]{0,10}?)?(?:加在一起|合在一起|合起来|加起来|总体|总的|一起|合计|整体)")
 
 
 def projects_together(text: str) -> int | None:
@@ -140,6 +149,7 @@ class Operation:
     counted: str = ""  # per_count: what the row's 数量 counts ("平均每台": 台); per_person: the people, when not the staff
     quarters: bool = False  # sum: the four quarters' figures one sentence gives ("第一季度用款计划…")
     mean: bool = False  # sum over a project table's rows: their average ("平均每个项目多少")
+    given: str = ""  # per_person / per_count: the count the question states ("按在职88人算": "88"), else ""
     each: bool = False  # difference: "A和B…分别是多少", nothing compared — the first named heads the answer
 
 
@@ -150,14 +160,19 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if not kind:
         return Operation()
     q = item_text
+    given = _GIVEN_COUNT.search(q)  # "按在职88人算，人均", "就3辆公务用车，…一辆车摊下来": the divisor said
+    if kind in ("per_person", "per_count") and given:
+        q = q[:given.start()] + q[given.end():]
     if kind == "per_person":  # (counted: the people named when not the staff, "按参训学员人头算")
         by = _BY_HEADCOUNT.search(q)
         who = _STAFF_WHO.sub("", by["who"] or "") if by else ""
-        return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),), counted=who)
+        return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),), counted=who,
+                         given=given["n"] if given else "")
     if kind == "per_count":
         per = PER_COUNT.search(q)
         # ("按接待人次平均，每人次多少": the count it is divided by names no part of the item)
-        return Operation(kind, (_BY_COUNT.sub("", q[:per.start()] + q[per.end():]),), counted=per["unit"])
+        return Operation(kind, (_BY_COUNT.sub("", q[:per.start()] + q[per.end():]),), counted=per["unit"],
+                         given=given["n"] if given and given["unit"] == per["unit"] else "")
     if kind == "share":
         gap = several_docs and bool(_SHARES_GAP.search(q))
         one = _SHARE_THEN.match(q) if gap else None
@@ -186,8 +201,10 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         mark = MEMBER_MARK.search(part)
         if mark and whole.startswith("其"):  # "A单位的其他收入占其本年收入合计": A's own whole
             whole = mark.group() + whole[1:]
-        # "…的比重，A和B相差几个百分点": each unit's share, then the gap between them
-        return Operation(kind, (part, whole), larger_first=gap)
+        # "…的比重，A和B相差几个百分点": each unit's share, then the gap between them; "…的比重，2026年比
+        # 2025年提高了多少个百分点": the share in each period, then the change
+        change = None if several_docs else _SHARE_CHANGE.search(q)
+        return Operation(kind, (part, whole), larger_first=gap, base=base_period(change["base"]) if change else BasePeriod())
     if kind == "rate_gap":  # "…的增减率，A（2026年比2025年）比B（2025年比2024年）高几个百分点"
         rate = _RATE_NAMED.search(q)
         completion = rate.group().endswith(("完成率", "执行率"))
@@ -209,12 +226,12 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (_BASE_SAID.sub("", q[:completion.start()]),), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q) or COLUMN_GAP.search(q)
-        as_rate = bool(re.search(r"百分之|%|增长率|增减率|变动率|变化率|增幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
+        as_rate = bool(re.search(r"百分之|百分比|%|增长率|增减率|变动率|变化率|增幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         groups = match.groupdict()
         return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3") or groups.get("base4")),
                          as_rate=as_rate,
-                         shortfall=bool(re.search(r"(少|减少|下降|低|降低)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅", q)),
+                         shortfall=bool(re.search(r"(少|减少|下降|低|降低|压减|压缩|缩减|削减)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅|(?<!增)减幅", q)),
                          larger_first=bool(groups.get("gap") or groups.get("gap3")))
     if kind == "ratio" and not RATIO.search(q):  # across documents by 占: the part names the item
         return Operation(kind, (SHARE.search(q)["a"],))
@@ -313,7 +330,7 @@ def _names_no_other_item(part: str, whole: str) -> bool:
 
 
 def _ranks_lowest(q: str) -> bool:
-    asked = RANK_ASKED.search(q)
+    asked = _RANK_FIRST.search(q) or RANK_ASKED.search(q)
     return bool(asked) and asked["way"] in "低少小"
 
 
@@ -343,7 +360,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
     share = SHARE.search(q)
     if share and several_docs and _names_no_other_item(share["a"], share["b"]) and not _SHARES_GAP.search(q):
         return "ratio"  # "A的收入总计占B的收入总计的百分之多少": one item, A's over B's
-    if share:
+    if share or (not several_docs and _SHARE_WITHIN.search(q)):
         return "share"
     if several_docs and _RATE_NAMED.search(q) and "百分点" in q:  # two units' rates, each of its own year
         return "rate_gap"
@@ -361,7 +378,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "item_difference"
     if not several_docs and TOP_OF_ONE.search(q):
         return "top"
-    if several_docs and RANK_ASKED.search(q) and not re.search(r"(多|少|差|高|低|大)(?:出|额|距)?了?(多少|几)", q):
+    if several_docs and (RANK_ASKED.search(q) or _RANK_FIRST.search(q)) and not re.search(r"(多|少|差|高|低|大)(?:出|额|距)?了?(多少|几)", q):
         return "rank"
     if several_docs and any(w in q for w in GROWTH_WORDS):
         return "growth"
@@ -389,6 +406,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
 _ASKING_ONLY = re.compile(r"(?:实际上?|一共|总共|共|花了|花掉了?|用了|支出了|要|是|的|亿元|万元|元|[（()）]"
                           r"|(?:四舍五入)?(?:到|保留)?[一二两三四0-9]位小数|精确到[^，,、]*|四舍五入)+")  # (the answer's unit and rounding)
 # "2025年部门预算中，A和B两项…": where the items are, no item
+_SCOPE = re.compile(r".{2,}?(?:里面|里|当中|之中|中)")
 _WHERE_ONLY = re.compile(r"(?:20[0-9]{2}年度?)?(?:本|该)?(?:部门|单位)?(?:预算|决算)(?:表|说明)?(?:中|里|内|当中|之中)?")
 
 
@@ -407,6 +425,8 @@ def split_items(text: str) -> list[str]:
     parts = [p for p in re.split(r"[、，,]", text)  # "(2026年)项目表里，…", "…的两个项目，" name no item
              if p and not TABLE_NAMED.fullmatch(re.sub(r"^(?:20[0-9]{2}|[0-9]{2})年度?", "", p))
              and not _ROWS_COUNTED.search(p) and not _ASKING_ONLY.fullmatch(p) and not _WHERE_ONLY.fullmatch(p)]
+    if len(parts) > 2 and _SCOPE.fullmatch(parts[0]):  # "基本支出里，A、B和C加起来": where the items are, no item
+        parts = parts[1:]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务); "A和B和C两项": one cut
         parts = _split_on_and(parts[0], most - 1 if most > 1 else 0)
     elif "和" in parts[-1]:

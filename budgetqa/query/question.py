@@ -15,7 +15,7 @@ from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import OWN_BODY, region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import (
-    ASKED_UNIT, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text, described_topic,
+    ASKED_UNIT, CHANGE_WORDS, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text, described_topic,
     printed_words,
 )
 from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, quoted_names
@@ -52,6 +52,7 @@ class DocumentMatch:
     dropped: list[str] = field(default_factory=list)
     # a name the question says that fits several units' documents ("甲的…比乙镇…"): (the name, them)
     unsure: list[tuple[str, list[DocumentMeta]]] = field(default_factory=list)
+    shared_name: bool = False  # several units fit the one name the question says ("镇政府"), none named apart
 
     @property
     def member(self) -> str:
@@ -79,6 +80,7 @@ class Query:
     names: str = ""  # the units' names: words of them that remain in item_text name no item (asking.content_terms)
     decimals: int | None = None  # "保留两位小数": the places a computed answer is rounded to
     described: str = ""  # what a unit is, asked ("性质", "职责", "构成": asking.UNIT_TOPICS), else ""
+    figure: Query | None = None  # asked with a why, the level asked before it ("年初预算是多少？为什么没花完")
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -101,12 +103,16 @@ _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9
 # "乙区府办 25 30217", "甲中心 26 项目支出": a year in two digits, set apart (20XX年; not "25 万元")
 _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2[0-9])\s+"
                          r"(?=[0-9]{3}|(?![万元亿个人辆台张次条页名家所批]|项(?!目))[\u4e00-\u9fa5])")
+# "三公 2026比2025 增幅": years compared without their 年
+_YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
+                            r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
 # "甲应急局 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
 _COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
 
 
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
     asked = question  # as the user wrote it; the rest reads the numbers set apart
+    question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
     follow_up = bool(context) and is_follow_up(question)
     context = context if follow_up else None
@@ -117,12 +123,13 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         item_text = normalize(item_text)
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
-    item_text = printed_words(glossed(_STATED_AMOUNT.sub(" ", without_preface(strip_entity(item_text, match.docs)))))
+    item_text = printed_words(glossed(_ROUNDING_SAID.sub("", _STATED_AMOUNT.sub(" ", without_preface(strip_entity(item_text, match.docs))))))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
     if match.year_before and not asked_count(item_text):  # an amount of the year before, from the next year's budget
-        measures = (measures - {"本年预算", "决算数"}) | {"上年执行数" if standard.ACTUAL.search(item_text) else "上年预算"}
+        spent = bool(standard.ACTUAL.search(item_text))  # "上一年预算实际执行了多少": what was spent of it
+        measures = (measures - {"本年预算", "决算数"} - ({"上年预算"} if spent else set())) | {"上年执行数" if spent else "上年预算"}
     elif not asks_change:  # "2024年预算中…2023年执行数（决算数）": the budget's column of the year before
         measures = _year_before_named(item_text, match.docs) or measures
     asks_why = bool(WHY.search(question))
@@ -146,7 +153,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member, quoted_names(question)),
                  codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
-                 described=described_topic(question),
+                 described=described_topic(question), figure=_figure_before_why(item_text, names, unit) if asks_why else None,
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
@@ -158,6 +165,7 @@ _WORKED_OUT = re.compile(r"(?:根据|按照?|依据)[^。？?]*?(?:倒推|推算
 
 
 _DECIMALS = re.compile(r"(?:保留|精确到|四舍五入到?)(?P<n>[0-9一二两三四])位小数|精确到(?P<unit>角|分)")
+_ROUNDING_SAID = re.compile(rf"[，,]?[（(]?(?:{_DECIMALS.pattern})[)）]?")  # "（四舍五入到两位小数）": how, not what
 
 
 def asked_decimals(question: str) -> int | None:
@@ -181,14 +189,29 @@ _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…"
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
 _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
                         r"|[（(][^（）()]*(?:不算|除外)[）)]"  # "（其他收入那部分不算）"
-                        r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,]"  # "(2026年)不算财政给的，…"
-                        r"|[，,](?:而?不是|并非)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…的钱有多少，不是退休的那些哈"
+                        # "(2026年)不算财政给的，…" (not "除去X，还剩多少": the rest is asked)
+                        r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,](?!还剩|剩下|剩余|其余)"
+                        # "…的钱有多少，不是退休的那些哈" (not "…的钱里，不是财政给的有多少": that asks)
+                        r"|[，,](?:而?不是|并非)(?![^，,。？?]*(?:多少|几))[^，,。？?、（）()—]*(?=[。？?]*$)"
                         r"|[，,](?:听说|据说|好像|貌似|感觉)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…有多少万，听说挺多的"
                         r"|(?<=[？?])(?:只看|只算|仅看|仅算|单看)[^。？?]{1,12}[。.]?$"  # "…多少元？只看服务中心本身。"
                         r"|[，,](?:而?不是|并非)[^，,。？?、（）()—]*(?=—)"  # "——专门救援那一项，不是整个应急大类——"
                         r"|—{1,2}[^—]*(?:这些|那些|之类的?|这类|等等)—{1,2}"  # "…的钱——工资、社保这些——": examples
                         # "把其他收入和上年结转都算上，": what the figure covers (all the money), no items to add
                         r"|(?:^|(?<=[，,]))(?:把|连同?)[^，,。？?]{1,20}?(?:都|也|一起|一并)(?:算上|算进去|算在内|加上|包括在内|计算在内|计入)[，,]?")
+
+
+_LEVEL_ASKED = re.compile(r"(?:是|有|为)?多少(?:钱|万元|元)?[？?，,。]*$")
+
+
+def _figure_before_why(item_text: str, names: str, unit: str) -> Query | None:
+    """"信息化建设年初预算是多少？为什么最后没花完？": the level asked in its own clause before the why."""
+    why = WHY.search(item_text)
+    before = item_text[:why.start()] if why else ""
+    asked = _LEVEL_ASKED.search(before)
+    if not asked or CHANGE_OR_SHARE.search(before) or any(w in before for w in CHANGE_WORDS):
+        return None  # (a change asked with its reason is the reason's own figure)
+    return item_query(before[:asked.start()], names=names, unit=unit)
 
 
 def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> Query:
@@ -266,8 +289,9 @@ def _codes_named(question: str, item_text: str) -> set[str]:
 def named_codes(text: str) -> set[str]:
     """The 功能/经济 classification codes a question names ("土地补偿（31009）" -> {"31009"}): one our code
     table knows, or one printed as codes are, right before its name ("2100202中医（民族）医院")."""
-    return {m[1] for m in re.finditer(r"(?<![0-9])([0-9]{3}|[0-9]{5}|[0-9]{7})(?![0-9])", text)
-            if thesaurus.code_name(m[1]) or m[1][0] in "235" and _BEFORE_NAME.match(text, m.end())}
+    return {m[1] for m in re.finditer(r"(?<![0-9.])([0-9]{3}|[0-9]{5}|[0-9]{7})(?![0-9.])", text)
+            if thesaurus.code_name(m[1]) or m[1][0] in "235" and (
+                _BEFORE_NAME.match(text, m.end()) or len(m[1]) > 3 and _NOTHING_AFTER.match(text, m.end()))}
 
 
 def is_follow_up(question: str) -> bool:
@@ -323,7 +347,7 @@ class EntityIndex:
         by its name, its name without the place, or a short form of that ("港航中心" for
         港航事业发展中心: its first two and last two characters, the rest in order); "本级" names the
         department's own 本级 row."""
-        q, found = normalize(question), []
+        q, found = _LEFT_OUT.sub(" ", normalize(question)), []  # "本级（不含港航中心）": the unit left out is not asked
         for form in sorted(self.members, key=len, reverse=True):
             surface = form if form in q else self._short_form(form, q)
             if surface and self._at_another_place(q, surface, self.members[form][1]):
@@ -571,6 +595,7 @@ def without_items(question: str, names: str = "") -> str:
 # a classification code and the name printed after it, known to our code table or not
 # ("2130122农业农村生态环境支出"): an item, never a unit's name
 _BEFORE_NAME = re.compile(r"[\u4e00-\u9fa5]{2}(?![年月日万元亿人个])")  # a code's name follows it, not 年 or a unit
+_NOTHING_AFTER = re.compile(r"\s*(?:[？?，,。）)]|$)")  # "…决算 2130305": a code ending a terse question
 _CODED_ITEM = re.compile(r"(?<![0-9])[235](?:[0-9]{2}|[0-9]{4}|[0-9]{6})(?![0-9])(?:[^\W\d_的]|[（）()]){2,24}?"
                          r"(?=科目|的|[，,。？?、]|$)")
 
@@ -608,7 +633,9 @@ def asked_level(question: str) -> str:
     return ""
 
 
+_LEFT_OUT = re.compile(r"[（(](?:不含|不包括|未含|除去?)[^）)]*[）)]")  # "（不含港航中心）"
 _ORG_TAIL = "局委办厅院"  # what ends a unit's short name
+_ORG_END = re.compile(r"(?:中心|局|委|办|厅|院|所|站|队|部|会|馆|校)$")  # a name that has ended
 
 
 # words after a phrase that make it an area of spending ("应急管理这一大块", "农业方面")
@@ -655,7 +682,8 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             length = 0  # "应急管理这一大块" of the 应急管理局: an area of spending, not the name again
         if length:
             i += length
-            if q[i:i + 1] in _ORG_TAIL and not any(q[i - 2:i + 1] in name for name in names):
+            if (q[i:i + 1] in _ORG_TAIL and not any(q[i - 2:i + 1] in name for name in names)
+                    and not _ORG_END.search(q[:i])):  # ("…服务中心办公用房": the name had ended)
                 i += 1  # "岭南应急局" for 岭南市应急管理局: the short name's own 局
             if q[i:i + 1] in ("里", "内"):  # "…中心里": the locative belongs to the name, not to the item
                 i += 1
@@ -827,7 +855,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
             undecided.append((surface, which))
     docs = [m for m in index.docs if m.entity in entities]
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
-                          years=years, kind=kind, level=level)
+                          years=years, kind=kind, level=level,
+                          shared_name=entity_named and not unique and not members and len(entities) > 1)
     match.members = [(surface, member) for surface, member, entity in members if entity in entities]
     for _, member, entity in members:
         match.member_of.setdefault(entity, member)
@@ -838,6 +867,10 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.missing = f"文档库中没有“{'、'.join(sorted(places))}”的这一单位的文档"
         return match
     by_year = [m for m in docs if not years or m.year in years]
+    later = max(years) if len(set(years)) == 2 and len(entities) == 1 else None
+    if later and not any(m.year in (later, later + 1) for m in docs):  # "2025年…比2024年" with no 2025 figure anywhere
+        match.missing = f"没有{later}年的文档（现有年份：{'、'.join(str(y) for y in sorted({m.year for m in docs if m.year}))}）"
+        return match
     covered = {m.entity for m in by_year}
     # "福建、泉州、三明（2025年）": the year qualifies one of the units named apart (not one of the units
     # one word fits: "应急局2024年" is the 应急局 with a 2024 document)
