@@ -19,7 +19,7 @@ from budgetqa.model.text import normalize, without_names
 from budgetqa.parse.vocabulary import GRAND_TOTAL, SANGONG_ITEM, TOC_ENTRY, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask, ask_of
-from budgetqa.query.question import Query
+from budgetqa.query.question import Query, item_query
 from budgetqa.store.catalog import Catalog
 from budgetqa.store.fact_store import passage_texts
 
@@ -142,7 +142,32 @@ class Finder:
     # -- what answers a query in one document -----------------------------------------------
     def fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
         """One document's facts that answer the query, best first: they name the item, hold the
-        measure asked and carry the code named; else [] and why, as the answer says it."""
+        measure asked and carry the code named; else [] and why, as the answer says it. An item no
+        label names may be described by the use the document states for one ("委托中介机构搞审计": the
+        项 whose note says "主要用于：委托中介机构开展各类审计…")."""
+        found, why = self._fitting(query, meta)
+        described = self.described_item(query, meta) if not found else ""
+        if described:
+            item = item_query(described, names=query.names, unit=query.unit)
+            found = self._fitting(replace(item, measures=query.measures, match=query.match), meta)[0] or found
+        return found, why if not found else ""
+
+    def described_item(self, query: Query, meta: DocumentMeta) -> str:
+        """The classification item whose stated use the question's words describe, else ""."""
+        words = [w for w in query.ask.content if len(w) >= 2 and w not in _USE_GENERIC]
+        best, most = "", 1
+        for fact in [*self.sentences(meta), *(f for f in self.facts_of([meta.doc_id]) if f.kind == "narrative")]:
+            used = _USE_SAID.search(fact.quote)
+            if not used or len(words) < 2:
+                continue
+            purpose = normalize(fact.quote[used.end():])
+            hits = sum(w in purpose for w in words)
+            names = thesaurus.classification_names_in(fact.lead + fact.quote[:used.start()])
+            if hits > most and hits >= 0.6 * len(words) and names:
+                best, most = names[-1], hits
+        return best
+
+    def _fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
         parent, parent_name = _parent_named(query.item_text)
         # "社会保障和就业支出里的养老保险": the item is what is named within the 类, ranked without it
         ask = ask_of(normalize(query.item_text).replace(parent_name, " "), query.names, query.match.member) if parent else query.ask
@@ -391,6 +416,8 @@ class Finder:
         return [s.fact for s in self.rank(ask, [meta.doc_id], k=k) if s.label_score >= minimum]
 
 
+_USE_SAID = re.compile(r"(?:主要)?用于[:：]?")  # "主要用于：委托中介机构开展…": what an item's money is for
+_USE_GENERIC = frozenset({"工作", "支出", "项目", "经费", "费用", "资金", "开支", "花销", "方面"})
 _NONE = r"(?:没有|未安排|不安排|未发生|无(?!论))"  # "无“三公”经费支出" (not 无论); units' names are taken out first
 
 
@@ -473,8 +500,10 @@ def _row_names_breakdown(fact: Fact, measures: set[str]) -> bool:
     """Templates that print 人员经费/公用经费 (基本支出, 项目支出) as rows ("人员经费合计" of a 决算's
     基本支出表) rather than columns: the row holds the measure, in its table's figure column."""
     named = measures & standard.BREAKDOWN_MEASURES
-    return bool(named) and fact.measure not in standard.LAST_YEAR_MEASURES | {"增减", "增减率"} and any(
-        m in normalize(fact.row_label) for m in named)
+    # (or whose economic class is of it: 30113 住房公积金 is 人员经费, in a table printing no such column)
+    return bool(named) and fact.measure not in standard.LAST_YEAR_MEASURES | {"增减", "增减率"} and (
+        any(m in normalize(fact.row_label) for m in named)
+        or (standard.breakdown_of_code(fact.row_code) in named and fact.measure not in standard.BREAKDOWN_MEASURES))
 
 
 def _another_classification(fact: Fact, named: list[str]) -> bool:

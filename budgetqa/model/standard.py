@@ -240,6 +240,7 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("公用经费", re.compile(r"公用经费")),
     ("基本支出", re.compile(r"基本支出")),
     ("项目支出", re.compile(r"项目支出")),
+    ("其他资金", re.compile(r"其他资金|非财政拨款")),  # what is not the treasury's (事业收入, 其他收入 … columns)
     ("年初预算", re.compile(r"年初预算")),
     ("调整预算", re.compile(r"调整预算|调整后预算|全年预算")),
     ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|底|执行|决算|实际|带|剩|留|转|没|未)")),  # 上年带过来的钱, 上年没花完: 上年结转; 上年底: a date
@@ -253,6 +254,13 @@ _LAST_YEAR_BASE = {"上年执行数": ACTUAL, "上年预算": re.compile(r"预�
 LAST_YEAR_MEASURES = frozenset({"上年预算", "上年执行数"})
 BUDGET_MEASURES = frozenset({"本年预算", "上年预算", "年初预算", "调整预算"})
 BREAKDOWN_MEASURES = frozenset({"人员经费", "公用经费", "基本支出", "项目支出"})
+# 基本支出 by economic class: 工资福利支出 (301) and 对个人和家庭的补助 (303) are its 人员经费, 商品和服务支出 (302) its 公用经费
+_BREAKDOWN_OF_CLASS = {"301": "人员经费", "303": "人员经费", "302": "公用经费"}
+
+
+def breakdown_of_code(code: str) -> str:
+    """The part of 基本支出 an economic-classification row belongs to ("30113" -> 人员经费), else ""."""
+    return _BREAKDOWN_OF_CLASS.get(code[:3], "") if len(code) in (3, 5) and code.isdigit() else ""
 
 
 _YEAR_GLOSS = re.compile(r"[（(][0-9]{4}年度?[)）]")

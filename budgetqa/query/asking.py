@@ -88,7 +88,7 @@ WHY = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|(?:咋|怎么)
 PURPOSE = re.compile(r"用来|(?:拿来|拿去|用去)[修买搞办干做]?(?:些)?什么|用于什么|用途|用在|花在|花(?:到|去)?哪|(?<!负责)(?<!负责干)(?:干什么|做什么)")
 # a name or a description asked, not a figure ("实施单位是哪个", "是什么性质的单位", "绩效目标是什么")
 TEXT_ASK = re.compile(r"是什么(?!原因)|负责(?:干|做)(?:些)?什么|是干什么的|什么目标|哪些目标|达到什么|实现什么|是哪个|是哪家|是哪一个|哪个单位|哪些单位|包括哪些|有哪些|什么性质|性质是|是谁")
-_TARGET = re.compile(r"目标值|指标值")
+TARGET_ASKED = re.compile(r"目标值|指标值|指标(?:定的|定为|设定为?|设的|是多少)")  # a target as printed ("指标定的是多少")
 _FIGURE_ASK = re.compile(r"多少|几|百分|比例|比重|占|金额|数额|预算数|决算数|钱")
 TABLE_NAMED = re.compile(r"([\u4e00-\u9fa5]{2,16}?)表(?:里|中|内|上|的)")  # "在经济分类表里": the table is named
 TABLE_WORDS = ("三公", "基本支出", "项目支出", "财政拨款", "政府性基金", "经济分类", "一般公共预算", "机关运行")
@@ -326,7 +326,7 @@ def asks_text(question: str) -> bool:
     """The question asks a name or a description that the documents write in words, not a figure."""
     q = normalize(question)
     # an indicator's target is printed as words (≥95%, 明显提升) even when asked "是多少"
-    return ((bool(TEXT_ASK.search(q)) and not _FIGURE_ASK.search(q) and not WHY.search(q)) or bool(_TARGET.search(q))
+    return ((bool(TEXT_ASK.search(q)) and not _FIGURE_ASK.search(q) and not WHY.search(q)) or bool(TARGET_ASKED.search(q))
             or bool(described_topic(q)))
 
 

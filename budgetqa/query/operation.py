@@ -10,7 +10,7 @@ from functools import cache
 from budgetqa.model.standard import BREAKDOWNS
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
-from budgetqa.query.asking import EXAMPLES, IN_BRACKETS, TABLE_NAMED
+from budgetqa.query.asking import EXAMPLES, IN_BRACKETS, TABLE_NAMED, TARGET_ASKED
 
 # "占多少" asks a share; "占多少钱" an amount
 HOW_MUCH_OF = r"(?:多少(?!钱|万元|元|资金|金额)|几)"
@@ -87,7 +87,9 @@ _SHARES_GAP = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分�
 _GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
 # "X在Y中的占比"; "Y中X所占比重" (the whole first)
 _SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里|当中|之中)所?的?(?:占了?(?:多大|多少)?的?)?(?:占比|比重|比例)"
-                           r"|(?P<b2>[^，,]{2,}?)(?:中|里|当中|之中)(?P<a2>[^，,在]{2,}?)所占的?(?:比重|比例)")
+                           r"|(?P<b2>[^，,]{2,}?)(?:中|里|当中|之中)(?P<a2>[^，,在]{2,}?)所占的?(?:比重|比例)"
+                           # "2025年的钱有多大比例是项目支出": the whole first, the part after 是 (用于, 花在)
+                           r"|(?P<b3>[^，,]{2,}?)(?:中|里)?有(?:多大|多少)(?:比例|比重|百分比)(?:是|用于|用在|花在)(?P<a3>[^，,？?。]{2,})")
 # "…的比重，2026年比2025年提高了多少个百分点": one document's share in this year's column against the base's
 _SHARE_CHANGE = re.compile(r"(?:比|和|与|跟|同)(?P<base>(?:20[0-9]{2}|[0-9]{2})年|上年|去年)(?:相比|比较)?[，,]?"
                            r"[^，,。？?]*?(?:多少|几)个?百分点")
@@ -179,7 +181,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         asked = one.group(1) if one else q  # "A的X占比与B的X占比相差…": the share asked of each, once
         within = _SHARE_WITHIN.search(asked)
         match = SHARE.search(asked)
-        part, whole = ((within["a"] or f"{within['b2']}中{within['a2']}", within["b"] or within["b2"]) if within  # (the part within its whole)
+        part, whole = ((within["a"] or within["a3"] or f"{within['b2']}中{within['a2']}", within["b"] or within["b2"] or within["b3"])
+                       if within  # (the part within its whole)
                        else (match["a"], match["b"]) if match
                        else (re.split("占比|比重|比例", asked)[0], ""))  # "A的项目支出占比": no whole named
         inside = _WITHIN.fullmatch(part)
@@ -347,6 +350,8 @@ def base_period(text: str) -> BasePeriod:
 
 def operation_kind(text: str, several_docs: bool) -> str:
     q = normalize(text)
+    if TARGET_ASKED.search(q):  # "人均训练保障经费指标定的是多少": a target as printed, nothing to work out
+        return ""
     if PER_PERSON.search(q):
         return "per_person"
     if not several_docs and MEAN_OF_ROWS.search(q):
@@ -391,7 +396,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
     said = IN_BRACKETS.sub(lambda m: _glossing_items(m, q), q)  # "公车上的钱（买车加用车）一共多少": one item
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", said)
-                                                                       or PLUS.search(said)):
+                                                                       or PLUS.search(said) or side_by_side(said)):
         return "sum"
     if not several_docs and QUARTERS.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共", q):
         return "sum"
@@ -429,10 +434,31 @@ def split_items(text: str) -> list[str]:
         parts = parts[1:]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务); "A和B和C两项": one cut
         parts = _split_on_and(parts[0], most - 1 if most > 1 else 0)
+    if len(parts) == 1:  # "水费电费加起来": names of the classification side by side
+        parts = side_by_side(parts[0]) or parts
     elif "和" in parts[-1]:
         parts = parts[:-1] + _split_on_and(parts[-1], 1)
     parts = [p for p in parts if p]
     return parts if len(parts) >= 2 else []
+
+
+def side_by_side(text: str) -> list[str]:
+    """Classification names written one after another with nothing between ("水费电费" -> [水费, 电费]);
+    [] unless two or more stand together."""
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(text):
+        name = next((text[i:i + n] for n in range(8, 1, -1)
+                     if i + n <= len(text) and thesaurus.code_for_name(text[i:i + n])), "")
+        if name:
+            found.append((i, name))
+        i += len(name) or 1
+    run: list[str] = []
+    for k, (at, name) in enumerate(found):
+        run = run + [name] if k and found[k - 1][0] + len(found[k - 1][1]) == at else [name]
+        if len(run) >= 2 and (k + 1 == len(found) or found[k + 1][0] != at + len(name)):
+            return run
+    return []
 
 
 def _split_on_and(text: str, most: int = 0) -> list[str]:

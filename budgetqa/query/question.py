@@ -499,6 +499,8 @@ class EntityIndex:
             unknown.append(opening.group())
         words = lexicon.tokenizer().lcut(text)
         for k, word in enumerate(words):
+            if k and len(words[k - 1]) >= 2 and words[k - 1] + word[:1] in self.known_text:
+                continue  # "柳溪镇安防": 镇 ends the name before (jieba cut 柳溪|镇安), no place 镇安
             word = _LEADING_LINK.sub("", word)  # "比安河县": the 比 of a comparison is no part of the place
             if k + 1 < len(words) and _COUNTED.match(words[k + 1]):
                 continue  # "新建多少个站点": a verb before what it counts, though jieba knows a place 新建
