@@ -162,8 +162,11 @@ class Finder:
                 continue
             purpose = normalize(fact.quote[used.end():])
             hits = sum(w in purpose for w in words)
+            # the question describes the uses listed, not one of several ("新建部门开办费" of "…开办费、社区建设…")
+            uses = [u for u in _USES_APART.split(purpose) if len(u) >= 2]
+            covered = sum(any(w in u for w in words) for u in uses)
             names = thesaurus.classification_names_in(fact.lead + fact.quote[:used.start()])
-            if hits > most and hits >= 0.6 * len(words) and names:
+            if hits > most and hits >= 0.6 * len(words) and covered >= 0.6 * len(uses) and names:
                 best, most = names[-1], hits
         return best
 
@@ -417,6 +420,7 @@ class Finder:
 
 
 _USE_SAID = re.compile(r"(?:主要)?用于[:：]?")  # "主要用于：委托中介机构开展…": what an item's money is for
+_USES_APART = re.compile(r"[、，,；;。]|和|及|与|等")
 _USE_GENERIC = frozenset({"工作", "支出", "项目", "经费", "费用", "资金", "开支", "花销", "方面"})
 _NONE = r"(?:没有|未安排|不安排|未发生|无(?!论))"  # "无“三公”经费支出" (not 无论); units' names are taken out first
 
