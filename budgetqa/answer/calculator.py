@@ -32,7 +32,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
 from budgetqa.model.facts import AMOUNT_SAID, Fact
 from budgetqa.model.text import normalize
-from budgetqa.parse.vocabulary import TOTAL_LABEL, strip_enumerator
+from budgetqa.parse.vocabulary import GRAND_TOTAL, TOTAL_LABEL, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
 from budgetqa.query.operation import BasePeriod, Operation, projects_together
@@ -77,7 +77,8 @@ class Calculator:
         operation, docs = query.operation, query.match.docs
         if query.match.year_before and operation.kind != "column_change":
             return None  # the year before the document's: its operands are no figures of the document's own year
-        if operation.kind == "share" and operation.larger_first and len({m.entity for m in docs}) == 2 == len(docs):
+        if operation.kind == "share" and operation.larger_first and len(docs) == 2 and (
+                len({m.entity for m in docs}) == 2 or len({m.year for m in docs}) == 2):  # two units, or one unit's two years
             return self.rates_compared(query, query.mentioned or docs, self.share)
         if operation.kind == "rate_gap":  # each unit's change (or completion) of its own row and years
             if len({m.entity for m in docs}) != 2 or len(docs) != 2:
@@ -278,6 +279,11 @@ class Calculator:
             return None
         (a, first), (b, second) = rates
         gap = first.value - second.value
+        if a.entity == b.entity:  # one unit's two years ("2025年预算和2023年决算相比"): the change, signed
+            return result(gap, "个百分点", f"{a.label} {format_decimal(first.value)}%，{b.label} {format_decimal(second.value)}%；"
+                          f"变化 {format_decimal(gap)} 个百分点。",
+                          f"{format_decimal(first.value)}% − {format_decimal(second.value)}% = {format_decimal(gap)} 个百分点",
+                          [*first.operands, *second.operands])
         larger = a if gap >= 0 else b
         ops = [*first.operands, *second.operands]
         return result(abs(gap), "个百分点", f"{a.label} {format_decimal(first.value)}%，{b.label} {format_decimal(second.value)}%；"
@@ -349,8 +355,10 @@ class Calculator:
         if shown_unit is None:
             return None  # operands in units that do not add up
         ops = [Operand(f, meta, in_unit(f, shown_unit)) for f in (part, whole)]
-        if query.operation.base != BasePeriod():
-            return self._share_change(ops, query.operation.base, meta)
+        if query.operation.base != BasePeriod():  # (no base period's figures: said, never a share of one year)
+            base = query.operation.base
+            return self._share_change(ops, base, meta) or self._share_change_elsewhere(part_operand, base, meta) or not_found(
+                f"{meta.label} 中找不到{f'{base.year}年' if base.year else base.word}的对应数字，无法比较两个时期的占比")
         value = ops[0].value / ops[1].value * 100
         return result(value, "%", f"{meta.label}：占比 {{value}}%。",
                       f"{format_decimal(ops[0].value)} {shown_unit} ÷ {format_decimal(ops[1].value)} {shown_unit} × 100%",
@@ -369,6 +377,22 @@ class Calculator:
         return result(shares[0] - shares[1], "个百分点", f"{meta.label}：占比 {shown[0]}%，{then} {shown[1]}%；变化 {{value}} 个百分点。",
                       f"{format_decimal(now[0].value)} ÷ {format_decimal(now[1].value)} × 100% − "
                       f"{format_decimal(before[0].value)} ÷ {format_decimal(before[1].value)} × 100%", now + before, divided=True)
+
+    def _share_change_elsewhere(self, part_operand: Query, base: BasePeriod, meta: DocumentMeta) -> Answer | None:
+        """The share's change read in another table printing the part with the base period's column (the
+        function table's 2023年执行数, where the economic table the part was found in has none): the part's
+        row over that table's total row, in both periods."""
+        facts = self.finder.facts_of([meta.doc_id])
+        for part in self.finder.fitting(part_operand, meta)[0]:
+            if part.kind != "cell":
+                continue
+            total = next((f for f in facts if f.kind == "cell" and (f.table_id, f.part, f.column) == (part.table_id, part.part, part.column)
+                          and GRAND_TOTAL.search(clean_label(f.row_label)) and f.value >= part.value > 0), None)
+            if total is not None and total.unit == part.unit:
+                found = self._share_change([Operand(f, meta, f.value) for f in (part, total)], base, meta)
+                if found is not None:
+                    return found
+        return None
 
     def _read_beside(self, part, whole, meta: DocumentMeta):
         """A share's part on the whole's basis: the part's row in the whole's table and column when
