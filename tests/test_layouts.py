@@ -184,7 +184,6 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            "湖滨县水利局2024年职业年金缴费决算是多少？": "gold: ambiguous between 2080506 (function) and 30109 (economic) 职业年金缴费; the economic row, named exactly, is answered",
            "北湖区退役军人事务局2026年单位自己挣的钱（不算财政给的）有多少？": "单位自己挣的钱: no word says it is 事业收入 rather than 经营收入 or 其他收入",
            "青州县管牲畜防疫的那个中心2023年一共进账多少": "管牲畜防疫的那个中心: a member unit described, not named",
-           "河西公安局2026年办公水电费加起来一共多少？": "水电费: one word for two printed rows (水费, 电费) is not split",
            "海东省法律援助中心负责实施的那个项目，资金里“其他资金”有多少？": "a project named only by its implementing unit, with a quoted measure (“其他资金”), is not found",
            "岭南市应急管理局 单价50万元以上通用设备 数量": "单价50万元以上通用设备 数量: the count a sentence states beside the 单位价值 is not read",
            "西陵市体育运动学校计划保障多少名运动员训练？": "a member unit's project indicator (保障运动员人数) is not found",

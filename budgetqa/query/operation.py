@@ -398,6 +398,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", said)
                                                                        or PLUS.search(said) or side_by_side(said)):
         return "sum"
+    if not several_docs and joined_names(q):  # "水电费是多少": 水费 and 电费, added (a 水电费 row, where printed, else)
+        return "sum"
     if not several_docs and QUARTERS.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共", q):
         return "sum"
     if not several_docs and ROWS_SUMMED.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共|总额|(?:全部|所有)项目", q):
@@ -442,10 +444,20 @@ def split_items(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+def joined_names(text: str) -> list[str]:
+    """"水电费": two classification names sharing their 费 (水费, 电费), no name of its own -> both; else []."""
+    joined = re.search(r"(.)(.)费", text)
+    if joined and not thesaurus.code_for_name(joined[0]) and all(thesaurus.code_for_name(c + "费") for c in joined.groups()):
+        return [joined[1] + "费", joined[2] + "费"]
+    return []
+
+
 def side_by_side(text: str) -> list[str]:
     """Classification names written one after another with nothing between ("水费电费" -> [水费, 电费]);
     [] unless two or more stand together."""
     found: list[tuple[int, str]] = []
+    if joined_names(text):
+        return joined_names(text)
     i = 0
     while i < len(text):
         name = next((text[i:i + n] for n in range(8, 1, -1)
