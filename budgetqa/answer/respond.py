@@ -60,6 +60,10 @@ class Responder:
                 change = self._one_document(query, meta)
                 if change.status == "answered":
                     return replace(change, text=f"{change.text}\n（{unexplained}。）")
+            if query.figure is not None:  # "实际花了多少？为什么比预算多？": the figure asked, the reason not written
+                figure = self._one_document(query.figure, meta)
+                if figure.status == "answered":
+                    return replace(figure, text=f"{figure.text}\n（{unexplained}。）")
             return compose.not_found(unexplained)
         said = self.finder.describing_sentence(query, meta) if query.asks_text else None
         if said is not None:
@@ -85,9 +89,12 @@ class Responder:
     def _explained(self, query: Query, meta: DocumentMeta, fact: Fact) -> Answer:
         """The sentence quoted; a reason without a figure with the change it explains."""
         facts = self.finder.facts_of([meta.doc_id])
-        return compose.explained(fact, meta, change_said_before(fact, facts, query.item_text)
-                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.item_text)
-                                 or (self.finder.lookup(query.figure, meta) if query.figure is not None else None))
+        # (a level asked before the why is the figure given: "2025年实际执行了多少？26年为什么加这么多")
+        figure = self.finder.lookup(query.figure, meta) if query.figure is not None else None
+        figure = figure if figure is not None and figure.unit in MONEY_UNITS else None  # (never a count beside it)
+        return compose.explained(fact, meta, figure
+                                 or change_said_before(fact, facts, query.item_text)
+                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.item_text))
 
     def _said_in_each(self, query: Query) -> Answer | None:
         """A reason or description asked of one unit and year whose 部门 and 单位 documents both fit: the

@@ -153,7 +153,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member, quoted_names(question)),
                  codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
-                 described=described_topic(question), figure=_figure_before_why(item_text, names, unit) if asks_why else None,
+                 described=described_topic(question), figure=_figure_before_why(item_text, names, unit, {m.year for m in match.docs}) if asks_why else None,
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
@@ -195,22 +195,31 @@ _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算
                         r"|[，,](?:而?不是|并非)(?![^，,。？?]*(?:多少|几))[^，,。？?、（）()—]*(?=[。？?]*$)"
                         r"|[，,](?:听说|据说|好像|貌似|感觉)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…有多少万，听说挺多的"
                         r"|(?<=[？?])(?:只看|只算|仅看|仅算|单看)[^。？?]{1,12}[。.]?$"  # "…多少元？只看服务中心本身。"
+                        # "…是多少？其他收入那块不算", "…多少？不算办公那些日常开销。": what is left out, said after the ask
+                        r"|(?<=[？?])[^。？?]{0,12}?(?:不算|除外|不含|不包括)[^。？?]{0,12}[。.]?$"
+                        # "不管钱是财政给的还是医院自己的": every source counts, none is named
+                        r"|[，,]?(?:不管|无论|不论)(?:钱)?是[^，,。？?]*?还是[^，,。？?]*"
                         r"|[，,](?:而?不是|并非)[^，,。？?、（）()—]*(?=—)"  # "——专门救援那一项，不是整个应急大类——"
                         r"|—{1,2}[^—]*(?:这些|那些|之类的?|这类|等等)—{1,2}"  # "…的钱——工资、社保这些——": examples
                         # "把其他收入和上年结转都算上，": what the figure covers (all the money), no items to add
                         r"|(?:^|(?<=[，,]))(?:把|连同?)[^，,。？?]{1,20}?(?:都|也|一起|一并)(?:算上|算进去|算在内|加上|包括在内|计算在内|计入)[，,]?")
 
 
+_RATE_WORDS = re.compile(r"率|比例|比重|百分")
 _LEVEL_ASKED = re.compile(r"(?:是|有|为)?多少(?:钱|万元|元)?[？?，,。]*$")
 
 
-def _figure_before_why(item_text: str, names: str, unit: str) -> Query | None:
-    """"信息化建设年初预算是多少？为什么最后没花完？": the level asked in its own clause before the why."""
+def _figure_before_why(item_text: str, names: str, unit: str, years: set) -> Query | None:
+    """"信息化建设年初预算是多少？为什么最后没花完？": the level asked in its own sentence before the why
+    (of the documents' own year: another year's level is no figure of theirs to look up)."""
     why = WHY.search(item_text)
     before = item_text[:why.start()] if why else ""
+    before = before[:max(before.rfind("?"), before.rfind("？")) + 1] or before  # ("…多少？执行率为啥偏低")
     asked = _LEVEL_ASKED.search(before)
-    if not asked or CHANGE_OR_SHARE.search(before) or any(w in before for w in CHANGE_WORDS):
-        return None  # (a change asked with its reason is the reason's own figure)
+    if not asked or CHANGE_OR_SHARE.search(before) or any(w in before for w in CHANGE_WORDS) or _RATE_WORDS.search(before):
+        return None  # (a change or a rate asked with its reason is the reason's own figure)
+    if not set(asked_years(before)) <= years:
+        return None
     return item_query(before[:asked.start()], names=names, unit=unit)
 
 
