@@ -562,7 +562,7 @@ class Calculator:
                 return None  # operands in units that do not add up
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (fact, base))
             # 三公 by period: its items are columns, its total named by the table
-            item_name = (f"{fact.table} {leaf}" if TOTAL_LABEL.fullmatch(leaf) else fact.column) if by_period \
+            item_name = (f"{fact.table} {leaf}" if TOTAL_LABEL.fullmatch(fact.column) else fact.column) if by_period \
                 else fact.row_label or f"{fact.table} {leaf}"
             subject = f"{meta.label}：{item_name}"
             if operation.completion:

@@ -24,7 +24,7 @@ EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
 _COMPARED = re.compile(r"比|差|多出|少出|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 # "人均", "按在职人数平摊下来每人": the amount over the unit's staff
-PER_PERSON = re.compile(r"人均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)"
+PER_PERSON = re.compile(r"人均|生均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)"
                         r"|(?:摊|分|平均)到每(?:个|位|名)?[^，,。？?]{0,6}?(?:人员|职工|员工|人(?!次))(?:身上|头上)?")  # "摊到每个实有在职人员身上"
 # "平均每台预算多少": the amount over the row's 数量; "平均到每接待一人次": over the 人次 a sentence counts
 PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)一?|(?<=平均)一|一(?=(?:台|套|件|辆)车?(?:摊|分摊|平均)))"
@@ -44,7 +44,7 @@ CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|�
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
-                           r".*(增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|多|少|高|低|超出|超过|超支|节约|结余)")
+                           r".*(增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余)")
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)"
@@ -91,7 +91,7 @@ _SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里
                            # "2025年的钱有多大比例是项目支出": the whole first, the part after 是 (用于, 花在)
                            r"|(?P<b3>[^，,]{2,}?)(?:中|里)?有(?:多大|多少)(?:比例|比重|百分比)(?:是|用于|用在|花在)(?P<a3>[^，,？?。]{2,})")
 # "…的比重，2026年比2025年提高了多少个百分点": one document's share in this year's column against the base's
-_SHARE_CHANGE = re.compile(r"(?:比|和|与|跟|同)(?P<base>(?:20[0-9]{2}|[0-9]{2})年|上年|去年)(?:相比|比较)?[，,]?"
+_SHARE_CHANGE = re.compile(r"(?:(?<!占)比|和|与|跟|同)(?P<base>(?:20[0-9]{2}|[0-9]{2})年|上年|去年)(?:相比|比较)?[，,]?"
                            r"[^，,。？?]*?(?:多少|几)个?百分点")
 _SHARE_THEN = re.compile(r"^(.+?(?:占比|比重|比例))[，,]?(?:与|和|跟|同|比)")
 _DANGLING_BI = re.compile(r"比(?=(?:亿元|万元|元)?[?？]?$)")  # 比 once the other unit and the change are taken out
@@ -165,9 +165,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     given = _GIVEN_COUNT.search(q)  # "按在职88人算，人均", "就3辆公务用车，…一辆车摊下来": the divisor said
     if kind in ("per_person", "per_count") and given:
         q = q[:given.start()] + q[given.end():]
-    if kind == "per_person":  # (counted: the people named when not the staff, "按参训学员人头算")
+    if kind == "per_person":  # (counted: the people named when not the staff, "按参训学员人头算"; 生均: the students)
         by = _BY_HEADCOUNT.search(q)
-        who = _STAFF_WHO.sub("", by["who"] or "") if by else ""
+        who = _STAFF_WHO.sub("", by["who"] or "") if by else "学生" if "生均" in q else ""
         return Operation(kind, (STAFF_WORDS.sub("", PER_PERSON.sub("", _BY_HEADCOUNT.sub("", q))),), counted=who,
                          given=given["n"] if given else "")
     if kind == "per_count":
