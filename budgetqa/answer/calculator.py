@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from budgetqa.answer.compose import Answer, Operand, ambiguous, computed_in_each, format_decimal, not_found
 from budgetqa.answer.compute import (
@@ -279,13 +279,12 @@ class Calculator:
             return None
         (a, first), (b, second) = rates
         gap = first.value - second.value
+        ops = [*first.operands, *second.operands]
         if a.entity == b.entity:  # one unit's two years ("2025年预算和2023年决算相比"): the change, signed
             return result(gap, "个百分点", f"{a.label} {format_decimal(first.value)}%，{b.label} {format_decimal(second.value)}%；"
                           f"变化 {format_decimal(gap)} 个百分点。",
-                          f"{format_decimal(first.value)}% − {format_decimal(second.value)}% = {format_decimal(gap)} 个百分点",
-                          [*first.operands, *second.operands])
+                          f"{format_decimal(first.value)}% − {format_decimal(second.value)}% = {format_decimal(gap)} 个百分点", ops)
         larger = a if gap >= 0 else b
-        ops = [*first.operands, *second.operands]
         return result(abs(gap), "个百分点", f"{a.label} {format_decimal(first.value)}%，{b.label} {format_decimal(second.value)}%；"
                       f"{larger.label} 高 {format_decimal(abs(gap))} 个百分点。",
                       f"|{format_decimal(first.value)}% − {format_decimal(second.value)}%| = {format_decimal(abs(gap))} 个百分点", ops)
@@ -372,7 +371,7 @@ class Calculator:
             return None
         before = [Operand(f, meta, in_unit(f, now[0].fact.unit)) for f in earlier]
         shares = [ops[0].value / ops[1].value * 100 for ops in (now, before)]
-        shown = [format_decimal(share.quantize(Decimal("0.01"))) for share in shares]
+        shown = [format_decimal(share.quantize(Decimal("0.01"), ROUND_HALF_UP)) for share in shares]
         then = earlier[0].row_label if standard.is_period_row(earlier[0].row_label) else earlier[0].column
         return result(shares[0] - shares[1], "个百分点", f"{meta.label}：占比 {shown[0]}%，{then} {shown[1]}%；变化 {{value}} 个百分点。",
                       f"{format_decimal(now[0].value)} ÷ {format_decimal(now[1].value)} × 100% − "

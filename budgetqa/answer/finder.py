@@ -156,17 +156,18 @@ class Finder:
         """The classification item whose stated use the question's words describe, else ""."""
         words = [w for w in query.ask.content if len(w) >= 2 and w not in _USE_GENERIC]
         best, most = "", 1
+        if len(words) < 2:
+            return best
         for fact in [*self.sentences(meta), *(f for f in self.facts_of([meta.doc_id]) if f.kind == "narrative")]:
             used = _USE_SAID.search(fact.quote)
-            if not used or len(words) < 2:
-                continue
-            purpose = normalize(fact.quote[used.end():])
+            purpose = normalize(fact.quote[used.end():]) if used else ""
             hits = sum(w in purpose for w in words)
+            if hits <= most or hits < 0.6 * len(words):
+                continue
             # the question describes the uses listed, not one of several ("新建部门开办费" of "…开办费、社区建设…")
             uses = [u for u in _USES_APART.split(purpose) if len(u) >= 2]
-            covered = sum(any(w in u for w in words) for u in uses)
             names = thesaurus.classification_names_in(fact.lead + fact.quote[:used.start()])
-            if hits > most and hits >= 0.6 * len(words) and covered >= 0.6 * len(uses) and names:
+            if sum(any(w in u for w in words) for u in uses) >= 0.6 * len(uses) and names:
                 best, most = names[-1], hits
         return best
 

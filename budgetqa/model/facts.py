@@ -17,6 +17,7 @@ _PROSE_NUMBER = re.compile(
 # "进博会推进专项153.00万，合计2921.00万": a bare 万/亿 after an amount in a budget means 万元/亿元
 _UNIT_AS_WRITTEN = {"％": "%", "名": "人", "万": "万元", "亿": "亿元"}
 AMOUNT_SAID = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%|％)")  # an amount of money or a rate in a sentence
+_CODE_LEVEL = re.compile(r"[(（][0-9]+项[)）]")  # "司法（06款）信息化建设（13项）": a classification's code
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
@@ -285,8 +286,9 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
             lead = heading or (_PROSE_NUMBER.split(sentences[0][0])[0] if sentence_index else "")
             for match in _PROSE_NUMBER.finditer(sentence):
                 value = parse_number(match["num"])
-                if value is None or _in_name(match["num"], base["entity"]):
-                    continue
+                if value is None or _in_name(match["num"], base["entity"]) or _CODE_LEVEL.fullmatch(
+                        sentence, max(match.start() - 1, 0), min(match.end() + 1, len(sentence))):
+                    continue  # ("信息化建设（13项）": the 项's code, no count of 13)
                 unit = _UNIT_AS_WRITTEN.get(match["unit"], match["unit"])
                 facts.append(Fact(
                     id=f"{base['doc_id']}:s{section_index}:{sentence_index}:{match.start()}",

@@ -455,9 +455,10 @@ def joined_names(text: str) -> list[str]:
 def side_by_side(text: str) -> list[str]:
     """Classification names written one after another with nothing between ("水费电费" -> [水费, 电费]);
     [] unless two or more stand together."""
+    joined = joined_names(text)
+    if joined:
+        return joined
     found: list[tuple[int, str]] = []
-    if joined_names(text):
-        return joined_names(text)
     i = 0
     while i < len(text):
         name = next((text[i:i + n] for n in range(8, 1, -1)

@@ -187,7 +187,9 @@ def without_preface(text: str) -> str:
 _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…": where the row stands, not what it is
 # "（不是编制数）", "(不含上年结转)", "不算财政给的和上级补助的，…": an aside naming what the question does not ask; "（工资、奖金这些）",
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
-_NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算)[^）)]*[）)]|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
+# "（不含港航中心）", "(不是编制数)": what a bracket leaves out (a unit named there is not asked either)
+_LEFT_OUT = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|未含|不算|除去?)[^）)]*[）)]")
+_NOT_ASKED = re.compile(_LEFT_OUT.pattern + r"|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
                         r"|[（(][^（）()]*(?:不算|除外)[）)]"  # "（其他收入那部分不算）"
                         # "(2026年)不算财政给的，…" (not "除去X，还剩多少": the rest is asked)
                         r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,](?!还剩|剩下|剩余|其余)"
@@ -205,7 +207,7 @@ _NOT_ASKED = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|不算
                         r"|(?:^|(?<=[，,]))(?:把|连同?)[^，,。？?]{1,20}?(?:都|也|一起|一并)(?:算上|算进去|算在内|加上|包括在内|计算在内|计入)[，,]?")
 
 
-_RATE_WORDS = re.compile(r"率|比例|比重|百分|(?:涨|降|增|减|多|少|高|低|变)了?(?:多少|几)")  # (or a change: "涨了多少")
+_RATE_OR_CHANGE = re.compile(r"率|比例|比重|百分|(?:涨|降|增|减|多|少|高|低|变)了?(?:多少|几)")  # (or a change: "涨了多少")
 _LEVEL_ASKED = re.compile(r"(?:是|有|为)?多少(?:钱|万元|元)?[？?，,。]*$")
 
 
@@ -216,7 +218,7 @@ def _figure_before_why(item_text: str, names: str, unit: str, years: set) -> Que
     before = item_text[:why.start()] if why else ""
     before = before[:max(before.rfind("?"), before.rfind("？")) + 1] or before  # ("…多少？执行率为啥偏低")
     asked = _LEVEL_ASKED.search(before)
-    if not asked or CHANGE_OR_SHARE.search(before) or any(w in before for w in CHANGE_WORDS) or _RATE_WORDS.search(before):
+    if not asked or CHANGE_OR_SHARE.search(before) or any(w in before for w in CHANGE_WORDS) or _RATE_OR_CHANGE.search(before):
         return None  # (a change or a rate asked with its reason is the reason's own figure)
     if not set(asked_years(before)) <= years:
         return None
@@ -644,7 +646,6 @@ def asked_level(question: str) -> str:
     return ""
 
 
-_LEFT_OUT = re.compile(r"[（(](?:不含|不包括|未含|除去?)[^）)]*[）)]")  # "（不含港航中心）"
 _ORG_TAIL = "局委办厅院"  # what ends a unit's short name
 _ORG_END = re.compile(r"(?:中心|局|委|办|厅|院|所|站|队|部|会|馆|校)$")  # a name that has ended
 
