@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from opencc import OpenCC
+
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta
 from budgetqa.model.text import bigrams, in_order, normalize
@@ -110,8 +112,21 @@ _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=
 _COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
 
 
+@cache
+def _to_simplified() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def in_simplified(question: str) -> str:
+    """A question typed in traditional characters, as the documents print it: '三公經費' -> '三公经费'.
+    One changed character alone is left (a simplified name may own it: 乾县)."""
+    simple = _to_simplified().convert(question)
+    return simple if sum(a != b for a, b in zip(simple, question)) >= 2 else question
+
+
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
     asked = question  # as the user wrote it; the rest reads the numbers set apart
+    question = in_simplified(question)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
     follow_up = bool(context) and is_follow_up(question)
