@@ -47,7 +47,7 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "prose3_questions.jsonl", "trap5_questions.jsonl", "heldout11_questions.jsonl",
                                            "lookup15_questions.jsonl", "calc15_questions.jsonl", "trap6_questions.jsonl",
                                            "colloquial7_questions.jsonl", "lookup16_questions.jsonl", "heldout16_questions.jsonl",
-                                           "heldout18_questions.jsonl")
+                                           "heldout18_questions.jsonl", "cross19_questions.jsonl", "final20_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -111,7 +111,6 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            "长宁县市场监督管理局2025年的预算比上年是增加了还是减少了？": "gold: ambiguous (收支预算总计 fell, 财政拨款支出 rose); the totals' changes are found but neither is offered",
            "海陵住建局2025年预算比上年减少了多少？": "gold: ambiguous (收支预算总计 −2,959,600 or 财政拨款支出 −544,332); not found instead",
            "青州县农业农村局2023年度支出完成预算的比例是多少？": "gold: ambiguous (年初预算 100.80% of 一般公共预算支出 or 全年预算 85.17% of 三公); one stated rate answered",
-           "北湖区退役军人服务中心的收入预算占北湖区退役军人事务局2026年部门收入预算的比重是多少？": "部门收入预算 read as 本年收入合计 (25,805,540); gold: the 收入预算总表's 合计 (27,267,900)",
            "北岭区司法局2026年公务接待费预算是多少？": "golds disagree: this one wants a choice; questions.jsonl's (syn162 …) want the 三公 line for the printed name 公务接待费, which is answered with the 30217 row said beside it",
            "白沙镇和柳溪镇2025年都有搞村庄环境整治的项目，哪个镇安排得多？多多少万元？": "a project named in other words (村庄环境整治 for 农村人居环境整治)",
            # the prose states only 公务用车购置及运行费, the unruled 三公 table is not read: not found, not 0
@@ -180,9 +179,6 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            # lookups and computations in many forms (lookup15 45/50, calc15 28/40 at the session's first code), then worked on
            "金沙县卫健局2026年的收入里，除去一般公共预算拨款，还剩多少元来自别的渠道？": "gold: the 收入总计 (with 上年结转); the whole read is the 本年收入合计",
            # a mixed set held out until the session's end (heldout18): 33/40 at the session's first code and at its last, then opened
-           "青石县人民医院2026年预计靠看病治疗自己挣的收入有多少万元？": "held out: 看病治疗自己挣的收入 (a hospital's 事业收入) is not read from everyday words",
-           "青林疾控2024年买实验室仪器实际花掉了多少？": "held out: 买实验室仪器 (the project 实验室设备购置) is not matched: 仪器 is no word of the row",
-           "海陵住建局2025年给小城镇修路修管网这类基础设施安排了多少钱？": "held out: examples without 、 (修路修管网这类基础设施) are not dropped",
            # near-miss traps, everyday words, less-read tables (trap6 35/40, colloquial7 28/40, lookup16 30/40 at the session's first code), then worked on
            "江北区文旅局2026年政府性基金预算支出里，文化创作与保护安排了多少？": "gold: not found (the 政府性基金 expenditure table is empty); the income summary's 政府性基金 0.00 of the row is answered",
            "湖滨县水利局2024年职业年金缴费决算是多少？": "gold: ambiguous between 2080506 (function) and 30109 (economic) 职业年金缴费; the economic row, named exactly, is answered",
@@ -193,6 +189,8 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            "西陵市体育运动学校计划保障多少名运动员训练？": "a member unit's project indicator (保障运动员人数) is not found",
            "金沙县文化广电旅游局2025年政府性基金预算支出多少？": "gold: not found (the 政府性基金 expenditure table is empty); the income summary's 0 is answered, saying the cell is blank",
            "东城街道2026年国有资本经营预算支出是多少": "gold: not found (no 国有资本经营 spending); the income summary's 0.00 is answered",
+           # across documents (cross19: 34/40 at the session's first code), then worked on
+           "教育部门住房公积金：桐城市教育局2023年决算和白石县教育体育局2026年预算差多少？": "gold: the function rows (2210201) compared; each document prints 住房公积金 by function and by economic class at other amounts, and the product asks which",
            }
 _parsed: dict = {}
 
@@ -346,6 +344,10 @@ def test_questions_on_other_layouts(layout_engine, q):
     ("南湖、云台两地交通运输局2026年的项目支出合计是多少？", "2878.34", ("1698.81", "1179.53")),
     # 东湖 2024 决算 表2 合计 基本支出 579.88 万元; 金沙 2026 表2 合计 基本支出 3,378,600.00 元: the gap, positive
     ("金沙卫健局和东湖卫健委的基本支出差多少？", "242.02", ("579.88", "337.86")),
+    # 东湖 2024 决算 p6 三公表: 预算数 合计 8.10, 决算数 合计 7.20 — a 决算's figure is its 决算数; 清江 2026 p7
+    # 本年预算数 合计 4.64 ("东湖的卫健委": the place, then its unit — no unknown unit "东湖的卫健委")
+    ("清江和东湖的卫健委三公经费哪个多", "7.20", ("7.2", "4.64")),
+    ("清江市卫健委比东湖区卫健委三公经费低多少", "2.56", ("7.2", "4.64")),  # the shortfall, positive
 ])
 def test_units_compared_across_documents(layout_engine, question, value, shown):
     answer = layout_engine.ask(question)

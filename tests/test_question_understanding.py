@@ -506,3 +506,38 @@ def test_one_traditional_looking_character_is_a_name_not_a_script():
     from budgetqa.query.question import in_simplified
     assert in_simplified("乾县财政局2026年预算") == "乾县财政局2026年预算"  # a county's own name
     assert in_simplified("乾縣財政局2026年預算").endswith("县财政局2026年预算")  # typed traditional
+
+
+@pytest.mark.parametrize("question", [
+    # 司法局 2026 p21: "（三）公务接待费0.73万元。与2025年预算数持平，主要原因是业务量无变化。" — the next sentence says it
+    "普陀司法局2026年公务接待费比2025年少了多少",
+    # p21: "2026年“三公”经费预算数为10.71万元，与2025年预算数持平。" — a rate asked of it is 0 too
+    "普陀司法局2026年三公经费比上年增长多少",
+    "普陀司法局2026年三公经费较上年变化",
+])
+def test_a_figure_said_unchanged_changed_by_nothing(engine, question):
+    result = engine.ask(question)
+    assert result.status == "answered" and result.value == 0
+    assert any("持平" in c.fact.quote for c in result.citations)
+
+
+def test_income_asked_is_never_read_on_the_spending_side(engine):
+    # 财政局 2024 决算 p13 财政拨款收入支出决算总表: 收入 本年收入合计 2,940.05 (its 支出 side prints the same sum)
+    result = engine.ask("普陀财政局2024年财政拨款收入有多少")
+    assert result.status == "answered" and result.value == Decimal("2940.05")
+    assert all(c.fact.part != "支出" for c in result.citations)
+
+
+def test_a_sentences_item_after_the_units_own_name_and_year(engine):
+    # 财政局 2024 决算 p24 "…2024年度政府采购金额（以合同签订为准）为251.25万元，其中：…服务采购金额246.47万元";
+    # 社会工作部 p22 "…2024 年度政府采购金额（以合同签订为准）为 21.07 万元" — never a 中小企业 sentence's 采购金额
+    result = engine.ask("2024年普陀区财政局和区委社会工作部的政府采购金额差多少？")
+    assert result.status == "answered" and result.value == Decimal("230.18")
+
+
+def test_a_row_said_in_pieces_skips_no_word_between_them(engine):
+    # 万里街道 2024 p33: "第一季度用款计划158.05万元…" of 社区公共服务中心新建工程 — not 2100717 计划生育服务
+    # (计划 and 服务 are said, 生育 between them is not)
+    result = engine.ask("万里街道社区公共服务中心新建工程，2024年每个季度计划用款多少？")
+    assert result.status == "answered" and result.value == Decimal("158.05")
+    assert all("计划生育" not in c.fact.row_label for c in result.citations)

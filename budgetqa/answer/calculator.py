@@ -22,6 +22,7 @@ from budgetqa.answer.compute import (
     names_base,
     ratio,
     result,
+    share_of_sum,
     staff_fact,
     stated_change_pair,
     stated_rate,
@@ -30,7 +31,7 @@ from budgetqa.answer.finder import Finder
 from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
 from budgetqa.model import standard
 from budgetqa.model.document import MONEY_UNITS, DocumentMeta
-from budgetqa.model.facts import AMOUNT_SAID, Fact
+from budgetqa.model.facts import AMOUNT_SAID, COMPARED_OPENING, Fact
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import GRAND_TOTAL, TOTAL_LABEL, strip_enumerator
 from budgetqa.query import thesaurus
@@ -483,6 +484,8 @@ class Calculator:
             left_out = f"（不含 {'、'.join(missing)}：其文件中未找到此项）" if missing else ""
             return result(value, value_unit, f"合计 {format_decimal(value)} {value_unit}{left_out}。",
                           " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)
+        if operation.kind == "share_of_sum":
+            return share_of_sum(ops, operation.part_unit, value_unit)
         a, b = ops[0], ops[1]
         first = a  # "A和B分别是多少": A's figure heads the answer, the comparison beside it
         if operation.base_first or (operation.larger_first and a.value < b.value):
@@ -544,18 +547,22 @@ class Calculator:
             leaf = fact.column.split(" / ")[-1]
             by_period = standard.is_period_row(fact.row_label)  # a 三公 table whose rows are years
             row = self._row_cells(fact)
+            # "项目支出完成全年预算的百分之几": a breakdown asked is compared with the base period's same breakdown
+            breakdown = leaf in standard.BREAKDOWN_MEASURES and leaf in item.measures and " / " in fact.column
+            if breakdown:
+                row = {column: f for column, f in row.items() if column.split(" / ")[-1] == leaf}
             base = base_column(row, operation.base, meta.year or 0)
             if base is None or base.id == fact.id:
                 continue
             if base_column({fact.row_label if by_period else fact.column: fact}, operation.base, meta.year or 0) is not None:
                 continue  # the ranked cell is itself a base-period cell
-            if (not by_period and fact.row_label and not TOTAL_LABEL.fullmatch(leaf) and leaf not in ("金额", "预算数", "决算数")
-                    and " / " in fact.column):
+            if (not by_period and not breakdown and fact.row_label and not TOTAL_LABEL.fullmatch(leaf)
+                    and leaf not in ("金额", "预算数", "决算数") and " / " in fact.column):
                 continue  # "2024年预算数 / 基本支出" has no 2023 counterpart in the base column
             headers = normalize("".join(row))
-            if fact.row_label and any(w in headers and w not in normalize(fact.row_label) and not w.startswith("本年")
-                                      for w in item_words):  # (本年支出 names this period's column itself)
-                continue  # the question's item is a column here (基本支出), which the base period lacks
+            if not breakdown and fact.row_label and any(w in headers and w not in normalize(fact.row_label)
+                                                        and not w.startswith("本年") for w in item_words):
+                continue  # the question's item is a column here (基本支出), which the base period lacks (本年支出 names this period's)
             value_unit = common_unit([fact, base], unit)
             if value_unit is None:
                 return None  # operands in units that do not add up
@@ -563,7 +570,7 @@ class Calculator:
             # 三公 by period: its items are columns, its total named by the table
             item_name = (f"{fact.table} {leaf}" if TOTAL_LABEL.fullmatch(fact.column) else fact.column) if by_period \
                 else fact.row_label or f"{fact.table} {leaf}"
-            subject = f"{meta.label}：{item_name}"
+            subject = f"{meta.label}：{item_name}{f' {leaf}' if breakdown else ''}"
             if operation.completion:
                 return ratio(a, b, times=False, subject=subject)
             if operation.as_rate:
@@ -637,7 +644,8 @@ class Calculator:
     def stated_unchanged(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """No figure states the change asked, but a sentence says the item's figure "与上年持平": 0."""
         operation, year = query.operation, query.operation.base.year
-        for scored in self.finder.rank(query.ask, [meta.doc_id], k=80):
+        # a rate asked ("增长了百分之几") is 0 too: the sentence's level is what says 持平
+        for scored in self.finder.rank(replace(query.ask, percent=False), [meta.doc_id], k=80):
             if (scored.label_score >= MIN_LABEL_SCORE and scored.fact.kind == "narrative" and _says_unchanged(scored.fact)
                     and (year is None or str(year) in scored.fact.quote)):
                 return _unchanged(scored.fact, meta, "%" if operation.as_rate else (query.unit or scored.fact.unit))
@@ -691,11 +699,15 @@ _BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总
 _TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
 
 
+_UNCHANGED_NEXT = re.compile(r"^\s*(?:亿元|万元|元)?[。；;]\s*(?=[与较比同])")  # the next sentence says it of the figure
+
+
 def _says_unchanged(fact) -> bool:
     """"公务接待费28.50万元，与2024年预算持平": the words right after the figure say it did not change."""
     if fact.offset < 0:
         return False
-    after = re.split(r"[。；;]", fact.quote[fact.offset + len(fact.printed):], maxsplit=1)[0]
+    after = _UNCHANGED_NEXT.sub("", fact.quote[fact.offset + len(fact.printed):])  # "0.73万元。与2025年预算数持平"
+    after = re.split(r"[。；;]", after, maxsplit=1)[0]
     return "持平" in after and not AMOUNT_SAID.search(after)  # no other figure the 持平 could be about
 
 
@@ -715,7 +727,7 @@ def _next_sentence_change(facts: list, fact, year: int):
     the next sentence states of it, opening with the comparison to last year; else None."""
     following = sorted((f for f in facts if f.kind == "narrative" and f.unit in MONEY_UNITS
                         and f.passage_id == fact.next_passage_id), key=lambda f: f.offset)
-    opening = _CHANGE_OPENING.match(following[0].quote) if following else None
+    opening = COMPARED_OPENING.search(following[0].quote[:following[0].offset]) if following else None
     change = following[0] if following else None
     if (opening is None or not re.search(f"上年|去年|上一年|{year - 1}年", opening.group())
             or not STATED_CHANGE.search(change.item) or change.unit != fact.unit):
@@ -723,7 +735,6 @@ def _next_sentence_change(facts: list, fact, year: int):
     return fact, change, bool(FELL.search(change.item))
 
 
-_CHANGE_OPENING = re.compile(r"\s*(?:与|较|同)(?:上年|去年|上一年度?|20[0-9]{2}年度?)(?:相比|比较|同期)")
 
 
 def _one_per_unit_and_year(found: list) -> list | None:

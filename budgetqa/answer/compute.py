@@ -92,6 +92,18 @@ def ratio(a: Operand, b: Operand, times: bool, subject: str = "") -> Answer | No
                   [a, b], divided=True)
 
 
+def share_of_sum(ops: list[Operand], part_unit: str, unit: str) -> Answer | None:
+    """One unit's share of the units' sum, in %; None when the unit is not one of them or the sum is 0."""
+    part = next((op for op in ops if op.meta.entity == part_unit), None)
+    total = sum((op.value for op in ops), Decimal(0))
+    if part is None or total == 0:
+        return None
+    return result(part.value / total * 100, "%",
+                  f"{part.meta.label} 占 {len(ops)} 家合计（{format_decimal(total)} {unit}）的 {{value}}%。",
+                  f"{format_decimal(part.value)} ÷ ({' + '.join(format_decimal(op.value) for op in ops)}) × 100%",
+                  ops, divided=True)
+
+
 def stated_rate(level: Operand, change: Operand, fell: bool, decline: bool, subject: str) -> Answer | None:
     """The rate of a change a document states only in money: change ÷ (level ∓ change), in %; a
     decline asked ("下降了百分之几") is answered as the fall."""

@@ -112,12 +112,27 @@ def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> i
     named = [p for p in pieces if p not in _GENERIC_PIECES]
     if any(_one_word(a, b, q) and _gap(label, a, b) not in _FILLERS for a, b in zip(pieces, pieces[1:])):
         return 0  # "社区公共服务中心" says 公共服务 as one word: 公共法律服务 is not said in pieces
+    if any(len(gap) >= 2 and gap not in _FILLERS and not _said_in_order((a, b), q)
+           for a, b, gap in ((a, b, _gap(label, a, b)) for a, b in zip(pieces, pieces[1:]))):
+        return 0  # "…服务中心…计划用款" says 服务 and then 计划, never 生育 between: not 计划生育服务 (交通…综合执法 is)
     said = sum(map(len, named))
     return said if len(named) > 1 and 3 * said >= 2 * len(label) else 0
 
 
+
+
 # words a question may leave out between two pieces of a label ("上年结转资金" for 上年结转结余资金)
 _FILLERS = _GENERIC_PIECES | {"", "结余", "和", "及", "与", "等", "的"}
+
+
+def _said_in_order(pieces: tuple[str, ...], q: str) -> bool:
+    at = 0
+    for piece in pieces:
+        at = q.find(piece, at)
+        if at < 0:
+            return False
+        at += len(piece)
+    return True
 
 
 def _one_word(a: str, b: str, q: str) -> bool:
@@ -144,6 +159,21 @@ def _places(text: str, q: str) -> list[int]:
 
 def clean_label(label: str) -> str:
     return _NUMBERING.sub("", normalize(label))
+
+
+# "…财政局2024年度政府采购金额（以合同签订为准）" names 政府采购金额: the document's own year before it and a
+# bracketed aside after it (3 characters or more: "出国（境）" keeps its bracket) name no item
+_ASIDE_AFTER = re.compile(r"\([^()]{3,}\)$")
+
+
+def _sentence_label(fact: Fact, own_names: list[str]) -> str:
+    label = without_names(clean_label(fact.item), own_names)
+    return _ASIDE_AFTER.sub("", label) or label
+
+
+def _without_own_year(fact: Fact, label: str) -> str:
+    """"2024年度政府采购金额" -> "政府采购金额" (scored both ways: "2025年一般公共预算" may be said whole)."""
+    return re.sub(rf"^{fact.year}年度?", "", label) if fact.year and fact.kind == "narrative" else label
 
 
 @dataclass
@@ -174,7 +204,7 @@ class FactRanker:
         # document's unit as its documents write it, the entity's other names too)
         names = {doc_id: sorted({normalize(n) for n in names if n}, key=len, reverse=True)
                  for doc_id, names in (own_names or {}).items()}
-        labels = [without_names(clean_label(f.item), names.get(f.doc_id) or [normalize(f.entity)]) if f.kind == "narrative"
+        labels = [_sentence_label(f, names.get(f.doc_id) or [normalize(f.entity)]) if f.kind == "narrative"
                   else "" if standard.is_period_row(f.row_label)
                   else clean_label(f"{f.item}项目{f.row_label}" if f.item else f.row_label)  # a project's cells
                   for f in facts]
@@ -227,6 +257,8 @@ class FactRanker:
         # without spending lines of its own prints its 0 as income)
         if ask.spending and not ask.income and not ask.fund:
             candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_income(self.facts[i])]
+        if ask.income and not ask.spending:  # nor money coming in by money going out (a summary's 支出 side)
+            candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_spending(self.facts[i])]
         if ask.spending and not ask.income:  # nor by a sentence's income ("…一般公共预算拨款收入2418.73万元")
             candidates = [i for i in candidates if self.facts[i].kind == "cell" or not self.facts[i].item.endswith("收入")]
         if ask.period:  # "第一季度安排了多少": a figure of the whole year does not answer
@@ -289,7 +321,7 @@ class FactRanker:
             elif ask.narrative_only:
                 score -= w.narrative_only_cell_penalty
             score += w.bm25 * lexical.get(i, 0.0) + w.dense * dense.get(fact.passage_id, 0.0)
-            score += _measure_score(fact, ask.measures, w)
+            score += _measure_score(fact, ask.measures, w, ask.planned)
             if (wants_total and self.labels[i] in _TOTAL_LABELS and "总表" in fact.table
                     and (not ask.fund or standard.holds_funds_named(fact.table, ask.text))):
                 # (a question naming a fund, 一般公共预算支出, is not answered by the all-funds 支出总计)
@@ -383,6 +415,9 @@ class FactRanker:
             return max((self._score_label(fact, p, bigrams(p), ask, expansions, wants_total, rows_named, w)
                         for p in parts), default=0.0)
         row = self._score_label(fact, label, self.label_grams[i], ask, expansions, wants_total, rows_named, w)
+        yearless = _without_own_year(fact, label)
+        if yearless != label:
+            row = max(row, self._score_label(fact, yearless, bigrams(yearless), ask, expansions, wants_total, rows_named, w))
         if fact.kind == "cell" and ask.count and fact.unit == ask.count and fact.column:
             # "车辆数 | 一般公务用车": a row of counts whose columns are the kinds counted
             parts = [clean_label(p) for p in fact.column.split(" / ") if p]
@@ -545,6 +580,12 @@ def _is_income(fact: Fact) -> bool:
     return "收入" in title and "支出" not in title or fact.part == "收入" or "收入" in fact.row_label
 
 
+def _is_spending(fact: Fact) -> bool:
+    """A cell of the spending side of a summary (a spending table's columns name the sources: 财政拨款,
+    事业收入 — asked by income words)."""
+    return fact.part == "支出"
+
+
 def _budget_figure(fact: Fact) -> bool:
     """A planned figure: a cell of a 预算 column, or a sentence's number said of 预算 ("年初预算为0.95万元")."""
     if fact.kind == "cell":
@@ -552,7 +593,7 @@ def _budget_figure(fact: Fact) -> bool:
     return bool(re.search(r"预算数?$", fact.item))
 
 
-def _measure_score(fact: Fact, named: frozenset[str], w: RankingWeights) -> float:
+def _measure_score(fact: Fact, named: frozenset[str], w: RankingWeights, planned: bool = False) -> float:
     """The column a question names (人员经费, 年初预算 …) is the one cited; a question naming none
     asks for the whole, not one of its breakdowns."""
     if fact.kind == "narrative":  # "全年预算为 9.00 万元" answers a question naming 全年预算 (a phase,
@@ -568,8 +609,19 @@ def _measure_score(fact: Fact, named: frozenset[str], w: RankingWeights) -> floa
                 else 0.0)
     if fact.measure in standard.LAST_YEAR_MEASURES | {"增减", "增减率"}:  # a question naming no period or change
         return -w.measure_other_penalty  # asks for the document's own year's figure
+    if fact.doc_kind == "决算" and not planned and (fact.measure in standard.BUDGET_MEASURES or _planned_column(fact.column)):
+        return -w.measure_other_penalty  # a 决算's figure is what was spent, not the budget printed beside it
     # (a share of the money by its source, 其他资金 of a project's 年度资金总额, is a breakdown too)
     return -w.measure_breakdown_penalty if fact.measure in ("人员经费", "公用经费", "其他资金") else 0.0
+
+
+def _planned_column(column: str) -> bool:
+    """A column path under a budget heading ("预算数 / 合计"), a fund's name aside (一般公共预算财政拨款)."""
+    phases = _FUND_BUDGET.sub("", normalize(column))
+    return "预算" in phases and not re.search("决算|执行|实际", phases)
+
+
+_FUND_BUDGET = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位")
 
 
 def _lead_item(fact: Fact) -> str:
@@ -582,7 +634,13 @@ def _names_total(fact: Fact, content: list[str]) -> bool:
     """A change sentence answers a question about a total ("收入总计比上年增加多少") when it says
     what total: 收入 or 支出 in the words before its number."""
     cores = [re.sub(r"(预算|决算)?(总计|合计|总额|总)$", "", word) for word in content]
-    return not content or any(core and core in _describing_text(fact) for core in cores)
+    return not content or any(core and _said(core, _describing_text(fact)) for core in cores)
+
+
+def _said(word: str, text: str) -> bool:
+    """The word in the text, "收支…" also as its two halves ("收入总计…，支出总计…" says 收支总计)."""
+    rest = word[2:]
+    return word in text or (word.startswith("收支") and f"收入{rest}" in text and f"支出{rest}" in text)
 
 
 def _names_column(words: str, ask: Ask) -> bool:
@@ -593,11 +651,12 @@ def _names_column(words: str, ask: Ask) -> bool:
 
 def _item_named(ask: Ask, residual: list[str]) -> list[str]:
     """The words a sentence must say to be about the item asked: the budget items the question
-    names (as asked or by their terms), else its item words the thesaurus does not know; [] when
-    it names no item (a total)."""
+    names (as asked or by their terms), else its item words the thesaurus does not know, else the
+    breakdown it names; [] when it names no item (a total)."""
     named = [e for e in ask.expansions if e.kind in ITEM_KINDS and e.term not in _ANY_COUNT]
     items = [word for e in named for word in _surface_forms(e)]
-    return items or (list(ask.specific) if residual else [])
+    # "项目支出完成全年预算的百分之几": a breakdown named is what the sentence must be about (not the 三公's rate)
+    return items or (list(ask.specific) if residual else sorted(ask.measures & standard.BREAKDOWN_MEASURES))
 
 
 def _surface_forms(expansion) -> tuple[str, ...]:
@@ -610,7 +669,7 @@ def _mentions_any(fact: Fact, words: list[str]) -> bool:
     """A sentence (its heading, or the paragraph it continues) says one of these words, or no word
     is required."""
     text = normalize(f"{fact.row_label}{fact.lead}{fact.quote}")
-    return not words or any(word in text for word in words)
+    return not words or any(_said(word, text) for word in words)
 
 
 def _describing_text(fact: Fact) -> str:

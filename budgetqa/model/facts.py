@@ -20,6 +20,9 @@ AMOUNT_SAID = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元|%|％)")  # an amoun
 _CODE_LEVEL = re.compile(r"[(（][0-9]+项[)）]")  # "司法（06款）信息化建设（13项）": a classification's code
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentence that explains the one before
+_SAYS_UNCHANGED = re.compile(r"(?:与|较|同)[^，,。；;]{0,16}持平")  # "…0.73万元。与2025年预算数持平": of the one before
+# a sentence opening with the comparison it states ("与2023年度相比，减少121.15万元")
+COMPARED_OPENING = re.compile(r"\s*(?:与|较|同)(?:上年|去年|上一年度?|20[0-9]{2}年度?)(?:相比|比较|同期)")
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _PROJECT_NAME_ROW = re.compile(r"^(?:项目|专项)名称$")
 # a table cell that says what its amount is: "年度资金总额(含本级)4.50万元"
@@ -280,7 +283,10 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
         heading = ""  # "（三）公共安全支出（类）司法（款）普法宣传（项）。": the item the next sentences are about
         for sentence_index, (sentence, line) in enumerate(sentences):
             following = sentences[sentence_index + 1][0] if sentence_index + 1 < len(sentences) else ""
-            quote = sentence + following if following.startswith(_EXPLAINS) else sentence
+            quote = sentence + following if following.startswith(_EXPLAINS) or _SAYS_UNCHANGED.match(following) else sentence
+            # "…支出总计1101.36万元。与2023年度相比，减少121.15万元": the change is of the sentence before
+            before = sentences[sentence_index - 1][0] if sentence_index and COMPARED_OPENING.match(sentence) else ""
+            quote = before + quote
             if _ITEM_HEADING.search(sentence) and not _PROSE_NUMBER.search(sentence):
                 heading = sentence
             lead = heading or (_PROSE_NUMBER.split(sentences[0][0])[0] if sentence_index else "")
@@ -294,7 +300,7 @@ def narrative_facts(doc: ParsedDocument) -> list[Fact]:
                     id=f"{base['doc_id']}:s{section_index}:{sentence_index}:{match.start()}",
                     kind="narrative", printed=match["num"], value=value, unit=unit,
                     table="", page=section.page, line=line, quote=quote,
-                    item=_item_before(sentence, match.start()), offset=match.start(), lead=lead,
+                    item=_item_before(sentence, match.start()), offset=len(before) + match.start(), lead=lead,
                     row_label=" / ".join(section.heading[-2:]),
                     ocr=section.page is not None and section.page in doc.meta.ocr_pages, **base))
     return facts

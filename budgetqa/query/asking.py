@@ -20,7 +20,7 @@ _YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?(?![初末])")  # "2026年
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "哪儿", "哪里", "钱花", "文件", "文档", "各自", "最新", "披露", "一家", "属于", "承担", "承担的", "负责实施", "实施的", "那个项目", "请人", "请人来", "请人来做", "请人做", "缩水", "主要", "没花完", "没用完", "这一项", "一项", "这一块", "最后", "最终", "预算", "决算", "年度", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
-                  "下降", "压减", "压缩", "增长率", "增幅", "降幅", "涨幅", "减幅", "同比", "环比", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
+                  "下降", "压减", "压缩", "增长率", "增幅", "降幅", "涨幅", "减幅", "同比", "环比", "变化", "变动", "完成", "比一比", "比比", "比一下", "比较", "比较一下", "对比", "对比一下", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
                   "加总", "合计", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
                   "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
                   "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
@@ -69,7 +69,7 @@ _TOTAL_ONLY = re.compile(r"(预算|决算|总|支出|收入|合计|总计|全部
 TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合计", "总计", "花了", "多少钱", "经费", "资金",
                     "全年", "整体", "预算总额", "决算", "预算", "花", "钱", "总", "一般公共预算", "财政拨款",
                     "支出合计", "收入合计", "支出总计", "收入总计", "总额是", "总盘子", "盘子", "开支", "全部", "所有",
-                    "总预算", "全部支出", "全部收入", "决算支出", "预算支出", "专项", "来源"}
+                    "总预算", "全部支出", "全部收入", "收支", "收支总计", "收支总额", "决算支出", "预算支出", "专项", "来源"}
 # words that say "all of it" without naming a row ("人员经费总额" asks the 人员经费 total)
 TOTAL_QUALIFIERS = ("总额", "总数", "全部", "所有", "整体", "全年")
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
@@ -140,6 +140,12 @@ EXAMPLES = re.compile(r"[^，,。？?、\d（）()]{1,8}(?:、[^，,。？?、\d
                       r"(?!加|合|一共|总|共|是|有)(?P<item>[^，,。？?]*)")
 
 
+# examples said as things done, one after another without 、 ("修路修管网这类基础设施", "发工资交社保这些开支")
+_DOING = "修建买搞办盖做发交请租养种补装换扫收治造"
+_DONE_EXAMPLES = re.compile(rf"(?:[{_DOING}][^，,。？?、\d{_DOING}这]{{1,3}}){{2,}}(?:这些|这类|之类的?|等等)"
+                            r"(?!加|合|一共|总|共|是|有)(?P<item>[^，,。？?]*)")
+
+
 def _examples_dropped(text: str) -> str:
     """The examples go when the words after them name a budget item ("人头上的开支": 人员经费); they
     stay when those words say only "开销" (then the examples name it: "出差的路费、住宿这些开销")."""
@@ -149,7 +155,7 @@ def _examples_dropped(text: str) -> str:
         named = any(e.kind == "item" for e in thesaurus.expand(m["item"])) or (
             marked and re.match(r"[\u4e00-\u9fa5]{2}", m["item"]) is not None and not _ONLY_MONEY.match(m["item"]))
         return m["item"] if named else m[0]
-    return EXAMPLES.sub(dropped, text)
+    return _DONE_EXAMPLES.sub(dropped, EXAMPLES.sub(dropped, text))
 
 
 # the words after examples that name nothing but money ("…这些开销", "…之类的钱"): the examples name it
@@ -275,8 +281,13 @@ def _in_a_name(tokens: list[str], at: int, names: str) -> bool:
     """Whether a word of a unit's name is said as part of a name: an organisation's word (中心), beside
     another word of the names ("甲市民政"), or the question's first word ("乙街道2024年…") — not an
     item that shares a word with the name ("政府采购买服务" of 政务服务中心, "城乡医疗救助" of 医疗保障局)."""
-    beside = [tokens[i] for i in (at - 1, at + 1) if 0 <= i < len(tokens)]
+    words = [(i, t) for i, t in enumerate(tokens) if t not in _LISTING or i == at]  # "甲、乙两个镇": 乙 is beside 甲
+    k = words.index((at, tokens[at]))
+    beside = [t for _, t in words[max(k - 1, 0):k] + words[k + 1:k + 2]]
     return at == 0 or bool(_ORG_WORD.search(tokens[at])) or any(len(t) >= 2 and t in names for t in beside)
+
+
+_LISTING = frozenset("、，,和与及跟")
 
 
 _ADDED_UP = re.compile(r"加起来|加在一起|合起来")

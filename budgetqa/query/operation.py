@@ -31,7 +31,11 @@ PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)�
                        r"(?P<unit>台|套|件|辆|张|项|批次|人次)")  # (平均一台, 一辆车摊下来)
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
-_RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的?(?:是|为|属)?(?:哪|谁)")  # "…最少的是哪家"
+_RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的?(?:是|为|属)?(?:哪|谁)"  # "…最少的是哪家"
+                         r"|(?:排名?|位居|数)(?:在)?(?:第一|首位|(?P<last>最后|末位))|(?P<bottom>倒数第一)")  # "哪个排第一"
+# "甲和乙的三公经费加起来，甲占百分之几": one unit's share of the units' sum
+SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)[，,]?(?P<part>[^，,。？?的]{{0,24}}?)(?:一家|自己|单独)?的?占了?"
+                          r"(?:其中|合计|总数)?的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
@@ -55,7 +59,9 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
 UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
-COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几)|(?:预算)?(?:完成|执行)率"
+COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几|比例|百分比)|(?:预算)?(?:完成|执行)率"
+                        # "…的全年预算执行了百分之几": the row's figure over that budget column
+                        r"|(?P<base3>年初预算|全年预算|调整预算|预算)数?的?执行(?:了|到)?(?:百分之|%|多少|几|比例|百分比)"
                         # "…全年决算数是年初预算数的百分之多少": the row's figure over its budget column
                         r"|(?:是|相当于|占)(?P<base2>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|百分比|%|多少|几)")
 # "按调整后的全年预算算", "年初预算安排的钱": the base a rate or a remainder is measured against, said
@@ -130,7 +136,7 @@ class BasePeriod:
 class Operation:
     """What to compute and the texts naming its operands (parse_query parses each into Query.operands,
     which budgetqa.answer.calculator looks up)."""
-    kind: str = ""  # per_person | per_count | share | ratio | column_change | item_difference | rank | growth | sum | difference | rate_gap | ""
+    kind: str = ""  # per_person | per_count | share | ratio | column_change | item_difference | rank | growth | sum | share_of_sum | difference | rate_gap | ""
     # the texts naming the operands: per_person (item,); share (part, whole); item_difference and a
     # ratio in one document (first, second); a sum in one document, its items; column_change, the
     # row's item; across documents, the item as a level (the change or ratio asked for taken out)
@@ -153,6 +159,7 @@ class Operation:
     mean: bool = False  # sum over a project table's rows: their average ("平均每个项目多少")
     given: str = ""  # per_person / per_count: the count the question states ("按在职88人算": "88"), else ""
     each: bool = False  # difference: "A和B…分别是多少", nothing compared — the first named heads the answer
+    part_unit: str = ""  # share_of_sum: the unit whose share of the units' sum is asked ("…加起来，甲占百分之几")
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -162,6 +169,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if not kind:
         return Operation()
     q = item_text
+    if kind == "share_of_sum":  # the item summed, named before the sum word; the unit whose share is asked after it
+        said, named = SHARE_OF_SUM.search(q), SHARE_OF_SUM.search(normalize(question))  # (its name taken out of q)
+        return Operation(kind, (q[:said.start()],), part_unit=named["part"] if named else "")
     given = _GIVEN_COUNT.search(q)  # "按在职88人算，人均", "就3辆公务用车，…一辆车摊下来": the divisor said
     if kind in ("per_person", "per_count") and given:
         q = q[:given.start()] + q[given.end():]
@@ -221,7 +231,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (_BASE_SAID.sub("", q[:unspent.start()]),), base=BasePeriod(word=base), shortfall=True)
     completion = COMPLETION.search(q) if kind == "column_change" else None
     if completion:  # 调整预算 is the 全年预算; a bare 预算, the row's budget column (年初预算数, 预算数)
-        base = completion["base"] or completion["base2"] or ""
+        base = completion["base"] or completion["base2"] or completion["base3"] or ""
         said = _BASE_SAID.search(q[:completion.start()])  # "按调整后的全年预算算，执行率是多少"
         base = base or (said["base"] if said else "")
         word = {"全年预算": "全年预算", "调整预算": "全年预算", "调整后的全年预算": "全年预算", "调整后的预算": "全年预算",
@@ -272,7 +282,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if kind == "sum" and not several_docs:
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
-    shortfall = bool(re.search(r"比.+?少(花|用|支出|安排)?了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
+    shortfall = bool(re.search(r"比.+?(?:少|低)(花|用|支出|安排)?了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
     # "A的收入总计比B多多少元" -> "的收入总计"; "哪家车多？多几辆" keeps the count asked ("几辆")
     level = _DANGLING_BI.sub("", CHANGE_ASKED.sub(lambda m: m[3] if q[m.end():m.end() + 1] in _COUNTED_UNITS else "", q))
     return Operation(kind, (level,),  # each operand is a level, not the change asked for
@@ -334,6 +344,8 @@ def _names_no_other_item(part: str, whole: str) -> bool:
 
 def _ranks_lowest(q: str) -> bool:
     asked = _RANK_FIRST.search(q) or RANK_ASKED.search(q)
+    if asked and asked.re is _RANK_FIRST and not asked["way"]:  # "排第一" / "排最后", "倒数第一"
+        return bool(asked["last"] or asked["bottom"])
     return bool(asked) and asked["way"] in "低少小"
 
 
@@ -354,6 +366,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return ""
     if PER_PERSON.search(q):
         return "per_person"
+    if several_docs and SHARE_OF_SUM.search(q):
+        return "share_of_sum"
     if not several_docs and MEAN_OF_ROWS.search(q):
         return "sum"
     if not several_docs and PER_COUNT.search(q):

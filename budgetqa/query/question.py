@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from opencc import OpenCC
@@ -155,6 +155,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         len(match.docs) > 1 and bool(re.search(r"部门.*单位|单位.*部门", normalize(question))))
     operation = (parse_operation(question, item_text, several, unit)
                  if not match.missing and not asks_why else Operation())
+    operation = _part_unit_named(operation, match.docs)
     names = index.names_of(match.docs)
 
     def unmarked(text: str) -> tuple[str, str]:
@@ -557,7 +558,8 @@ class EntityIndex:
         for place in places:
             names = [normalize(n) for e, own in self.places_by_entity.items() if place in own for n in self.names_by_entity[e]]
             for mention in re.finditer(re.escape(place) + _ORGANISATION, q):
-                organisation = _UNIT_COUNT.sub("", mention.group(1))  # "龙泉三家交通运输局": 交通运输局
+                # "龙泉三家交通运输局": 交通运输局; "东湖的卫健委": 卫健委
+                organisation = _UNIT_COUNT.sub("", mention.group(1)).removeprefix("的")
                 organisation = next_unit.split(organisation)[0] if next_unit else organisation
                 if not any(in_order(organisation, name) for name in names):
                     unknown.append(mention.group())
@@ -678,6 +680,9 @@ def _quotes_name(quoted: str, names: set[str]) -> bool:
     return any(quoted in name for name in names) or (rest != quoted and len(re.sub(r"[^\u4e00-\u9fa5]", "", rest)) < 4)
 
 
+_NAME_ENDS = re.compile(r"$|[，,、。；;？?的和与及跟0-9]")  # what may follow a short name ("甲农业农村的…")
+
+
 def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
     names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
@@ -693,6 +698,9 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             after_name = False
             continue
         item = thesaurus.classification_at(q, i)
+        if item and after_name and _NAME_ENDS.match(q, i + len(item)) and any(
+                item + tail in name for tail in _ORG_TAIL for name in names):
+            item = ""  # "青州农业农村、…" for 青州县农业农村局: its name said without its 局, no item
         if item and not any(q[i:i + len(item) + 1] in name for name in names):
             out.append(item)  # "社会工作事务" in a question about the 社会工作部: an item, not the name again
             i += len(item)
@@ -778,6 +786,21 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str],
         if best > 0:
             found[place] = {e for e, score in here.items() if score == best}
     return found
+
+
+def _part_unit_named(operation: Operation, docs: list[DocumentMeta]) -> Operation:
+    """"…加起来，甲占百分之几": the unit 甲 names, when it names one of the units summed (else none)."""
+    if operation.kind != "share_of_sum":
+        return operation
+    said = operation.part_unit
+    fits = {m.entity for m in docs if said and (said in normalize(m.entity) or normalize(m.entity)[:2] in said)}
+    return replace(operation, part_unit=fits.pop() if len(fits) == 1 else "")
+
+
+def _each_named_apart(entities: set[str], question: str) -> bool:
+    """"甲、乙两个镇": each unit named by its own first word (甲镇人民政府, 乙镇人民政府), no name they share."""
+    heads = {normalize(e)[:2] for e in entities}
+    return len(heads) == len(entities) and all(head in normalize(question) for head in heads)
 
 
 def _organisation(name: str) -> str:
@@ -883,7 +906,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     docs = [m for m in index.docs if m.entity in entities]
     match = DocumentMatch(docs=[], entity_named=entity_named, unknown_names=unknown,
                           years=years, kind=kind, level=level,
-                          shared_name=entity_named and not unique and not members and len(entities) > 1)
+                          shared_name=entity_named and not unique and not members and len(entities) > 1
+                          and not _each_named_apart(entities, question))
     match.members = [(surface, member) for surface, member, entity in members if entity in entities]
     for _, member, entity in members:
         match.member_of.setdefault(entity, member)
