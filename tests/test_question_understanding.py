@@ -541,3 +541,30 @@ def test_a_row_said_in_pieces_skips_no_word_between_them(engine):
     result = engine.ask("万里街道社区公共服务中心新建工程，2024年每个季度计划用款多少？")
     assert result.status == "answered" and result.value == Decimal("158.05")
     assert all("计划生育" not in c.fact.row_label for c in result.citations)
+
+
+@pytest.mark.parametrize("typed", [
+    "普陀司法局2026年公务接代费是多少",  # 接代 for 接待: a pinyin input method's slip
+    "普陀司法局2026年公务接待废是多少",
+])
+def test_a_budget_word_typed_with_a_homophone(engine, typed):
+    # 司法局 2026 p21: "（三）公务接待费0.73万元。"
+    result = engine.ask(typed)
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("0.73"), "万元")
+
+
+def test_words_that_are_no_slip_stay_as_typed():
+    from budgetqa.query.spelling import respelled
+    for text in ("普陀区司法局2026年信息化建设预算多少万元", "给员工发工资花了多少", "福建省12345中心2024年一般公共预算基本支出"):
+        assert respelled(text) == text
+
+
+@pytest.mark.parametrize("question, value", [
+    # 泉州 2026 支出预算总表 line 128: 2010399 其他政府办公厅（室）及相关机构事务支出 小计 1011.95 万元 — a code
+    # typed before the unit and year, or alone with its year (only this document prints it)
+    ("2010399 泉州12345 2026", "1011.95"),
+    ("2010399 2026", "1011.95"),
+])
+def test_a_code_typed_with_or_without_its_unit(engine, question, value):
+    result = engine.ask(question)
+    assert result.status == "answered" and result.value == Decimal(value)

@@ -319,6 +319,12 @@ def answered_where_found(fact: Fact, meta: DocumentMeta, absent: list[DocumentMe
     return replace(found, text=f"{found.text}\n（{lacking} 中没有这一项。）")
 
 
+def answered_only_here(fact: Fact, meta: DocumentMeta, checked: int, unit: str = "") -> Answer:
+    """No unit named, and of the documents checked only this one prints the item (a code asked alone)."""
+    found = answered(fact, meta, unit)
+    return replace(found, text=f"{found.text}\n（问题没有指明单位；查了 {checked} 份文件，只有这一份有这一项。）")
+
+
 def _scope(meta: DocumentMeta) -> str:
     """What a document covers: a 部门 document includes its subordinate units."""
     return {"汇总": "（部门汇总，含所属单位）", "本级": "（本单位）"}.get(meta.scope, "")

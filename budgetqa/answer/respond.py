@@ -123,6 +123,9 @@ class Responder:
         if not query.asks_why and compose.one_figure(per_doc):  # one figure for the same item
             return compose.answered_by_each(per_doc, unit)
         found = [(meta, fact) for meta, fact in per_doc if fact is not None]
+        if len(found) == 1 and not match.entity_named and query.codes and not query.asks_why:
+            meta, fact = found[0]  # "2130305 决算数": no unit named, and one document prints the code
+            return compose.answered_only_here(fact, meta, len(match.docs), unit)
         if len(found) == 1 and len({(m.entity, m.year) for m in match.docs}) == 1 and not query.asks_why:
             meta, fact = found[0]  # one unit's 部门 and 单位 documents: only one has the item
             return compose.answered_where_found(fact, meta, [m for m in match.docs if m is not meta], unit)
@@ -137,6 +140,9 @@ class Responder:
             # a confident wrong answer
             fitting = [f for f in fitting if _states_a_change(f) and (f.unit == "%" or not query.ask.percent)]
             missing = f"{meta.label} 中没有直接写出所问的变化或比例，也无法从表中算出"
+        if fitting and query.ask.rate_named and not query.asks_change:  # "床位使用率": a count or an amount is no rate
+            fitting = [f for f in fitting if f.unit == "%"]
+            missing = f"{meta.label} 中没有写出所问的比率"
         if not fitting and query.asks_change:  # "…与上年持平"
             unchanged = self.calculator.stated_unchanged(query, meta)
             if unchanged is not None:

@@ -20,7 +20,10 @@ _YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?(?![初末])")  # "2026年
 QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "哪儿", "哪里", "钱花", "文件", "文档", "各自", "最新", "披露", "一家", "属于", "承担", "承担的", "负责实施", "实施的", "那个项目", "请人", "请人来", "请人来做", "请人做", "缩水", "主要", "没花完", "没用完", "这一项", "一项", "这一块", "最后", "最终", "预算", "决算", "年度", "单位", "部门", "一共",
                   "总共", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
-                  "下降", "压减", "压缩", "增长率", "增幅", "降幅", "涨幅", "减幅", "同比", "环比", "变化", "变动", "完成", "比一比", "比比", "比一下", "比较", "比较一下", "对比", "对比一下", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
+                  "下降", "压减", "压缩", "增长率", "增幅", "降幅", "涨幅", "减幅", "同比", "环比", "变化", "变动", "完成",
+                  # a fact-checker's asides ("核对一下…的数字", "听说…，真的吗", "文件里是这么写的吗")
+                  "核对", "核实", "核查", "一下", "数字", "听说", "有人", "有人说", "据说", "真的", "是真的", "这样", "这么", "对不对",
+                  "超过", "不到", "是否", "是不是", "有没有", "比一比", "比比", "比一下", "比较", "比较一下", "对比", "对比一下", "比例", "占比", "比重", "上年", "比上年", "多少万元", "万元", "元", "加起来",
                   "加总", "合计", "相比", "哪个", "哪家", "多多少", "少多少", "差多少", "最高", "最多", "最低",
                   "最少", "涨了", "分别", "各", "谁", "亿元", "部门预算", "单位预算", "部门决算", "单位决算", "按元", "按元算", "折合", "换算", "计算", "算", "以元", "以万元", "实际", "执行", "花了多少钱", "花了多少", "花多少钱", "要花", "花费", "多了", "少了", "多出", "多出来", "花在", "用在", "上的钱", "的钱",
                   "安排了", "安排的", "保留两位小数", "两位小数", "几个亿", "换算成", "换成", "折算",
@@ -59,6 +62,7 @@ _ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|�
                           # "比上年多出多少", "比2023年多出来多少" (a year and 多出 without 来 compares units: "比乙2025年的多出多少")
                           r"|比(?:上年|去年|上一年)[^，,。？?]{0,6}(?:多出|少出)来?了?(?:多少|几)|比(?:20)?[0-9]{2}年度?(?:多出|少出)来了?(?:多少|几)")
 _ASKS_RATE = re.compile(r"(增长|下降)了?多少(?!万|元|亿)")  # "增长了多少" without a money unit: a rate
+_RATE_NOUN = re.compile(r"[\u4e00-\u9fa5]{2}率(?:是|为|有|达到?)?(?:多少|几)?[？?]?$")  # "床位使用率", "执行率是多少"
 _ASKS_MONEY = re.compile(r"资金|钱|经费|金额|万元|(?<!单)元|拨款")
 _ASKS_ACTUAL = re.compile(r"实际|决算(?!表|说明|报告)|执行|花了")  # "决算表里的预算数": a table named, not a figure
 _ASKS_PLANNED = re.compile(r"年初|预算数|预算是|预算多少|预算安排")
@@ -121,6 +125,7 @@ class Ask:
     period: str = ""  # a part of the year named ("第一季度", "上半年"): only a figure for it answers
     numbers: frozenset[str] = frozenset()  # its digit runs: a code is named whole ("2140101" names no "214")
     member: str = ""  # a department's unit named: only the facts of its rows answer
+    rate_named: bool = False  # a rate is what is asked ("床位使用率"): only a percentage answers
 
 
 # everyday words for what the documents print (budgetqa/data/plain_words.csv: 进账 -> 收入, 原本打算花 -> 预算
@@ -204,7 +209,7 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         measures=frozenset(measures),
         expansions=_narrowest(tuple(e for e in thesaurus.expand(q) if not _inside_quoted(e, q, quoted)), q),
         narrative=any(cue in q for cue in NARRATIVE_CUES), income=any(w in q for w in INCOME_WORDS),
-        percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q)),
+        percent=any(w in q for w in PERCENT_WORDS) or bool(_ASKS_RATE.search(q) or _RATE_NOUN.search(q)),
         narrative_only=change or any(w in q for w in NARRATIVE_ONLY) or bool(WHY.search(q) or _PER_PROSE.search(q)),
         columns=tuple(column for asked, column in _MEASURES if re.search(asked, q)),
         content=content,
@@ -213,6 +218,7 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         spending=bool(_SPENT.search(q)), fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
         table_named=next(iter(TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member,
+        rate_named=bool(_RATE_NOUN.search(q)),
         period=next(iter(_PERIOD.findall(q)), ""))
 
 

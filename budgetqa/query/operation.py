@@ -58,7 +58,8 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
                         r"(?:相比|比较?)[，,]?[^，,。？?]*?(?:增减|增长|增加|减少|下降|变化|变动|幅度|多|少)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
-UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)")
+UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)"
+                     r"|(?:没有?|未)(?:花|用|执行)完[，,\s]*(?:还)?(?:差|剩)(?:了|下)?多少")  # "没执行完 差多少"
 COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调整预算|预算)数?的?(?:百分之|%|多少|几|比例|百分比)|(?:预算)?(?:完成|执行)率"
                         # "…的全年预算执行了百分之几": the row's figure over that budget column
                         r"|(?P<base3>年初预算|全年预算|调整预算|预算)数?的?执行(?:了|到)?(?:百分之|%|多少|几|比例|百分比)"
@@ -69,7 +70,7 @@ COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调�
 _BASE_SAID = re.compile(r"(?:按照?|以|相对于?)?(?P<base>(?:调整后的)?(?:全年|年初)?预算|调整预算)数?(?:安排的钱|安排的|算的?|来算|计算)?[，,]?"
                         r"(?=[，,]|最后|最终|还|$)")
 # "按在职88人算", "就3辆公务用车，", "一共8辆车（含执法执勤车），": a count the question gives to divide by
-_GIVEN_COUNT = re.compile(r"(?:按|以|就|共|一共|总共|只有|有)?(?:在职|在编|实有)?(?P<n>[0-9]+)\s*(?P<unit>人|名|辆|台|套|件)(?!次)"
+_GIVEN_COUNT = re.compile(r"(?:按|以|就|共|一共|总共|只有|有)?(?:在职|在编|实有)?(?P<n>[0-9]+)\s*(?P<unit>人|名|辆|台|套|件)(?!次|均)"
                           r"(?:公务用车|车)?(?:[（(][^）)]*[）)])?(?:计算|来算|算|平均)?[，,]?")
 _BY_COUNT = re.compile(r"按[^，,。？?]{0,8}?(?:人次|台|套|件|辆|张|批次)(?:数)?(?:平均|平摊|分摊|算)?")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
@@ -83,7 +84,9 @@ GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?
 # "授予中小企业的合同中，小微企业以外的部分是多少": the whole less the part named
 EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(?P<cut>除了?|除去|扣除|去掉|扣掉)?(?P<b>.{2,}?)"
                          r"(?:(?:以外|之外)的(?:部分|金额|资金)?|(?(cut)(?:以外|之外)?[，,]?(?:还剩|剩下|剩余|其余)|(?!)))")  # "…除去B，还剩多少"
-ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(?:安排|花|用|支出|拨|给)?(出|了)*(多少|几)")
+# "A比B多多少"; asked yes or no, the gap is the answer too ("A是不是比B多", "A比B还多？")
+ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)(?:是不是|是否)?比(?P<b>.+?)(?:还|更)?(多|少|高|低)(?:安排|花|用|支出|拨|给)?(出|了)*"
+                             r"(多少|几|吗|嘛|呢|[？?]\s*$|$)")
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
 # a rate of change or of completion, named; the periods each unit's rate is of, in brackets or as 比上年
@@ -239,7 +242,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (_BASE_SAID.sub("", q[:completion.start()]),), base=BasePeriod(word=word), completion=True)
     if kind == "column_change":
         match = COLUMN_CHANGE.search(q) or COLUMN_GAP.search(q)
-        as_rate = bool(re.search(r"百分之|百分比|%|增长率|增减率|变动率|变化率|增幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
+        as_rate = bool(re.search(r"百分之|百分比|%|增长率|增减率|变动率|变化率|增幅|涨幅|降幅|减幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         groups = match.groupdict()
         return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3") or groups.get("base4")),

@@ -21,6 +21,7 @@ from budgetqa.query.asking import (
     printed_words,
 )
 from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, quoted_names
+from budgetqa.query.spelling import respelled
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
@@ -99,6 +100,9 @@ class Query:
 # an amount the question states ("预算收入 8 695.94 万元，比上年多了 794.88 万元——增长了百分之几"): what the
 # asker read, never a code or an item of the question
 _STATED_AMOUNT = re.compile(r"(?<![0-9.])[0-9]+(?:[ ,，][0-9]{3})*(?:\.[0-9]+)?\s*(?:亿元|万元|元|亿|万)(?!人|个|次|辆)")
+# a figure stated to be checked ("…是7.46万元，对吗", "…4703平方米，文件里是这么写的吗")
+_CLAIM_CHECKED = re.compile(r"对吗|对不对|是真的吗|真的吗|是这样吗|这么写的?吗|没错吧|属实吗|是否属实|准确吗|是不是真的")
+_STATED_COUNT = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?\s*(?P<unit>平方米|人次|人|辆|台|套|张|个|家|项|所)")
 _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
 
 
@@ -108,6 +112,7 @@ _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2
 # "三公 2026比2025 增幅": years compared without their 年
 _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
                             r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
+_SHORT_YEARS_COMPARED = re.compile(r"(?<![0-9.])(2[0-9])\s*比\s*(2[0-9])(?![0-9.年万元亿%])")  # "三公 26比25 涨幅"
 # "甲应急局 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
 _COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
 
@@ -126,8 +131,9 @@ def in_simplified(question: str) -> str:
 
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
     asked = question  # as the user wrote it; the rest reads the numbers set apart
-    question = in_simplified(question)
+    question = respelled(in_simplified(question))
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
+    question = _SHORT_YEARS_COMPARED.sub(r"20\1年比20\2年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
     follow_up = bool(context) and is_follow_up(question)
     context = context if follow_up else None
@@ -138,7 +144,10 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         item_text = normalize(item_text)
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
-    item_text = printed_words(glossed(_ROUNDING_SAID.sub("", _STATED_AMOUNT.sub(" ", without_preface(strip_entity(item_text, match.docs))))))
+    item_text = without_preface(strip_entity(item_text, match.docs))
+    if _CLAIM_CHECKED.search(item_text):  # "占用房屋4703平方米，文件里是这么写的吗": the count is what is checked
+        item_text = _STATED_COUNT.sub(lambda m: f"多少{m['unit']}", item_text)
+    item_text = printed_words(glossed(_ROUNDING_SAID.sub("", _STATED_AMOUNT.sub(" ", item_text))))
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
@@ -625,7 +634,8 @@ def without_items(question: str, names: str = "") -> str:
 # a classification code and the name printed after it, known to our code table or not
 # ("2130122农业农村生态环境支出"): an item, never a unit's name
 _BEFORE_NAME = re.compile(r"[\u4e00-\u9fa5]{2}(?![年月日万元亿人个])")  # a code's name follows it, not 年 or a unit
-_NOTHING_AFTER = re.compile(r"\s*(?:[？?，,。）)]|$)")  # "…决算 2130305": a code ending a terse question
+# "…决算 2130305": a code ending a terse question, or before its year ("2110302 2026")
+_NOTHING_AFTER = re.compile(r"\s*(?:[？?，,。）)]|$|(?:20)?[0-9]{2}年?度?\s*$)")
 _CODED_ITEM = re.compile(r"(?<![0-9])[235](?:[0-9]{2}|[0-9]{4}|[0-9]{6})(?![0-9])(?:[^\W\d_的]|[（）()]){2,24}?"
                          r"(?=科目|的|[，,。？?、]|$)")
 
@@ -716,6 +726,8 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
         if length and _AREA_AFTER.match(q, i + length):
             length = 0  # "应急管理这一大块" of the 应急管理局: an area of spending, not the name again
         if length:
+            if out and out[-1][-1:].isdigit() and q[i + length:i + length + 1].isdigit():
+                out.append("，")  # "2080505 南岗司法 2024": the code and the year stay two numbers
             i += length
             if (q[i:i + 1] in _ORG_TAIL and not any(q[i - 2:i + 1] in name for name in names)
                     and not _ORG_END.search(q[:i])):  # ("…服务中心办公用房": the name had ended)
