@@ -568,3 +568,20 @@ def test_words_that_are_no_slip_stay_as_typed():
 def test_a_code_typed_with_or_without_its_unit(engine, question, value):
     result = engine.ask(question)
     assert result.status == "answered" and result.value == Decimal(value)
+
+
+def test_one_units_share_of_two_units_sum(engine):
+    # 社工部 2024 决算: 机关运行经费支出10.23万元; 财政局 2024 决算 p24: 机关运行经费支出184.65万元 -> 5.25 %
+    result = engine.ask("2024年社工部的机关运行经费占社工部加财政局两家合计的百分之几？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("5.25"), "%")
+
+
+def test_a_ranking_said_first_place(engine):
+    # 商务委 2025 部门支出预算总表 合计 项目支出 351,684,000 元, the largest of the four units named
+    result = engine.ask("普陀区府办、商务委、司法局、万里街道，项目支出预算谁排第一？是多少万元？")
+    assert result.status == "answered" and (result.value, result.unit) == (Decimal("35168.4"), "万元")
+
+
+def test_one_units_years_are_not_summed_unless_asked(engine):
+    # 三明 2023 决算 and 2025 预算 both print 一般公共预算 spending: no year said is a choice, not a sum
+    assert engine.ask("三明市12345热线中心一般公共预算支出一共多少钱？").status == "ambiguous"

@@ -94,6 +94,8 @@ class Calculator:
         if operation.kind != "rank" and len({m.entity for m in docs}) > 1 and (
                 not query.match.entity_named or query.match.shared_name):
             return None  # "2025年预算比2024年增长了多少", "镇政府…一共多少": no units named apart to set together
+        if operation.kind == "sum" and len({m.entity for m in docs}) == 1 and not query.match.years and not operation.years_summed:
+            return None  # "甲中心一般公共预算支出一共多少" with two years' documents: which year is not said, no sum of years
         return self.across_documents(query)
 
     def _in_document(self, query: Query, meta: DocumentMeta) -> Answer | None:

@@ -33,9 +33,14 @@ PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)�
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 _RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的?(?:是|为|属)?(?:哪|谁)"  # "…最少的是哪家"
                          r"|(?:排名?|位居|数)(?:在)?(?:第一|首位|(?P<last>最后|末位))|(?P<bottom>倒数第一)")  # "哪个排第一"
+_YEARS_SUMMED = re.compile(r"[两二三四五几多]年|历年|各年|每年")  # "两年一共": a unit's years added on purpose
 # "甲和乙的三公经费加起来，甲占百分之几": one unit's share of the units' sum
 SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)[，,]?(?P<part>[^，,。？?的]{{0,24}}?)(?:一家|自己|单独)?的?占了?"
-                          r"(?:其中|合计|总数)?的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
+                          r"(?:其中|合计|总数)?的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)"
+                          # "甲的机关运行经费占甲加乙两家合计的百分之几": the unit named before 占
+                          r"|^(?P<first>[^，,。？?]{2,30}?)占(?:[^，,。？?]{0,30}?加[^，,。？?]{0,30}?|[^，,。？?]{2,30}?(?:两|三|四|几)家的?)"
+                          r"(?:合计|总和|之和|加起来|加在一起)"
+                          r"的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
@@ -163,6 +168,7 @@ class Operation:
     given: str = ""  # per_person / per_count: the count the question states ("按在职88人算": "88"), else ""
     each: bool = False  # difference: "A和B…分别是多少", nothing compared — the first named heads the answer
     part_unit: str = ""  # share_of_sum: the unit whose share of the units' sum is asked ("…加起来，甲占百分之几")
+    years_summed: bool = False  # sum: "两年一共", "历年合计" — one unit's years added on purpose
 
 
 def parse_operation(question: str, item_text: str, several_docs: bool, unit: str) -> Operation:
@@ -174,7 +180,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     q = item_text
     if kind == "share_of_sum":  # the item summed, named before the sum word; the unit whose share is asked after it
         said, named = SHARE_OF_SUM.search(q), SHARE_OF_SUM.search(normalize(question))  # (its name taken out of q)
-        return Operation(kind, (q[:said.start()],), part_unit=named["part"] if named else "")
+        item = q[:said.start()] if said["part"] is not None else re.sub(r"^[^的]*的", "", said["first"])
+        return Operation(kind, (item,), part_unit=(named["part"] or named["first"] or "") if named else "")
     given = _GIVEN_COUNT.search(q)  # "按在职88人算，人均", "就3辆公务用车，…一辆车摊下来": the divisor said
     if kind in ("per_person", "per_count") and given:
         q = q[:given.start()] + q[given.end():]
@@ -295,6 +302,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
                                                             or bool(_GAP_ASKED.search(q)))
                      and not _ranks_lowest(q),
                      each=kind == "difference" and bool(EACH.search(q)) and not _COMPARED.search(q),
+                     years_summed=kind == "sum" and bool(_YEARS_SUMMED.search(q)),
                      quoted=tuple(name for name in quoted_names(question) if name in q))  # (a glossed one is replaced)
 
 

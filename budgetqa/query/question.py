@@ -164,7 +164,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         len(match.docs) > 1 and bool(re.search(r"部门.*单位|单位.*部门", normalize(question))))
     operation = (parse_operation(question, item_text, several, unit)
                  if not match.missing and not asks_why else Operation())
-    operation = _part_unit_named(operation, match.docs)
+    operation = _part_unit_named(operation, match.docs, index)
     names = index.names_of(match.docs)
 
     def unmarked(text: str) -> tuple[str, str]:
@@ -336,7 +336,9 @@ def is_follow_up(question: str) -> bool:
 
 # kinds of place, no place's name (jieba tags 湖泊 a place): "治理河流湖泊水污染" names no unit
 _KINDS_OF_PLACE = frozenset({"湖泊", "河流", "江河", "河湖", "山区", "农村", "城区", "城市", "城镇", "乡村", "海洋",
-                             "森林", "草原", "湿地", "流域", "沿海", "边境", "境外", "国外", "全国", "全省", "全市", "全县"})
+                             "森林", "草原", "湿地", "流域", "沿海", "边境", "境外", "国外", "全国", "全省", "全市", "全县",
+                             "大街", "马路", "街上", "街面"})
+_INSIDE = re.compile(r"^.[里内]$")  # "馆里", "局里", "镇里": inside the unit asked about, no other unit
 
 
 class EntityIndex:
@@ -543,7 +545,7 @@ class EntityIndex:
             named = (lexicon.names_place_or_organisation(word)
                      or re.search(r"..(局|委|委员会|办|办公室|街道|厅|省|市|(?<!社)区|县)$", word))  # 社区 is no district
             if (named and len(word) >= 2 and word not in self.known_text and not _budget_word(word)
-                    and word not in _KINDS_OF_PLACE):
+                    and word not in _KINDS_OF_PLACE and not _INSIDE.match(word)):
                 core = re.sub(r"(省|市|区|县)$", "", word)
                 if core not in self.known_text and word not in unknown:
                     unknown.append(word)
@@ -800,13 +802,15 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str],
     return found
 
 
-def _part_unit_named(operation: Operation, docs: list[DocumentMeta]) -> Operation:
+def _part_unit_named(operation: Operation, docs: list[DocumentMeta], index: "EntityIndex") -> Operation:
     """"…加起来，甲占百分之几": the unit 甲 names, when it names one of the units summed (else none)."""
     if operation.kind != "share_of_sum":
         return operation
-    said = operation.part_unit
-    fits = {m.entity for m in docs if said and (said in normalize(m.entity) or normalize(m.entity)[:2] in said)}
-    return replace(operation, part_unit=fits.pop() if len(fits) == 1 else "")
+    scores = index.scores(operation.part_unit) if operation.part_unit else {}
+    named = {m.entity: scores.get(m.entity, 0.0) for m in docs}
+    best = max(named.values(), default=0.0)
+    fits = [entity for entity, score in named.items() if score == best and score > 0]
+    return replace(operation, part_unit=fits[0] if len(fits) == 1 else "")
 
 
 def _each_named_apart(entities: set[str], question: str) -> bool:
