@@ -89,9 +89,16 @@ GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?
 # "授予中小企业的合同中，小微企业以外的部分是多少": the whole less the part named
 EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(?P<cut>除了?|除去|扣除|去掉|扣掉)?(?P<b>.{2,}?)"
                          r"(?:(?:以外|之外)的(?:部分|金额|资金)?|(?(cut)(?:以外|之外)?[，,]?(?:还剩|剩下|剩余|其余)|(?!)))")  # "…除去B，还剩多少"
-# "A比B多多少"; asked yes or no, the gap is the answer too ("A是不是比B多", "A比B还多？")
-ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)(?:是不是|是否)?比(?P<b>.+?)(?:还|更)?(多|少|高|低)(?:安排|花|用|支出|拨|给)?(出|了)*"
-                             r"(多少|几|吗|嘛|呢|[？?]\s*$|$)")
+ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(?:安排|花|用|支出|拨|给)?(出|了)*(多少|几)")
+# asked yes or no, the gap is the answer too ("A是不是比B多", "A比B还多？") — unless a figure is asked
+# before it ("X是多少？这一项好像比基本工资还高": a remark after the question)
+_YES_NO_GAP = re.compile(r"^(?P<a>[^？?]+?)(?:是不是|是否)?比(?P<b>[^？?]+?)(?:还|更)?(多|少|高|低)(?:安排|花|用|支出|拨|给)?(出|了)*"
+                         r"(吗|嘛|呢|[？?]\s*$|$)")
+
+
+def item_gap(q: str) -> re.Match | None:
+    """"A比B多多少", or asked yes or no when the question asks no figure before it."""
+    return ITEM_DIFFERENCE.search(q) or (_YES_NO_GAP.search(q) if not re.search(r"多少|几", q) else None)
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 _WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
 # a rate of change or of completion, named; the periods each unit's rate is of, in brackets or as 比上年
@@ -267,12 +274,12 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if kind == "item_difference" and EXCEPT_PART.search(q):
         match = EXCEPT_PART.search(q)
         return Operation(kind, (match["a"], match["b"]), larger_first=True)
-    if kind == "item_difference" and not ITEM_DIFFERENCE.search(q):  # "A和B哪个多", "A和B相差多少", "A和B分别是多少"
+    if kind == "item_difference" and not item_gap(q):  # "A和B哪个多", "A和B相差多少", "A和B分别是多少"
         match = WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)
         pair = (match["a"], match["b"]) if match else _each_of_two(q)
         return Operation(kind, _shared_tail(*_in_context(*pair)), larger_first=True)
     if kind == "item_difference":
-        match = ITEM_DIFFERENCE.search(q)
+        match = item_gap(q)
         return Operation(kind, _shared_tail(*_in_context(match["a"], match["b"])), shortfall=match[3] not in "多高")
     if kind == "top":  # "哪个项目预算最多": the rows of one table ranked; the rest of the question names it
         top = TOP_OF_ONE.search(q)
@@ -402,7 +409,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "column_change"
     if not several_docs and EXCEPT_PART.search(q):
         return "item_difference"
-    if not several_docs and ITEM_DIFFERENCE.search(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
+    if not several_docs and item_gap(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
     if not several_docs and (WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q) or _each_of_two(q)):
         return "item_difference"
