@@ -33,6 +33,17 @@ def _says(text: str, word: str) -> bool:
                                                  if "收支" in word)))
 
 
+def _said_together(words: tuple[str, ...], q: str) -> list[str]:
+    """Words the question says one right after another, as one ("灾害|防治" -> 灾害防治)."""
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] + word in q:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
 def _names_item(word: str) -> bool:
     """A word naming the item asked, not a measure of it (支出决算, 年初预算) — 住房保障支出 names one."""
     return not _MEASURE_WORD.search(word) or thesaurus.is_classification_name(word)
@@ -105,7 +116,7 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     changes = _changes_asked(q)
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
-    items = [w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
+    items = [w for w in _said_together(ask.specific, q) if len(w) >= 3 and w not in names and _names_item(w)]
     if items:  # (the sentence must name them): "信息化建设…大涨" is said by the sentence's 增加
         words += [w for w in changes if w not in words]
     above = _MORE.search(q) is not None, _LESS.search(q) is not None  # "决算超过年初预算": the sentence must say so

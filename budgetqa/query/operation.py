@@ -33,6 +33,7 @@ PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)�
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 _RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的?(?:是|为|属)?(?:哪|谁)"  # "…最少的是哪家"
                          r"|(?:排名?|位居|数)(?:在)?(?:第一|首位|(?P<last>最后|末位))|(?P<bottom>倒数第一)")  # "哪个排第一"
+_YEAR_TO_YEAR = re.compile(r"(?:20)?[0-9]{2}年[^，,。？?]{0,12}?到(?:20)?[0-9]{2}年")  # the year named first is the base
 _YEARS_SUMMED = re.compile(r"[两二三四五几多]年|历年|各年|每年")  # "两年一共": a unit's years added on purpose
 # "甲和乙的三公经费加起来，甲占百分之几": one unit's share of the units' sum
 SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)[，,]?(?P<part>[^，,。？?的]{{0,24}}?)(?:一家|自己|单独)?的?占了?"
@@ -304,7 +305,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     level = _DANGLING_BI.sub("", CHANGE_ASKED.sub(lambda m: m[3] if q[m.end():m.end() + 1] in _COUNTED_UNITS else "", q))
     return Operation(kind, (level,),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
-                     base_first=bool(re.search(r"从.+?(?<![拿收得用花拨领提])到", question)),  # (not "从财政拿到")
+                     base_first=bool(re.search(r"从.+?(?<![拿收得用花拨领提])到", question)  # (not "从财政拿到")
+                                     or _YEAR_TO_YEAR.search(question)),  # "2023年决算数到2025年预算数"
                      larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q))
                                                             or bool(_GAP_ASKED.search(q)))
                      and not _ranks_lowest(q),

@@ -100,6 +100,7 @@ class Query:
 # an amount the question states ("预算收入 8 695.94 万元，比上年多了 794.88 万元——增长了百分之几"): what the
 # asker read, never a code or an item of the question
 _STATED_AMOUNT = re.compile(r"(?<![0-9.])[0-9]+(?:[ ,，][0-9]{3})*(?:\.[0-9]+)?\s*(?:亿元|万元|元|亿|万)(?!人|个|次|辆)")
+_DASHED_ASIDE = re.compile(r"——([^—]{2,40})——")
 # a figure stated to be checked ("…是7.46万元，对吗", "…4703平方米，文件里是这么写的吗")
 _CLAIM_CHECKED = re.compile(r"对吗|对不对|是真的吗|真的吗|是这样吗|这么写的?吗|没错吧|属实吗|是否属实|准确吗|是不是真的")
 _STATED_COUNT = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?\s*(?P<unit>平方米|人次|人|辆|台|套|张|个|家|项|所)")
@@ -131,7 +132,7 @@ def in_simplified(question: str) -> str:
 
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
     asked = question  # as the user wrote it; the rest reads the numbers set apart
-    question = respelled(in_simplified(question))
+    question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question)))  # "养人的钱——工资、社保……——": a gloss
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
     question = _SHORT_YEARS_COMPARED.sub(r"20\1年比20\2年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
@@ -290,6 +291,9 @@ def _year_before_named(text: str, docs: list[DocumentMeta]) -> set[str]:
     return {"上年预算"} if said["what"] == "预算" else {"上年执行数"}
 
 
+_PARTS_LISTED = re.compile(r"[^、，,]{2,}(?:[、，,]|再?加上|以及)[^、，,]{2,}(?:[、，,]|再?加上|以及)")  # three parts or more
+
+
 def glossed(text: str) -> str:
     """A question that glosses its own words with a budget term in brackets ("人头经费（人员支出）")
     asks for that term: the gloss stands for the word it explains."""
@@ -297,6 +301,9 @@ def glossed(text: str) -> str:
         term = match["gloss"]
         if _SCOPE_NOTE.search(term):  # "收入总计（含年初结转和结余）" says what the figure covers, names no item
             text = text[:match.start()] + text[match.end():]
+            continue
+        if _PARTS_LISTED.search(term) and any(e.kind == "item" for e in thesaurus.expand(printed_words(text[:match.start()][-8:]))):
+            text = text[:match.start()] + text[match.end():]  # "养人的钱（工资、社保、公积金再加上退休费）": its parts, said
             continue
         terms = [e for e in thesaurus.expand(term) if e.kind not in ("doc_kind", "column") and e.end == len(term)]
         if not terms:
