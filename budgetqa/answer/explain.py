@@ -44,6 +44,10 @@ def _said_together(words: tuple[str, ...], q: str) -> list[str]:
     return joined
 
 
+def _opens_a_classification(word: str) -> bool:
+    return any(name.startswith(word) for name in thesaurus.classification_names())
+
+
 def _names_item(word: str) -> bool:
     """A word naming the item asked, not a measure of it (支出决算, 年初预算) — 住房保障支出 names one."""
     return not _MEASURE_WORD.search(word) or thesaurus.is_classification_name(word)
@@ -116,7 +120,10 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     changes = _changes_asked(q)
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
-    items = [w for w in _said_together(ask.specific, q) if len(w) >= 3 and w not in names and _names_item(w)]
+    items = ([w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
+             # ("灾害防治…为什么": two short words said together open a classification's name, 灾害防治及应急管理支出)
+             or [w for w in _said_together(tuple(w for w in ask.specific if len(w) == 2), q)
+                 if len(w) == 4 and w not in names and _opens_a_classification(w)])
     if items:  # (the sentence must name them): "信息化建设…大涨" is said by the sentence's 增加
         words += [w for w in changes if w not in words]
     above = _MORE.search(q) is not None, _LESS.search(q) is not None  # "决算超过年初预算": the sentence must say so
