@@ -48,7 +48,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "lookup15_questions.jsonl", "calc15_questions.jsonl", "trap6_questions.jsonl",
                                            "colloquial7_questions.jsonl", "lookup16_questions.jsonl", "heldout16_questions.jsonl",
                                            "heldout18_questions.jsonl", "cross19_questions.jsonl", "final20_questions.jsonl",
-                                           "check21_questions.jsonl", "terse21_questions.jsonl", "para22_questions.jsonl")
+                                           "check21_questions.jsonl", "terse21_questions.jsonl", "para22_questions.jsonl",
+                                           "heldout19_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
