@@ -496,16 +496,18 @@ def test_units_compared_each_need_the_document_asked(engine, question, named):
     # 司法局 2026 p20: "三公"经费预算数 合计 10.71 万元; 财政局 2024 决算 p7: 支出 总计 2,995.39 万元
     ("普陀區司法局2026年三公經費是多少", "10.71", "万元"),
     ("普陀區財政局2024年決算支出總計", "2995.39", "万元"),
+    ("普陀區司法局2026年三公经费是多少", "10.71", "万元"),  # one traditional character among simplified ones
 ])
 def test_a_question_typed_in_traditional_characters(engine, traditional, value, unit):
     result = engine.ask(traditional)
     assert result.status == "answered" and (result.value, result.unit) == (Decimal(value), unit)
 
 
-def test_one_traditional_looking_character_is_a_name_not_a_script():
+def test_a_character_the_names_print_is_kept_as_typed():
     from budgetqa.query.question import in_simplified
-    assert in_simplified("乾县财政局2026年预算") == "乾县财政局2026年预算"  # a county's own name
-    assert in_simplified("乾縣財政局2026年預算").endswith("县财政局2026年预算")  # typed traditional
+    assert in_simplified("乾县财政局2026年预算", known="乾县财政局") == "乾县财政局2026年预算"  # a county's own name
+    assert in_simplified("乾縣財政局2026年預算", known="乾县财政局") == "乾县财政局2026年预算"  # typed traditional
+    assert in_simplified("普陀區司法局", known="普陀区司法局") == "普陀区司法局"  # one traditional character
 
 
 @pytest.mark.parametrize("question", [

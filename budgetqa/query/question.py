@@ -123,16 +123,18 @@ def _to_simplified() -> OpenCC:
     return OpenCC("t2s")
 
 
-def in_simplified(question: str) -> str:
-    """A question typed in traditional characters, as the documents print it: '三公經費' -> '三公经费'.
-    One changed character alone is left (a simplified name may own it: 乾县)."""
+def in_simplified(question: str, known: str = "") -> str:
+    """A question typed in traditional characters, as the documents print it: '普陀區…三公經費' -> '普陀区…三公经费';
+    a character the documents' names print themselves stays as typed (a simplified name may own it: 乾县)."""
     simple = _to_simplified().convert(question)
-    return simple if sum(a != b for a, b in zip(simple, question)) >= 2 else question
+    if len(simple) != len(question):
+        return simple
+    return "".join(typed if typed in known else changed for typed, changed in zip(question, simple))
 
 
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
     asked = question  # as the user wrote it; the rest reads the numbers set apart
-    question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question)))  # "养人的钱——工资、社保……——": a gloss
+    question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
     question = _SHORT_YEARS_COMPARED.sub(r"20\1年比20\2年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
