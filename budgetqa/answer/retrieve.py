@@ -210,6 +210,9 @@ class FactRanker:
                   for f in facts]
         self.labels = labels
         self.label_grams = [bigrams(l) for l in labels]
+        # a sentence's label without its document's year, where it opens with it (scored both ways)
+        self.yearless = {i: yearless for i, f in enumerate(facts)
+                         if (yearless := _without_own_year(f, labels[i])) != labels[i]}
         df = Counter(g for grams in {frozenset(g) for g in self.label_grams} for g in grams)
         n = max(len(set(labels)), 1)
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
@@ -415,8 +418,8 @@ class FactRanker:
             return max((self._score_label(fact, p, bigrams(p), ask, expansions, wants_total, rows_named, w)
                         for p in parts), default=0.0)
         row = self._score_label(fact, label, self.label_grams[i], ask, expansions, wants_total, rows_named, w)
-        yearless = _without_own_year(fact, label)
-        if yearless != label:
+        if i in self.yearless:
+            yearless = self.yearless[i]
             row = max(row, self._score_label(fact, yearless, bigrams(yearless), ask, expansions, wants_total, rows_named, w))
         if fact.kind == "cell" and ask.count and fact.unit == ask.count and fact.column:
             # "车辆数 | 一般公务用车": a row of counts whose columns are the kinds counted

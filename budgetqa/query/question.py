@@ -124,7 +124,7 @@ def _to_simplified() -> OpenCC:
 
 
 def in_simplified(question: str, known: str = "") -> str:
-    """A question typed in traditional characters, as the documents print it: '普陀區…三公經費' -> '普陀区…三公经费';
+    """A question typed in traditional characters, as the documents print it: '甲區…三公經費' -> '甲区…三公经费';
     a character the documents' names print themselves stays as typed (a simplified name may own it: 乾县)."""
     simple = _to_simplified().convert(question)
     if len(simple) != len(question):
@@ -212,7 +212,7 @@ def without_preface(text: str) -> str:
     return rest if len(rest) >= 4 else text
 
 
-_ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2青州县…": where the row stands, not what it is
+_ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2甲县…": where the row stands, not what it is
 # "（不是编制数）", "(不含上年结转)", "不算财政给的和上级补助的，…": an aside naming what the question does not ask; "（工资、奖金这些）",
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
 # "（不含港航中心）", "(不是编制数)": what a bracket leaves out (a unit named there is not asked either)
@@ -547,7 +547,7 @@ class EntityIndex:
         words = lexicon.tokenizer().lcut(text)
         for k, word in enumerate(words):
             if k and len(words[k - 1]) >= 2 and words[k - 1] + word[:1] in self.known_text:
-                continue  # "柳溪镇安防": 镇 ends the name before (jieba cut 柳溪|镇安), no place 镇安
+                continue  # "甲溪镇安防": 镇 ends the name before (jieba cut 甲溪|镇安), no place 镇安
             word = _LEADING_LINK.sub("", word)  # "比安河县": the 比 of a comparison is no part of the place
             if k + 1 < len(words) and _COUNTED.match(words[k + 1]):
                 continue  # "新建多少个站点": a verb before what it counts, though jieba knows a place 新建
@@ -578,7 +578,7 @@ class EntityIndex:
         for place in places:
             names = [normalize(n) for e, own in self.places_by_entity.items() if place in own for n in self.names_by_entity[e]]
             for mention in re.finditer(re.escape(place) + _ORGANISATION, q):
-                # "龙泉三家交通运输局": 交通运输局; "东湖的卫健委": 卫健委
+                # "甲市三家交通运输局": 交通运输局; "乙区的卫健委": 卫健委
                 organisation = _UNIT_COUNT.sub("", mention.group(1)).removeprefix("的")
                 organisation = next_unit.split(organisation)[0] if next_unit else organisation
                 if not any(in_order(organisation, name) for name in names):
@@ -721,7 +721,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
         item = thesaurus.classification_at(q, i)
         if item and after_name and _NAME_ENDS.match(q, i + len(item)) and any(
                 item + tail in name for tail in _ORG_TAIL for name in names):
-            item = ""  # "青州农业农村、…" for 青州县农业农村局: its name said without its 局, no item
+            item = ""  # "甲州农业农村、…" for 甲州县农业农村局: its name said without its 局, no item
         if item and not any(q[i:i + len(item) + 1] in name for name in names):
             out.append(item)  # "社会工作事务" in a question about the 社会工作部: an item, not the name again
             i += len(item)
@@ -738,7 +738,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             length = 0  # "应急管理这一大块" of the 应急管理局: an area of spending, not the name again
         if length:
             if out and out[-1][-1:].isdigit() and q[i + length:i + length + 1].isdigit():
-                out.append("，")  # "2080505 南岗司法 2024": the code and the year stay two numbers
+                out.append("，")  # "2080505 甲区司法 2024": the code and the year stay two numbers
             i += length
             if (q[i:i + 1] in _ORG_TAIL and not any(q[i - 2:i + 1] in name for name in names)
                     and not _ORG_END.search(q[:i])):  # ("…服务中心办公用房": the name had ended)

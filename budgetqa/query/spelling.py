@@ -33,9 +33,8 @@ def respelled(text: str) -> str:
     while i < len(text):
         for length in range(min(_LONGEST, len(text) - i), _SHORTEST - 1, -1):
             typed = text[i:i + length]
-            meant = (_meant(typed) if i in cuts and _ideographs(typed)
-                     and not _crosses_a_word(text, i, i + length) else None)
-            if meant:
+            meant = _meant(typed) if i in cuts and _ideographs(typed) else None
+            if meant and not _crosses_a_word(text, i, i + length):
                 out.append(meant)
                 i += length
                 break
