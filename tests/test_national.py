@@ -71,6 +71,24 @@ def test_standard_tables_found(path):
             "一般公共预算基本支出表", "三公经费表"} <= kinds
 
 
+# a project's form (项目名称 | name, 资金总额 | amount, indicator rows) under a title printed inside its
+# grid, and one the page cuts after its name; gold read from the page images
+@pytest.mark.parametrize("path,project,amounts,target", [
+    ("corpus/national/福州_2026年福州市民政局部门预算.pdf", "办公楼租金及物业",
+     {"资金总额": "133.78", "财政拨款": "133.78", "其他资金": "0.00"}, "=2873.46平方米"),
+    ("corpus/national/福州_医疗保障局_2026年部门预算.pdf", "2026年医疗服务与保障能力提升补助资金",
+     {"资金总额": "745.00", "财政拨款": "745.00", "其他资金": "0.00"}, "≥18次"),
+])
+def test_performance_forms_give_each_project_its_amounts_and_targets(path, project, amounts, target):
+    parsed = doc(path)
+    rows = [(t, r) for t in parsed.tables if t.kind == "项目支出绩效目标表" for r in t.rows if r.label == project]
+    assert len(rows) == 1
+    table, row = rows[0]
+    assert {table.column_name(c.column): c.printed for c in row.cells} == amounts
+    assert table.measures[table.columns.index(("资金总额",))] == "合计"
+    assert any(project in s.text and target in "".join(s.text.split()) for s in parsed.sections)
+
+
 @pytest.mark.parametrize("path,expected", [
     (("本年预算", "基本支出", "小计"), "基本支出"),
     (("上年预算数",), "上年预算"),

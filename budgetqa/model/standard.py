@@ -113,7 +113,7 @@ MEASURE_WORDS: list[tuple[str, re.Pattern]] = [
     ("决算数", re.compile(r"决算")),
     ("财政拨款", re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")),
     ("其他资金", re.compile(r"其他资金|其他收入|事业收入|经营收入|上级补助收入|附属单位上缴|财政专户|单位资金")),
-    ("合计", re.compile(r"^(?:其中[:：]?)?(?:合计|小计|总计)$|合计$")),
+    ("合计", re.compile(r"^(?:其中[:：]?)?(?:合计|小计|总计)$|合计$|^(?:年度)?资金总额$")),
     ("本年预算", re.compile(r"预算数|预算$|本年预算|预算安排")),
     # an amount column that names no phase: the document's own figure (预算 or 决算); a bare year
     # ("2025年") is this year's or, before the document's year, last year's (LAST_YEAR, _only_earlier_years)

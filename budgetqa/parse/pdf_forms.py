@@ -29,21 +29,32 @@ class Form:
     lines: list[str] = field(default_factory=list)  # each text row, its cells joined by " | "
 
 
-def is_form(grid: Grid) -> bool:
-    """The grid's first row is a key and its value, with no amount, and its keys are a form's (实施单位,
-    年度资金总额, 绩效指标 …): a form, not a table whose header starts 项目名称 | 金额."""
-    first = next((r for r in range(grid.nrows) if any(c.text for c in grid.anchored(r))), None)
-    if first is None:
+def is_form(grid: Grid, start: int = 0) -> bool:
+    """The grid's first row from `start` (below a title printed inside the grid) is a key and its
+    value, with no amount, and its keys are a form's (实施单位, 年度资金总额, 绩效指标 …) or the page
+    ends after it (the form goes on overleaf): a form, not a table whose header starts 项目名称 | 金额."""
+    rows = _text_rows(grid, start)
+    if not rows:
         return False
-    texts = [c.text for c in grid.anchored(first) if c.text]
-    return (len(texts) == 2 and bool(FORM_KEY.match(texts[0])) and parse_number(texts[1]) is None
-            and any(FORM_WORDS.search(c.text) for c in grid.cells if c.text))
+    first = rows[0]
+    return (len(first) == 2 and bool(FORM_KEY.match(first[0])) and parse_number(first[1]) is None
+            and (len(rows) == 1 or _has_form_words(rows)))
 
 
-def read_form(grid: Grid) -> Form:
-    """A form's name, its amounts (the key printed just before each) and its text rows."""
-    rows = [[c.text for c in grid.anchored(r) if c.text] for r in range(grid.nrows)]
-    rows = [r for r in rows if r]
+def continues_form(grid: Grid, start: int = 0) -> bool:
+    """The grid goes on with a form the previous page cut after its name: its first row is the rest
+    of the name ("…补助资" | "金"), the form's keys follow."""
+    rows = _text_rows(grid, start)
+    return (len(rows) > 1 and len(rows[0]) == 1 and parse_number(rows[0][0]) is None
+            and not FORM_WORDS.match(rows[0][0]) and _has_form_words(rows))
+
+
+def read_form(grid: Grid, start: int = 0, cut_name: str = "") -> Form:
+    """A form's name, its amounts (the key printed just before each) and its text rows, from row
+    `start`; `cut_name` is the part of the name the previous page printed (continues_form)."""
+    rows = _text_rows(grid, start)
+    if cut_name:
+        rows[0] = ["项目名称", cut_name + rows[0][0]]
     form = Form(name=rows[0][1])
     header: list[str] = []  # the column names of the indicator rows below them
     for texts in rows:
@@ -59,6 +70,15 @@ def read_form(grid: Grid) -> Form:
     return form
 
 
+def _text_rows(grid: Grid, start: int) -> list[list[str]]:
+    rows = [[c.text for c in grid.anchored(r) if c.text] for r in range(start, grid.nrows)]
+    return [r for r in rows if r]
+
+
+def _has_form_words(rows: list[list[str]]) -> bool:
+    return any(FORM_WORDS.search(t) for r in rows for t in r)
+
+
 _HEADER = re.compile(r"指标$|值$")  # 一级指标 | 二级指标 | 三级指标 | 指标值 (年度指标值, 实际完成值)
 
 
@@ -68,9 +88,18 @@ def form_table(title: str, unit: str, page: int) -> LogicalTable:
                                                                          page=page, pages=[page])], seg_table={0: 0})
 
 
-def add_form(lt: LogicalTable, form: Form, page: int) -> None:
-    """The form as a row of its table: a cell per amount, in the column of its key."""
+def cut_name(lt: LogicalTable) -> str:
+    """The name of the table's last form when the page cut it before any amount, else ""."""
+    rows = lt.seg_rows.get(0) or []
+    return rows[-1].label if rows and not rows[-1].cells else ""
+
+
+def add_form(lt: LogicalTable, form: Form, page: int, cut: bool = False) -> None:
+    """The form as a row of its table: a cell per amount, in the column of its key; a form the
+    previous page `cut` replaces the row of its first part."""
     table = lt.tables[0]
+    if cut:
+        lt.seg_rows[0].pop()
     cells = []
     for key, printed in form.amounts:
         if (key,) not in table.columns:

@@ -15,7 +15,7 @@ from budgetqa.model.document import MONEY_UNITS, DocumentMeta, ParsedDocument, S
 from budgetqa.model.text import unify_ideographs
 from budgetqa.parse import ParseError, content_hash, ocr, vocabulary
 from budgetqa.parse.pdf_grid import Grid, Line, build_grid, chars_to_lines, close_cut_rows, fill_grids
-from budgetqa.parse.pdf_forms import add_form, form_table, is_form, read_form
+from budgetqa.parse.pdf_forms import add_form, continues_form, cut_name, form_table, is_form, read_form
 from budgetqa.parse.pdf_meta import detect_pdf_metadata
 from budgetqa.parse.pdf_tables import (
     EMPTY_NOTE,
@@ -250,8 +250,10 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
         _notes_or_narrative(before, target, pno, state, narrative)
         for ln in between:
             narrative.append((pno, ln))
-        if is_form(grid) and (title or state.form is not None):
-            _read_form(grid, title, unit, pno, state, narrative)
+        # the rest of a form whose name the previous page printed
+        cut = cut_name(state.form) if state.form is not None and not title and continues_form(grid, start) else ""
+        if cut or (is_form(grid, start) and (title or state.form is not None)):
+            _read_form(grid, start, cut, title, unit, pno, state, narrative)
             prev_lt = None
             cursor = grid.bbox[3]
             continue
@@ -290,7 +292,8 @@ def _parse_page(page, pno: int, state: _State, pages_lines: list, narrative: lis
     _notes_or_narrative(after, prev_lt, pno, state, narrative)
 
 
-def _read_form(grid: Grid, title: str, unit: str, pno: int, state: _State, narrative: list) -> None:
+def _read_form(grid: Grid, start: int, cut: str, title: str, unit: str, pno: int, state: _State,
+               narrative: list) -> None:
     """A form (one project of a 绩效目标表): a row of the table its title starts, or of the one the
     previous forms fill; its text rows are narrative, each a sentence of its own."""
     x0, top, x1, bottom = grid.bbox
@@ -299,8 +302,8 @@ def _read_form(grid: Grid, title: str, unit: str, pno: int, state: _State, narra
         state.logical.append(state.form)
     # each form's text a section of its own under the table's title (and on its own page)
     narrative.append((pno, Line(state.form.title, x0, x1, top, top, _HEADING_SIZE)))
-    form = read_form(grid)
-    add_form(state.form, form, pno)
+    form = read_form(grid, start, cut)
+    add_form(state.form, form, pno, cut=bool(cut))
     for text in form.lines:
         narrative.append((pno, Line(text if text.endswith("。") else text + "。", x0, x1, top, bottom, 0.0)))
     state.open = None
