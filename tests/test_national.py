@@ -142,3 +142,22 @@ def test_classification_levels():
     assert standard.classification("2080505") == standard.Classification("功能", "项")
     assert standard.classification("30101") == standard.Classification("经济", "款")
     assert standard.classification("12345") == standard.Classification("", "")
+
+
+def test_a_departments_units_are_the_ones_its_text_lists():
+    """无锡人社 p.5: "预算单位共计 8 家，具体包括：…" — a unit whose name extends the department's
+    (…综合服务中心) is one of them, and a name the page break cuts is read whole."""
+    listed = ["无锡市人力资源和社会保障局(本级)", "无锡市劳动就业管理中心", "无锡市劳动保障监察支队",
+              "无锡市劳动人事争议仲裁院", "无锡市社会保险基金管理中心", "无锡市人力资源和社会保障综合服务中心",
+              "无锡市人才服务中心", "江苏省无锡技师学院"]
+    assert sorted(doc("corpus/national/无锡_人力资源和社会保障局_2026年部门预算.pdf").meta.members) == sorted(listed)
+
+
+def test_a_label_cut_by_the_page_break_joins_its_row():
+    """政府采购支出表 pp.35–36 (printed -35-/-36-): "无锡市社会保" | 66.00 at the foot, "险基金管理中心"
+    alone atop the next page, both cells ruled closed."""
+    parsed = doc("corpus/national/无锡_人力资源和社会保障局_2026年部门预算.pdf")
+    table = next(t for t in parsed.tables if t.kind == "政府采购表")
+    rows = [r for r in table.rows if "基金管理中心" in r.label]
+    assert [(r.label, [c.printed for c in r.cells][-1]) for r in rows] == [
+        ("无锡市社会保险基金管理中心", "11.00"), ("无锡市社会保险基金管理中心", "66.00")]

@@ -291,7 +291,7 @@ def settle(meta, tables: list, sections: list) -> str | None:
 
 
 # a unit's name printed as a row of a department's tables ("南湖市公路事业发展中心", "某局（本级）")
-_UNIT_ROW = re.compile(r"^[\u4e00-\u9fff0-9()]{4,40}?(?:局|中心|所|站|队|院|委员会|办公室|馆|处|学校|医院|厅|机关|\(本级\))$")
+_UNIT_ROW = re.compile(r"^[\u4e00-\u9fff0-9()]{4,40}?(?P<kind>局|中心|所|站|队|院|委员会|办公室|馆|处|学校|医院|厅|机关|\(本级\))$")
 OWN_BODY = ("(本级)", "机关")
 _FUNCTION_CODE = re.compile(r"2[0-9]{2}(?:[0-9]{2}){0,2}")  # 类/款/项 of spending by function (a unit's code has six digits)  # the department's own part ("某局（本级）", "某局机关"), not the department
 
@@ -314,6 +314,9 @@ def _same_unit(name: str, entity: str) -> bool:
     its 本级 is one of its parts."""
     if name.endswith(OWN_BODY):
         return False
+    kinds = [found["kind"] if found else "" for found in (_UNIT_ROW.match(name), _UNIT_ROW.match(entity))]
+    if all(kinds) and kinds[0] != kinds[1]:
+        return False  # 某市人力资源和社会保障综合服务中心 is a unit of 某市人力资源和社会保障局
     mine, its = bigrams(name), bigrams(entity)
     return len(mine & its) >= 0.6 * len(mine | its)
 

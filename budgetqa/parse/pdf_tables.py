@@ -367,7 +367,7 @@ def grid_rows(
             if not code and not label and not values:
                 continue
             rows = lt.seg_rows.get(seg, [])
-            if lt.cut_row and r == first and rows and not code and not values:
+            if r == first and rows and not code and not values and (lt.cut_row or _rest_of_label(label, rows[-1])):
                 rows[-1].label += label  # "北湖区退" | "役军人服务中心": one name cut by the page break
                 rows[-1].owner += "".join(slot["owner"])
                 continue
@@ -390,6 +390,14 @@ def grid_rows(
             lt.seg_rows.setdefault(seg, []).append(Row(code=code, label=label, cells=row_cells, page=page,
                                                        owner="".join(slot["owner"]), count_unit=slot["count_unit"]))
     lt.cut_row = grid.open_bottom
+
+
+def _rest_of_label(label: str, last: Row) -> bool:
+    """A page that opens with a bare label, no figure, under a row that has its figures: the rest of
+    that row's name, its cell cut by the page break though ruled closed on both pages ("某市社会保" |
+    "险基金管理中心"). A heading opening a page starts with its enumerator; a total ends its row."""
+    return (bool(label) and bool(last.cells) and not last.code
+            and not any(vocabulary.ENUMERATOR.match(t) or vocabulary.TOTAL_LABEL.search(t) for t in (label, last.label)))
 
 
 def start_table(
