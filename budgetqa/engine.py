@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from budgetqa.answer import compose
 from budgetqa.answer.compose import Answer, Citation
 from budgetqa.answer.finder import FACT_CACHE, Finder, Recent
-from budgetqa.answer.respond import Responder, unit_list
+from budgetqa.answer.respond import Responder
 from budgetqa.answer.retrieve import passage_tokens
 from budgetqa.answer.weights import WEIGHTS
 from budgetqa.checks.audit import audit_document
@@ -23,7 +21,7 @@ from budgetqa.model.facts import Fact, document_facts
 from budgetqa.ops.limits import Limits, bounded_map
 from budgetqa.ops.lock import writer_lock
 from budgetqa.parse import SUPPORTED_SUFFIXES, ParseError, content_hash, parse_file
-from budgetqa.query.question import EntityIndex, named_codes, parse_query
+from budgetqa.query.question import EntityIndex, parse_query
 from budgetqa.store.fact_store import FactStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
@@ -203,11 +201,6 @@ class Engine:
         question = question.strip()
         if not question:
             raise ValueError("empty question")
-        if not re.search(r"[\u4e00-\u9fa5A-Za-z0-9]", question):
-            return compose.not_found("问题中没有可查询的内容（单位、年份、项目）", [], unit_list(self.metas)).asked(question, {})
-        if not re.search(r"[\u4e00-\u9fa5]", question) and not named_codes(question):  # the documents' terms are Chinese ("2110302 2026" names a code)
-            return compose.not_found("请用中文提问，并写明单位、年份和要查的项目"
-                                     "（例如“某市某局2026年三公经费是多少？”）").asked(question, {})
         query = parse_query(question, self.entities, context)
         return self._responder.respond(query)
 

@@ -25,6 +25,12 @@ def test_unknown_units_are_not_found(engine, question, named):
     assert result.value is None
 
 
+def test_a_unit_shortened_by_leaving_out_a_middle_word(engine):
+    """"海洋预报中心" for 上海市海洋监测预报中心 (p.7 of its budget: 一般公共预算 178,830,483 元)."""
+    result = engine.ask("海洋预报中心2026年一般公共预算收入是多少")
+    assert result.status == "answered" and result.value == Decimal("178830483") and result.unit == "元"
+
+
 def test_a_stated_change_never_answers_a_level(engine):
     # 泉州 2026 says "本单位增加2名在职人员" (line 273) but never states its staff count
     result = engine.ask("泉州热线中心有多少在职人员？")

@@ -84,6 +84,7 @@ class Query:
     decimals: int | None = None  # "保留两位小数": the places a computed answer is rounded to
     described: str = ""  # what a unit is, asked ("性质", "职责", "构成": asking.UNIT_TOPICS), else ""
     figure: Query | None = None  # asked with a why, the level asked before it ("年初预算是多少？为什么没花完")
+    unreadable: str = ""  # why the question cannot be read (no words, not Chinese), else ""
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -132,7 +133,22 @@ def in_simplified(question: str, known: str = "") -> str:
     return "".join(typed if typed in known else changed for typed, changed in zip(question, simple))
 
 
+def unreadable(question: str) -> str:
+    """Why a question cannot be read at all, else "": nothing but signs, or no Chinese — the
+    documents' terms are Chinese (a bare code, "2110302 2026", is read)."""
+    if not re.search(r"[\u4e00-\u9fa5A-Za-z0-9]", question):
+        return "问题中没有可查询的内容（单位、年份、项目）"
+    if not re.search(r"[\u4e00-\u9fa5]", question) and not named_codes(question):
+        return "请用中文提问，并写明单位、年份和要查的项目（例如“某市某局2026年三公经费是多少？”）"
+    return ""
+
+
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
+    reason = unreadable(question)
+    if reason:
+        return Query(text=question, item_text="", match=DocumentMatch(docs=[], entity_named=False), unit="",
+                     measures=set(), follow_up=False, asks_change=False, asks_why=False, asks_text=False,
+                     operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
@@ -556,10 +572,16 @@ class EntityIndex:
             if (named and len(word) >= 2 and word not in self.known_text and not _budget_word(word)
                     and word not in _KINDS_OF_PLACE and not _INSIDE.match(word)):
                 core = re.sub(r"(省|市|区|县)$", "", word)
-                if core not in self.known_text and word not in unknown:
+                if core not in self.known_text and word not in unknown and not self._shortens_a_name(word):
                     unknown.append(word)
         found = self._units_at_places(question) + self._units_under_units(question)
         return unknown + [name for name in dict.fromkeys(found) if not any(word in name for word in unknown)]
+
+    def _shortens_a_name(self, word: str) -> bool:
+        """"海洋预报" of 甲市海洋监测预报中心: a word of four or more characters whose characters stand in
+        their order, in the first two and from the last two of their own, in one unit's name."""
+        return len(word) >= 4 and any(in_order(word, name) and word[:2] in name and word[-2:] in name
+                                      for name in self._own_names)
 
     def _units_under_units(self, question: str) -> list[str]:
         """"农业局农机站", "水利局水文站": an office, station or institute named right after a unit
