@@ -41,7 +41,10 @@ SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)[，,]?(?P<part>[^�
                           # "甲的机关运行经费占甲加乙两家合计的百分之几": the unit named before 占
                           r"|^(?P<first>[^，,。？?]{2,30}?)占(?:[^，,。？?]{0,30}?加[^，,。？?]{0,30}?|[^，,。？?]{2,30}?(?:两|三|四|几)家的?)"
                           r"(?:合计|总和|之和|加起来|加在一起)"
-                          r"的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
+                          r"的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)"
+                          # "甲、乙2024年人员经费，甲一家占两家合计的百分之几": the item said first, the unit after
+                          r"|[，,](?P<unit>[^，,。？?]{0,30}?)(?:一家|自己|单独)?的?占(?:两|三|四|几)家的?"
+                          r"(?:合计|总和|之和|加起来|加在一起)的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
@@ -188,8 +191,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     q = item_text
     if kind == "share_of_sum":  # the item summed, named before the sum word; the unit whose share is asked after it
         said, named = SHARE_OF_SUM.search(q), SHARE_OF_SUM.search(normalize(question))  # (its name taken out of q)
-        item = q[:said.start()] if said["part"] is not None else re.sub(r"^[^的]*的", "", said["first"])
-        return Operation(kind, (item,), part_unit=(named["part"] or named["first"] or "") if named else "")
+        item = (q[:said.start()] if said["part"] is not None or said["unit"] is not None
+                else re.sub(r"^[^的]*的", "", said["first"]))
+        return Operation(kind, (item,), part_unit=(named["part"] or named["first"] or named["unit"] or "") if named else "")
     given = _GIVEN_COUNT.search(q)  # "按在职88人算，人均", "就3辆公务用车，…一辆车摊下来": the divisor said
     if kind in ("per_person", "per_count") and given:
         q = q[:given.start()] + q[given.end():]
@@ -260,7 +264,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         as_rate = bool(re.search(r"百分之|百分比|%|增长率|增减率|变动率|变化率|增幅|涨幅|降幅|减幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         groups = match.groupdict()
-        return Operation(kind, (q[:match.start()],), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3") or groups.get("base4")),
+        return Operation(kind, (_changed_item(q, match),), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3") or groups.get("base4")),
                          as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|低|降低|压减|压缩|缩减|削减)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅|(?<!增)减幅", q)),
                          larger_first=bool(groups.get("gap") or groups.get("gap3")))
@@ -378,6 +382,18 @@ def base_period(text: str) -> BasePeriod:
     if text.startswith(("上年", "去年")):
         return BasePeriod(word="上年")
     return BasePeriod(word=text[:4].rstrip("数"))  # 年初预算 / 全年预算 / 预算 (COLUMN_CHANGE and COLUMN_GAP admit nothing else)
+
+
+_CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余")
+
+
+def _changed_item(q: str, match: re.Match) -> str:
+    """What changed: named before the comparison ("群众体育比上年增加多少"), or, when nothing but a
+    year is, between its base and the change ("2025年比2024年群众体育增加多少")."""
+    before = q[:match.start()]
+    if match.re is COLUMN_CHANGE and not re.sub(r"(?:20)?[0-9]{2}年度?|的|[，,\s]", "", before):
+        return before + _CHANGE_WORD.split(q[match.end("base"):match.end()], maxsplit=1)[0]
+    return before
 
 
 def operation_kind(text: str, several_docs: bool) -> str:

@@ -30,7 +30,7 @@ CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|�
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 # an organisation's name right after a place: "(市)财政局", "(区)教育局", "(市)便民中心"
-_ORGANISATION = r"(?:省|市|区|县)?([\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅|学校|中学|小学|幼儿园|医院))"
+_ORGANISATION = r"(?:省|市|区|县)?(府办|[\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅|学校|中学|小学|幼儿园|医院))"
 # a subordinate unit named right after its parent's name: "财政局|财政所", "街道|社区服务站"
 _SUBORDINATE = re.compile(r"(?P<unit>[\u4e00-\u9fa5]{1,6}(?:局|委员会|委|办公室|街道|办事处))(?P<sub>[\u4e00-\u9fa5]{1,6}?(?:所|站|队|院|馆))")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
@@ -480,7 +480,9 @@ class EntityIndex:
             return True
         # a short form said right before the year ("甲中心2024年", "乙区府办2026年"): its characters
         # are the name's, in order
-        said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
+        # or joined with the unit said before the year ("甲区府办和乙局2026年")
+        said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})(?:[和与及跟、][^，,。？?比年的]{2,14}?)?"
+                                          r"[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
         return any(in_order(before, normalize(name)) for before in said for name in names)
 
     def named_with_kind(self, question: str, entity: str, kind: str) -> bool:
