@@ -270,6 +270,9 @@ class FactRanker:
             candidates = [i for i in candidates if ask.member in normalize(self.facts[i].quote)]
             if not candidates:
                 return []
+        if ask.excluded:  # "买疫苗本身（不是冷链设备）": no row naming what is left out
+            candidates = [i for i in candidates if self.facts[i].kind != "cell"
+                          or not any(term in self.labels[i] for term in ask.excluded)]
         if ask.table_named:  # "在经济分类表里": the cells of that table, when a table's title fits
             candidates = self._in_table_named(candidates, ask.table_named)
         rows_named = _row_spans(q, {self.labels[i] for i in candidates if self.facts[i].kind == "cell"})

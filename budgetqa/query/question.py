@@ -195,7 +195,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     return Query(text=asked, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=asks_why, asks_text=asks_text(question),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
-                 ask=ask_of(item_text, names, match.member, quoted_names(question)),
+                 ask=ask_of(item_text, names, match.member, quoted_names(question), left_out(question)),
                  codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
                  described=described_topic(question), figure=_figure_before_why(item_text, names, unit, {m.year for m in match.docs}) if asks_why else None,
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
@@ -232,7 +232,13 @@ _ROW_NUMBER = re.compile(r"(?:序号|行次)\s*[0-9]+")  # "序号2甲县…": w
 # "（不是编制数）", "(不含上年结转)", "不算财政给的和上级补助的，…": an aside naming what the question does not ask; "（工资、奖金这些）",
 # "（办公、水电之类）": examples of what the words before them mean, no items of their own
 # "（不含港航中心）", "(不是编制数)": what a bracket leaves out (a unit named there is not asked either)
-_LEFT_OUT = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|未含|不算|除去?)[^）)]*[）)]")
+_LEFT_OUT = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|未含|不算|除去?)(?P<left_out>[^）)]*)[）)]")
+
+
+def left_out(question: str) -> tuple[str, ...]:
+    """The items a bracketed aside says are not asked: "买疫苗本身（不是冷链设备）" -> ("冷链设备",)."""
+    terms = (re.sub(r"(?:的|那部分|部分|在内|那些|这些)+$", "", m["left_out"]) for m in _LEFT_OUT.finditer(normalize(question)))
+    return tuple(t for t in terms if len(t) >= 2)
 _NOT_ASKED = re.compile(_LEFT_OUT.pattern + r"|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
                         r"|[（(][^（）()]*(?:不算|除外)[）)]"  # "（其他收入那部分不算）"
                         # "(2026年)不算财政给的，…" (not "除去X，还剩多少": the rest is asked)
@@ -480,9 +486,11 @@ class EntityIndex:
             return True
         # a short form said right before the year ("甲中心2024年", "乙区府办2026年"): its characters
         # are the name's, in order
-        # or joined with the unit said before the year ("甲区府办和乙局2026年")
-        said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})(?:[和与及跟、][^，,。？?比年的]{2,14}?)?"
-                                          r"[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
+        said = [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s]{3,14})[（(]?(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
+        # or joined by 和 with the one unit said before the year ("甲区府办和乙局2026年"; in "甲、乙、丙（2025年）"
+        # the year is the last one's)
+        said += [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s0-9年]{3,14})[和与及跟][^，,。？?比年的、和与及跟（(]{2,14}?"
+                                           r"(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
         return any(in_order(before, normalize(name)) for before in said for name in names)
 
     def named_with_kind(self, question: str, entity: str, kind: str) -> bool:
