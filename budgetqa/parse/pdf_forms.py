@@ -26,6 +26,7 @@ FORM_WORDS = re.compile(r"^(?:实施单位|主管部门|年度资金总额|资�
 class Form:
     name: str  # the value beside the form's first key
     amounts: list[tuple[str, str]] = field(default_factory=list)  # (key, printed amount)
+    implementer: str = ""  # the value beside 实施单位: in a department's forms, which of its units
     lines: list[str] = field(default_factory=list)  # each text row, its cells joined by " | "
 
 
@@ -56,6 +57,9 @@ def read_form(grid: Grid, start: int = 0, cut_name: str = "") -> Form:
     if cut_name:
         rows[0] = ["项目名称", cut_name + rows[0][0]]
     form = Form(name=rows[0][1])
+    form.implementer = next((texts[k + 1] for texts in rows for k, t in enumerate(texts[:-1]) if t == "实施单位"), "")
+    # an indicator line names the unit that carries it out: a question about that unit finds it
+    carried_by = [f"实施单位：{form.implementer}"] if form.implementer else []
     header: list[str] = []  # the column names of the indicator rows below them
     for texts in rows:
         if len(texts) >= 2 and parse_number(texts[-1]) is not None and parse_number(texts[-2]) is None:
@@ -63,7 +67,7 @@ def read_form(grid: Grid, start: int = 0, cut_name: str = "") -> Form:
         elif len(texts) >= 3 and all(_HEADER.search(t) for t in texts):
             header = texts
         elif header and len(texts) == len(header):  # each value beside its column's name: 指标值：≥120个
-            form.lines.append(" | ".join([form.name, *(f"{h}：{t}" for h, t in zip(header, texts))]))
+            form.lines.append(" | ".join([form.name, *(f"{h}：{t}" for h, t in zip(header, texts)), *carried_by]))
         else:
             header = []
             form.lines.append(" | ".join(texts if texts is rows[0] else [form.name, *texts]))
@@ -105,6 +109,6 @@ def add_form(lt: LogicalTable, form: Form, page: int, cut: bool = False) -> None
         if (key,) not in table.columns:
             table.columns.append((key,))
         cells.append(Cell(column=table.columns.index((key,)), printed=printed, value=parse_number(printed)))
-    lt.seg_rows.setdefault(0, []).append(Row(code="", label=form.name, cells=cells, page=page))
+    lt.seg_rows.setdefault(0, []).append(Row(code="", label=form.name, cells=cells, page=page, owner=form.implementer))
     lt.has_values = lt.has_values or bool(cells)
     table.pages = sorted({*table.pages, page})
