@@ -96,6 +96,8 @@ def test_performance_forms_give_each_project_its_amounts_and_targets(path, proje
     (("一般公共预算支出", "合计"), "合计"),
     (("收入预算", "事业收入"), "其他资金"),
     (("年初结转和结余",), "上年结转"),
+    (("上年结转结余", "一般公共预算"), "上年结转"),  # a fund's part of the carry-over, not this year's income
+    (("上年结转结余", "小计"), "上年结转"),
     (("部门",), "other"),
     (("公用经费", "金额"), "公用经费"),
     (("财政拨款“三公”经费", "合计", "预算数"), "本年预算"),

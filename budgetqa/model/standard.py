@@ -182,6 +182,8 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算", year: int 
     if not levels:
         return OTHER
     last_year = any((LAST_YEAR.search(p) and "结转" not in p) or _only_earlier_years(p, year) for p in levels)
+    if any(_CARRIED_OVER.search(p) for p in levels[:-1]):  # "上年结转结余 / 一般公共预算": the carry-over's part
+        return "上年结转"
     for depth in range(len(levels) - 1, -1, -1):
         word = levels[depth]
         if GROUP_TOTAL.match(word) and depth > 0:
@@ -202,6 +204,9 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算", year: int 
 # a row that names a period ("2025年预算数", "本年预算数"): a table printed with years as rows and
 # items as columns (a 三公 table of two rows); the row, not the column, holds the measure
 PERIOD_ROW = re.compile(r"^(?:(?:20[0-9]{2}|上|本)年度?)?(?:年初|全年|调整)?(?:预算|决算|执行)数?$")
+
+
+_CARRIED_OVER = re.compile(r"^(?!.*年末)(?:上年|年初)?结转(?:和|及)?结余|^上年结转")
 
 
 def is_period_row(label: str) -> bool:
