@@ -155,11 +155,9 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            # readers' asides and short names (colloquial6), scored once at the session's first code (29/40), then worked on: its misses left
            "柳溪镇2025年扶持特色产业那个项目，钱里面有百分之几不是财政出的？": "the share of a project's money not from 财政拨款 (其他资金 ÷ 合计) is not computed",
            # a mixed set held out until the session's end (heldout10): scored at its first and last code (36/40 both), never worked on
-           "梅岭市中医院2025年单位财政拨款支出预算表中，其他公立医院支出的财政拨款是多少元？": "held out: 公立医院 read as a unit's name (no document of it) instead of the row 其他公立医院支出",
            "松江镇政府2025年打算花多少钱在镇上的环境卫生（保洁这类）上？": "held out: 镇上的环境卫生 not read as the row 城乡社区环境卫生",
            "青石县人民医院2026年职工的住房公积金，财政出多少钱？": "held out: 财政出多少 not read as the row's 财政拨款 column",
            # less-read tables and deep columns (lookup11) and comparisons (cross9), scored at the session's first code (45/50, 39/40), then worked on
-           "西陵市体育运动学校2025年准备保障多少个青少年运动员的训练？": "a member unit's project indicator (在训运动员人数 of the project it implements) is not found",
            "凤阳民政局2024年和清河民政局2025年的三公经费决算支出分别是多少？哪个更高": "gold: the difference as the value; the answer's value is the larger figure (the difference is in its text)",
            # a mixed set held out until the session's end (heldout11): scored at its first code (32/40) and last (34/40), never worked on
            "2026年住房公积金预算，金沙县卫生健康局和清江市卫生健康委员会相比谁多？多多少万元？": "held out: 住房公积金 printed by function and by economic class: which is asked (gold: answered)",
@@ -185,13 +183,11 @@ NOT_YET = {"云台交通局下面管港口航道的那个事业中心，2026年�
            "青州县管牲畜防疫的那个中心2023年一共进账多少": "管牲畜防疫的那个中心: a member unit described, not named",
            "海东省法律援助中心负责实施的那个项目，资金里“其他资金”有多少？": "a project named only by its implementing unit, with a quoted measure (“其他资金”), is not found",
            "岭南市应急管理局 单价50万元以上通用设备 数量": "单价50万元以上通用设备 数量: the count a sentence states beside the 单位价值 is not read",
-           "西陵市体育运动学校计划保障多少名运动员训练？": "a member unit's project indicator (保障运动员人数) is not found",
            "金沙县文化广电旅游局2025年政府性基金预算支出多少？": "gold: not found (the 政府性基金 expenditure table is empty); the income summary's 0 is answered, saying the cell is blank",
            "东城街道2026年国有资本经营预算支出是多少": "gold: not found (no 国有资本经营 spending); the income summary's 0.00 is answered",
            # everyday words (para22: 20/40 at the session's first code), then worked on
            "北湖那个退役军人服务中心帮退伍老兵学技能、找工作创业的项目有多少钱？": "a member unit's project named by what it does (就业创业培训 of 北湖区退役军人服务中心) is not found",
            "海东省那个给请不起律师的老百姓提供免费法律帮助的单位，2026年总共有多少钱可用？": "a member unit described, not named (法律援助中心)",
-           "清江卫健委今年按人头补给基层医疗机构的那笔钱一共多少？": "按人头补给基层医疗机构 (基本公共卫生服务补助) is not read: its parent 公共卫生 is answered",
            "青州县管牲畜防疫的那个中心，2023年一共收到多少钱？": "a member unit described, not named (动物疫病预防控制中心)",
            "石门县办房产登记的那个中心，2026年自己收费挣的钱有多少？": "a member unit described, not named (不动产登记中心)",
            "石门市统计局今年给临时工、编外聘用人员发工资要花多少？": "gold: not printed; the staff named (临时工、编外聘用人员) are not required of the row, and 基本工资 is answered",

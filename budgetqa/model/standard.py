@@ -245,7 +245,8 @@ QUESTION_MEASURES: list[tuple[str, re.Pattern]] = [
     ("公用经费", re.compile(r"公用经费")),
     ("基本支出", re.compile(r"基本支出")),
     ("项目支出", re.compile(r"项目支出")),
-    ("其他资金", re.compile(r"其他资金|非财政拨款")),  # what is not the treasury's (事业收入, 其他收入 … columns)
+    # what is not the treasury's (事业收入, 其他收入 … columns): "财政拨款以外的进项"
+    ("其他资金", re.compile(r"其他资金|非财政拨款|财政拨款(?:以外|之外)")),
     ("年初预算", re.compile(r"年初预算")),
     ("调整预算", re.compile(r"调整预算|调整后预算|全年预算")),
     ("上年预算", re.compile(r"(上年|去年|上一年)(?!结转|结余|末|底|执行|决算|实际|带|剩|留|转|没|未)")),  # 上年带过来的钱, 上年没花完: 上年结转; 上年底: a date
