@@ -31,6 +31,13 @@ def test_a_unit_shortened_by_leaving_out_a_middle_word(engine):
     assert result.status == "answered" and result.value == Decimal("178830483") and result.unit == "元"
 
 
+def test_a_level_as_a_multiple_of_the_base_a_stated_change_leaves(engine):
+    """商务委 2025 部门预算 p.7: "支出预算37,151.47万元……比2024年预算增加24,491.71万元": 37151.47 ÷ 12659.76."""
+    result = engine.ask("商务委2025年部门预算支出是2024年预算的几倍？")
+    assert result.status == "answered" and result.unit == "倍"
+    assert abs(result.value - Decimal("2.93")) < Decimal("0.005")
+
+
 def test_a_stated_change_never_answers_a_level(engine):
     # 泉州 2026 says "本单位增加2名在职人员" (line 273) but never states its staff count
     result = engine.ask("泉州热线中心有多少在职人员？")

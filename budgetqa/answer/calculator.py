@@ -26,6 +26,7 @@ from budgetqa.answer.compute import (
     staff_fact,
     stated_change_pair,
     stated_rate,
+    stated_ratio,
 )
 from budgetqa.answer.finder import Finder
 from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, clean_label
@@ -574,7 +575,7 @@ class Calculator:
                 else fact.row_label or f"{fact.table} {leaf}"
             subject = f"{meta.label}：{item_name}{f' {leaf}' if breakdown else ''}"
             if operation.completion:
-                return ratio(a, b, times=False, subject=subject)
+                return ratio(a, b, times=operation.times, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
             return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
@@ -637,7 +638,7 @@ class Calculator:
             a, b = (Operand(f, meta, in_unit(f, value_unit)) for f in (current, base))
             subject = f"{meta.label}：{clean_label(scored.fact.lead).rstrip('。；;，,：: ') or item.item_text}"
             if operation.completion:
-                return ratio(a, b, times=False, subject=subject)
+                return ratio(a, b, times=operation.times, subject=subject)
             if operation.as_rate:
                 return growth(a, b, subject, operation.shortfall)
             return difference(a, b, _shortfall(operation, a, b), value_unit, subject)
@@ -683,10 +684,14 @@ class Calculator:
     def rate_of_stated_change(said: list, operation: Operation, meta: DocumentMeta) -> Answer | None:
         """"收入预算15621.11万元，…比2023年预算减少876.75万元" and the rate is asked: 876.75 ÷
         (15621.11 + 876.75)."""
-        pair = stated_change_pair(said, operation.base, meta.year or 0) if operation.as_rate else None
+        pair = stated_change_pair(said, operation.base, meta.year or 0) if operation.as_rate or operation.completion else None
         if pair is None:
             return None
         level, change, fell = pair
+        if operation.completion:  # "是2024年预算的几倍": the level over the base the change leaves
+            return stated_ratio(Operand(level, meta, level.value), Operand(change, meta, change.value), fell,
+                                operation.times, meta.label,
+                                f"{operation.base.year}年" if operation.base.year else operation.base.word or "上年")
         return stated_rate(Operand(level, meta, level.value), Operand(change, meta, change.value), fell,
                            operation.shortfall, meta.label)
 

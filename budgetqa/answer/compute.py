@@ -117,6 +117,19 @@ def stated_rate(level: Operand, change: Operand, fell: bool, decline: bool, subj
                   f"{sign} {format_decimal(change.value)}) × 100%", [level, change], divided=True)
 
 
+def stated_ratio(level: Operand, change: Operand, fell: bool, times: bool, subject: str, base_name: str) -> Answer | None:
+    """This period's level over the base period's, which a document states only as a change:
+    level ÷ (level ∓ change), as a multiple or in %."""
+    base = earlier_level(level.value, change.value, fell)
+    if base <= 0:
+        return None
+    value = level.value / base * (1 if times else 100)
+    said = f"{' 倍' if times else '%'}"
+    return result(value, "倍" if times else "%", f"{subject}：{operand_name(level)} 是{base_name}的 {{value}}{said}。",
+                  f"{format_decimal(level.value)} ÷ ({format_decimal(level.value)} {'+' if fell else '−'} "
+                  f"{format_decimal(change.value)}){'' if times else ' × 100%'}", [level, change], divided=True)
+
+
 def difference(a: Operand, b: Operand, shortfall: bool, unit: str, subject: str) -> Answer:
     """a − b, or the shortfall b − a when the question asks "少多少"; exact, never rounded. The
     headline names the larger and gives both values: never a bare signed number."""

@@ -273,6 +273,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if kind == "ratio":
         match = RATIO.search(q)
         times = "倍" in match["way"]
+        period = _PERIOD_ONLY.fullmatch(match["b"])
+        if period and not several_docs:  # "支出预算是2024年预算的几倍": one row, this year's figure over the base's
+            return Operation("column_change", (match["a"],), base=base_period(period["base"]), completion=True, times=times)
         if several_docs:  # "A的购房补贴是B的百分之几": the item is named once, for both
             return Operation(kind, (q[:match.start("verb")] + q[match.end():],), times=times)
         return Operation(kind, (match["a"], match["b"]), times=times)
@@ -384,6 +387,8 @@ def base_period(text: str) -> BasePeriod:
     return BasePeriod(word=text[:4].rstrip("数"))  # 年初预算 / 全年预算 / 预算 (COLUMN_CHANGE and COLUMN_GAP admit nothing else)
 
 
+# a base period named alone ("2024年预算", "上年", "去年决算数"): no item of its own
+_PERIOD_ONLY = re.compile(r"(?P<base>(?:20[0-9]{2}|[0-9]{2})年度?|上年|去年|上一年)的?(?:预算数?|决算数?|执行数|实际执行数?)?")
 _CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余")
 
 
