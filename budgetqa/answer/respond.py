@@ -13,7 +13,7 @@ from budgetqa.answer.compute import STATED_CHANGE
 from budgetqa.answer.explain import change_said_before, explaining_sentence, rate_said_before
 from budgetqa.answer.finder import Finder
 from budgetqa.model import standard
-from budgetqa.model.document import MONEY_UNITS, DocumentMeta
+from budgetqa.model.document import MONEY_UNITS, DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
@@ -41,6 +41,9 @@ class Responder:
         result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:
             result = self._plain_answer(query)
+            if _repeats_the_question(result, query):
+                result = compose.not_found("文件只印了问题中给出的这个数额本身，没有再细分出所问的部分", [],
+                                           unit_list(self.finder.metas))
         elif query.decimals is not None:
             result = compose.rounded(result, query.decimals)
         return result.asked(query.text, query.follow_up_context(), self._contradictions(result))
@@ -213,6 +216,14 @@ def unit_list(metas: dict[str, DocumentMeta]) -> list[str]:
     """The indexed documents, as a not-found answer suggests them."""
     return [f"{m.entity}{m.year}年{m.level}{m.kind}" for m in
             sorted(metas.values(), key=lambda m: (m.entity, m.year or 0))]
+
+
+def _repeats_the_question(result: Answer, query: Query) -> bool:
+    """The figure found is the one the question states as the whole it asks a part of ("那3136.4万元
+    里，…分到多少"): the document prints no such part."""
+    if result.status != "answered" or result.value is None or result.unit not in MONEY_UNITS:
+        return False
+    return to_yuan(result.value, result.unit) in query.stated
 
 
 def _names_something(query: Query) -> bool:

@@ -20,7 +20,7 @@ PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强�
 # where parse_query marks a department's unit named in the question ("§0§"), for the operands to carry it
 MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
-EACH = re.compile(r"分别|各是|各为|各有多少|各自是多少")
+EACH = re.compile(r"分别|各是|各为|各有(?:多少|几)|各自(?:是|有)多少")
 _COMPARED = re.compile(r"比|差|多出|少出|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
 # "人均", "按在职人数平摊下来每人": the amount over the unit's staff
@@ -39,11 +39,11 @@ _YEARS_SUMMED = re.compile(r"[两二三四五几多]年|历年|各年|每年")  
 SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)[，,]?(?P<part>[^，,。？?的]{{0,24}}?)(?:一家|自己|单独)?的?占了?"
                           r"(?:其中|合计|总数)?的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)"
                           # "甲的机关运行经费占甲加乙两家合计的百分之几": the unit named before 占
-                          r"|^(?P<first>[^，,。？?]{2,30}?)占(?:[^，,。？?]{0,30}?加[^，,。？?]{0,30}?|[^，,。？?]{2,30}?(?:两|三|四|几)家的?)"
+                          r"|^(?P<first>[^，,。？?]{2,30}?)占(?:[^，,。？?]{0,30}?加[^，,。？?]{0,30}?|[^，,。？?]{0,30}?(?:两|三|四|几)(?:家|个|镇|局|所|地)的?)"
                           r"(?:合计|总和|之和|加起来|加在一起)"
                           r"的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)"
                           # "甲、乙2024年人员经费，甲一家占两家合计的百分之几": the item said first, the unit after
-                          r"|[，,](?P<unit>[^，,。？?]{0,30}?)(?:一家|自己|单独)?的?占(?:两|三|四|几)家的?"
+                          r"|[，,](?P<unit>[^，,。？?]{0,30}?)(?:一家|自己|单独)?的?占(?:两|三|四|几)(?:家|个|镇|局|所|地)的?"
                           r"(?:合计|总和|之和|加起来|加在一起)的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")

@@ -7,12 +7,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cache
 
 from opencc import OpenCC
 
 from budgetqa.model import standard
-from budgetqa.model.document import DocumentMeta
+from budgetqa.model.document import DocumentMeta, parse_number, to_yuan
 from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import OWN_BODY, region_of
 from budgetqa.query import lexicon, thesaurus
@@ -85,6 +86,7 @@ class Query:
     described: str = ""  # what a unit is, asked ("性质", "职责", "构成": asking.UNIT_TOPICS), else ""
     figure: Query | None = None  # asked with a why, the level asked before it ("年初预算是多少？为什么没花完")
     unreadable: str = ""  # why the question cannot be read (no words, not Chinese), else ""
+    stated: tuple[Decimal, ...] = ()  # amounts the question itself states, in 元 (not those it asks to check)
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -133,6 +135,18 @@ def in_simplified(question: str, known: str = "") -> str:
     return "".join(typed if typed in known else changed for typed, changed in zip(question, simple))
 
 
+def stated_amounts(question: str) -> tuple[Decimal, ...]:
+    """The amounts a question states ("那3136.4万元里，…分到多少"), in 元."""
+    found = []
+    for m in _STATED_AMOUNT.finditer(question):
+        said = re.match(r"([0-9 ,，.]+)\s*(亿元|万元|元|亿|万)", m.group())
+        value = parse_number(re.sub(r"[ ,，]", "", said[1])) if said else None
+        unit = {"亿": "亿元", "万": "万元"}.get(said[2], said[2]) if said else ""
+        yuan = to_yuan(value, unit) if value is not None else None
+        found += [yuan] if yuan is not None else []
+    return tuple(found)
+
+
 def unreadable(question: str) -> str:
     """Why a question cannot be read at all, else "": nothing but signs, or no Chinese — the
     documents' terms are Chinese (a bare code, "2110302 2026", is read)."""
@@ -164,6 +178,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
     item_text = without_preface(strip_entity(item_text, match.docs))
+    stated = () if _CLAIM_CHECKED.search(item_text) else stated_amounts(question)
     if _CLAIM_CHECKED.search(item_text):  # "占用房屋4703平方米，文件里是这么写的吗": the count is what is checked
         item_text = _STATED_COUNT.sub(lambda m: f"多少{m['unit']}", item_text)
     item_text = printed_words(glossed(_ROUNDING_SAID.sub("", _STATED_AMOUNT.sub(" ", item_text))))
@@ -197,7 +212,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member, quoted_names(question), left_out(question)),
                  codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
-                 described=described_topic(question), figure=_figure_before_why(item_text, names, unit, {m.year for m in match.docs}) if asks_why else None,
+                 described=described_topic(question), stated=stated, figure=_figure_before_why(item_text, names, unit, {m.year for m in match.docs}) if asks_why else None,
                  operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
 
 
@@ -491,7 +506,10 @@ class EntityIndex:
         # the year is the last one's)
         said += [m[1] for m in re.finditer(r"([^，,。？?、和与及跟比较的\s0-9年]{3,14})[和与及跟][^，,。？?比年的、和与及跟（(]{2,14}?"
                                            r"(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年", q)]
-        return any(in_order(before, normalize(name)) for before in said for name in names)
+        # "2026年甲局和乙局…": a year said before units joined by 和 is each one's
+        said += [part.split("的")[0] for m in re.finditer(r"(?<![0-9])(?:20[0-9]{2}|[0-9]{2})年度?的?([^，,。？?]{3,40})", q)
+                 for part in re.split(r"[和与及跟、]", m[1])]
+        return any(len(before) >= 3 and in_order(before, normalize(name)) for before in said for name in names)
 
     def named_with_kind(self, question: str, entity: str, kind: str) -> bool:
         """Whether the question writes 预算/决算 right after one of the unit's names ("…财政局决算的…",
@@ -888,6 +906,20 @@ def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[s
     return mentions
 
 
+# "白沙、松江两镇": towns (乡, 街道) named by their own names before the tier they share
+_TOWNS_LISTED = re.compile(r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[、和与及][\u4e00-\u9fff]{2,4})+)(?:这|那)?[两二三四五六七八九几]个?(?P<tier>镇|乡|街道)")
+
+
+def _towns_listed(index: EntityIndex, question: str) -> set[str]:
+    found = set()
+    for m in _TOWNS_LISTED.finditer(normalize(question)):
+        for name in re.split(r"[、和与及]", m["names"]):
+            fits = {e for e, names in index.names_by_entity.items()
+                    if any(normalize(n).startswith(name + m["tier"]) for n in names)}
+            found |= fits if len(fits) == 1 else set()
+    return found
+
+
 def _bare_forms(names: set[str]) -> set[str]:
     """A unit's names as said without its place: after the place (体育局, 卫健委), or from the tier of a
     town or street on (镇政府, 街道办事处)."""
@@ -898,6 +930,17 @@ def _bare_forms(names: set[str]) -> set[str]:
 
 _TIER = re.compile(r"(?:镇|乡|街道)(?=.{2})")
 _BARE_BEFORE = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]|[和与及跟同比较]")  # what may stand before a unit named alone
+
+
+def _numbered_alike(index: EntityIndex, question: str, entities: set[str]) -> set[str]:
+    """"12345热线中心" with no place: every unit the number names (a 12345便民服务中心 runs the same
+    hotline), not only those whose other words the question happens to say."""
+    q = normalize(question)
+    if index.named_places(question):
+        return set()
+    numbers = [n for n in re.findall(r"(?<![0-9])[0-9]{3,6}(?![0-9])", q) if not re.fullmatch(r"20[0-9]{2}", n)]
+    said = [n for n in numbers if any(n in e for e in entities)]
+    return {e for e in index.names_by_entity if any(n in e for n in said)}
 
 
 def _whole_organisation(entities: set[str], question: str) -> set[str]:
@@ -926,10 +969,11 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     elif unique:
         mentions = _bare_mentions(index, question, unique) | _by_other_places(index, question, unique, scores)
         unsure = {surface: fits for surface, fits in mentions.items() if len(fits) > 1}
-        bare = {e for fits in mentions.values() if len(fits) == 1 for e in fits}
+        bare = {e for fits in mentions.values() if len(fits) == 1 for e in fits} | _towns_listed(index, question)
         entities = unique | bare
     elif entity_named:
         entities = _whole_organisation({e for e, s in scores.items() if s >= 0.75 * best}, question)
+        entities |= _numbered_alike(index, question, entities)
     elif context.get("entities"):
         entities, entity_named = set(context["entities"]), True
     else:
