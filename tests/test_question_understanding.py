@@ -38,6 +38,21 @@ def test_a_level_as_a_multiple_of_the_base_a_stated_change_leaves(engine):
     assert abs(result.value - Decimal("2.93")) < Decimal("0.005")
 
 
+def test_the_whole_a_question_states_never_answers_its_part(engine):
+    """商务委 2025 prints 2169999 其他商业服务业等支出 31,364,000 元 whole (its 说明: "主要用于标准化菜场
+    及副食品行业管理"), no 标准化菜场 line of its own."""
+    result = engine.ask("商务委其他商业服务业等支出那3136.4万元里，标准化菜场具体分到多少？")
+    assert result.status == "not_found" and result.value is None
+
+
+def test_a_hotline_number_without_a_place_fits_every_centre_it_names(engine):
+    """2024: 固原市12345便民服务中心 (差旅费 1.00 万元, line 223) and 福建省12345政务服务便民热线中心
+    (2 万元): "12345热线中心" names both, so which is asked."""
+    result = engine.ask("2024年12345热线中心的差旅费预算是多少？")
+    assert result.status == "ambiguous"
+    assert {"固原", "福建"} <= {name for name in ("固原", "福建") if name in result.text}
+
+
 def test_a_stated_change_never_answers_a_level(engine):
     # 泉州 2026 says "本单位增加2名在职人员" (line 273) but never states its staff count
     result = engine.ask("泉州热线中心有多少在职人员？")
