@@ -136,15 +136,20 @@ def in_simplified(question: str, known: str = "") -> str:
 
 
 def stated_amounts(question: str) -> tuple[Decimal, ...]:
-    """The amounts a question states ("那3136.4万元里，…分到多少"), in 元."""
+    """The amounts a question states as a whole it asks a part of ("那3136.4万元里，…分到多少"), in 元."""
     found = []
     for m in _STATED_AMOUNT.finditer(question):
+        if not _PART_OF_STATED.match(question, m.end()):
+            continue
         said = re.match(r"([0-9 ,，.]+)\s*(亿元|万元|元|亿|万)", m.group())
         value = parse_number(re.sub(r"[ ,，]", "", said[1])) if said else None
         unit = {"亿": "亿元", "万": "万元"}.get(said[2], said[2]) if said else ""
         yuan = to_yuan(value, unit) if value is not None else None
         found += [yuan] if yuan is not None else []
     return tuple(found)
+
+
+_PART_OF_STATED = re.compile(r"(?:的)?(?:里面?|之中|当中|中)[，,]?[^。？?]*(?:多少|几)")
 
 
 def unreadable(question: str) -> str:
@@ -178,7 +183,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
     item_text = without_preface(strip_entity(item_text, match.docs))
-    stated = () if _CLAIM_CHECKED.search(item_text) else stated_amounts(question)
+    stated = stated_amounts(question)
     if _CLAIM_CHECKED.search(item_text):  # "占用房屋4703平方米，文件里是这么写的吗": the count is what is checked
         item_text = _STATED_COUNT.sub(lambda m: f"多少{m['unit']}", item_text)
     item_text = printed_words(glossed(_ROUNDING_SAID.sub("", _STATED_AMOUNT.sub(" ", item_text))))
