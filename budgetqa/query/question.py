@@ -1067,8 +1067,6 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                or (len(years) > 1 and not any(d.kind == kind and d.year == m.year for d in by_year))]
     if not by_kind and kind == "预算":
         by_kind = [m for m in by_year if m.kind == "决算"]  # 决算 documents print 预算数 beside 决算数
-    if not by_kind and kind == "决算" and match.year_before:
-        by_kind = by_year  # "2023年决算数" of a unit whose 2024 budget prints its 2023年执行数（决算数）
     if not by_kind:
         have = sorted({f'{m.year}年{m.kind}' for m in by_year})
         match.missing = f"没有{kind}文档（现有：{'、'.join(have)}）"
