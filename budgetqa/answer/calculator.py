@@ -483,7 +483,8 @@ class Calculator:
         if operation.kind == "sum":
             value = sum((op.value for op in ops), Decimal(0))
             # a unit named without the figure is said, never left out silently
-            missing = list(dict.fromkeys(m.label for m in ordered if m.entity not in {op.meta.entity for op in ops}))
+            used = {(m.entity, m.year) for m in ordered if m.doc_id in {op.fact.doc_id for op in ops}}
+            missing = list(dict.fromkeys(m.label for m in ordered if (m.entity, m.year) not in used))
             left_out = f"（不含 {'、'.join(missing)}：其文件中未找到此项）" if missing else ""
             return result(value, value_unit, f"合计 {format_decimal(value)} {value_unit}{left_out}。",
                           " + ".join(format_decimal(op.value) for op in ops) + f" = {format_decimal(value)}", ops)

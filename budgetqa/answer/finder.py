@@ -365,6 +365,8 @@ class Finder:
         measures = query.measures - ({"决算数"} if meta.kind == "决算" else set())
         if len(measures) != 1 or query.asks_change or others or query.codes:  # a code names a row, not the total
             return None
+        if query.match.member:  # a department's unit named: its own row, never the department's total
+            return None
         named = next(iter(measures))
         totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"
                   and GRAND_TOTAL.search(f.row_label) and f.measure == named]

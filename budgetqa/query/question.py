@@ -447,8 +447,12 @@ class EntityIndex:
             own = {self.members[form] for form in self.members if form.endswith("(本级)")}
             scores = self.scores(question)  # the 本级 of the department the question names
             best = max(own, key=lambda pair: scores.get(pair[1], 0.0), default=None)
-            if best and scores.get(best[1], 0.0) > 0 and sum(scores.get(e, 0.0) == scores[best[1]] for _, e in own) == 1:
-                found.append(("机关本级" if "机关本级" in q else "本级", *best))  # "局机关本级"
+            top = scores.get(best[1], 0.0) if best else 0.0
+            surface = "机关本级" if "机关本级" in q else "本级"  # "局机关本级"
+            if top > 0 and sum(scores.get(e, 0.0) == top for _, e in own) == 1:
+                found.append((surface, *best))
+            elif top > 0:  # "甲、乙、丙三个交通局本级的…": each department named, its own 本级
+                found += [(surface, *pair) for pair in sorted(own) if scores.get(pair[1], 0.0) == top]
         return found
 
     def _at_another_place(self, q: str, surface: str, entity: str) -> bool:
