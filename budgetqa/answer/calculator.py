@@ -801,15 +801,16 @@ def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
     """The operand as asked of one document: the row of the unit the question names in that
     department ("甲局的乙中心和丙局的丁中心的收入预算"), when it names one in each."""
     member = query.match.member_of.get(meta.entity, "")
-    if len(query.match.member_of) < 2 or member == item.match.member:
+    if member == item.match.member or (len(query.match.member_of) < 2 and member):
         return item
+    # (a department none of whose units is named is read whole: "甲委的收入总计比乙局的丙中心…")
     return replace(item_query(item.item_text, member, item.names, item.unit), codes=item.codes, measures=item.measures)
 
 
 def _as_member(query: Query, meta: DocumentMeta) -> DocumentMeta:
     """The document as the unit whose row is read, when the question names one unit of each department
     ("乙中心（甲局） 2026年 部门预算")."""
-    member = query.match.member_of.get(meta.entity, "") if len(query.match.member_of) > 1 else ""
+    member = query.match.member_of.get(meta.entity, "") if len(query.mentioned) > 1 else ""
     return replace(meta, entity=f"{member}（{meta.entity}）") if member else meta
 
 

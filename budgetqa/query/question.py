@@ -449,10 +449,13 @@ class EntityIndex:
             best = max(own, key=lambda pair: scores.get(pair[1], 0.0), default=None)
             top = scores.get(best[1], 0.0) if best else 0.0
             surface = "机关本级" if "机关本级" in q else "本级"  # "局机关本级"
-            if top > 0 and sum(scores.get(e, 0.0) == top for _, e in own) == 1:
+            said = q.count("本级")  # "甲局本级和乙局本级": as many departments' own rows as it is said
+            if top > 0 and said == 1 and sum(scores.get(e, 0.0) == top for _, e in own) == 1:
                 found.append((surface, *best))
             elif top > 0:  # "甲、乙、丙三个交通局本级的…": each department named, its own 本级
-                found += [(surface, *pair) for pair in sorted(own) if scores.get(pair[1], 0.0) == top]
+                ranked = sorted((pair for pair in own if scores.get(pair[1], 0.0) > 0), key=lambda p: -scores[p[1]])
+                tied = [pair for pair in ranked if scores[pair[1]] == top]
+                found += [(surface, *pair) for pair in (ranked[:said] if said > 1 else tied)]
         return found
 
     def _at_another_place(self, q: str, surface: str, entity: str) -> bool:
@@ -979,7 +982,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         mentions = _bare_mentions(index, question, unique) | _by_other_places(index, question, unique, scores)
         unsure = {surface: fits for surface, fits in mentions.items() if len(fits) > 1}
         bare = {e for fits in mentions.values() if len(fits) == 1 for e in fits} | _towns_listed(index, question)
-        entities = unique | bare
+        entities = unique | bare | {entity for _, _, entity in members}  # (甲局的…比乙局的丙中心…: 丙's department too)
     elif entity_named:
         entities = _whole_organisation({e for e, s in scores.items() if s >= 0.75 * best}, question)
         entities |= _numbered_alike(index, question, entities)
@@ -995,6 +998,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     places = index.named_places(question)
     if places:  # "福州12345热线": a unit of another place does not fit, however well its name matches
         entities = {e for e in entities if index.places_by_entity.get(e, set()) & places or e in bare
+                    or any(e == entity for _, _, entity in members)  # (a department's unit named whole)
                     or (e in unique and index.named_apart(question, e, places))}
     # "截至2025年底": the date a stock is counted at, not the year of a document
     years = asked_years(_AS_OF.sub(" ", normalize(question)))
