@@ -458,6 +458,18 @@ class EntityIndex:
                 found += [(surface, *pair) for pair in (ranked[:said] if said > 1 else tied)]
         return found
 
+    def members_shared(self, question: str) -> list[tuple[str, set[str]]]:
+        """A short name several departments' units share ("公路中心" of 甲局's 公路事业发展中心 and 乙局's
+        公路养护中心), with the departments, when the question names none of them otherwise."""
+        q = _LEFT_OUT.sub(" ", normalize(question))
+        fits: dict[str, set[str]] = {}
+        for form, (_, entity) in self.members.items():
+            surface = self._short_form(form, q) if form not in q else ""
+            if surface and not self._at_another_place(q, surface, entity):
+                fits.setdefault(surface, set()).add(entity)
+        named = {e for e, score in self.scores(q).items() if score >= 1.5}
+        return [(surface, entities) for surface, entities in fits.items() if len(entities) > 1 and not entities & named]
+
     def _at_another_place(self, q: str, surface: str, entity: str) -> bool:
         """Whether every mention of a unit's name follows a place its department is not at."""
         own = self.places_by_entity.get(entity, set())
@@ -966,7 +978,7 @@ def _whole_organisation(entities: set[str], question: str) -> set[str]:
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
     """Filter documents by the unit, year, kind and level the question names (or the context had)."""
     context = context or {}
-    members = index.members_named(question)
+    members, shared = index.members_named(question), index.members_shared(question)
     bare: set[str] = set()  # units named by their name after the place alone, beside one named uniquely
     unsure: dict[str, set[str]] = {}  # names several units share ("甲", "卫健委"), beside one named uniquely
     for surface, _, _ in members:  # a department's unit: its name is no other unit's, nor an unknown one
@@ -977,7 +989,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     unknown = index.unknown_names(question)
     unique = index.uniquely_named(question) if len(index.names_by_entity) > 2 else set()
     if members and not unique:
-        entities = {entity for _, _, entity in members}
+        entities = {entity for _, _, entity in members} | {e for _, departments in shared for e in departments}
     elif unique:
         mentions = _bare_mentions(index, question, unique) | _by_other_places(index, question, unique, scores)
         unsure = {surface: fits for surface, fits in mentions.items() if len(fits) > 1}
@@ -1093,4 +1105,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                      and scores.get(e, 0.0) >= 0.75 * kept]
     if any(m.entity in unique for m in by_level):  # (a name shared beside a unit the question does not have is no choice)
         match.unsure = undecided
+    # "公路中心的…": a short name several departments' units share, no department named
+    match.unsure += [(surface, [m for m in by_level if m.entity in departments])
+                     for surface, departments in shared
+                     if sum(m.entity in departments for m in by_level) > 1]
     return match
