@@ -16,6 +16,7 @@ from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
 from budgetqa.model.facts import Fact, sentence_facts
 from budgetqa.model.text import normalize, without_names
+from budgetqa.parse.metadata import OWN_BODY
 from budgetqa.parse.vocabulary import GRAND_TOTAL, SANGONG_ITEM, TOC_ENTRY, strip_enumerator
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask, ask_of
@@ -365,8 +366,8 @@ class Finder:
         measures = query.measures - ({"决算数"} if meta.kind == "决算" else set())
         if len(measures) != 1 or query.asks_change or others or query.codes:  # a code names a row, not the total
             return None
-        if query.match.member:  # a department's unit named: its own row, never the department's total
-            return None
+        if query.match.member and not (meta.scope == "本级" and query.match.member.endswith(OWN_BODY)):
+            return None  # a department's unit named: its own row, never the department's total (a unit's own budget is its 本级)
         named = next(iter(measures))
         totals = [f for f in self.facts_of([meta.doc_id]) if f.kind == "cell"
                   and GRAND_TOTAL.search(f.row_label) and f.measure == named]
