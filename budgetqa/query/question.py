@@ -956,6 +956,15 @@ _TIER = re.compile(r"(?:镇|乡|街道)(?=.{2})")
 _BARE_BEFORE = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]|[和与及跟同比较]")  # what may stand before a unit named alone
 
 
+def _claimed_by_another(q: str, members: list[tuple[str, str, str]], unique: set[str]) -> str:
+    """Why a unit said to be under one department ("甲局下属的乙中心") is not: its rows are another's."""
+    for surface, _, entity in members:
+        at = q.find(surface)
+        if at > 0 and unique and entity not in unique and re.search(r"(?:下属|所属|下面|旗下)的?$", q[:at]):
+            return f"{'、'.join(sorted(unique))}的文档中没有“{surface}”这一所属单位"
+    return ""
+
+
 def _numbered_alike(index: EntityIndex, question: str, entities: set[str]) -> set[str]:
     """"12345热线中心" with no place: every unit the number names (a 12345便民服务中心 runs the same
     hotline), not only those whose other words the question happens to say."""
@@ -979,6 +988,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     """Filter documents by the unit, year, kind and level the question names (or the context had)."""
     context = context or {}
     members, shared = index.members_named(question), index.members_shared(question)
+    said = normalize(question)
     bare: set[str] = set()  # units named by their name after the place alone, beside one named uniquely
     unsure: dict[str, set[str]] = {}  # names several units share ("甲", "卫健委"), beside one named uniquely
     for surface, _, _ in members:  # a department's unit: its name is no other unit's, nor an unknown one
@@ -1039,6 +1049,10 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.member_of.setdefault(entity, member)
     if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
+        return match
+    claimed = _claimed_by_another(said, members, unique)
+    if claimed:  # "甲局下属的乙中心" where 乙中心 is 丙局's: 甲局 has no such unit
+        match.missing = claimed
         return match
     if not docs:
         match.missing = f"文档库中没有“{'、'.join(sorted(places))}”的这一单位的文档"
