@@ -50,7 +50,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "heldout18_questions.jsonl", "cross19_questions.jsonl", "final20_questions.jsonl",
                                            "check21_questions.jsonl", "terse21_questions.jsonl", "para22_questions.jsonl",
                                            "heldout19_questions.jsonl", "trap23_questions.jsonl", "lookup23_questions.jsonl",
-                                           "names24_questions.jsonl", "cross25_questions.jsonl", "cross26_questions.jsonl")
+                                           "names24_questions.jsonl", "cross25_questions.jsonl", "cross26_questions.jsonl",
+                                           "heldout24_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),

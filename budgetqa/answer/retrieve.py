@@ -76,6 +76,23 @@ def _row_spans(q: str, labels: set[str]) -> list[tuple[int, int, bool]]:
     return printed + national
 
 
+def _child_named_with_parent(scored: list, q: str) -> list:
+    """"水体污染防治": a classification's child said beside its parent (2110302 水体 under 21103 污染防治) is
+    the row asked, though the parent's whole name scores higher."""
+    top = scored[0].fact if scored else None
+    if top is None or top.kind != "cell" or not top.row_code:
+        return scored
+    parent = clean_label(top.row_label)
+    for at, candidate in enumerate(scored[1:], start=1):
+        fact = candidate.fact
+        child = clean_label(fact.row_label)
+        if (fact.kind == "cell" and fact.table_id == top.table_id and fact.column == top.column
+                and fact.row_code.startswith(top.row_code) and fact.row_code != top.row_code and len(child) >= 2
+                and re.search(f"{re.escape(child)}.{{0,2}}{re.escape(parent)}|{re.escape(parent)}.{{0,3}}{re.escape(child)}", q)):
+            return [candidate] + scored[:at] + scored[at + 1:]
+    return scored
+
+
 def _within(start: int, end: int, spans: list[tuple[int, int, bool]]) -> bool:
     """Whether q[start:end] is part of a longer item the question names: "其他城乡社区支出" and
     "城乡社区环境卫生" ask for those rows, not for 城乡社区支出; "邮电费" not for 电费."""
@@ -351,7 +368,7 @@ class FactRanker:
                 score -= w.other_measure_column_penalty  # "年初预算是多少": a column of other figures (决算数) is not what was asked
             scored.append(Scored(fact, score, label))
         scored.sort(key=lambda s: (-s.score, s.fact.table_id, s.fact.line or 0, s.fact.page or 0))
-        return scored[:k]
+        return _child_named_with_parent(scored, q)[:k]
 
 
     def _in_table_named(self, candidates: list[int], named: str) -> list[int]:

@@ -56,7 +56,7 @@ _BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差|高出?|低出?)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
-COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
+COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上一?年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
                            r".*(增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余)")
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
@@ -266,7 +266,7 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         groups = match.groupdict()
         return Operation(kind, (_changed_item(q, match),), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3") or groups.get("base4")),
                          as_rate=as_rate,
-                         shortfall=bool(re.search(r"(少|减少|下降|低|降低|压减|压缩|缩减|削减)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅|(?<!增)减幅", q)),
+                         shortfall=bool(re.search(r"(少|减少|下降|降|低|降低|压减|压缩|缩减|削减)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅|(?<!增)减幅", q)),
                          larger_first=bool(groups.get("gap") or groups.get("gap3")))
     if kind == "ratio" and not RATIO.search(q):  # across documents by 占: the part names the item
         return Operation(kind, (SHARE.search(q)["a"],))
@@ -382,7 +382,7 @@ def base_period(text: str) -> BasePeriod:
     if year:
         number = year.group(1)
         return BasePeriod(year=int(number if len(number) == 4 else "20" + number))
-    if text.startswith(("上年", "去年")):
+    if text.startswith(("上年", "去年", "上一年")):
         return BasePeriod(word="上年")
     return BasePeriod(word=text[:4].rstrip("数"))  # 年初预算 / 全年预算 / 预算 (COLUMN_CHANGE and COLUMN_GAP admit nothing else)
 
