@@ -743,8 +743,6 @@ def _next_sentence_change(facts: list, fact, year: int):
     return fact, change, bool(FELL.search(change.item))
 
 
-
-
 def _one_per_unit_and_year(found: list) -> list | None:
     """The 部门 and the 单位 document of one unit and year are one operand, not two: kept once when
     they print the same figure; when they differ the comparison cannot be decided (None)."""

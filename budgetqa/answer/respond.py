@@ -219,8 +219,8 @@ def unit_list(metas: dict[str, DocumentMeta]) -> list[str]:
 
 
 def _repeats_the_question(result: Answer, query: Query) -> bool:
-    """The figure found is the one the question states as the whole it asks a part of ("那3136.4万元
-    里，…分到多少"): the document prints no such part."""
+    """The figure found is the one the question states as the whole it asks a part of ("那3000万元里，
+    …分到多少"): the document prints no such part."""
     if result.status != "answered" or result.value is None or result.unit not in MONEY_UNITS:
         return False
     return to_yuan(result.value, result.unit) in query.stated

@@ -287,7 +287,7 @@ class FactRanker:
             candidates = [i for i in candidates if ask.member in normalize(self.facts[i].quote)]
             if not candidates:
                 return []
-        if ask.excluded:  # "买疫苗本身（不是冷链设备）": no row naming what is left out
+        if ask.excluded:  # "买设备本身（不是安装费）": no row naming what is left out
             candidates = [i for i in candidates if self.facts[i].kind != "cell"
                           or not any(term in self.labels[i] for term in ask.excluded)]
         if ask.table_named:  # "在经济分类表里": the cells of that table, when a table's title fits
@@ -738,7 +738,7 @@ def _stated_purposes(facts: list[Fact]) -> dict[tuple[str, str], str]:
                 purposes.setdefault((fact.doc_id, code), fact.quote)
             if fact.item and "用于" in fact.quote[fact.offset:]:
                 purposes.setdefault((fact.doc_id, clean_label(fact.item)), fact.quote)
-                # "“…（类）…（款）其他商业服务业等支出（项）”3136.40万元，主要用于…": the 项 row's purpose
+                # "“…（类）…（款）其他商业服务业等支出（项）”3000.00万元，主要用于…": the 项 row's purpose
                 for name in _NAMED_ITEM.findall(normalize(fact.item))[-1:]:
                     purposes.setdefault((fact.doc_id, clean_label(name)), fact.quote)
     return purposes

@@ -128,7 +128,7 @@ class Ask:
     period: str = ""  # a part of the year named ("第一季度", "上半年"): only a figure for it answers
     numbers: frozenset[str] = frozenset()  # its digit runs: a code is named whole ("2140101" names no "214")
     member: str = ""  # a department's unit named: only the facts of its rows answer
-    excluded: tuple[str, ...] = ()  # items said not to be asked ("（不是冷链设备）"): no row naming one answers
+    excluded: tuple[str, ...] = ()  # items said not to be asked ("（不是安装费）"): no row naming one answers
     rate_named: bool = False  # a rate is what is asked ("床位使用率"): only a percentage answers
 
 
@@ -193,7 +193,7 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
     units' names, whose words in it name no item; `quoted`, names the question sets in quotes, whose
     parts name no budget term of their own (培训 of “人民调解员培训”项目 is no 培训费); `excluded`,
-    items the question says it does not ask ("（不是冷链设备）")."""
+    items the question says it does not ask ("（不是安装费）")."""
     # the documents print 上年 (上年结转, 上年预算数) and 拨款 ("财政拨了多少" asks the 拨款)
     q = normalize(text).replace("去年", "上年").replace("上一年", "上年").replace("拨了", "拨款").replace("拨给", "拨款")
     q = printed_words(q)

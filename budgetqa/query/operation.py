@@ -55,9 +55,11 @@ _BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5
                           r"(?:下来)?[，,、]?")
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差|高出?|低出?)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
+# the words that say a figure changed against its base
+_CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余")
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
 COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上一?年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
-                           r".*(增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余)")
+                           rf".*({_CHANGE_WORD.pattern})")
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
                         r"|(?:超出|超过|超支)(?P<base2>年初预算数?|全年预算数?|预算数?)"
@@ -389,7 +391,6 @@ def base_period(text: str) -> BasePeriod:
 
 # a base period named alone ("2024年预算", "上年", "去年决算数"): no item of its own
 _PERIOD_ONLY = re.compile(r"(?P<base>(?:20[0-9]{2}|[0-9]{2})年度?|上年|去年|上一年)的?(?:预算数?|决算数?|执行数|实际执行数?)?")
-_CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余")
 
 
 def _changed_item(q: str, match: re.Match) -> str:

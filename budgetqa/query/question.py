@@ -136,7 +136,7 @@ def in_simplified(question: str, known: str = "") -> str:
 
 
 def stated_amounts(question: str) -> tuple[Decimal, ...]:
-    """The amounts a question states as a whole it asks a part of ("那3136.4万元里，…分到多少"), in 元."""
+    """The amounts a question states as a whole it asks a part of ("那3000万元里，…分到多少"), in 元."""
     found = []
     for m in _STATED_AMOUNT.finditer(question):
         if not _PART_OF_STATED.match(question, m.end()):
@@ -256,7 +256,7 @@ _LEFT_OUT = re.compile(r"[（(](?:而?不是|并非|非|不含|不包括|未含|
 
 
 def left_out(question: str) -> tuple[str, ...]:
-    """The items a bracketed aside says are not asked: "买疫苗本身（不是冷链设备）" -> ("冷链设备",)."""
+    """The items a bracketed aside says are not asked: "买设备本身（不是安装费）" -> ("安装费",)."""
     terms = (re.sub(r"(?:的|那部分|部分|在内|那些|这些)+$", "", m["left_out"]) for m in _LEFT_OUT.finditer(normalize(question)))
     return tuple(t for t in terms if len(t) >= 2)
 _NOT_ASKED = re.compile(_LEFT_OUT.pattern + r"|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
@@ -460,15 +460,14 @@ class EntityIndex:
 
     def members_shared(self, question: str) -> list[tuple[str, set[str]]]:
         """A short name several departments' units share ("公路中心" of 甲局's 公路事业发展中心 and 乙局's
-        公路养护中心), with the departments, when the question names none of them otherwise."""
+        公路养护中心), with the departments."""
         q = _LEFT_OUT.sub(" ", normalize(question))
         fits: dict[str, set[str]] = {}
         for form, (_, entity) in self.members.items():
             surface = self._short_form(form, q) if form not in q else ""
             if surface and not self._at_another_place(q, surface, entity):
                 fits.setdefault(surface, set()).add(entity)
-        named = {e for e, score in self.scores(q).items() if score >= 1.5}
-        return [(surface, entities) for surface, entities in fits.items() if len(entities) > 1 and not entities & named]
+        return [(surface, entities) for surface, entities in fits.items() if len(entities) > 1]
 
     def _at_another_place(self, q: str, surface: str, entity: str) -> bool:
         """Whether every mention of a unit's name follows a place its department is not at."""
@@ -630,7 +629,7 @@ class EntityIndex:
         return unknown + [name for name in dict.fromkeys(found) if not any(word in name for word in unknown)]
 
     def _shortens_a_name(self, word: str) -> bool:
-        """"海洋预报" of 甲市海洋监测预报中心: a word of four or more characters whose characters stand in
+        """"水文预报" of 甲市水文监测预报中心: a word of four or more characters whose characters stand in
         their order, in the first two and from the last two of their own, in one unit's name."""
         return len(word) >= 4 and any(in_order(word, name) and word[:2] in name and word[-2:] in name
                                       for name in self._own_names)
@@ -930,7 +929,7 @@ def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[s
     return mentions
 
 
-# "白沙、松江两镇": towns (乡, 街道) named by their own names before the tier they share
+# "甲、乙两镇": towns (乡, 街道) named by their own names before the tier they share
 _TOWNS_LISTED = re.compile(r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[、和与及][\u4e00-\u9fff]{2,4})+)(?:这|那)?[两二三四五六七八九几]个?(?P<tier>镇|乡|街道)")
 
 
@@ -966,8 +965,8 @@ def _claimed_by_another(q: str, members: list[tuple[str, str, str]], unique: set
 
 
 def _numbered_alike(index: EntityIndex, question: str, entities: set[str]) -> set[str]:
-    """"12345热线中心" with no place: every unit the number names (a 12345便民服务中心 runs the same
-    hotline), not only those whose other words the question happens to say."""
+    """"NNNNN热线中心" with no place: every unit the hotline number names (a 便民服务中心 of that number
+    runs the same hotline), not only those whose other words the question happens to say."""
     q = normalize(question)
     if index.named_places(question):
         return set()
@@ -996,6 +995,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     scores = index.scores(question)
     best = max(scores.values(), default=0.0)
     entity_named = best >= 1.5 or bool(members)
+    # (a short name units share is no choice when the question names one of their departments)
+    shared = [(surface, fits) for surface, fits in shared if not any(scores.get(e, 0.0) >= 1.5 for e in fits)]
     unknown = index.unknown_names(question)
     unique = index.uniquely_named(question) if len(index.names_by_entity) > 2 else set()
     if members and not unique:
