@@ -283,7 +283,7 @@ class FactRanker:
             candidates = [i for i in candidates if self.facts[i].kind == "cell" or not self.facts[i].item.endswith("收入")]
         if ask.period:  # "第一季度安排了多少": a figure of the whole year does not answer
             candidates = [i for i in candidates if ask.period in normalize(self.facts[i].quote + self.facts[i].column)]
-        if ask.member:  # "南湖市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
+        if ask.member:  # "甲市公路事业发展中心的其他收入": that unit's rows (or sentences), never the department's
             candidates = [i for i in candidates if ask.member in normalize(self.facts[i].quote)]
             if not candidates:
                 return []

@@ -290,7 +290,7 @@ def settle(meta, tables: list, sections: list) -> str | None:
     return None
 
 
-# a unit's name printed as a row of a department's tables ("南湖市公路事业发展中心", "某局（本级）")
+# a unit's name printed as a row of a department's tables ("甲市公路事业发展中心", "某局（本级）")
 _UNIT_ROW = re.compile(r"^[\u4e00-\u9fff0-9()]{4,40}?(?P<kind>局|中心|所|站|队|院|委员会|办公室|馆|处|学校|医院|厅|机关|\(本级\))$")
 OWN_BODY = ("(本级)", "机关")
 _FUNCTION_CODE = re.compile(r"2[0-9]{2}(?:[0-9]{2}){0,2}")  # 类/款/项 of spending by function (a unit's code has six digits)  # the department's own part ("某局（本级）", "某局机关"), not the department

@@ -368,7 +368,7 @@ def grid_rows(
                 continue
             rows = lt.seg_rows.get(seg, [])
             if r == first and rows and not code and not values and (lt.cut_row or _rest_of_label(label, rows[-1])):
-                rows[-1].label += label  # "北湖区退" | "役军人服务中心": one name cut by the page break
+                rows[-1].label += label  # "甲区退" | "役军人服务中心": one name cut by the page break
                 rows[-1].owner += "".join(slot["owner"])
                 continue
             if not values and (ELLIPSIS_RE.match(label) and not code):
