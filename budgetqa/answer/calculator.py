@@ -35,10 +35,9 @@ from budgetqa.model.document import MONEY_UNITS, DocumentMeta
 from budgetqa.model.facts import AMOUNT_SAID, COMPARED_OPENING, Fact
 from budgetqa.model.text import normalize
 from budgetqa.parse.vocabulary import GRAND_TOTAL, TOTAL_LABEL, strip_enumerator
-from budgetqa.query import thesaurus
-from budgetqa.query.asking import TOTAL_VOCABULARY, Ask, ask_of, of_document_kind
-from budgetqa.query.operation import BasePeriod, Operation, projects_together
-from budgetqa.query.question import Query, item_query, strip_entity
+from budgetqa.query.asking import TOTAL_END, TOTAL_VOCABULARY, Ask, of_document_kind
+from budgetqa.query.operation import BasePeriod, Operation
+from budgetqa.query.question import Query
 
 _PAIRWISE = ("difference", "growth", "ratio")  # operations on two documents' figures
 ONE_DOCUMENT = ("per_person", "per_count", "share", "item_difference", "column_change", "top")  # and a ratio of two items of one
@@ -184,7 +183,7 @@ class Calculator:
     def projects_completion(self, query: Query, meta: DocumentMeta) -> Answer | None:
         """"三个项目合起来的执行率": Σ 执行数 ÷ Σ 预算数 over the projects of a project table (never one
         project's own rate); what they left unspent, Σ 预算数 − Σ 执行数, when that is asked."""
-        count = projects_together(query.item_text)
+        count = query.together
         cells = [f for f in self.finder.facts_of([meta.doc_id]) if f.kind == "cell" and f.unit in MONEY_UNITS
                  and "项目" in f.table_kind + f.table and f.row_label and not TOTAL_LABEL.search(f.row_label)]
         best: tuple[list, list] = ([], [])
@@ -315,18 +314,13 @@ class Calculator:
 
     def share(self, query: Query, meta: DocumentMeta) -> Answer | None:
         part_operand, whole_operand = query.operands
-        if part_operand.match.member and not part_operand.ask.content:
-            # "本年收入里，甲中心一家占了多大比例": a department's unit named alone is the part of the whole's item
-            part_operand = item_query(whole_operand.item_text, member=part_operand.match.member,
-                                      names=whole_operand.names, unit=whole_operand.unit)
         part = self.finder.lookup(part_operand, meta)
         if part is None:
             return None
         # the whole holds the part: skip candidates smaller than it (a 收入 line for a 支出 whole)
         # a whole naming a measure ("…年初预算") is read from that measure only
         # "占项目支出总额的百分之几": that measure's total (its 总额 said as the whole's, no other item)
-        said = _TOTAL_END.sub("", normalize(whole_operand.item_text))
-        total = self.finder.measure_total(item_query(said, names=whole_operand.names, unit=whole_operand.unit), meta)
+        total = self.finder.measure_total(whole_operand.as_total, meta) if whole_operand.as_total else None
         candidates = ([total] if total is not None else
                       self.finder.fitting(whole_operand, meta)[0] if whole_operand.measures & _PERIOD_MEASURES
                       else self.finder.candidate_facts(whole_operand.ask, meta, 5))
@@ -659,9 +653,11 @@ class Calculator:
         """"上年收入预算是多少" where the document prints no 上年 column but says "收入预算1182.04万元，
         比上年增加51.77万元": last year's level is 1182.04 − 51.77."""
         facts = self.finder.facts_of([meta.doc_id])
-        last_year = ask_of(standard.LAST_YEAR.sub("", query.item_text), query.names)  # the item as this year's level
+        last_year = query.this_year  # the item as this year's level
+        if last_year is None:
+            return None
         # "支出预算总额" is what "支出预算总计…" states: the words without their total qualifier
-        words = [_TOTAL_END.sub("", w) or w for w in last_year.content if w not in ("上年数", "上年")]
+        words = [TOTAL_END.sub("", w) or w for w in last_year.content if w not in ("上年数", "上年")]
         sentences = [s.fact for s in self.finder.rank(last_year, [meta.doc_id], k=len(facts)) if s.fact.kind == "narrative"]
         for fact in sentences if words else ():
             pair = (stated_change_pair(_sentence_amounts(facts, fact), BasePeriod(word="上年"), meta.year or 0)
@@ -704,7 +700,6 @@ def _says_column(operand: Query, fact) -> bool:
 
 _WHOLE_SAID = re.compile(r"(?:收入|支出|收支)预算(?:总计|总额|合计)?$|预算(?:总计|总额)$")  # "…收入预算", "收支预算总计"
 _BARE_TOTAL = re.compile(r"(?:20[0-9]{2}年度?)?的?(?:合计|总计|总额|总数|全部)数?")
-_TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")
 
 
 _UNCHANGED_NEXT = re.compile(r"^\s*(?:亿元|万元|元)?[。；;]\s*(?=[与较比同])")  # the next sentence says it of the figure
@@ -802,7 +797,7 @@ def _of_member(query: Query, item: Query, meta: DocumentMeta) -> Query:
     if member == item.match.member or (len(query.match.member_of) < 2 and member):
         return item
     # (a department none of whose units is named is read whole: "甲委的收入总计比乙局的丙中心…")
-    return replace(item_query(item.item_text, member, item.names, item.unit), codes=item.codes, measures=item.measures)
+    return item.per_member.get(member, item)
 
 
 def _as_member(query: Query, meta: DocumentMeta) -> DocumentMeta:
@@ -834,19 +829,17 @@ def _distinct_figures(facts: list[Fact]) -> list[Fact]:
 def _one_year_later(query: Query, meta: DocumentMeta) -> bool:
     """"同是2025年": the year said of every unit compared is the year before this document's (its 上年
     columns answer); a year said of one unit only ("甲、乙、丙（2025年）") binds no other."""
-    same = _SAME_YEAR.search(normalize(query.text))
-    return bool(same) and meta.year == int(same["year"]) + 1 and meta.kind == "预算"
+    return query.same_year is not None and meta.year == query.same_year + 1 and meta.kind == "预算"
 
 
 _QUARTER = re.compile(r"第([一二三四])季度")  # "第一季度用款计划"
-_SAME_YEAR = re.compile(r"(?:同是|都是|同为|均为|同样是|同样按|都按|均按)(?P<year>20[0-9]{2})年")
 
 
 def _names_its_class(query: Query, fact: Fact) -> bool:
     """The question names a classification's item besides the one compared ("住房保障支出（住房公积金）",
     as asked, before its gloss stands for it): the classification is said."""
     return any(name != normalize(clean_label(fact.row_label))
-               for name in thesaurus.classification_names_in(strip_entity(query.text, query.match.docs)))
+               for name in query.classes_said)
 
 
 def _over_given(item: Fact | None, given: str, counted: str, unit: str, meta: DocumentMeta) -> Answer | None:
@@ -863,7 +856,7 @@ def _over_given(item: Fact | None, given: str, counted: str, unit: str, meta: Do
 def _projects_completion_asked(query: Query) -> bool:
     """"三个项目合起来的执行率", "三个项目加在一起，实际花掉的钱占预算的百分之几", "…还有多少没执行掉"."""
     operation = query.operation
-    if projects_together(query.item_text) is None:
+    if query.together is None:
         return False
     return operation.completion or (operation.kind == "column_change" and operation.shortfall) or (
         operation.kind == "share" and len(operation.items) == 2

@@ -7,7 +7,7 @@ from budgetqa.model.document import MONEY_UNITS
 from budgetqa.model.facts import Fact
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
-from budgetqa.query.asking import PURPOSE, WHY, ask_of
+from budgetqa.query.asking import LESS, MORE, Reason
 
 EXPLAINS = re.compile(r"原因|主要用于|主要是|用于")
 _USE_SAID = re.compile(r"用于|用途|用在|花在")
@@ -15,13 +15,8 @@ _ONLY_A_CHANGE = re.compile(r"(?:同比|与上年相比,?)?(?:较|比)(?:上年|
 _EXPLAINS_AFTER = re.compile(r"(?<=[。；;])(?=主要原因|原因是|主要是|主要用于)")
 
 
-_MORE = re.compile(r"大于|超过|超出|高于|多于")
-_LESS = re.compile(r"小于|低于|少于|偏低|未完成|没有?(?:全部)?(?:完成|执行完)")
 _TOTALS_SAID = ("收支预算总计", "收支总计", "预算总计", "支出预算", "收入预算")
 _WHOLE = ("支出合计", "收入合计")  # the thesaurus terms for a unit's whole budget (总预算)
-# a change said in everyday words ("为什么比上年少了", "为啥涨了")
-_FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|[大下]降|低了|减了|小了|缩水|缩减|没花完|没用完")
-_MORE_NOW = re.compile(r"多(?:安排|花|拿|给|拨)?了|多出|涨了|[大上猛暴]涨|高了|增了|大了")
 _NAMES_ITEM = re.compile(r"[(（]项[)）]")
 _MEASURE_WORD = re.compile(r"预算|决算|支出$|收入$|^支出|^收入")
 
@@ -102,22 +97,16 @@ def _said(word: str, quote: str, ask) -> bool:
                                 for n in (*_names_of(word, ask), *(_TOTALS_SAID if totals else ())))
 
 
-def _changes_asked(q: str) -> list[str]:
-    """The words of the change a question asks the reason of ("为什么增加", "为啥比上年少了": 减少, 下降)."""
-    changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
-    return changes + (["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else [])
-
-
-def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fact | None:
+def explaining_sentence(reason: Reason, facts: list[Fact], names: str = "") -> Fact | None:
     """The sentence of one document's facts that explains what the question asks about (原因 / 主要用于)."""
-    ask = ask_of(WHY.sub("", question), names)  # what it asks about, the why-words set aside
+    ask = reason.ask  # what it asks about, the why-words set aside
     q = ask.text
     words = [w for w in ask.content if w not in ("科目", "钱", "资金", "主要")]
     words += re.findall(r"(?<![0-9])(?!20[0-9]{2}(?![0-9]))[0-9]{3,7}(?![0-9])", q) + [w for w in ("支出", "收入", "增加", "减少", "增长", "下降") if w in q]
     if not ask.specific:  # "预算为啥涨了": no item named asks about the budget as a whole, said by its totals
         sides = [side for side in ("收入", "支出") if side in q] or ["收入", "支出"]  # "支出为什么…": not the 收入 sentence
         words += [w for w in _TOTALS_SAID if w[:2] not in ("收入", "支出") or w[:2] in sides]
-    changes = _changes_asked(q)
+    changes = reason.changes
     # the item asked about must be the sentence's: "公务接待费为什么增加" is not explained by the car's reason
     # every word naming the item, not a measure of it (支出决算, 年初预算), must be the sentence's
     items = ([w for w in ask.specific if len(w) >= 3 and w not in names and _names_item(w)]
@@ -126,9 +115,9 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
                  if len(w) == 4 and w not in names and _opens_a_classification(w)])
     if items:  # (the sentence must name them): "信息化建设…大涨" is said by the sentence's 增加
         words += [w for w in changes if w not in words]
-    above = _MORE.search(q) is not None, _LESS.search(q) is not None  # "决算超过年初预算": the sentence must say so
+    above = reason.above  # "决算超过年初预算": the sentence must say so
     # ("多了多少，钱花哪儿了": where the extra money went is the reason of the change)
-    purpose = PURPOSE.search(question) is not None and not re.search(r"为什么|为何|为啥|原因", question) and not changes
+    purpose = reason.purpose
     best, best_score = None, 1
     for fact in facts:
         if fact.kind not in ("narrative", "text") or not EXPLAINS.search(fact.quote):
@@ -136,11 +125,11 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
         if purpose and not _USE_SAID.search(fact.quote):
             continue  # "钱用来干什么" is not answered by why its execution rate was low
         if fact.kind == "text" and not (_about(fact, ask, items, names) and (
-                not any(above) or (_MORE.search(fact.quote) is not None, _LESS.search(fact.quote) is not None) == above)):
+                not any(above) or (MORE.search(fact.quote) is not None, LESS.search(fact.quote) is not None) == above)):
             continue  # a sentence with no figure: its paragraph's item is the one asked, its direction the one asked
         heading = fact.lead if _NAMES_ITEM.search(fact.lead) else ""  # "…普法宣传（项）。": the 项 the sentence is about
         quote = normalize(heading + fact.quote)
-        if changes and not any(w in quote for w in changes) and not (_MORE if changes[0] in ("增加", "增长") else _LESS).search(quote):
+        if changes and not any(w in quote for w in changes) and not (MORE if changes[0] in ("增加", "增长") else LESS).search(quote):
             continue  # "为什么减少" is answered by a sentence about a decrease ("决算比年初预算多": 大于)
         said = normalize(fact.lead + _subheading(fact)) + quote
         if not all(_says(said, w) or any(normalize(n) in said for n in _names_of(w, ask)) for w in items):
@@ -151,7 +140,7 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
         score = sum(len(w) for w in set(words) if _said(w, own, ask))
         if score > best_score:
             best, best_score = fact, score
-    if best is not None and _WHICH_ITEM.search(question):  # "主要是新增了哪项费用、多少钱": the amount its reason names
+    if best is not None and reason.which_item:  # "主要是新增了哪项费用、多少钱": the amount its reason names
         said = [f for f in facts if f.doc_id == best.doc_id and f is not best and f.unit in MONEY_UNITS
                 and best.quote.endswith(f.quote) and EXPLAINS.search(normalize(f.quote)[:6])]
         return min(said, key=lambda f: f.offset, default=best)
@@ -163,14 +152,11 @@ def explaining_sentence(question: str, facts: list[Fact], names: str = "") -> Fa
     return best
 
 
-_WHICH_ITEM = re.compile(r"(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)")
-
-
-def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | None:
+def change_said_before(fact: Fact, facts: list[Fact], reason: Reason) -> Fact | None:
     """The change a reason without a figure explains, as the sentence before it states it ("…财政拨款收入
     …比2024年预算执行数增加24,558.18万元；" before "…增加的主要原因是…"): in money when given; None
     when the question asks no change or that sentence states none."""
-    changes = _changes_asked(normalize(question))
+    changes = reason.changes
     if fact.kind != "text" or not fact.lead or not changes:
         return None
     lead = normalize(fact.lead)
@@ -181,10 +167,10 @@ def change_said_before(fact: Fact, facts: list[Fact], question: str) -> Fact | N
     return min(stated, key=lambda f: (f.unit not in MONEY_UNITS, f.offset), default=None)
 
 
-def rate_said_before(fact: Fact, facts: list[Fact], sentences: list[Fact], question: str) -> Fact | None:
+def rate_said_before(fact: Fact, facts: list[Fact], sentences: list[Fact], reason: Reason) -> Fact | None:
     """The rate a reason without a figure explains, stated in the sentence right before it ("…执行率81.00%。"
     before "执行率偏低的原因是…"), when the question asks that rate ("执行率只有多少？为啥这么低")."""
-    if fact.kind != "text" or not _RATE_ASKED.search(normalize(question)) or fact not in sentences:
+    if fact.kind != "text" or not reason.rate or fact not in sentences:
         return None
     at = sentences.index(fact)
     if at == 0:
@@ -192,7 +178,4 @@ def rate_said_before(fact: Fact, facts: list[Fact], sentences: list[Fact], quest
     before = normalize(sentences[at - 1].quote)
     return next((f for f in facts if f.kind == "narrative" and f.doc_id == fact.doc_id and f.unit == "%"
                  and normalize(f.quote).startswith(before) and f.item.endswith("率")), None)
-
-
-_RATE_ASKED = re.compile(r"率[^，,。？?]{0,4}(?:多少|几)")
 

@@ -19,7 +19,7 @@ from budgetqa.model.text import normalize, without_names
 from budgetqa.parse.metadata import OWN_BODY
 from budgetqa.parse.vocabulary import GRAND_TOTAL, SANGONG_ITEM, TOC_ENTRY, strip_enumerator
 from budgetqa.query import thesaurus
-from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask, ask_of
+from budgetqa.query.asking import TOTAL_QUALIFIERS, Ask
 from budgetqa.query.question import Query, item_query
 from budgetqa.store.catalog import Catalog
 from budgetqa.store.fact_store import passage_texts
@@ -173,9 +173,9 @@ class Finder:
         return best
 
     def _fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:
-        parent, parent_name = _parent_named(query.item_text)
+        parent, parent_name = query.ask.parent
         # "社会保障和就业支出里的养老保险": the item is what is named within the 类, ranked without it
-        ask = ask_of(normalize(query.item_text).replace(parent_name, " "), query.names, query.match.member) if parent else query.ask
+        ask = query.ask.within or query.ask
         ranked = self.rank(ask, [meta.doc_id], k=30)  # the column asked for may rank below others
         asked = [i for i, ends in enumerate(_YEAR_ENDS) if any(w in query.item_text for w in ends)]
         named = [s.fact for s in ranked if s.label_score >= MIN_LABEL_SCORE
@@ -185,7 +185,7 @@ class Finder:
         coded = [f for f in named if _has_code(f, query.codes)]
         if not coded:
             return [], f"{meta.label} 中没有科目 {'、'.join(sorted(query.codes))}"
-        classified = thesaurus.classification_names_in(query.item_text)
+        classified = query.ask.classified
         coded = [f for f in coded if not _another_classification(f, classified)]
         if not coded:  # "小学教育支出" of a school that prints only 初中/高中教育: never its 教育支出 total
             return [], f"{meta.label} 中没有“{'、'.join(classified)}”"
@@ -314,7 +314,7 @@ class Finder:
                 or GRAND_TOTAL.search(best.row_label)):  # a table's total is no item of either classification
             return []
         named = {code for e in query.ask.expansions for code in e.codes} | {
-            code for name in thesaurus.classification_names_in(query.item_text) for code in thesaurus.code_for_name(name)}
+            code for name in query.ask.classified for code in thesaurus.code_for_name(name)}
         if any(code != best.row_code and best.row_code.startswith(code) for code in named):
             return []  # "社会保障和就业支出里的养老保险": the question names the row's own parent, in its classification
         views = (standard.FUNCTION_TABLES, standard.ECONOMIC_TABLES)
@@ -408,7 +408,7 @@ class Finder:
         """The fact is a row (or a sentence's item) of a national classification other than the one the
         query names ("行政事业单位医疗" for 事业单位医疗); False when the query names codes or several items
         (each document's own: "甲的2010399科目比乙的信息化建设多多少")."""
-        named = thesaurus.classification_names_in(query.item_text)
+        named = query.ask.classified
         return not query.codes and len(named) == 1 and _another_classification(fact, named)
 
     def best_fact(self, ask: Ask, meta: DocumentMeta, minimum: float = MIN_LABEL_SCORE, unit: str = "") -> Fact | None:
@@ -504,14 +504,16 @@ def _printed_in_unit_first(facts: list[Fact], unit: str) -> list[Fact]:
     return facts if same is None else [same] + [f for f in facts if f is not same]
 
 
-def _row_names_breakdown(fact: Fact, measures: set[str]) -> bool:
+def _row_names_measure(fact: Fact, measures: set[str]) -> bool:
     """Templates that print 人员经费/公用经费 (基本支出, 项目支出) as rows ("人员经费合计" of a 决算's
-    基本支出表) rather than columns: the row holds the measure, in its table's figure column."""
-    named = measures & standard.BREAKDOWN_MEASURES
+    基本支出表) rather than columns, and the other funds as a 收支总表's rows (其他收入, 事业收入): the
+    row holds the measure, in its table's figure column."""
+    named = measures & (standard.BREAKDOWN_MEASURES | {standard.OTHER_FUNDS})
     # (or whose economic class is of it: 30113 住房公积金 is 人员经费, in a table printing no such column)
     return bool(named) and fact.measure not in standard.LAST_YEAR_MEASURES | {"增减", "增减率"} and (
         any(m in normalize(fact.row_label) for m in named)
-        or (standard.breakdown_of_code(fact.row_code) in named and fact.measure not in standard.BREAKDOWN_MEASURES))
+        or (standard.breakdown_of_code(fact.row_code) in named and fact.measure not in standard.BREAKDOWN_MEASURES)
+        or (standard.OTHER_FUNDS in named and standard.column_measure(clean_label(fact.row_label)) == standard.OTHER_FUNDS))
 
 
 def _another_classification(fact: Fact, named: list[str]) -> bool:
@@ -536,26 +538,6 @@ def _another_classification(fact: Fact, named: list[str]) -> bool:
     return bool(codes) and not any(of_it(name) for name in named)
 
 
-_COLUMN_WORDS = (*standard.BREAKDOWN_MEASURES, *standard.FUND_WORDS, "预算", "决算", "年初", "全年", "上年", "合计", "小计",
-                 "总计", "支出", "经费", "资金", "安排", "多少", "是多少", "一共", "共")
-_WITHIN = re.compile(r"(?:当中|之中|中|里面?|下面?|项下)的?(?:属于)?(?=[\u4e00-\u9fff]{2})")  # ("…中属于公用经费的")
-
-
-def _parent_named(text: str) -> tuple[str, str]:
-    """The code and name of a 类 or 款 the question names as the place of what it asks ("社会保障和就业
-    支出里的养老保险": 208), else ("", "")."""
-    q = normalize(text)
-    for name in thesaurus.classification_names_in(q):
-        at = q.find(name)
-        codes = [code for code in thesaurus.code_for_name(name) if len(code) in (3, 5)]
-        within = _WITHIN.match(q, at + len(name)) if at >= 0 else None
-        # "财政事务行政运行": a 项 of the 款 named right after it
-        after = thesaurus.classification_at(q, at + len(name)) if at >= 0 and len(codes) == 1 else ""
-        child = any(code.startswith(codes[0]) and code != codes[0] for code in thesaurus.code_for_name(after)) if after else False
-        # (what follows may be a column of the 类's own row: "…支出中的项目支出", "…里一般公共预算安排了多少")
-        if len(codes) == 1 and (child or (within and not q[within.end():].startswith(_COLUMN_WORDS))):
-            return codes[0], name
-    return "", ""
 
 
 def _inside_another_item(fact: Fact, ask: Ask) -> bool:
@@ -612,7 +594,7 @@ def _fits_measures(fact: Fact, measures: set[str]) -> bool:
         return (not fact.measure or any(standard.answers_measure(m, fact.measure, fact.table_kind, fact.doc_kind)
                                         for m in measures)
                 or _measure_above(fact) in measures  # "年初预算 / 小计": the 小计 of that period
-                or _row_names_breakdown(fact, measures))
+                or _row_names_measure(fact, measures))
     if "决算数" in measures and fact.doc_kind == "决算" and not re.search(r"预算|上年|[0-9]{4}年度?[^，。]*(?:比|较)", fact.item):
         return True  # a final account's sentence says what was spent ("2024年度机关运行经费支出65.64万元")
     # (last year's by the words since the amount before: "2025年预算执行数为60.41万元，2026年预算安排227.88万元")

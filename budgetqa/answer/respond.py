@@ -3,7 +3,6 @@ figure the documents print, the sentence that explains it, or why nothing fits; 
 document's own contradictions about what it cites."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from budgetqa.answer import compose
@@ -61,7 +60,7 @@ class Responder:
             if fact is not None:
                 return self._explained(query, meta, fact)
             unexplained = f"{meta.label} 中没有说明这一点的文字"
-            if query.asks_change and _HOW_MUCH.search(query.text):  # "比上年多出来多少？为什么？": the change stated, no reason
+            if query.asks_change and query.reason.how_much:  # "比上年多出来多少？为什么？": the change stated, no reason
                 change = self._one_document(query, meta)
                 if change.status == "answered":
                     return replace(change, text=f"{change.text}\n（{unexplained}。）")
@@ -88,8 +87,8 @@ class Responder:
     def _explaining(self, query: Query, meta: DocumentMeta) -> Fact | None:
         """The sentence of one document giving the reason (or use) asked: one with a figure, or one
         without that gives the reason of its paragraph's item."""
-        return (explaining_sentence(query.item_text, self.finder.facts_of([meta.doc_id]), query.names)
-                or explaining_sentence(query.item_text, self.finder.sentences(meta), query.names))
+        return (explaining_sentence(query.reason, self.finder.facts_of([meta.doc_id]), query.names)
+                or explaining_sentence(query.reason, self.finder.sentences(meta), query.names))
 
     def _explained(self, query: Query, meta: DocumentMeta, fact: Fact) -> Answer:
         """The sentence quoted; a reason without a figure with the change it explains."""
@@ -98,8 +97,8 @@ class Responder:
         figure = self.finder.lookup(query.figure, meta) if query.figure is not None else None
         figure = figure if figure is not None and figure.unit in MONEY_UNITS else None  # (never a count beside it)
         return compose.explained(fact, meta, figure
-                                 or change_said_before(fact, facts, query.item_text)
-                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.item_text))
+                                 or change_said_before(fact, facts, query.reason)
+                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.reason))
 
     def _said_in_each(self, query: Query) -> Answer | None:
         """A reason or description asked of one unit and year whose 部门 and 单位 documents both fit: the
@@ -201,9 +200,6 @@ class Responder:
                         and finding["message"] not in warnings):
                     warnings.append(finding["message"])
         return warnings
-
-
-_HOW_MUCH = re.compile(r"多少|几")
 
 
 def _says_in_words(fact: Fact) -> bool:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 OTHER = "other"
+OTHER_FUNDS = "其他资金"  # what is not the treasury's: 事业收入, 其他收入 … (MEASURE_WORDS)
 SANGONG_TABLE = "三公经费表"  # the 三公 items of every fund, beside their economic rows (30217 …) of one
 
 PROJECT_FORM = "项目支出绩效目标表"  # performance forms: one per project (or the unit's own, 部门整体)
@@ -187,14 +188,14 @@ def measure(path: tuple[str, ...] | list[str], phase: str = "预算", year: int 
     for depth in range(len(levels) - 1, -1, -1):
         word = levels[depth]
         if GROUP_TOTAL.match(word) and depth > 0:
-            parent = _word_measure(levels[depth - 1])
+            parent = column_measure(levels[depth - 1])
             if parent in BREAKDOWNS:
                 return parent
-        found = _word_measure(word)
+        found = column_measure(word)
         if found == "金额":
             found = "决算数" if phase == "决算" else "本年预算"
         if found in ("本年预算", "决算数"):  # "公用经费 / 金额": the breakdown above says which figure
-            above = [_word_measure(w) for w in levels[:depth]]
+            above = [column_measure(w) for w in levels[:depth]]
             found = next((m for m in reversed(above) if m in BREAKDOWNS), found)
         if found != OTHER:
             return _year(found, last_year)
@@ -224,7 +225,8 @@ def _only_earlier_years(level: str, year: int | None) -> bool:
     return bool(year and named) and all(y < year for y in named)
 
 
-def _word_measure(word: str) -> str:
+def column_measure(word: str) -> str:
+    """The canonical measure one header level (or a row named for a fund: 其他收入) names, else OTHER."""
     for name, pattern in MEASURE_WORDS:
         if pattern.search(word):
             return name

@@ -40,7 +40,7 @@ QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "哪儿", "�
                   "底下", "通过", "已经", "不少", "很多", "拿来", "用来", "专门", "这块", "这一块", "这一大块", "这部分",
                   "连同", "在内", "下属单位", "所属单位", "包括", "比较", "比较一下", "对比", "对比一下", "一下",
                   # what is left of "A比B多多少" once the units' names are taken out
-                  "比多", "比少", "比高", "比低", "相当于", "相差", "还是", "几台", "几套", "多少台", "多少套", "添置", "准备添置", "一年", "手里", "手上", "开年", "开年时", "下来", "一年下来", "搞", "花出去", "实际花出去", "出去", "多还是少", "高还是低", "差额", "差距",
+                  "比多", "比少", "比高", "比低", "相当于", "相差", "还是", "几台", "几套", "多少台", "多少套", "添置", "准备添置", "一年", "手里", "手上", "名下", "vs", "VS", "pk", "PK", "那块", "这些", "那些", "用了多少钱", "用了多少", "开年", "开年时", "下来", "一年下来", "搞", "花出去", "实际花出去", "出去", "多还是少", "高还是低", "差额", "差距",
                   # a ranking's words ("谁的…更高")
                   "更高", "更多", "更少", "更低", "更大", "更小", "较高", "较多", "较少", "较低", "那家", "这家", "那个",
                   # the source a figure is worked out from ("按2026年预算说明推算")
@@ -79,6 +79,7 @@ TOTAL_VOCABULARY = {"支出", "收入", "总支出", "总收入", "总额", "合
                     "总预算", "全部支出", "全部收入", "收支", "收支总计", "收支总额", "决算支出", "预算支出", "专项", "来源"}
 # words that say "all of it" without naming a row ("人员经费总额" asks the 人员经费 total)
 TOTAL_QUALIFIERS = ("总额", "总数", "全部", "所有", "整体", "全年")
+TOTAL_END = re.compile(r"(?:总额|总数|总计|合计)$")  # "项目支出总额": the measure's total
 NARRATIVE_CUES = ("增加", "减少", "增长", "下降", "上年", "上一年", "去年", "原因", "为什么", "主要用于", "用于",
                   "人数", "在职", "编制", "多少人", "退休", "车辆", "几辆", "持平", "变动", "比重")
 INCOME_WORDS = ("收入", "来源", "拨款收入", "拨了", "拨款多少", "上年结转", "年初结转", "结转过来", "带进", "带过来")
@@ -130,6 +131,9 @@ class Ask:
     member: str = ""  # a department's unit named: only the facts of its rows answer
     excluded: tuple[str, ...] = ()  # items said not to be asked ("（不是安装费）"): no row naming one answers
     rate_named: bool = False  # a rate is what is asked ("床位使用率"): only a percentage answers
+    classified: tuple[str, ...] = ()  # the national classification's names the text says
+    parent: tuple[str, str] = ("", "")  # the code and name of a 类/款 named as the place of the item ("社会保障和就业支出里的")
+    within: Ask | None = None  # what is asked within that parent, ranked without its name
 
 
 # everyday words for what the documents print (budgetqa/data/plain_words.csv: 进账 -> 收入, 原本打算花 -> 预算
@@ -208,6 +212,7 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
     if member:  # "局本级自己的收入": the unit's own row, 自己 names no item
         specific = tuple(w for w in specific if w != "自己")
     count = asked_count(q)
+    parent = _parent_named(text)
     if count:  # "到2024年底有几辆车": the date a stock is counted at, no item; "多少人次": the unit counted
         specific = tuple(w for w in specific if w not in ("年末", "年初", count))
     return Ask(
@@ -226,10 +231,70 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         table_words=tuple(w for w in TABLE_WORDS if w in q),
         table_named=next(iter(TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member,
         rate_named=bool(_RATE_NOUN.search(q)),
-        period=next(iter(_PERIOD.findall(q)), ""))
+        period=next(iter(_PERIOD.findall(q)), ""),
+        classified=tuple(thesaurus.classification_names_in(text)), parent=parent,
+        within=ask_of(normalize(text).replace(parent[1], " "), names, member) if parent[0] else None)
 
 
 IN_BRACKETS = re.compile(r"[（(][^（）()]*[)）]")  # an aside or gloss in brackets
+
+
+@dataclass(frozen=True)
+class Reason:
+    """What a why / what-for question asks the reason of, read once (answer/explain.py finds the sentence)."""
+    ask: Ask  # the item, the why-words set aside
+    changes: tuple[str, ...]  # the change whose reason is asked ("为啥比上年少了": 减少, 下降)
+    above: tuple[bool, bool]  # more / less said ("决算超过年初预算"): the sentence must say the same
+    purpose: bool  # what the money is for ("用来干什么"), not why it changed
+    which_item: bool  # "主要是新增了哪项费用": the amount the reason names
+    rate: bool  # "执行率只有多少？为啥这么低": the rate stated before the reason
+    how_much: bool  # "比上年多出来多少？为什么？": an amount asked beside the reason
+
+
+MORE = re.compile(r"大于|超过|超出|高于|多于")
+LESS = re.compile(r"小于|低于|少于|偏低|未完成|没有?(?:全部)?(?:完成|执行完)")
+# a change said in everyday words ("为什么比上年少了", "为啥涨了")
+_FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|[大下]降|低了|减了|小了|缩水|缩减|没花完|没用完")
+_MORE_NOW = re.compile(r"多(?:安排|花|拿|给|拨)?了|多出|涨了|[大上猛暴]涨|高了|增了|大了")
+_WHICH_ITEM = re.compile(r"(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)")
+_RATE_ASKED = re.compile(r"率[^，,。？?]{0,4}(?:多少|几)")
+
+
+def _changes_asked(q: str) -> tuple[str, ...]:
+    changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
+    return tuple(changes + (["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []))
+
+
+def reason_of(text: str, names: str = "") -> Reason:
+    """What a why / what-for question (its item text) asks about."""
+    ask = ask_of(WHY.sub("", text), names)
+    changes = _changes_asked(ask.text)
+    return Reason(ask=ask, changes=changes, above=(MORE.search(ask.text) is not None, LESS.search(ask.text) is not None),
+                  purpose=PURPOSE.search(text) is not None and not re.search(r"为什么|为何|为啥|原因", text) and not changes,
+                  which_item=_WHICH_ITEM.search(text) is not None, rate=_RATE_ASKED.search(normalize(text)) is not None,
+                  how_much=re.search(r"多少|几", text) is not None)
+
+
+_COLUMN_WORDS = (*standard.BREAKDOWN_MEASURES, *standard.FUND_WORDS, "预算", "决算", "年初", "全年", "上年", "合计", "小计",
+                 "总计", "支出", "经费", "资金", "安排", "多少", "是多少", "一共", "共")
+_WITHIN = re.compile(r"(?:当中|之中|中|里面?|下面?|项下)的?(?:属于)?(?=[\u4e00-\u9fff]{2})")  # ("…中属于公用经费的")
+
+
+def _parent_named(text: str) -> tuple[str, str]:
+    """The code and name of a 类 or 款 the question names as the place of what it asks ("社会保障和就业
+    支出里的养老保险": 208), else ("", "")."""
+    q = normalize(text)
+    for name in thesaurus.classification_names_in(q):
+        at = q.find(name)
+        codes = [code for code in thesaurus.code_for_name(name) if len(code) in (3, 5)]
+        within = _WITHIN.match(q, at + len(name)) if at >= 0 else None
+        # "财政事务行政运行": a 项 of the 款 named right after it
+        after = thesaurus.classification_at(q, at + len(name)) if at >= 0 and len(codes) == 1 else ""
+        child = any(code.startswith(codes[0]) and code != codes[0] for code in thesaurus.code_for_name(after)) if after else False
+        # (what follows may be a column of the 类's own row: "…支出中的项目支出", "…里一般公共预算安排了多少")
+        if len(codes) == 1 and (child or (within and not q[within.end():].startswith(_COLUMN_WORDS))):
+            return codes[0], name
+    return "", ""
 
 
 def _narrowest(expansions: tuple, q: str) -> tuple:

@@ -18,10 +18,10 @@ from budgetqa.model.text import bigrams, in_order, normalize
 from budgetqa.parse.metadata import OWN_BODY, region_of
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import (
-    ASKED_UNIT, CHANGE_WORDS, TABLE_NAMED, WHY, Ask, ask_of, asked_count, asked_kind, asked_measures, asks_text, described_topic,
-    printed_words,
+    ASKED_UNIT, CHANGE_WORDS, TABLE_NAMED, TOTAL_END, WHY, Ask, Reason, ask_of, asked_count, asked_kind, asked_measures, asks_text,
+    described_topic, printed_words, reason_of,
 )
-from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, quoted_names
+from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, projects_together, quoted_names
 from budgetqa.query.spelling import respelled
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
@@ -87,6 +87,13 @@ class Query:
     figure: Query | None = None  # asked with a why, the level asked before it ("年初预算是多少？为什么没花完")
     unreadable: str = ""  # why the question cannot be read (no words, not Chinese), else ""
     stated: tuple[Decimal, ...] = ()  # amounts the question itself states, in 元 (not those it asks to check)
+    reason: Reason | None = None  # asked why or what for: what the reason is asked of
+    together: int | None = None  # "三个项目合起来": how many of a project table's projects are taken together (0: all)
+    same_year: int | None = None  # "同是2025年": the one year said of every unit compared
+    classes_said: tuple[str, ...] = ()  # the classification's names the question says, the units' names aside
+    this_year: Ask | None = None  # the item as this year's level, its 上年 words aside ("上年收入预算")
+    as_total: Query | None = None  # an operand read as a measure's total, its 总额/合计 aside ("占项目支出总额")
+    per_member: dict[str, Query] = field(default_factory=dict)  # an operand as asked of each department's unit named
 
     def follow_up_context(self) -> dict:
         """What a follow-up ("那2023年呢？") reads back through parse_query: the question, the
@@ -212,13 +219,43 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         return MEMBER_MARK.sub(" ", text), members[int(mark.group(1))][1] if mark else ""
 
     item_text, _ = unmarked(item_text)
+    operands = tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items)
+    same_year = _SAME_YEAR.search(normalize(asked))
     return Query(text=asked, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=asks_why, asks_text=asks_text(question),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
                  ask=ask_of(item_text, names, match.member, quoted_names(question), left_out(question)),
                  codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
                  described=described_topic(question), stated=stated, figure=_figure_before_why(item_text, names, unit, {m.year for m in match.docs}) if asks_why else None,
-                 operands=tuple(item_query(*unmarked(text), names=names, unit=unit) for text in operation.items))
+                 reason=reason_of(item_text, names) if asks_why else None, together=projects_together(item_text),
+                 same_year=int(same_year["year"]) if same_year else None,
+                 classes_said=tuple(thesaurus.classification_names_in(strip_entity(asked, match.docs))),
+                 this_year=_this_year(item_text, names, measures),
+                 operands=_operands_read(operation, operands, match, names, unit))
+
+
+# "同是2025年": one year said of every unit compared
+_SAME_YEAR = re.compile(r"(?:同是|都是|同为|均为|同样是|同样按|都按|均按)(?P<year>20[0-9]{2})年")
+
+
+def _operands_read(operation: Operation, operands: tuple[Query, ...], match: DocumentMatch, names: str,
+                   unit: str) -> tuple[Query, ...]:
+    """The operands as each computation reads them: a share's whole also as a measure's total, its part
+    the whole's item of the unit named alone ("本年收入里，甲中心一家占了多大比例"); with one unit of each
+    department named, each operand as asked of each unit ("甲局的乙中心和丙局的丁中心的收入预算"), or of a
+    department none of whose units is named ("甲委的收入总计比乙局的丙中心…")."""
+    if operation.kind == "share" and len(operands) == 2:
+        part, whole = operands
+        if part.match.member and not part.ask.content:
+            part = item_query(whole.item_text, member=part.match.member, names=whole.names, unit=whole.unit)
+        said = TOTAL_END.sub("", normalize(whole.item_text))
+        operands = (part, replace(whole, as_total=item_query(said, names=whole.names, unit=whole.unit)))
+    if not match.member_of:
+        return operands
+    members = set(match.member_of.values()) | {""}
+    return tuple(replace(item, per_member={member: replace(item_query(item.item_text, member, item.names, item.unit),
+                                                            codes=item.codes, measures=item.measures)
+                                           for member in members}) for item in operands)
 
 
 # "最近在对比各地的预算公开，想问下…": what comes before the ask says why, not what
@@ -300,9 +337,17 @@ def item_query(text: str, member: str = "", names: str = "", unit: str = "") -> 
     when `member` is named), looked up in whichever document the computation reads
     (budgetqa.answer.finder.Finder.lookup)."""
     match = DocumentMatch(docs=[], entity_named=True, members=[(member, member)] if member else [])
-    return Query(text=text, item_text=text, match=match, unit=unit, measures=asked_measures(text),
+    measures = asked_measures(text)
+    return Query(text=text, item_text=text, match=match, unit=unit, measures=measures,
                  follow_up=False, asks_change=False, asks_why=False, asks_text=False, operation=Operation(), mentioned=[],
-                 ask=ask_of(text, names, member), codes=named_codes(text), names=names)
+                 ask=ask_of(text, names, member), codes=named_codes(text), names=names,
+                 this_year=_this_year(text, names, measures))
+
+
+def _this_year(text: str, names: str, measures: set[str]) -> Ask | None:
+    """"上年收入预算", "2025年…" of a 2026 budget: the item as this year's level, its 上年 words aside;
+    None when no measure of the year before is asked."""
+    return ask_of(standard.LAST_YEAR.sub("", text), names) if measures & standard.LAST_YEAR_MEASURES else None
 
 
 # "办公经费（日常公用开支）": words glossed in brackets; a one-character note ("维修（护）费") is part of
@@ -426,7 +471,7 @@ class EntityIndex:
             for member in meta.members:
                 name = normalize(member)
                 # by its name, without its place, or as people shorten it (农技推广中心)
-                for form in (name, _organisation(name), *thesaurus.abbreviated({_organisation(name)})):
+                for form in (name, _organisation(name), *thesaurus.abbreviated({name, _organisation(name)})):
                     if len(form) >= 5 and not any(form in known or (known in form and not form.endswith(OWN_BODY))
                                                   for known in self._own_names):
                         self.members.setdefault(form, (name, meta.entity))
@@ -703,7 +748,7 @@ def _item_words(run: str) -> bool:
 def without_items(question: str, names: str = "") -> str:
     """The question minus budget terms ("办公费", "住房公积金"), whose words could look like a unit's
     name — unless the words are part of a unit's name ("司法" in 司法局)."""
-    q = _CODED_ITEM.sub(" ", normalize(question))
+    q = _TOPIC_NAMED.sub(" ", _CODED_ITEM.sub(" ", normalize(question)))
     # one stretch may be several terms ("部门预算": a level and a kind): each is blanked once
     spans = sorted({(e.start, e.end) for e in thesaurus.expand(q) if q[e.start:e.end] not in names}, reverse=True)
     cut_from = len(q)
@@ -715,6 +760,8 @@ def without_items(question: str, names: str = "") -> str:
     return q
 
 
+# a disclosure's topic whose words are also units' ("政府采购": no 人民政府's 政府)
+_TOPIC_NAMED = re.compile(r"政府采购")
 # a classification code and the name printed after it, known to our code table or not
 # ("2130122农业农村生态环境支出"): an item, never a unit's name
 _BEFORE_NAME = re.compile(r"[\u4e00-\u9fa5]{2}(?![年月日万元亿人个])")  # a code's name follows it, not 年 or a unit
@@ -881,6 +928,15 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str],
         best = max(here.values(), default=0.0)
         if best > 0:
             found[place] = {e for e, score in here.items() if score == best}
+    q = normalize(question)
+    for place in index.named_places(question) & covered:  # "甲街道…和普陀司法局": another unit of the same place
+        for entity, own in index.places_by_entity.items():
+            if place not in own or entity in named:
+                continue
+            said = [m.group(0) for form in _bare_forms(index.names_by_entity[entity])
+                    if (m := re.search(f"{re.escape(place)}[省市区县]?{re.escape(form)}", q))]
+            if said:
+                found.setdefault(max(said, key=len), set()).add(entity)
     return found
 
 
@@ -1035,6 +1091,9 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     for surface, fits in unsure.items():  # the year said with a shared name may tell its units apart
         year = _year_said_with(normalize(question), surface)
         which = [m for m in index.docs if m.entity in fits and (year is None or m.year == year)]
+        # or the place the question names ("普陀区商务委、区府办和司法局": the 司法局 of 普陀区)
+        placed = {m.entity for m in which if index.places_by_entity.get(m.entity, set()) & places}
+        which = [m for m in which if m.entity in placed] if len(placed) == 1 else which
         if len({m.entity for m in which}) == 1:
             entities |= {which[0].entity}
             bare |= {which[0].entity}
@@ -1059,7 +1118,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.missing = f"文档库中没有“{'、'.join(sorted(places))}”的这一单位的文档"
         return match
     by_year = [m for m in docs if not years or m.year in years]
-    later = max(years) if len(set(years)) == 2 and len(entities) == 1 else None
+    later = max(years) if len(set(years)) == 2 and len(entities) == 1 and not undecided else None
     if later and not any(m.year in (later, later + 1) for m in docs):  # "2025年…比2024年" with no 2025 figure anywhere
         match.missing = f"没有{later}年的文档（现有年份：{'、'.join(str(y) for y in sorted({m.year for m in docs if m.year}))}）"
         return match
