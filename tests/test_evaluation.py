@@ -122,6 +122,14 @@ def test_citation_wrong_doc_row_or_column_fails():
     assert not m.any_citation_matches([], [GOLD])
 
 
+def test_a_code_printed_with_its_levels_apart_is_the_same_code():
+    # the Putuo tables print "302 02 印刷费" and "221 02 01 住房公积金"; the product cites the code run together
+    gold = {"doc": "a.pdf", "row": "302 02 印刷费", "column": "一般公共预算基本支出 / 合计"}
+    assert m.citation_matches({"doc": "a.pdf", "row": "30202 印刷费", "column": "一般公共预算基本支出 / 合计"}, gold)
+    assert not m.citation_matches({"doc": "a.pdf", "row": "30201 办公费", "column": "一般公共预算基本支出 / 合计"}, gold)
+    assert m.split_row("221 02 01 住房公积金") == ("2210201", "住房公积金")
+
+
 def test_citation_label_containment_without_codes():
     gold = {"doc": "a.pdf", "row": "一、一般公共服务支出", "column": "本年支出 / 预算数 / 合计"}
     assert m.citation_matches({"doc": "a.pdf", "row": "一般公共服务支出", "column": "本年支出 / 预算数 / 合计"}, gold)

@@ -26,7 +26,8 @@ _TABLE_SUFFIX = re.compile(r"[(（]?续(?:表)?[0-9]*[)）]?$")
 _ORDINAL = re.compile(
     r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.．]|[0-9]+[、．]|[0-9]+\.(?![0-9])|"
     r"[(（][0-9一二三四五六七八九十]+[)）][、.．]?)+")
-_CODE_LABEL = re.compile(r"^\s*([0-9]{3,7})\s*(.*)$")
+# a code as printed, its levels run together or set apart ("30202", "302 02", "221 02 01")
+_CODE_LABEL = re.compile(r"^\s*([0-9]{3}(?: ?[0-9]{2}){1,2}(?![0-9])|[0-9]{3,7})\s*(.*)$")
 _COLUMN_SPLIT = re.compile(r"\s*/\s*")
 NARRATIVE_OVERLAP = 0.6  # bigram overlap coefficient between cited quote and gold sentence
 
@@ -101,7 +102,7 @@ def split_row(row: str | None) -> tuple[str, str]:
     text = (row or "").strip()
     match = _CODE_LABEL.match(text)
     if match and (not match.group(2) or not match.group(2)[0].isdigit()):
-        return match.group(1), norm_label(match.group(2))
+        return match.group(1).replace(" ", ""), norm_label(match.group(2))
     return "", norm_label(text)
 
 

@@ -22,7 +22,8 @@ MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
 EACH = re.compile(r"分别|各是|各为|各有(?:多少|几)|各自(?:是|有)多少")
 _COMPARED = re.compile(r"比|差|多出|少出|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
-SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "之和", "总和", "一共", "共计")
+SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "合一起", "之和",
+             "总和", "一共", "共计")
 # "人均", "按在职人数平摊下来每人": the amount over the unit's staff
 PER_PERSON = re.compile(r"人均|生均|(?:按|以)?(?:实有)?(?:在职|在编)?(?:人员|人数|人头)?(?:平摊|分摊|平均)(?:下来|到)?(?:每人|每个人|每名)(?!次)|(?<!平均)(?<!平摊)每人(?!次)"
                         r"|(?:摊|分|平均)到每(?:个|位|名)?[^，,。？?]{0,6}?(?:人员|职工|员工|人(?!次))(?:身上|头上)?")  # "摊到每个实有在职人员身上"
@@ -36,7 +37,7 @@ _RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的
 _YEAR_TO_YEAR = re.compile(r"(?:20)?[0-9]{2}年[^，,。？?]{0,12}?到(?:20)?[0-9]{2}年")  # the year named first is the base
 _YEARS_SUMMED = re.compile(r"[两二三四五几多]年|历年|各年|每年")  # "两年一共": a unit's years added on purpose
 # "甲和乙的三公经费加起来，甲占百分之几": one unit's share of the units' sum
-SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)[，,]?(?P<part>[^，,。？?的]{{0,24}}?)(?:一家|自己|单独)?的?占了?"
+SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)(?:里面?|中|当中)?[，,]?(?P<part>[^，,。？?的]{{0,24}}?)(?:一家|自己|单独)?的?占了?"
                           r"(?:其中|合计|总数)?的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)"
                           # "甲的机关运行经费占甲加乙两家合计的百分之几": the unit named before 占
                           r"|^(?P<first>[^，,。？?]{2,30}?)占(?:[^，,。？?]{0,30}?加[^，,。？?]{0,30}?|[^，,。？?]{0,30}?(?:两|三|四|几)(?:家|个|镇|局|所|地)的?)"
@@ -46,7 +47,9 @@ SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)[，,]?(?P<part>[^�
                           r"|[，,](?P<unit>[^，,。？?]{0,30}?)(?:一家|自己|单独)?的?占(?:两|三|四|几)(?:家|个|镇|局|所|地)的?"
                           r"(?:合计|总和|之和|加起来|加在一起)的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
-RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>[^，,。？?；;比]+?)的?(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
+# (b may hold the comma that keeps a unit's number from its year apart: "三明12345，2025年的")
+RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>(?:[^，,。？?；;比]|[，,](?=20[0-9]{2}年))+?)的?"
+                   r"(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 _STAFF_WHO = re.compile(r"实有|在职|在编|编制|工作人员|人员|职工|员工|干部|全体|单位|全部|所有|年末|年底|年初")  # the staff, however said
@@ -66,7 +69,10 @@ COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|�
                         r"|(?P<base3>年初预算数?|全年预算数?|预算数?)(?:和|与|跟|同)(?:实际)?(?:决算数?|支出|执行数?)之?间?(?P<gap3>相差|差)"
                         # "…合计与上年预算数相比增减幅度是多少": the row against a column of the year before
                         r"|(?:和|与|跟|同)(?P<base4>(?:20[0-9]{2}|[0-9]{2})年(?:执行数|决算数|决算|预算数|预算)?|上年(?:执行数|预算数|决算数|预算)?|去年)"
-                        r"(?:相比|比较?)[，,]?[^，,。？?]*?(?:增减|增长|增加|减少|下降|变化|变动|幅度|多|少)")
+                        r"(?:相比|比较?)[，,]?[^，,。？?]*?(?:增减|增长|增加|减少|下降|变化|变动|幅度|多|少)"
+                        # "三公 预算 决算 差额": the two columns typed side by side, then the gap
+                        r"|(?:(?P<base5>年初预算数?|全年预算数?|预算数?)(?:决算数?|执行数)|(?:决算数?|执行数)(?P<base6>年初预算数?|全年预算数?|预算数?))"
+                        r"(?P<gap5>差额|相差|差)")
 # "决算完成了年初预算的百分之多少", "预算执行率": the figure spent ÷ the budget it is measured against
 # "预算里有多少没有花出去", "还剩多少没花": a row's budget less what it spent
 UNSPENT = re.compile(r"(?:有多少|多少)(?:钱|预算|资金)?(?:没有?|未)(?:花|用|支出|执行)(?:出去|完|掉)?|(?:还)?剩(?:下|余)?多少(?:钱)?没(?:有)?(?:花|用)"
@@ -266,10 +272,11 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         as_rate = bool(re.search(r"百分之|百分比|%|增长率|增减率|变动率|变化率|增幅|涨幅|降幅|减幅|增减幅度|变化幅度|变动幅度|变化了?百分", q)) or (
             bool(re.search(r"(增长|下降)了?多少", q)) and not unit)
         groups = match.groupdict()
-        return Operation(kind, (_changed_item(q, match),), base=base_period(groups["base"] or groups.get("base2") or groups.get("base3") or groups.get("base4")),
+        base = next(groups[key] for key in ("base", "base2", "base3", "base4", "base5", "base6") if groups.get(key))
+        return Operation(kind, (_changed_item(q, match),), base=base_period(base),
                          as_rate=as_rate,
                          shortfall=bool(re.search(r"(少|减少|下降|降|低|降低|压减|压缩|缩减|削减)(花|用|支出|安排)?了?(百分之)?(多少|几)|降幅|(?<!增)减幅", q)),
-                         larger_first=bool(groups.get("gap") or groups.get("gap3")))
+                         larger_first=bool(groups.get("gap") or groups.get("gap3") or groups.get("gap5")))
     if kind == "ratio" and not RATIO.search(q):  # across documents by 占: the part names the item
         return Operation(kind, (SHARE.search(q)["a"],))
     if kind == "ratio":
@@ -395,10 +402,12 @@ _PERIOD_ONLY = re.compile(r"(?P<base>(?:20[0-9]{2}|[0-9]{2})年度?|上年|去�
 
 def _changed_item(q: str, match: re.Match) -> str:
     """What changed: named before the comparison ("群众体育比上年增加多少"), or, when nothing but a
-    year is, between its base and the change ("2025年比2024年群众体育增加多少")."""
+    year is, between its base and the change ("2025年比2024年群众体育增加多少"), or typed after the
+    change ("2026比2025 增幅 公务接待费")."""
     before = q[:match.start()]
     if match.re is COLUMN_CHANGE and not re.sub(r"(?:20)?[0-9]{2}年度?|的|[，,\s]", "", before):
-        return before + _CHANGE_WORD.split(q[match.end("base"):match.end()], maxsplit=1)[0]
+        between = _CHANGE_WORD.split(q[match.end("base"):match.end()], maxsplit=1)[0]
+        return before + (between if re.sub(r"[，,\s的]", "", between) else q[match.end():])
     return before
 
 

@@ -123,6 +123,10 @@ _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2
 # "三公 2026比2025 增幅": years compared without their 年
 _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
                             r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
+# terse comparisons typed into a search box: "甲 vs 乙" (PK) is 甲比乙, "决算 减 年初预算" asks 决算比年初预算多多少
+_VERSUS = re.compile(r"\s*(?<![A-Za-z])(?:vs|VS|Vs|v\.s\.|pk|PK)(?![A-Za-z])\.?\s*")
+_ACTUAL_VS_START = re.compile(r"(决算数?|执行数|实际支出)\s*比\s*年初(?!预算)")
+_LESS_TERSE = re.compile(r"\s+(?:减去?|-)\s+(\S+?)\s*[?？]?$")
 _SHORT_YEARS_COMPARED = re.compile(r"(?<![0-9.])(2[0-9])\s*比\s*(2[0-9])(?![0-9.年万元亿%])")  # "三公 26比25 涨幅"
 # "甲应急局 2024决算 执法执勤用车 辆": a unit of count typed last asks how many
 _COUNT_ONLY = re.compile(r"\s+(辆|台|套|张|人次|批次)\s*[?？]?$")
@@ -177,6 +181,8 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
+    question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
+    question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
     question = _SHORT_YEARS_COMPARED.sub(r"20\1年比20\2年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
