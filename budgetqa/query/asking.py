@@ -261,6 +261,7 @@ _RATE_ASKED = re.compile(r"率[^，,。？?]{0,4}(?:多少|几)")
 
 
 def _changes_asked(q: str) -> tuple[str, ...]:
+    """The words of the change a question asks the reason of ("为什么增加", "为啥比上年少了": 减少, 下降)."""
     changes = [w for w in ("增加", "减少", "增长", "下降") if w in q]
     return tuple(changes + (["减少", "下降"] if _FEWER_NOW.search(q) else ["增加", "增长"] if _MORE_NOW.search(q) else []))
 

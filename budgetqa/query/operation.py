@@ -47,7 +47,7 @@ SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)(?:里面?|中|当�
                           r"|[，,](?P<unit>[^，,。？?]{0,30}?)(?:一家|自己|单独)?的?占(?:两|三|四|几)(?:家|个|镇|局|所|地)的?"
                           r"(?:合计|总和|之和|加起来|加在一起)的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
-# (b may hold the comma that keeps a unit's number from its year apart: "三明12345，2025年的")
+# (b may hold the comma that keeps a unit's number from its year apart: "甲12345，2025年的")
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>(?:[^，,。？?；;比]|[，,](?=20[0-9]{2}年))+?)的?"
                    r"(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
 GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")

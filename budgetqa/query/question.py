@@ -935,7 +935,7 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str],
         if best > 0:
             found[place] = {e for e, score in here.items() if score == best}
     q = normalize(question)
-    for place in index.named_places(question) & covered:  # "甲街道…和普陀司法局": another unit of the same place
+    for place in index.named_places(question) & covered:  # "甲街道…和甲区乙局": another unit of the same place
         for entity, own in index.places_by_entity.items():
             if place not in own or entity in named:
                 continue
@@ -1027,8 +1027,8 @@ def _claimed_by_another(q: str, members: list[tuple[str, str, str]], unique: set
 
 
 def _numbered_alike(index: EntityIndex, question: str, entities: set[str]) -> set[str]:
-    """"NNNNN热线中心" with no place: every unit the hotline number names (a 便民服务中心 of that number
-    runs the same hotline), not only those whose other words the question happens to say."""
+    """"NNNNN中心" (a service number) with no place: every unit the number names (a 便民服务中心 of that
+    number runs the same line), not only those whose other words the question happens to say."""
     q = normalize(question)
     if index.named_places(question):
         return set()
@@ -1097,7 +1097,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     for surface, fits in unsure.items():  # the year said with a shared name may tell its units apart
         year = _year_said_with(normalize(question), surface)
         which = [m for m in index.docs if m.entity in fits and (year is None or m.year == year)]
-        # or the place the question names ("普陀区商务委、区府办和司法局": the 司法局 of 普陀区)
+        # or the place the question names ("甲区商务委、区府办和司法局": the 司法局 of 甲区)
         placed = {m.entity for m in which if index.places_by_entity.get(m.entity, set()) & places}
         which = [m for m in which if m.entity in placed] if len(placed) == 1 else which
         if len({m.entity for m in which}) == 1:
