@@ -313,6 +313,16 @@ def test_metadata_dept_vs_unit():
     assert doc(OFFICE).meta.pages == 22
 
 
+def test_other_signs_are_aliases():
+    """A unit that "加挂…牌子" (p.3: 加挂上海市普陀区经济委员会、上海市普陀区粮食和物资储备局牌子) answers to those names."""
+    for name in (COMMERCE, COMMERCE_UNIT):
+        aliases = doc(name).meta.aliases
+        assert "上海市普陀区经济委员会" in aliases and "上海市普陀区粮食和物资储备局" in aliases
+    assert {"上海市普陀区人民政府研究室", "上海市普陀区人民政府外事办公室",
+            "上海市普陀区人民政府合作交流办公室"} <= set(doc(OFFICE).meta.aliases)
+    assert not any("经济委员会" in a for a in doc(JUSTICE).meta.aliases)
+
+
 def test_narrative_sections_have_pages():
     d = doc(JUSTICE)
     item = [s for s in d.sections if s.text.startswith("1、公共安全支出（204类）")]

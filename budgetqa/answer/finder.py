@@ -208,6 +208,10 @@ class Finder:
             if not coded:
                 return [], f"{meta.label} 中没有按“{'、'.join(kinds)}”分列的车辆数"
         fitting = [f for f in coded if _fits_measures(f, query.measures) and _of_funds(f, query.item_text)]
+        if not fitting and query.measures & {"年初预算", "全年预算"} and meta.kind == "决算":
+            # a final account printing its budget as a bare 预算数 (the 三公 table's 预算数 / 决算数): that
+            # column is the only budget it states, cited as printed
+            fitting = [f for f in coded if f.kind == "cell" and f.measure == "本年预算" and _of_funds(f, query.item_text)]
         if query.operation.kind == "share" and query.operands:  # a stated share names its part ("预留给中小企业的
             part = query.operands[0].ask.specific  # …占政府采购预算的91%" is no share of 服务类)
             fitting = [f for f in fitting if f.kind != "narrative" or f.unit != "%"

@@ -30,6 +30,8 @@ class Responder:
         """The answer as Engine.ask returns it: with the context a follow-up needs and the warnings."""
         if query.unreadable:
             return compose.not_found(query.unreadable, [], unit_list(self.finder.metas)).asked(query.text, {})
+        if query.undisclosed:
+            return compose.not_found(query.undisclosed, [], unit_list(self.finder.metas)).asked(query.text, {})
         if not _names_something(query):
             return compose.not_found("问题没有指明单位、年份或项目", [], unit_list(self.finder.metas)).asked(query.text, {})
         if query.operation.kind and query.match.dropped:  # a comparison of units one of which has no such document

@@ -33,6 +33,7 @@ _NUMBERING = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+、|[
 MIN_LABEL_SCORE = WEIGHTS.min_label_score  # below this the best row does not really name what was asked
 FIRM_LABEL_SCORE = WEIGHTS.firm_label_score  # a row named through its label, code or a thesaurus term
 _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
+_SUBTOTALS = ("小计", "合计", "总计")
 _ITEM_LEVEL = re.compile(r"([^()（）、,，。]+)[(（](?:[0-9]*)项[)）]")  # "…（款）事业单位医疗（项）" -> 事业单位医疗
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
@@ -174,6 +175,10 @@ def _places(text: str, q: str) -> list[int]:
     return found
 
 
+# a number of four digits or more that is no year names what carries it ("96196电梯应急处置服务平台")
+_NAMING_NUMBER = re.compile(r"(?!(?:19|20)[0-9]{2}$)[0-9]{4,}")
+
+
 def clean_label(label: str) -> str:
     return _NUMBERING.sub("", normalize(label))
 
@@ -287,9 +292,9 @@ class FactRanker:
             candidates = [i for i in candidates if ask.member in normalize(self.facts[i].quote)]
             if not candidates:
                 return []
-        if ask.excluded:  # "买设备本身（不是安装费）": no row naming what is left out
-            candidates = [i for i in candidates if self.facts[i].kind != "cell"
-                          or not any(term in self.labels[i] for term in ask.excluded)]
+        if ask.excluded:  # "买设备本身（不是安装费）": no row (nor a 三公 table's column) naming what is left out
+            candidates = [i for i in candidates if self.facts[i].kind != "cell" or not any(
+                term in (self.labels[i] or normalize(self.facts[i].column.split(" / ")[-1])) for term in ask.excluded)]
         if ask.table_named:  # "在经济分类表里": the cells of that table, when a table's title fits
             candidates = self._in_table_named(candidates, ask.table_named)
         rows_named = _row_spans(q, {self.labels[i] for i in candidates if self.facts[i].kind == "cell"})
@@ -333,7 +338,7 @@ class FactRanker:
                 label -= w.non_money_unit_penalty
             # a fact whose row names nothing the question asks for cannot win on column or table alone
             score = (label - (w.weak_label_penalty if label < w.weak_label_score else 0.0)
-                     + self._column_score(fact, ask, expansions, w) + self._table_score(fact, ask, expansions, w))
+                     + self._column_score(fact, ask, expansions, w, rows_named) + self._table_score(fact, ask, expansions, w))
             if fact.kind == "narrative":
                 score += (w.narrative_only if ask.narrative_only else w.narrative_cue if ask.narrative
                           else -w.narrative_unwanted_penalty)
@@ -435,8 +440,12 @@ class FactRanker:
             # tables whose items are columns (三公): the column header path names the item
             parts = [clean_label(p) for p in fact.column.split(" / ") if p]
             parts = [p for p in parts if not standard.is_period_row(p)] or parts  # "决算数 / 公务接待费": 决算数 names no item
-            return max((self._score_label(fact, p, bigrams(p), ask, expansions, wants_total, rows_named, w)
-                        for p in parts), default=0.0)
+            scores = [self._score_label(fact, p, bigrams(p), ask, expansions, wants_total, rows_named, w) for p in parts]
+            if len(parts) > 1 and parts[-1] not in _SUBTOTALS and standard.column_measure(parts[-1]) == standard.OTHER:
+                # a part under its item's heading ("公务用车购置及运行费 / 购置费"): the heading names the whole,
+                # which its 小计 column is, more than the part
+                scores[:-1] = [score - w.part_under_named_heading for score in scores[:-1]]
+            return max(scores, default=0.0)
         row = self._score_label(fact, label, self.label_grams[i], ask, expansions, wants_total, rows_named, w)
         if i in self.yearless:
             yearless = self.yearless[i]
@@ -461,11 +470,16 @@ class FactRanker:
             return w.label_named + len(label) if all(word in column for word in specific) else 0.0
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
             best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
+            # of two labels saying every word, the one saying little else ("政府采购金额", not
+            # "面向中小企业预留政府采购项目预算金额": a part the question did not ask)
+            best_words += w.label_all_words_precision * len(grams & ask.grams) / max(len(grams), 1)
         else:
             best_words = 0.0
         best = best_words
         if fact.row_code in ask.numbers:
             best = w.label_code_in_question
+        elif said := [n for n in ask.numbers if _NAMING_NUMBER.fullmatch(n) and n in re.findall(r"\d+", label)]:
+            best = max(best, w.label_named + max(map(len, said)))  # "96196平台": a project named by its number
         core = re.sub(r"(合计|小计|总计|支出|服务)$", "", label)  # "人员经费合计" is what "人员经费" asks for (物业管理服务)
         if len(core) >= 3 and core != label and _named(core, q, rows_named) and not _names_column(core, ask):
             best = max(best, w.label_named + len(core))
@@ -507,11 +521,16 @@ class FactRanker:
         return best
 
     @staticmethod
-    def _column_score(fact: Fact, ask: Ask, expansions, w: RankingWeights) -> float:
+    def _column_score(fact: Fact, ask: Ask, expansions, w: RankingWeights,
+                      rows_named: list[tuple[int, int, bool]]) -> float:
         q = ask.text
         parts = [normalize(p) for p in fact.column.split(" / ") if p]
-        # the side a 收支总表 half heads its columns with (收入 / 预算数) is the table's part, not a measure
-        named = [p for p in parts if len(p) >= 2 and p != fact.part and (p in q or (p.endswith("数") and p[:-1] in q))]
+        # the side a 收支总表 half heads its columns with (收入 / 预算数) is the table's part, not a measure;
+        # a header said only inside a row's name the question says ("本年支出合计") names no column
+        named = [p for p in parts if len(p) >= 2 and p != fact.part
+                 and (_named(p, q, rows_named) or (p.endswith("数") and p[:-1] in q))]
+        # a part said only inside its heading's name ("公务用车购置及运行费 / 运行费") is not named by it
+        named = [p for p in named if not any(p != other and p in other for other in named)]
         # "预算数"/"决算数" only say which kind of figure; a named column (项目支出) says which figure
         specific = sum(w.column_named + len(p) for p in named if p not in _KIND_COLUMNS)
         score = specific + sum(w.column_kind_named for p in named if p in _KIND_COLUMNS)

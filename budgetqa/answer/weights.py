@@ -23,6 +23,8 @@ class RankingWeights:
     label_thesaurus_code_and_label: float
     label_all_words: float
     label_all_words_length_divisor: float
+    label_all_words_precision: float
+    part_under_named_heading: float
     label_total_row: float
     label_total_word: float
     fund_table_total_penalty: float

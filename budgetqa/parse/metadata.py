@@ -276,6 +276,7 @@ def settle(meta, tables: list, sections: list) -> str | None:
     why the document is not a budget disclosure, or None when it is one."""
     meta.entity, scope = clean_entity(meta.entity)
     meta.aliases = [a for a in (_undecorated(a)[0] for a in meta.aliases) if a and a != meta.entity]
+    meta.aliases += [name for name in signs(meta.entity, sections) if name not in meta.aliases and name != meta.entity]
     meta.scope = scope or {"单位": "本级", "部门": "汇总"}.get(meta.level, "")
     if is_placeholder(meta.entity):
         return f"是模板，不是公开文件（单位名称为占位符：{meta.entity}），未导入"
@@ -288,6 +289,29 @@ def settle(meta, tables: list, sections: list) -> str | None:
         what = f"；文件内容为“{_squash(head)[:40]}”" if head else ""
         return f"不是预算或决算公开文件：没有标准预算表（收支总表、支出总表、三公经费表等）{what}，未导入"
     return None
+
+
+# "…加挂上海市甲区经济委员会、区粮食和物资储备局牌子": the other names a unit works under (one office, several signs)
+_SIGNS = re.compile(r"加挂([^。；;]{2,80}?)的?牌子")
+_SIGN_SPLIT = re.compile(r"[、，,]|(?<=局|委|办|室|厅|院|会|心|站|所)(?:和|及)")
+_LEVEL_ALONE = re.compile(r"^[省市区县](?=[%s])" % _CJK)
+
+
+def signs(entity: str, sections: list) -> list[str]:
+    """The names a unit's text says it also works under (加挂…牌子), each with the unit's place when the
+    text gives a level alone ("区经济委员会" of a 甲区 unit is 甲区经济委员会)."""
+    prefix = m.group(0) if entity and (m := re.match(_REGION, entity)) else ""
+    names: list[str] = []
+    for section in sections:
+        for said in _SIGNS.findall(_squash(section.text)):
+            for name in _SIGN_SPLIT.split(re.sub(f"[{_QUOTES}]", "", said)):
+                if not re.search(f"(?:{_ORG_SUFFIX}|室)$", name) or len(name) < 4:  # (研究室)
+                    continue
+                if prefix and not region_of(name):
+                    name = prefix + _LEVEL_ALONE.sub("", name) if prefix.endswith(name[0]) else prefix + name
+                if name not in names:
+                    names.append(name)
+    return names
 
 
 # a unit's name printed as a row of a department's tables ("甲市公路事业发展中心", "某局（本级）")

@@ -19,7 +19,7 @@ _COUNTING = re.compile(r"(这|那)?[几两三四五六七八九十]+(家|个|项
                        r"|各有|各自有|分别有")
 _PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|(?<![0-9])(?:1[0-2]|[1-9])月(?!底)")
 _YEAR_WORD = re.compile(r"(20[0-9]{2}|[0-9]{2})年度?(?![初末])")  # "2026年", "26年度"; not 年初/年末 (a measure)
-QUESTION_WORDS = {"多少", "是多少", "有多少", "多少钱", "哪儿", "哪里", "钱花", "文件", "文档", "各自", "最新", "披露", "一家", "属于", "承担", "承担的", "负责实施", "实施的", "那个项目", "请人", "请人来", "请人来做", "请人做", "缩水", "主要", "没花完", "没用完", "这一项", "一项", "这一块", "最后", "最终", "预算", "决算", "年度", "单位", "部门", "一共",
+QUESTION_WORDS = {"方面", "这方面", "领域", "多少", "是多少", "有多少", "多少钱", "哪儿", "哪里", "钱花", "文件", "文档", "各自", "最新", "披露", "一家", "属于", "承担", "承担的", "负责实施", "实施的", "那个项目", "请人", "请人来", "请人来做", "请人做", "缩水", "主要", "没花完", "没用完", "这一项", "一项", "这一块", "最后", "最终", "预算", "决算", "年度", "单位", "部门", "一共",
                   "总共", "明年", "以外", "之外", "别的", "还能", "花了", "花多少", "安排", "什么", "哪些", "几个", "百分之几", "大概", "大约", "情况", "数据",
                   "是", "的", "了", "年", "给", "有", "吗", "呢", "为", "多", "百分之", "增长", "增加", "减少",
                   "下降", "压减", "压缩", "增长率", "增幅", "降幅", "涨幅", "减幅", "同比", "环比", "变化", "变动", "完成",
@@ -55,7 +55,8 @@ COUNT_WORDS = {"张": ("多少张", "几张", "床位"), "平方米": ("多少�
                "场": ("多少场", "几场"), "枚": ("多少枚", "几枚"), "件": ("多少件", "几件"), "户": ("多少户", "几户"),
                "所": ("多少所", "几所"), "分": ("多少分", "几分", "得分")}  # (a self-evaluation's score)
 
-_PEOPLES_MONEY = re.compile(r"人员(?:经费|支出|开支|费用)")
+_PEOPLES_MONEY = re.compile(r"人员(?:经费|支出|开支|费用)"  # "在职人员的工资福利支出": whose money, no count
+                            r"|(?:在职|在编)?人员的(?=[^，,。？?多几]{0,10}(?:工资|福利|经费|支出|费|保险|公积金|补贴|奖金))")
 # "有多少已经离退休的人员", "保障多少个青少年运动员的训练": people, however described (not "多少人的工资")
 _PEOPLE_COUNTED = re.compile(r"(?:多少|几)(?!批|辆|台|套|张|次|人次)(?:个|名|位)?[^，,。？?钱元费]{0,8}(?:人员|人|运动员|学生|学员|职工|员工|队员|教师|老人|儿童|同志|干部)"
                              r"(?:的[^，,。？?钱元费经资补]{1,6})?[？?]?$")
@@ -175,6 +176,14 @@ def _examples_dropped(text: str) -> str:
 _ONLY_MONEY = re.compile(r"(?:的|上的|方面的|相关的)?(?:钱|费用|开销|开支|花销|支出|经费|东西|事情?)")
 
 
+def _left_out_names(excluded: tuple[str, ...]) -> tuple[str, ...]:
+    """The names rows and columns print for what a question leaves out: the words as said and as printed
+    ("买车" -> 公务用车购置费), and the whole the part is printed with ("（不算买车）": no 公务用车购置及运行费)."""
+    said = {word for term in excluded for word in (term, printed_words(normalize(term))) if len(word) >= 2}
+    wholes = {whole.term for whole in thesaurus.terms() if len(whole.parts) > 1 and said & set(whole.parts)}
+    return tuple(sorted(said | wholes, key=len, reverse=True))
+
+
 def printed_words(text: str) -> str:
     """`text` with everyday words put as the documents print them ("进账" -> 收入, "原本打算花" -> 预算,
     "包括哪些单位" -> the 单位构成 the templates print, "纳入…编制范围的单位", "安全体检" -> 安全检测)."""
@@ -225,7 +234,7 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         columns=tuple(column for asked, column in _MEASURES if re.search(asked, q)),
         content=content,
         specific=specific,
-        excluded=excluded,
+        excluded=_left_out_names(excluded),
         grams=frozenset(bigrams(q)), actual=bool(_ASKS_ACTUAL.search(q)), planned=bool(_ASKS_PLANNED.search(q)),
         spending=bool(_SPENT.search(q)), fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),

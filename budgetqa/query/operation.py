@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from budgetqa.model.standard import BREAKDOWNS
+from budgetqa.model.standard import BREAKDOWNS, FUND_WORDS
 from budgetqa.model.text import normalize
 from budgetqa.query import thesaurus
 from budgetqa.query.asking import EXAMPLES, IN_BRACKETS, TABLE_NAMED, TARGET_ASKED
@@ -60,8 +60,8 @@ CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|�
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # the words that say a figure changed against its base
 _CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余")
-# "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少": two columns of one row
-COLUMN_CHANGE = re.compile(r"比(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上一?年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
+# "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少", "较上年的增减率": two columns of one row
+COLUMN_CHANGE = re.compile(r"(?:比|较)(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上一?年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
                            rf".*({_CHANGE_WORD.pattern})")
 # "决算数和预算数差了多少" (the larger minus the smaller), "实际支出超出年初预算多少": one row's two columns
 COLUMN_GAP = re.compile(r"(?:决算数?|实际支出|执行数?)(?:和|与|跟|同)(?P<base>年初预算数?|全年预算数?|预算数?)之?间?(?P<gap>相差|差)"
@@ -87,7 +87,7 @@ COMPLETION = re.compile(r"完成(?:了)?(?P<base>年初预算|全年预算|调�
 _BASE_SAID = re.compile(r"(?:按照?|以|相对于?)?(?P<base>(?:调整后的)?(?:全年|年初)?预算|调整预算)数?(?:安排的钱|安排的|算的?|来算|计算)?[，,]?"
                         r"(?=[，,]|最后|最终|还|$)")
 # "按在职88人算", "就3辆公务用车，", "一共8辆车（含执法执勤车），": a count the question gives to divide by
-_GIVEN_COUNT = re.compile(r"(?:按|以|就|共|一共|总共|只有|有)?(?:在职|在编|实有)?(?P<n>[0-9]+)\s*(?P<unit>人|名|辆|台|套|件)(?!次|均)"
+_GIVEN_COUNT = re.compile(r"(?:按|以|就|共|一共|总共|只有|有)?(?:年末|年底|目前|现在)?(?:在职|在编|实有)?(?P<n>[0-9]+)\s*(?P<unit>人|名|辆|台|套|件)(?!次|均)"
                           r"(?:公务用车|车)?(?:[（(][^）)]*[）)])?(?:计算|来算|算|平均)?[，,]?")
 _BY_COUNT = re.compile(r"按[^，,。？?]{0,8}?(?:人次|台|套|件|辆|张|批次)(?:数)?(?:平均|平摊|分摊|算)?")
 # "哪个项目预算最多", "哪个项级科目支出最少": the row of one document's table that ranks first
@@ -112,7 +112,9 @@ def item_gap(q: str) -> re.Match | None:
     """"A比B多多少", or asked yes or no when the question asks no figure before it."""
     return ITEM_DIFFERENCE.search(q) or (_YES_NO_GAP.search(q) if not re.search(r"多少|几", q) else None)
 _VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
-_WITHIN = re.compile(r"(?P<whole>.{2,}?)(?:里面|里|当中|之中|中)的?(?P<part>.{2,})")
+# 中 saying "within", not opening a word (中医, 中小企业, 中学, 中心)
+_IN = r"(?:里面|里|当中|之中|中(?![医小学心央等职药级期层]))"
+_WITHIN = re.compile(rf"(?P<whole>.{{2,}}?){_IN}的?(?P<part>.{{2,}})")
 # a rate of change or of completion, named; the periods each unit's rate is of, in brackets or as 比上年
 _RATE_NAMED = re.compile(r"增减率|增长率|变动率|增幅|降幅|(?:预算)?完成率|执行率")
 _OWN_PERIODS = re.compile(r"[(（][^()（）]*[)）]|[比较]上年|^[与和、]+")
@@ -232,6 +234,8 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
             # the part within the whole ("三公经费里因公出国费"); after a comma the part is named in full
             rest = inside["part"]
             whole, part = inside["whole"], rest.lstrip(",，") if rest[:1] in ",，" else inside["whole"] + rest
+            if part in FUND_WORDS:  # "X这一项里，财政拨款占": X's 财政拨款 (a fund is a column of the row)
+                part = f"{whole}的{part}"
             column = next((m for m in BREAKDOWNS if re.sub(r"[0-9]{2,4}年度?|[的,，]", "", whole) == m), "")
             if column and not any(m in part for m in BREAKDOWNS):  # "项目支出中，X占": X's 项目支出
                 part = f"{part}的{column}"

@@ -86,6 +86,7 @@ class Query:
     described: str = ""  # what a unit is, asked ("性质", "职责", "构成": asking.UNIT_TOPICS), else ""
     figure: Query | None = None  # asked with a why, the level asked before it ("年初预算是多少？为什么没花完")
     unreadable: str = ""  # why the question cannot be read (no words, not Chinese), else ""
+    undisclosed: str = ""  # what no budget disclosure prints, asked (one person's pay), else ""
     stated: tuple[Decimal, ...] = ()  # amounts the question itself states, in 元 (not those it asks to check)
     reason: Reason | None = None  # asked why or what for: what the reason is asked of
     together: int | None = None  # "三个项目合起来": how many of a project table's projects are taken together (0: all)
@@ -173,6 +174,18 @@ def unreadable(question: str) -> str:
     return ""
 
 
+# "局长一年工资多少": one person's pay, which disclosures never print (they print the unit's 工资福利支出)
+_ONE_PERSONS_PAY = re.compile(r"(?:副?(?:局长|厅长|处长|科长|主任|书记|校长|院长|镇长|乡长|区长|市长|县长|所长|站长|馆长|部长)|某个人|个人)"
+                              r"(?:的|一年|每年|每月|一个月|一月|年|月)*(?:工资|薪水|薪资|薪酬|年薪|月薪|奖金|绩效工资)")
+
+
+def undisclosed(question: str) -> str:
+    """What the question asks that no budget disclosure prints, else ""."""
+    if _ONE_PERSONS_PAY.search(normalize(question)):
+        return "预算、决算公开只列出单位的工资福利支出总额，不公开某个人的工资"
+    return ""
+
+
 def parse_query(question: str, index: EntityIndex, context: dict | None = None) -> Query:
     reason = unreadable(question)
     if reason:
@@ -236,7 +249,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                  reason=reason_of(item_text, names) if asks_why else None, together=projects_together(item_text),
                  same_year=int(same_year["year"]) if same_year else None,
                  classes_said=tuple(thesaurus.classification_names_in(strip_entity(asked, match.docs))),
-                 this_year=_this_year(item_text, names, measures),
+                 this_year=_this_year(item_text, names, measures), undisclosed=undisclosed(asked),
                  operands=_operands_read(operation, operands, match, names, unit))
 
 
@@ -306,6 +319,8 @@ _NOT_ASKED = re.compile(_LEFT_OUT.pattern + r"|[（(][^（）()]*(?:这些|之�
                         r"|[（(][^（）()]*(?:不算|除外)[）)]"  # "（其他收入那部分不算）"
                         # "(2026年)不算财政给的，…" (not "除去X，还剩多少": the rest is asked)
                         r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,](?!还剩|剩下|剩余|其余)"
+                        # "专门办具体事情、不算日常运转的钱": a clause of the description saying what it is not
+                        r"|、(?:不算|不含|不包括|而?不是)[^，,。？?、（）()]*?(?=的(?:钱|经费|资金|支出|费用))"
                         # "…的钱有多少，不是退休的那些哈" (not "…的钱里，不是财政给的有多少": that asks)
                         r"|[，,](?:而?不是|并非)(?![^，,。？?]*(?:多少|几))[^，,。？?、（）()—]*(?=[。？?]*$)"
                         r"|[，,](?:听说|据说|好像|貌似|感觉)[^，,。？?、（）()—]*(?=[。？?]*$)"  # "…有多少万，听说挺多的"

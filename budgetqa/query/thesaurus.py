@@ -380,6 +380,8 @@ def _code_note(entries: list[Code]) -> str:
 def _jieba_words() -> tuple[str, ...]:
     words: dict[str, None] = {}
     phrases = [c.name for c in codes().values()]
+    # a 类 said without its 支出 ("农林水方面的钱", "城乡社区这块") is one word too
+    phrases += [c.name.removesuffix("支出") for code, c in codes().items() if len(code) == 3 and c.name.endswith("支出")]
     for t in terms():
         phrases += [t.term, *t.synonyms, *t.labels, *t.parts]
     for phrase in phrases:
