@@ -615,3 +615,29 @@ def test_a_ranking_said_first_place(engine):
 def test_one_units_years_are_not_summed_unless_asked(engine):
     # 三明 2023 决算 and 2025 预算 both print 一般公共预算 spending: no year said is a choice, not a sum
     assert engine.ask("三明市12345热线中心一般公共预算支出一共多少钱？").status == "ambiguous"
+
+
+def test_one_persons_pay_is_never_disclosed(engine):
+    """Disclosures print a unit's 工资福利支出, never one official's pay: no row's total stands in for it."""
+    result = engine.ask("普陀区司法局局长一年工资多少钱？")
+    assert result.status == "not_found" and result.value is None and "个人" in result.text
+
+
+def test_a_unit_asked_by_another_name_it_works_under(engine):
+    """商务委 2025 p.3 "加挂上海市普陀区经济委员会、上海市普陀区粮食和物资储备局牌子"; p.22 "政府采购服务预算30.40万"."""
+    result = engine.ask("普陀区经委2025年部门预算里，政府采购服务预算是多少万元？")
+    assert result.status == "answered" and result.value == Decimal("30.40") and result.unit == "万元"
+
+
+def test_a_second_question_about_the_figures_just_asked(engine):
+    """"两者一样吗": 商务委 2025 部门 and 单位 budgets both print 基本支出 19,830,655.00 元 (合计 rows)."""
+    result = engine.ask("商务委的部门预算和单位预算里，2025年基本支出分别是多少？两者一样吗？")
+    assert result.status == "answered" and result.value == Decimal("19830655.00")
+
+
+def test_buying_a_car_is_its_purchase_not_purchase_and_running(engine):
+    """万里街道 2024 p.31 三公 table: 公务用车购置及运行费 46.56 = 购置费 25 + 运行费 21.56 (万元)."""
+    result = engine.ask("万里街道2024年准备花多少钱买新公务车？")
+    assert result.status == "answered" and result.value == Decimal("25") and result.unit == "万元"
+    whole = engine.ask("万里街道2024年公务用车购置及运行费")
+    assert whole.status == "answered" and whole.value == Decimal("46.56")

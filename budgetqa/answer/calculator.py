@@ -612,6 +612,8 @@ class Calculator:
                 continue
             if not all(side in own for side in sides):
                 continue
+            if standard.off_topic(normalize(scored.fact.item), query.item_text):
+                continue  # "“三公”经费预算数为47.91万元，比2023年…" states no change of the whole budget
             said = _sentence_amounts(facts, scored.fact)
             # the base period's level (a change "与上年相比增加298.09万元" names the period but is no level)
             at = next((i for i, f in enumerate(said) if names_base(f.item, operation.base, meta.year or 0)

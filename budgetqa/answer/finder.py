@@ -377,6 +377,8 @@ class Finder:
                   and GRAND_TOTAL.search(f.row_label) and f.measure == named]
         order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
         totals = [f for f in totals if f.table_kind in order]
+        if query.ask.fund:  # "一般公共预算里的项目支出": that fund's table, not the all-funds 支出总表
+            totals = [f for f in totals if standard.holds_funds_named(f.table, query.ask.text)]
         if meta.kind == "决算" and not query.measures & standard.BUDGET_MEASURES:  # "全年决算中，基本支出合计":
             totals = [f for f in totals if _measure_above(f) not in standard.BUDGET_MEASURES] or totals  # not 年初预算's
         return min(totals, key=lambda f: order[f.table_kind], default=None)

@@ -226,6 +226,7 @@ class FactRanker:
         # document's unit as its documents write it, the entity's other names too)
         names = {doc_id: sorted({normalize(n) for n in names if n}, key=len, reverse=True)
                  for doc_id, names in (own_names or {}).items()}
+        self.own_names = names
         labels = [_sentence_label(f, names.get(f.doc_id) or [normalize(f.entity)]) if f.kind == "narrative"
                   else "" if standard.is_period_row(f.row_label)
                   else clean_label(f"{f.item}项目{f.row_label}" if f.item else f.row_label)  # a project's cells
@@ -313,7 +314,7 @@ class FactRanker:
         item_words = _item_named(ask, residual)
         for i in candidates:
             fact = self.facts[i]
-            if fact.kind == "narrative" and not _mentions_any(fact, item_words):
+            if fact.kind == "narrative" and not _mentions_any(fact, item_words, self.own_names.get(fact.doc_id, [])):
                 continue  # "法律援助支出预算": a sentence on 支出预算 that never says 法律援助
             if wants_total and ask.change and fact.kind == "narrative" and _subject_is_item(fact, ask):
                 continue  # "预算比上年减少了多少": the totals' change, not 公务接待费's
@@ -394,7 +395,7 @@ class FactRanker:
         printed = {e.text: tuple(name for name in e.labels if len(name) >= 3)
                    + tuple(o.text for o in ask.expansions if o.term == e.term) for e in ask.expansions
                    if e.term not in _ANY_COUNT}
-        coverage = self._coverage_score(fact, ask.specific, w, printed=printed)
+        coverage = self._coverage_score(fact, ask.specific, w, printed=printed, names=self.own_names.get(fact.doc_id, []))
         states_change = bool(_CHANGE_ITEM.search(self.labels[i]))
         if states_change and not (coverage if ask.specific else _names_total(fact, ask.content)):
             label = 0.0  # "增长 4.58%" matched the question's 增长; its subject is none of the item words
@@ -414,17 +415,20 @@ class FactRanker:
             label -= w.narrative_item_named  # "“三公”经费财政拨款预算…增长" for a question naming no 三公
         if _names_a_part_after(fact, ask):
             label -= w.narrative_item_named  # "政府采购预算64.50万元，其中货物类…" for "政府采购中货物类"
+        if _heading_names_whole(fact, ask, self.labels[i]):  # "商业创新专项…说明：项目总预算1410.00万，其中…"
+            label = max(label, w.label_named + len("".join(ask.specific)))
         return label
 
     @staticmethod
     def _coverage_score(fact: Fact, content: list[str], w: RankingWeights, text: str = "",
-                        printed: dict[str, tuple[str, ...]] | None = None) -> float:
+                        printed: dict[str, tuple[str, ...]] | None = None, names: list[str] = ()) -> float:
         """Share of the question's item words found in a row's stated purpose, or in the words of a
         sentence that describe its number (not a "主要包括：…" list that follows it), each word as
         asked or by one of its `printed` names."""
         if not content:
             return 0.0
-        haystack = normalize(text or f"{fact.row_label}{_describing_text(fact)}")
+        # (the unit's own name says no item: 体育 of 教育体育局)
+        haystack = without_names(normalize(text or f"{fact.row_label}{_describing_text(fact)}"), names)
         # the topic a sentence is about may follow its number ("…的预算109.54万元，占政府采购预算的73%")
         topic = normalize(fact.quote) if fact.kind == "narrative" and not text else ""
         found = sum(1 for word in content if word in haystack or (word in topic and standard.named_topics(word))
@@ -707,10 +711,10 @@ def _surface_forms(expansion) -> tuple[str, ...]:
     return (expansion.text, expansion.term, *expansion.labels, *(term.synonyms if term else ()))
 
 
-def _mentions_any(fact: Fact, words: list[str]) -> bool:
-    """A sentence (its heading, or the paragraph it continues) says one of these words, or no word
-    is required."""
-    text = normalize(f"{fact.row_label}{fact.lead}{fact.quote}")
+def _mentions_any(fact: Fact, words: list[str], names: list[str] = ()) -> bool:
+    """A sentence (its heading, or the paragraph it continues) says one of these words outside the
+    unit's own `names`, or no word is required."""
+    text = without_names(normalize(f"{fact.row_label}{fact.lead}{fact.quote}"), names)
     return not words or any(_said(word, text) for word in words)
 
 
@@ -784,6 +788,17 @@ def _says_terms(fact: Fact, ask: Ask) -> bool:
     # printed names may be shorter than it: 实有人数 for 实际有多少人)
     return not named or any(normalize(name) in sentence for e in named
                             for name in (e.text, e.term, *(n for n in e.labels if len(n) >= min(len(e.text), 4))))
+
+
+_WHOLE_SAID = re.compile(r"(?:合计|总计|共计|总预算|总额|总金额)$")
+
+
+def _heading_names_whole(fact: Fact, ask: Ask, label: str) -> bool:
+    """A sentence under a heading that names the item asked as said ("商业创新专项（政策资金）经费情况说明"),
+    its figure the whole it states (项目总预算, 合计), not one of the parts after its 其中 ("支持商业数字化创新")."""
+    joined = "".join(ask.specific)
+    return (len(joined) >= 4 and joined in ask.text and joined in normalize(fact.row_label + fact.lead)
+            and joined not in label and bool(_WHOLE_SAID.search(fact.item)))
 
 
 def _names_a_part_after(fact: Fact, ask: Ask) -> bool:

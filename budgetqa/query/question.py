@@ -125,6 +125,10 @@ _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2
 _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
                             r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
 # terse comparisons typed into a search box: "甲 vs 乙" (PK) is 甲比乙, "决算 减 年初预算" asks 决算比年初预算多多少
+# "…分别是多少？两者一样吗？", "…加起来多少？哪家最大？": a second question about the figures just asked,
+# which the answer's comparison of them says anyway
+_AFTERTHOUGHT = re.compile(r"(?<=[？?])\s*(?:两者|二者|两家|三家|几家|它们|这两个|这几个|哪家|哪个|谁)?的?(?:是不是|是否)?"
+                           r"(?:一样|相同|相等|不同|有区别|有差别|最大|最多|最高|最小|最少|最低|更多|更高|更大)(?:吗|呢|吧|的是哪家|的是谁)?[？?]?\s*$")
 _VERSUS = re.compile(r"\s*(?<![A-Za-z])(?:vs|VS|Vs|v\.s\.|pk|PK)(?![A-Za-z])\.?\s*")
 _ACTUAL_VS_START = re.compile(r"(决算数?|执行数|实际支出)\s*比\s*年初(?!预算)")
 _LESS_TERSE = re.compile(r"\s+(?:减去?|-)\s+(\S+?)\s*[?？]?$")
@@ -194,6 +198,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
+    question = _AFTERTHOUGHT.sub("", question)
     question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
     question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
@@ -673,6 +678,7 @@ class EntityIndex:
         """Places or organisations named in the question that appear in no document's names."""
         unknown = []
         text = _UNIT_COUNT.sub(" ", without_items(question, self.known_text))  # "两个城市管理局": no place 两个城
+        text = re.sub(r"[0-9]{2,4}年度?", " ", text)  # "2026年卫健局": no unit 年卫健局
         # "火星市12345热线中心…": a place name the question opens with, no part of which any document has
         opening = re.match(r"([\u4e00-\u9fa5]{2,4}?)(省|市|区|县)", _OPENING_WORDS.sub("", text.strip()))
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
@@ -992,8 +998,11 @@ def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[s
     # a classification's name is no unit's (政府办 of "政府办公厅及相关机构事务")
     items = [(e.start, e.end) for e in thesaurus.expand(q) if e.kind == "code"]
     at: dict[int, tuple[str, set[str]]] = {}  # where a name stands -> (its longest form there, units)
+    # "湖滨县2024年……，水利局实际掏了多少": the unit named apart, its place first, is the one its name says
+    apart = {form for e in named if not any(normalize(n) in q for n in index.names_by_entity[e])
+             for form in _bare_forms(index.names_by_entity[e])}
     for entity in set(index.names_by_entity) - named:
-        for form in _bare_forms(index.names_by_entity[entity]):
+        for form in set(_bare_forms(index.names_by_entity[entity])) - apart:
             for m in re.finditer(re.escape(form), q):
                 if any(start <= m.start() and m.end() <= end for start, end in items):
                     continue
