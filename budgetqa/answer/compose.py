@@ -155,10 +155,9 @@ def stated_none(fact: Fact, meta: DocumentMeta, unit: str) -> Answer:
     return Answer("answered", "\n".join(lines), Decimal(0), unit, (Citation(fact),), value_text="0", printed="")
 
 
-def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None, figure_asked: bool = True) -> Answer:
+def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None) -> Answer:
     """A why / what-for question, or one asking what the document writes in words: its own
-    sentence, quoted with its place; a reason without a figure gives the `change` it explains. The
-    answer's value is a figure only when one is asked ("涨了多少，为什么"): a reason is no number."""
+    sentence, quoted with its place; a reason without a figure gives the `change` it explains."""
     # a sentence with no figure is quoted after its paragraph's opening, which names its item
     # (and so is a clause that only states a change: "较上年减少 1.01 万元…")
     said = f"{fact.lead.strip()}……{fact.quote}" if fact.lead and fact.lead.strip() not in fact.quote else fact.quote
@@ -168,8 +167,6 @@ def explained(fact: Fact, meta: DocumentMeta, change: Fact | None = None, figure
     elif change is not None and change.quote not in said:  # the figure explained, from the sentence before
         lines.append(f"所说的数：{change.item} {change.printed} {change.unit}（{change.where}：“{change.quote}”）")
     figure = change or fact
-    if not figure_asked:
-        return Answer("answered", "\n".join(lines), None, None, (Citation(fact),) + ((Citation(change),) if change else ()))
     return Answer("answered", "\n".join(lines), figure.value, figure.unit or None,
                   (Citation(fact),) + ((Citation(change),) if change else ()),
                   value_text=figure.printed or None, printed=figure.printed or None)

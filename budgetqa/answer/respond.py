@@ -98,11 +98,9 @@ class Responder:
         # (a level asked before the why is the figure given: "2025年实际执行了多少？26年为什么加这么多")
         figure = self.finder.lookup(query.figure, meta) if query.figure is not None else None
         figure = figure if figure is not None and figure.unit in MONEY_UNITS else None  # (never a count beside it)
-        reason = query.reason
         return compose.explained(fact, meta, figure
-                                 or change_said_before(fact, facts, reason)
-                                 or rate_said_before(fact, facts, self.finder.sentences(meta), reason),
-                                 figure_asked=figure is not None or reason.how_much or reason.rate)
+                                 or change_said_before(fact, facts, query.reason)
+                                 or rate_said_before(fact, facts, self.finder.sentences(meta), query.reason))
 
     def _said_in_each(self, query: Query) -> Answer | None:
         """A reason or description asked of one unit and year whose 部门 and 单位 documents both fit: the

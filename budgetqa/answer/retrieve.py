@@ -36,6 +36,7 @@ _KIND_COLUMNS = {"预算数", "决算数", "预算", "决算", "执行数"}
 _SUBTOTALS = ("小计", "合计", "总计")
 _ITEM_LEVEL = re.compile(r"([^()（）、,，。]+)[(（](?:[0-9]*)项[)）]")  # "…（款）事业单位医疗（项）" -> 事业单位医疗
 _CHANGE_ITEM = re.compile(r"(增加|减少|增长|下降|增减|持平)$")
+_OPPOSITE = {"down": re.compile(r"(增加|增长)$"), "up": re.compile(r"(减少|下降)$")}  # a change stated the other way
 _TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计", "本年收入合计", "本年支出合计")
 ITEM_KINDS = ("item", "code", "count")  # thesaurus expansions that name what is counted, not a total
 _ANY_COUNT = ("人数", "车辆数")  # count terms that name no kind of staff or car: any count of people (cars) fits
@@ -345,6 +346,8 @@ class FactRanker:
                           else -w.narrative_unwanted_penalty)
                 if _CHANGE_ITEM.search(fact.item):
                     score += w.change_sentence if ask.change else -w.change_sentence
+                    if ask.direction and _OPPOSITE[ask.direction].search(fact.item):
+                        score -= w.change_direction_mismatch  # "比上年少了多少": not "较上年增加 0.00 万元"
             elif ask.change:
                 score -= w.change_cell_penalty  # "比上年增加多少": the change is stated in prose, not printed in a cell
             elif ask.narrative_only:

@@ -25,6 +25,7 @@ class RankingWeights:
     label_all_words_length_divisor: float
     label_all_words_precision: float
     part_under_named_heading: float
+    change_direction_mismatch: float
     label_total_row: float
     label_total_word: float
     fund_table_total_penalty: float

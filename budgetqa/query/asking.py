@@ -132,6 +132,7 @@ class Ask:
     member: str = ""  # a department's unit named: only the facts of its rows answer
     excluded: tuple[str, ...] = ()  # items said not to be asked ("（不是安装费）"): no row naming one answers
     rate_named: bool = False  # a rate is what is asked ("床位使用率"): only a percentage answers
+    direction: str = ""  # the way a change is asked ("比上年少了多少": "down", "增加了多少": "up"), else ""
     classified: tuple[str, ...] = ()  # the national classification's names the text says
     parent: tuple[str, str] = ("", "")  # the code and name of a 类/款 named as the place of the item ("社会保障和就业支出里的")
     within: Ask | None = None  # what is asked within that parent, ranked without its name
@@ -150,7 +151,7 @@ _PLAIN_WORDS = re.compile("|".join([_UNITS_ASKED, _GRANT, _GAVE, _LAND] + [
 
 
 # a list of examples before what they exemplify ("发工资、交社保这些人头上的开支"): no items to add
-EXAMPLES = re.compile(r"[^，,。？?、\d（）()]{1,8}(?:、[^，,。？?、\d（）()]{1,8})+(?:这些|这类|之类的?|等等|这(?![些类个项笔]|[几一二两三四五六七八九十]+[个项笔类块])(?=[“\"]?[\u4e00-\u9fa5]))"
+EXAMPLES = re.compile(r"[^，,。？?、\d（）()加]{1,8}(?:(?:、|加上?)[^，,。？?、\d（）()加]{1,8})+(?:这些|这类|之类的?|等等|这(?![些类个项笔]|[几一二两三四五六七八九十]+[个项笔类块])(?=[“\"]?[\u4e00-\u9fa5]))"
                       r"(?!加|合|一共|总|共|是|有)(?P<item>[^，,。？?]*)")
 
 
@@ -239,7 +240,7 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         spending=bool(_SPENT.search(q)), fund=any(w in q for w in standard.FUND_WORDS),
         table_words=tuple(w for w in TABLE_WORDS if w in q),
         table_named=next(iter(TABLE_NAMED.findall(q)), ""), numbers=frozenset(re.findall(r"\d+", q)), member=member,
-        rate_named=bool(_RATE_NOUN.search(q)),
+        rate_named=bool(_RATE_NOUN.search(q)), direction=_direction_asked(q) if change else "",
         period=next(iter(_PERIOD.findall(q)), ""),
         classified=tuple(thesaurus.classification_names_in(text)), parent=parent,
         within=ask_of(normalize(text).replace(parent[1], " "), names, member) if parent[0] else None)
@@ -267,6 +268,13 @@ _FEWER_NOW = re.compile(r"少(?:安排|花|拿|给|拨)?了|降了|[大下]降|�
 _MORE_NOW = re.compile(r"多(?:安排|花|拿|给|拨)?了|多出|涨了|[大上猛暴]涨|高了|增了|大了")
 _WHICH_ITEM = re.compile(r"(?:新增|增加|多|减少|少)了?哪(?:项|笔|些|一项|一笔)")
 _RATE_ASKED = re.compile(r"率[^，,。？?]{0,4}(?:多少|几)")
+
+
+def _direction_asked(q: str) -> str:
+    """"down" when the question says its figure fell ("少了多少", "下降"), "up" when it rose, else ""."""
+    down = bool(_FEWER_NOW.search(q)) or any(w in q for w in ("减少", "下降"))
+    up = bool(_MORE_NOW.search(q)) or any(w in q for w in ("增加", "增长"))
+    return "down" if down and not up else "up" if up and not down else ""
 
 
 def _changes_asked(q: str) -> tuple[str, ...]:
