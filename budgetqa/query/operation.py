@@ -59,7 +59,7 @@ _BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5
 CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差|高出?|低出?)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # the words that say a figure changed against its base
-_CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余")
+_CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余|差额|相差|差距")
 # "2024年预算比2023年执行数增长了百分之几", "决算比年初预算少了多少", "较上年的增减率": two columns of one row
 COLUMN_CHANGE = re.compile(r"(?:比|较)(?P<base>(20[0-9]{2}|[0-9]{2})年(执行数|决算数|决算|预算数|预算)?|上一?年(执行数|预算数|决算数|预算)?|去年|年初预算数?|全年预算数?|预算数?)"
                            rf".*({_CHANGE_WORD.pattern})")
@@ -462,7 +462,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
     # "基本工资、津贴补贴、奖金合计多少", "A与B的政府采购预算合计" (not "发工资、交社保这些人头上的开支",
     # examples of one item)
     q = EXAMPLES.sub(lambda m: m["item"], q)
-    listed = re.search(r"[、和与及]" if several_docs else r"[、和]", q) and re.search(r"合计|总计|总共", q)
+    listed = (re.search(r"[、和与及]" if several_docs else r"[、和]", q) or PLUS.search(q)) and re.search(r"合计|总计|总共", q)
     each = EACH.search(q)  # "A和B的支出合计分别是多少": each figure, compared — never their sum
     said = IN_BRACKETS.sub(lambda m: _glossing_items(m, q), q)  # "公车上的钱（买车加用车）一共多少": one item
     if (any(w in q for w in SUM_WORDS) or (listed and not each)) and (several_docs or re.search(r"[、和]", said)
@@ -487,6 +487,9 @@ _SCOPE = re.compile(r".{2,}?(?:里面|里|当中|之中|中)")
 _WHERE_ONLY = re.compile(r"(?:20[0-9]{2}年度?)?(?:本|该)?(?:部门|单位)?(?:预算|决算)(?:表|说明)?(?:中|里|内|当中|之中)?")
 
 
+_YEAR_ONLY = re.compile(r"\s*(?:20[0-9]{2}|[0-9]{2})年度?\s*")
+
+
 def split_items(text: str) -> list[str]:
     """'基本工资、津贴补贴、奖金和绩效工资加起来多少' -> ['基本工资', '津贴补贴', '奖金', '绩效工资'];
     '社会保障和就业、卫生健康、住房保障三类支出加起来' keeps 社会保障和就业 whole."""
@@ -501,7 +504,8 @@ def split_items(text: str) -> list[str]:
     text = _LIST_TAIL.sub("", text)  # "…平台两个项目有多少万元": the count and the unit name no item
     parts = [p for p in re.split(r"[、，,]", text)  # "(2026年)项目表里，…", "…的两个项目，" name no item
              if p and not TABLE_NAMED.fullmatch(re.sub(r"^(?:20[0-9]{2}|[0-9]{2})年度?", "", p))
-             and not _ROWS_COUNTED.search(p) and not _ASKING_ONLY.fullmatch(p) and not _WHERE_ONLY.fullmatch(p)]
+             and not _ROWS_COUNTED.search(p) and not _ASKING_ONLY.fullmatch(p) and not _WHERE_ONLY.fullmatch(p)
+             and not _YEAR_ONLY.fullmatch(p)]  # "商务委 25 甲+乙": the year typed before the items
     if len(parts) > 2 and _SCOPE.fullmatch(parts[0]):  # "基本支出里，A、B和C加起来": where the items are, no item
         parts = parts[1:]
     if len(parts) == 1:  # "及" and "与" stay: they occur inside names (…及相关机构事务); "A和B和C两项": one cut

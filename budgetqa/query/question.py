@@ -129,6 +129,7 @@ _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=
 # which the answer's comparison of them says anyway
 _AFTERTHOUGHT = re.compile(r"(?<=[？?])\s*(?:两者|二者|两家|三家|几家|它们|这两个|这几个|哪家|哪个|谁)?的?(?:是不是|是否)?"
                            r"(?:一样|相同|相等|不同|有区别|有差别|最大|最多|最高|最小|最少|最低|更多|更高|更大)(?:吗|呢|吧|的是哪家|的是谁)?[？?]?\s*$")
+_PLUS_SIGN = re.compile(r"\s*[+＋]\s*(?=[\u4e00-\u9fff])")
 _VERSUS = re.compile(r"\s*(?<![A-Za-z])(?:vs|VS|Vs|v\.s\.|pk|PK)(?![A-Za-z])\.?\s*")
 _ACTUAL_VS_START = re.compile(r"(决算数?|执行数|实际支出)\s*比\s*年初(?!预算)")
 _LESS_TERSE = re.compile(r"\s+(?:减去?|-)\s+(\S+?)\s*[?？]?$")
@@ -198,7 +199,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
-    question = _AFTERTHOUGHT.sub("", question)
+    question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", question))  # "甲+乙 合计": 甲加乙
     question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
     question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
