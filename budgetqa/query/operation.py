@@ -514,6 +514,8 @@ def split_items(text: str) -> list[str]:
         parts = side_by_side(parts[0]) or parts
     elif "和" in parts[-1]:
         parts = parts[:-1] + _split_on_and(parts[-1], 1)
+    if len(parts) > 2 and _SCOPE.fullmatch(parts[0]):  # "甲专项中，A和B加起来": where the items are, no item
+        parts = parts[1:]
     parts = [p for p in parts if p]
     return parts if len(parts) >= 2 else []
 

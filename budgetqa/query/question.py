@@ -184,6 +184,18 @@ _ONE_PERSONS_PAY = re.compile(r"(?:副?(?:局长|厅长|处长|科长|主任|书
                               r"(?:的|一年|每年|每月|一个月|一月|年|月)*(?:工资|薪水|薪资|薪酬|年薪|月薪|奖金|绩效工资)")
 
 
+# "一共有多少退役军人": the people counted, however much of the unit's name their words are
+_PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?(?P<who>[\u4e00-\u9fa5]{2,6}?人)[？?。]*$")
+
+
+def _people_kept(item_text: str, question: str) -> str:
+    """The item text with the people a question counts put back where the unit's name took them out."""
+    asked = _PEOPLE_ASKED.search(normalize(question))
+    if asked and asked["who"] not in item_text and not _PEOPLE_ASKED.search(item_text):
+        return re.sub(r"[？?。]*$", "", item_text) + asked["who"] + "？"
+    return item_text
+
+
 def undisclosed(question: str) -> str:
     """What the question asks that no budget disclosure prints, else ""."""
     if _ONE_PERSONS_PAY.search(normalize(question)):
@@ -214,7 +226,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         item_text = normalize(item_text)
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
-    item_text = without_preface(strip_entity(item_text, match.docs))
+    item_text = _people_kept(without_preface(strip_entity(item_text, match.docs)), question)
     stated = stated_amounts(question)
     if _CLAIM_CHECKED.search(item_text):  # "占用房屋4703平方米，文件里是这么写的吗": the count is what is checked
         item_text = _STATED_COUNT.sub(lambda m: f"多少{m['unit']}", item_text)
