@@ -150,7 +150,11 @@ class Finder:
         described = self.described_item(query, meta) if not found else ""
         if described:
             item = item_query(described, names=query.names, unit=query.unit)
-            found = self._fitting(replace(item, measures=query.measures, match=query.match), meta)[0] or found
+            # the item described, asked as the question asks it ("原本打算花多少…": its budget column)
+            asked = query.ask
+            item = replace(item, measures=query.measures, match=query.match, ask=replace(
+                item.ask, planned=asked.planned, actual=asked.actual, columns=asked.columns, kind=asked.kind))
+            found = self._fitting(item, meta)[0] or found
         return found, why if not found else ""
 
     def described_item(self, query: Query, meta: DocumentMeta) -> str:
@@ -234,9 +238,11 @@ class Finder:
         if best is None or best.kind != "cell" or not best.item:
             return []
         scores = {s.fact.id: (s.score, s.label_score) for s in self.rank(query.ask, [meta.doc_id], k=30)}
+        # (named as well: a label saying every word asked, whatever else it says — the precision tie-breaker aside)
+        named_as_well = scores.get(best.id, (0.0, 0.0))[1] - WEIGHTS.label_all_words_precision
         rivals = [f for f in fitting[1:] if f.kind == "cell" and f.item and f.item != best.item
                   and (f.row_label, f.column) == (best.row_label, best.column) and f.amount != best.amount
-                  and scores.get(f.id, (0.0, 0.0))[1] >= scores.get(best.id, (0.0, 0.0))[1]]
+                  and scores.get(f.id, (0.0, 0.0))[1] >= named_as_well]
         return [best, *{f.item: f for f in rivals}.values()] if rivals else []
 
     def alike_rows(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
