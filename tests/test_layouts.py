@@ -56,7 +56,7 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "heldout28_questions.jsonl", "narr32_questions.jsonl", "terse32_questions.jsonl",
                                            "para33_questions.jsonl", "comp33_questions.jsonl",
                                            "trap34_questions.jsonl", "para34_questions.jsonl",
-                                           "cross35_questions.jsonl", "why35_questions.jsonl")
+                                           "cross35_questions.jsonl", "why35_questions.jsonl", "lookup36_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),

@@ -101,6 +101,7 @@ GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?
 # "授予中小企业的合同中，小微企业以外的部分是多少": the whole less the part named
 EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(?P<cut>除了?|除去|扣除|去掉|扣掉)?(?P<b>.{2,}?)"
                          r"(?:(?:以外|之外)的(?:部分|金额|资金)?|(?(cut)(?:以外|之外)?[，,]?(?:还剩|剩下|剩余|其余)|(?!)))")  # "…除去B，还剩多少"
+_REST_PRINTED = re.compile(r"其他(?:资金|收入)")  # the rest named as the tables print it
 ITEM_DIFFERENCE = re.compile(r"(?P<a>.+?)比(?P<b>.+?)(多|少|高|低)(?:安排|花|用|支出|拨|给)?(出|了)*(多少|几)")
 # asked yes or no, the gap is the answer too ("A是不是比B多", "A比B还多？") — unless a figure is asked
 # before it ("X是多少？这一项好像比基本工资还高": a remark after the question)
@@ -295,7 +296,9 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
         return Operation(kind, (match["a"], match["b"]), times=times)
     if kind == "item_difference" and EXCEPT_PART.search(q):
         match = EXCEPT_PART.search(q)
-        return Operation(kind, (match["a"], match["b"]), larger_first=True)
+        cut = match["b"].removeprefix("除了").removeprefix("除去").removesuffix("的")
+        # "X项目里，除了财政拨款以外": X's own 财政拨款, not the unit's
+        return Operation(kind, (match["a"], f"{match['a']}的{cut}" if cut in FUND_WORDS else match["b"]), larger_first=True)
     if kind == "item_difference" and not item_gap(q):  # "A和B哪个多", "A和B相差多少", "A和B分别是多少"
         match = WHICH_OF_TWO.search(q) or GAP_OF_TWO.search(q)
         pair = (match["a"], match["b"]) if match else _each_of_two(q)
@@ -445,7 +448,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "ratio"
     if not several_docs and (COLUMN_CHANGE.search(q) or completion or COLUMN_GAP.search(q) or UNSPENT.search(q)):
         return "column_change"
-    if not several_docs and EXCEPT_PART.search(q):
+    cut = EXCEPT_PART.search(q) if not several_docs else None
+    if cut and not _REST_PRINTED.match(q, cut.end()):  # ("财政拨款以外的其他资金": the column asked, no subtraction)
         return "item_difference"
     if not several_docs and item_gap(q) and not re.search(r"比(上年|去年|上一年|20[0-9]{2}年|[0-9]{2}年)", q):
         return "item_difference"
