@@ -243,6 +243,9 @@ class Finder:
         rivals = [f for f in fitting[1:] if f.kind == "cell" and f.item and f.item != best.item
                   and (f.row_label, f.column) == (best.row_label, best.column) and f.amount != best.amount
                   and scores.get(f.id, (0.0, 0.0))[1] >= named_as_well]
+        said, name = (re.sub(r"\s", "", normalize(text)) for text in (query.text, best.item))
+        if name in said:  # the best project's whole name said: a rival must be said whole too (not as its part)
+            rivals = [f for f in rivals if (other := re.sub(r"\s", "", normalize(f.item))) in said and other not in name]
         return [best, *{f.item: f for f in rivals}.values()] if rivals else []
 
     def alike_rows(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
