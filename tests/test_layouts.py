@@ -56,7 +56,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "heldout28_questions.jsonl", "narr32_questions.jsonl", "terse32_questions.jsonl",
                                            "para33_questions.jsonl", "comp33_questions.jsonl",
                                            "trap34_questions.jsonl", "para34_questions.jsonl",
-                                           "cross35_questions.jsonl", "why35_questions.jsonl", "lookup36_questions.jsonl")
+                                           "cross35_questions.jsonl", "why35_questions.jsonl", "lookup36_questions.jsonl",
+                                           "heldout33_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -227,6 +228,8 @@ NOT_YET = {"桐城教育局2023年的收支总量比2022年多了多少，原因
            "北湖区退役军人局2026年的全部支出里，给牺牲军人家属、伤残老兵和其他优抚对象的那一整块补助占了几成？": "a 款 (抚恤) described by its 项 and 'the whole block' is not read; one 项's share is answered",
            "教育局政府采购花了多少钱": "gold: 教育局 fits 教育体育局 too (ambiguous); only 教育局 names are matched",
            "教育局有几辆公务用车": "gold: 教育局 fits 教育体育局 too (ambiguous); only 教育局 names are matched",
+           # a mixed set held out until the session's end (heldout33): 37/40 at its first and last code, never worked on; then opened
+           "北岭区司法局2026年住房公积金预算和南岗区司法局2024年住房公积金决算相差多少万元？": "gold: the function rows compared; each document prints 住房公积金 by function and by economic class at other amounts, and the product asks which",
            }
 _parsed: dict = {}
 

@@ -342,7 +342,8 @@ class Finder:
 
     def topic_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """公务接待费 printed by the 三公 table and by its economic row (30217) at other amounts: two
-        scopes, the 三公 line first (the figure readers quote), the row of basic spending beside it.
+        scopes, the 三公 line first (the figure readers quote), the row of basic spending beside it; the
+        economic row alone when the question names it as printed and not the 三公 line (公务用车运行维护费).
         [] when they agree or the question names a scope (三公, a code, a table, 公用经费 …)."""
         best = next(iter(fitting), None)
         if (best is None or best.kind != "cell" or query.codes or query.ask.table_named or query.ask.table_words
@@ -363,6 +364,10 @@ class Finder:
             return []
         if not rival or rival.prints_as(best):
             return []
+        economic = best if best.table_kind in standard.ECONOMIC_TABLES else rival
+        said = normalize(query.item_text)
+        if clean_label(economic.row_label) in said and _topic_label(economic is best and rival or best) not in said:
+            return [economic]  # "公务用车运行维护费": the economic row named as printed, not the 三公 line's 公务用车运行费
         return sorted([best, rival], key=lambda f: f.table_kind != standard.SANGONG_TABLE)
 
     def measure_total(self, query: Query, meta: DocumentMeta) -> Fact | None:
@@ -474,6 +479,12 @@ def _total_side(fact: Fact) -> tuple[str, bool] | None:
         label = normalize(fact.column.split(" / ")[-1])
     side = _TOTAL_SIDE.fullmatch(label)
     return (side["side"], side["end"] == "总计") if side else None
+
+
+def _topic_label(fact: Fact) -> str:
+    """The name a 三公 table prints for one of its items (its row, or its deepest column)."""
+    label = clean_label(fact.row_label)
+    return label if label and not standard.is_period_row(label) else clean_label(fact.column.split(" / ")[-1])
 
 
 def _topic_item(fact: Fact) -> str:

@@ -174,8 +174,9 @@ class Responder:
         if views:
             return compose.ambiguous_rows(views, meta, query.unit, "两种分类口径下的金额不同")
         topics = self.finder.topic_views(query, meta, fitting)
-        if topics:  # the 三公 line, its economic row said beside it
+        if len(topics) > 1:  # the 三公 line, its economic row said beside it
             return compose.answered_beside(*topics, meta, query.unit, "经济分类口径")
+        fitting = topics or fitting  # (one: the economic row, named as printed)
         totals = self.finder.total_views(query, meta, fitting)
         if totals:
             return compose.ambiguous_rows(totals, meta, query.unit, "分别是本年收入合计和含上年结转结余的收入总计")
