@@ -404,3 +404,12 @@ def test_units_compared_across_documents(layout_engine, question, value, shown):
 def test_rates_read_where_the_document_prints_them(layout_engine, question, value):
     answer = layout_engine.ask(question)
     assert answer.status == "answered" and (answer.value, answer.unit) == (Decimal(value), "%"), answer.text
+
+
+def test_a_sum_with_an_item_printed_nowhere_is_no_sum(layout_engine):
+    """玉山 2026 基本支出表 prints 30201 办公费 13.30 and 30205 水费 11.01 but no 印刷费 row (the prose only
+    lists 印刷费 among 公用经费's kinds): 办公费 alone is no answer to "办公费、印刷费一共多少"."""
+    missing = layout_engine.ask("玉山县生态环境局2026年办公费、印刷费一共多少")
+    assert missing.status == "not_found" and missing.value is None and "印刷费" in missing.text
+    summed = layout_engine.ask("玉山县生态环境局2026年办公费和水费一共多少")
+    assert summed.status == "answered" and summed.value == Decimal("24.31")

@@ -364,9 +364,9 @@ class Finder:
             return []
         if not rival or rival.prints_as(best):
             return []
-        economic = best if best.table_kind in standard.ECONOMIC_TABLES else rival
+        economic, line = (best, rival) if best.table_kind in standard.ECONOMIC_TABLES else (rival, best)
         said = normalize(query.item_text)
-        if clean_label(economic.row_label) in said and _topic_label(economic is best and rival or best) not in said:
+        if clean_label(economic.row_label) in said and _topic_label(line) not in said:
             return [economic]  # "公务用车运行维护费": the economic row named as printed, not the 三公 line's 公务用车运行费
         return sorted([best, rival], key=lambda f: f.table_kind != standard.SANGONG_TABLE)
 

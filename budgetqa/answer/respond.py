@@ -42,12 +42,28 @@ class Responder:
         result = self.calculator.answer(query) if query.operation.kind else None
         if result is None:
             result = self._plain_answer(query)
+            result = self._not_a_sum(query, result) or result
             if _repeats_the_question(result, query):
                 result = compose.not_found("文件只印了问题中给出的这个数额本身，没有再细分出所问的部分", [],
                                            unit_list(self.finder.metas))
         elif query.decimals is not None:
             result = compose.rounded(result, query.decimals)
         return result.asked(query.text, query.follow_up_context(), self._contradictions(result))
+
+    def _not_a_sum(self, query: Query, result: Answer) -> Answer | None:
+        """"甲、乙一共多少" with 乙 printed nowhere: the plain answer is 甲's own figure, no sum — say what is
+        missing instead. None when the plain answer is not one named item's figure alone."""
+        docs = query.match.docs
+        if (query.operation.kind != "sum" or len(query.operands) < 2 or len(docs) != 1
+                or result.status != "answered" or len(result.citations) != 1):
+            return None
+        cited = result.citations[0].fact
+        found = {operand.item_text: self.finder.lookup(operand, docs[0]) for operand in query.operands}
+        missing = [text for text, fact in found.items() if fact is None]
+        if not missing or not any(fact is not None and fact.id == cited.id for fact in found.values()):
+            return None
+        return compose.not_found(f"{docs[0].label} 中没有“{'、'.join(missing)}”，无法求和（只找到其中一项）",
+                                 [(cited, docs[0])])
 
     def _plain_answer(self, query: Query) -> Answer:
         """Not found / ambiguous / why / a single cited figure."""

@@ -793,7 +793,7 @@ def _says_terms(fact: Fact, ask: Ask) -> bool:
                             for name in (e.text, e.term, *(n for n in e.labels if len(n) >= min(len(e.text), 4))))
 
 
-_WHOLE_SAID = re.compile(r"(?:合计|总计|共计|总预算|总额|总金额)$")
+_WHOLE_STATED = re.compile(r"(?:合计|总计|共计|总预算|总额|总金额)$")  # a sentence's words for its whole
 
 
 def _heading_names_whole(fact: Fact, ask: Ask, label: str) -> bool:
@@ -801,7 +801,7 @@ def _heading_names_whole(fact: Fact, ask: Ask, label: str) -> bool:
     its figure the whole it states (项目总预算, 合计), not one of the parts after its 其中 ("支持商业数字化创新")."""
     joined = "".join(ask.specific)
     return (len(joined) >= 4 and joined in ask.text and joined in normalize(fact.row_label + fact.lead)
-            and joined not in label and bool(_WHOLE_SAID.search(fact.item)))
+            and joined not in label and bool(_WHOLE_STATED.search(fact.item)))
 
 
 def _names_a_part_after(fact: Fact, ask: Ask) -> bool:

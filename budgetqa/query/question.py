@@ -124,12 +124,12 @@ _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2
 # "三公 2026比2025 增幅": years compared without their 年
 _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
                             r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
-# terse comparisons typed into a search box: "甲 vs 乙" (PK) is 甲比乙, "决算 减 年初预算" asks 决算比年初预算多多少
 # "…分别是多少？两者一样吗？", "…加起来多少？哪家最大？": a second question about the figures just asked,
 # which the answer's comparison of them says anyway
 _AFTERTHOUGHT = re.compile(r"(?<=[？?])\s*(?:两者|二者|两家|三家|几家|它们|这两个|这几个|哪家|哪个|谁)?的?(?:是不是|是否)?"
                            r"(?:一样|相同|相等|不同|有区别|有差别|最大|最多|最高|最小|最少|最低|更多|更高|更大)(?:吗|呢|吧|的是哪家|的是谁)?[？?]?\s*$")
-_PLUS_SIGN = re.compile(r"\s*[+＋]\s*(?=[\u4e00-\u9fff])")
+_PLUS_SIGN = re.compile(r"\s*[+＋]\s*(?=[\u4e00-\u9fff])")  # "甲+乙 合计": 甲加乙
+# terse comparisons typed into a search box: "甲 vs 乙" (PK) is 甲比乙, "决算 减 年初预算" asks 决算比年初预算多多少
 _VERSUS = re.compile(r"\s*(?<![A-Za-z])(?:vs|VS|Vs|v\.s\.|pk|PK)(?![A-Za-z])\.?\s*")
 _ACTUAL_VS_START = re.compile(r"(决算数?|执行数|实际支出)\s*比\s*年初(?!预算)")
 _LESS_TERSE = re.compile(r"\s+(?:减去?|-)\s+(\S+?)\s*[?？]?$")
@@ -179,11 +179,6 @@ def unreadable(question: str) -> str:
     return ""
 
 
-# "局长一年工资多少": one person's pay, which disclosures never print (they print the unit's 工资福利支出)
-_ONE_PERSONS_PAY = re.compile(r"(?:副?(?:局长|厅长|处长|科长|主任|书记|校长|院长|镇长|乡长|区长|市长|县长|所长|站长|馆长|部长)|某个人|个人)"
-                              r"(?:的|一年|每年|每月|一个月|一月|年|月)*(?:工资|薪水|薪资|薪酬|年薪|月薪|奖金|绩效工资)")
-
-
 # "一共有多少退役军人": the people counted, however much of the unit's name their words are
 _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?(?P<who>[\u4e00-\u9fa5]{2,6}?人)[？?。]*$")
 
@@ -194,6 +189,11 @@ def _people_kept(item_text: str, question: str) -> str:
     if asked and asked["who"] not in item_text and not _PEOPLE_ASKED.search(item_text):
         return re.sub(r"[？?。]*$", "", item_text) + asked["who"] + "？"
     return item_text
+
+
+# "局长一年工资多少": one person's pay, which disclosures never print (they print the unit's 工资福利支出)
+_ONE_PERSONS_PAY = re.compile(r"(?:副?(?:局长|厅长|处长|科长|主任|书记|校长|院长|镇长|乡长|区长|市长|县长|所长|站长|馆长|部长)|某个人|个人)"
+                              r"(?:的|一年|每年|每月|一个月|一月|年|月)*(?:工资|薪水|薪资|薪酬|年薪|月薪|奖金|绩效工资)")
 
 
 def undisclosed(question: str) -> str:
@@ -211,7 +211,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
-    question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", question))  # "甲+乙 合计": 甲加乙
+    question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", question))
     question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
     question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
