@@ -59,10 +59,13 @@ class Responder:
             return None
         cited = result.citations[0].fact
         found = {operand.item_text: self.finder.lookup(operand, docs[0]) for operand in query.operands}
-        missing = [text for text, fact in found.items() if fact is None]
-        if not missing or not any(fact is not None and fact.id == cited.id for fact in found.values()):
+        missing = [operand for operand in query.operands if found[operand.item_text] is None]
+        # (an item the documents print by a name of its own — 印刷费 — not words read as a list: "来办事、来考察的客人")
+        if not missing or not all(any(e.kind in ("item", "code") for e in operand.ask.expansions) for operand in missing) \
+                or not any(fact is not None and fact.id == cited.id for fact in found.values()):
             return None
-        return compose.not_found(f"{docs[0].label} 中没有“{'、'.join(missing)}”，无法求和（只找到其中一项）",
+        names = "、".join(operand.item_text for operand in missing)
+        return compose.not_found(f"{docs[0].label} 中没有“{names}”，无法求和（只找到其中一项）",
                                  [(cited, docs[0])])
 
     def _plain_answer(self, query: Query) -> Answer:
