@@ -387,6 +387,15 @@ def test_questions_on_other_layouts(layout_engine, q):
     # 本年预算数 合计 4.64 ("东湖的卫健委": the place, then its unit — no unknown unit "东湖的卫健委")
     ("清江和东湖的卫健委三公经费哪个多", "7.20", ("7.2", "4.64")),
     ("清江市卫健委比东湖区卫健委三公经费低多少", "2.56", ("7.2", "4.64")),  # the shortfall, positive
+    # 河西 2026 p5 基本支出表 合计 人员经费 605.31; 红岩 2026 p5 1399.61 万元: "甲比乙少多少", the shortfall, positive
+    ("河西市公安局2026年人员经费比红岩区人社局少多少？", "794.30", ("605.31", "1399.61")),
+    # p2 收支总表 收入总计: 河西 1414.22, 红岩 1707.90 万元 ("之差": a difference, never a sum for its 总计)
+    ("河西市公安局2026年与红岩区人社局2026年收入总计之差", "293.68", ("1414.22", "1707.9")),
+    # p5 基本支出表 30201 办公费: 河西 21.07, 红岩 34.55 万元: "低了百分之多少" is the fall (34.55 − 21.07) ÷ 34.55
+    ("河西公安2026年办公费比红岩人社低了百分之多少", "39.02", ("21.07", "34.55")),
+    # 清江 2026 p7 三公 本年预算数 合计 4.64; 江北 2026 p10 2026年预算数 合计 8.11 万元 ("2026年卫健委": the unit
+    # after its year, never 江北's own 2025 column against its 2026 one)
+    ("2026年卫健委的三公经费预算和江北区文旅局2026年比，谁多？差多少？", "3.47", ("8.11", "4.64")),
 ])
 def test_units_compared_across_documents(layout_engine, question, value, shown):
     answer = layout_engine.ask(question)
@@ -404,6 +413,21 @@ def test_units_compared_across_documents(layout_engine, question, value, shown):
 def test_rates_read_where_the_document_prints_them(layout_engine, question, value):
     answer = layout_engine.ask(question)
     assert answer.status == "answered" and (answer.value, answer.unit) == (Decimal(value), "%"), answer.text
+
+
+def test_a_sum_word_after_an_item_never_names_a_tables_total_row(layout_engine):
+    """柳溪 2025 prints no 办公费 (its 一般公共预算支出表 p4 is by function, 合计 18,203,800.00 元): "办公费合计"
+    asks 办公费's total, never that 合计 row; 河西 2026 p5 基本支出表 合计 | 756.11 | 605.31 | 150.80 万元."""
+    assert layout_engine.ask("柳溪镇2025年办公费合计是多少").status == "not_found"
+    assert layout_engine.ask("柳溪镇2025年和河西市公安局2026年的办公费合计是多少万元？").status == "not_found"
+    total = layout_engine.ask("河西市公安局2026年基本支出合计多少")
+    assert total.status == "answered" and total.value == Decimal("756.11"), total.text
+
+
+def test_a_field_said_as_a_department_fits_each_unit_of_it(layout_engine):
+    # 2026: 清江市卫生健康委员会 (三公 4.64 万元) and 金沙县卫生健康局 (89,400.00 元) both serve 卫生健康
+    answer = layout_engine.ask("2026年卫生健康部门的三公经费预算和江北区文旅局2026年比，谁多？差多少？")
+    assert answer.status == "ambiguous" and "清江" in answer.text and "金沙" in answer.text, answer.text
 
 
 def test_a_sum_with_an_item_printed_nowhere_is_no_sum(layout_engine):

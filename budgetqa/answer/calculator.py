@@ -488,8 +488,8 @@ class Calculator:
         first = a  # "A和B分别是多少": A's figure heads the answer, the comparison beside it
         if operation.base_first or (operation.larger_first and a.value < b.value):
             a, b = b, a
-        if operation.kind == "growth":
-            return growth(a, b, f"{a.meta.label} 相比 {b.meta.label}")
+        if operation.kind == "growth":  # "甲比乙低了百分之多少": the fall, (乙 − 甲) ÷ 乙
+            return growth(a, b, f"{a.meta.label} 相比 {b.meta.label}", decline=operation.shortfall)
         if operation.kind == "ratio":
             return ratio(a, b, operation.times)
         shortfall = operation.shortfall

@@ -114,6 +114,16 @@ def _named(text: str, q: str, spans: list[tuple[int, int, bool]]) -> bool:
     return any(not _within(at, at + len(text), spans) for at in _places(text, q))
 
 
+def _sum_word_of_another_item(fact: Fact, label: str, ask: Ask, expansions, wants_total: bool) -> bool:
+    """"办公费合计是多少": 合计 there asks for 办公费's total, so a table's 合计 row is not named by the word
+    in a table not of an item the question names (a measure named, 人员经费, is a column: any table's)."""
+    if wants_total or label not in _TOTAL_LABELS:
+        return False
+    title = re.sub(r"[“”\"]", "", normalize(fact.table))
+    return any(e.kind in ITEM_KINDS and not _names_column(e.term, ask)
+               and not any(name in title for name in (e.term, e.text, *e.labels)) for e in expansions)
+
+
 def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> int:
     """How many characters of a row label the question says in two or more pieces, each its longest
     run said on its own ("给伤残军人发抚恤金" says 伤残 and 抚恤 of 伤残抚恤); 0 when the pieces are fewer
@@ -490,7 +500,8 @@ class FactRanker:
         core = re.sub(r"(合计|小计|总计|支出|服务)$", "", label)  # "人员经费合计" is what "人员经费" asks for (物业管理服务)
         if len(core) >= 3 and core != label and _named(core, q, rows_named) and not _names_column(core, ask):
             best = max(best, w.label_named + len(core))
-        if (_named(label, q, rows_named) and not _names_column(label, ask)
+        sum_word = _sum_word_of_another_item(fact, label, ask, expansions, wants_total)
+        if (_named(label, q, rows_named) and not _names_column(label, ask) and not sum_word
                 and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6)):
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
         # said in its pieces (two pieces share two bigrams with the question: most labels are passed over unread)
@@ -521,7 +532,7 @@ class FactRanker:
             if best and label[-2:] in q:
                 best += w.label_total_word
         total = sum(self.idf.get(g, 1.0) for g in grams)
-        if total and not (label in q and not _named(label, q, rows_named)):  # 电费 only inside 邮电费
+        if total and not sum_word and not (label in q and not _named(label, q, rows_named)):  # 电费 only inside 邮电费
             covered = sum(self.idf.get(g, 1.0) for g in grams & ask.grams) / total
             if covered >= w.label_overlap_min_share:
                 best = max(best, w.label_overlap_scale * covered)

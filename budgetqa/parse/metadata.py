@@ -124,10 +124,15 @@ def cover_lines(text: str, limit: int = 15) -> list[str]:
     return []
 
 
+def region_prefix(entity: str) -> str:
+    """Administrative prefix of a unit name as printed ("福州市鼓楼区" of 福州市鼓楼区民政局)."""
+    m = re.match(_REGION, entity)
+    return m.group(0) if m else ""
+
+
 def region_of(entity: str) -> str:
     """Administrative prefix of a unit name, completed with its province when known."""
-    m = re.match(_REGION, entity)
-    prefix = m.group(0) if m else ""
+    prefix = region_prefix(entity)
     if not prefix:
         return ""
     if prefix.startswith(MUNICIPALITIES) or re.match(r"^[%s]{2,6}(省|自治区)" % _CJK, prefix):
@@ -250,7 +255,7 @@ def detect_metadata(head_text: str, source_name: str = "") -> dict:
     if entity_printed and _squash(entity_printed) != entity:
         aliases.append(_squash(entity_printed))
     region = region_of(entity)
-    prefix = re.match(_REGION, entity).group(0) if entity else ""
+    prefix = region_prefix(entity)
     for name, _count in candidates.most_common():
         if name in aliases or name == entity:
             continue

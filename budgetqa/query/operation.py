@@ -34,6 +34,8 @@ PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)�
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 _RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的?(?:是|为|属)?(?:哪|谁)"  # "…最少的是哪家"
                          r"|(?:排名?|位居|数)(?:在)?(?:第一|首位|(?P<last>最后|末位))|(?P<bottom>倒数第一)")  # "哪个排第一"
+_MINUS = re.compile(r"减去|减掉")  # "甲的X减去乙的X": the first less the second
+_LATTER_FIRST = re.compile(r"后者(?:比|较|相比|对比)")  # "A和B…，后者比前者…": B measured against A
 _YEAR_TO_YEAR = re.compile(r"(?:20)?[0-9]{2}年[^，,。？?]{0,12}?到(?:20)?[0-9]{2}年")  # the year named first is the base
 _YEARS_SUMMED = re.compile(r"[两二三四五几多]年|历年|各年|每年")  # "两年一共": a unit's years added on purpose
 # "甲和乙的三公经费加起来，甲占百分之几": one unit's share of the units' sum
@@ -50,7 +52,7 @@ SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)(?:里面?|中|当�
 # (b may hold the comma that keeps a unit's number from its year apart: "甲12345，2025年的")
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>(?:[^，,。？?；;比]|[，,](?=20[0-9]{2}年))+?)的?"
                    r"(?P<way>百分之几|百分之多少|百分比|多少倍|几倍)")
-GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少")
+GROWTH_WORDS = ("增长率", "增幅", "增长了百分之几", "增长百分之几", "增长多少%", "变化率", "百分之几", "百分之多少", "几成")
 STAFF_WORDS = re.compile(r"在职人员|在职|在编人员|职工|员工")
 _STAFF_WHO = re.compile(r"实有|在职|在编|编制|工作人员|人员|职工|员工|干部|全体|单位|全部|所有|年末|年底|年初")  # the staff, however said
 # "按在职人数算，": how the figure is divided, no words of the figure divided (人数 would read a count)
@@ -97,7 +99,7 @@ _CODE_LEVELS = (("项级", 7), ("7位", 7), ("款级", 5), ("5位", 5), ("类级
 # "普法宣传和信息化建设哪个多": two items of one document, compared — the larger minus the smaller
 WHICH_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:相比|比较)?[，,]?(?:哪个|哪项|哪一个|哪一项|谁)(?:的)?(?:更|较)?(?:多|高|大)")
 # "本级和推广中心的收入合计相差多少": two items (or two units' rows) of one document, the larger first
-GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?(?:相差|差多少|差额|差距|差了)")
+GAP_OF_TWO = re.compile(r"(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:之间)?的?(?:相差|差多少|差额|差距|差了|之差)")
 # "授予中小企业的合同中，小微企业以外的部分是多少": the whole less the part named
 EXCEPT_PART = re.compile(r"(?P<a>.{2,}?)(?:里面|里|当中|之中|中)[，,]?(?P<cut>除了?|除去|扣除|去掉|扣掉)?(?P<b>.{2,}?)"
                          r"(?:(?:以外|之外)的(?:部分|金额|资金)?|(?(cut)(?:以外|之外)?[，,]?(?:还剩|剩下|剩余|其余)|(?!)))")  # "…除去B，还剩多少"
@@ -120,7 +122,7 @@ _WITHIN = re.compile(rf"(?P<whole>.{{2,}}?){_IN}的?(?P<part>.{{2,}})")
 _RATE_NAMED = re.compile(r"增减率|增长率|变动率|增幅|降幅|(?:预算)?完成率|执行率")
 _OWN_PERIODS = re.compile(r"[(（][^()（）]*[)）]|[比较]上年|^[与和、]+")
 _SHARES_GAP = re.compile(r"相差|差[多几]|高[多几出]|低[多几]|百分点")  # two units' shares compared
-_GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
+_GAP_ASKED = re.compile(r"相差|差多少|差额|差距|差了|之差|比较|对比")  # "A和B相差多少", "比较一下A和B": the larger minus the smaller
 # "X在Y中的占比"; "Y中X所占比重" (the whole first)
 _SHARE_WITHIN = re.compile(r"(?P<a>[^，,]{2,}?)在(?P<b>[^，,]{2,}?)(?:中|里|当中|之中)所?的?(?:占了?(?:多大|多少)?的?)?"
                            r"(?:占比|比重|比例|(?<=占)(?:了)?(?:多少|几成)|占了?(?:多少|几成|百分之几|百分之多少))"
@@ -324,13 +326,16 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     if kind == "sum" and not several_docs:
         return Operation(kind, tuple(split_items(q)))
     # "A比B少多少" is answered with the shortfall B − A, unless the question spells out "A减B"
-    shortfall = bool(re.search(r"比.+?(?:少|低)(花|用|支出|安排)?了?(多少|几)", q)) and not re.search(r"[0-9]{2,4}年?减", question)
+    # (the units' names are out of q: "甲比乙少多少" is "比少多少")
+    shortfall = (bool(re.search(r"比(?!较).*?(?:少|低)(花|用|支出|安排)?了?(百分之)?(多少|几)", q))
+                 and not re.search(r"[0-9]{2,4}年?减", question))
     # "A的收入总计比B多多少元" -> "的收入总计"; "哪家车多？多几辆" keeps the count asked ("几辆")
     level = _DANGLING_BI.sub("", CHANGE_ASKED.sub(lambda m: m[3] if q[m.end():m.end() + 1] in _COUNTED_UNITS else "", q))
     return Operation(kind, (level,),  # each operand is a level, not the change asked for
                      shortfall=shortfall, lowest=_ranks_lowest(q),
                      base_first=bool(re.search(r"从.+?(?<![拿收得用花拨领提])到", question)  # (not "从财政拿到")
-                                     or _YEAR_TO_YEAR.search(question)),  # "2023年决算数到2025年预算数"
+                                     or _YEAR_TO_YEAR.search(question)  # "2023年决算数到2025年预算数"
+                                     or _LATTER_FIRST.search(question)),  # "后者比前者高出百分之几"
                      larger_first=kind == "difference" and (bool(RANK_ASKED.search(q)) or bool(EACH.search(q))
                                                             or bool(_GAP_ASKED.search(q)))
                      and not _ranks_lowest(q),
@@ -478,7 +483,8 @@ def operation_kind(text: str, several_docs: bool) -> str:
         return "sum"
     if not several_docs and ROWS_SUMMED.search(q) and re.search("|".join(SUM_WORDS) + "|合计|总计|总共|总额|(?:全部|所有)项目", q):
         return "sum"
-    if several_docs and (each or re.search(r"(比|和|与|跟|相比|较|从).*(多(?!少)|(?<!多)少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
+    if several_docs and (each or _MINUS.search(q)
+                         or re.search(r"(比|和|与|跟|相比|较|从).*(多(?!少)|(?<!多)少|差|高|低|变化|增加|减少|增长|下降|涨|降)", q)):
         return "difference"
     return ""
 

@@ -15,7 +15,7 @@ from opencc import OpenCC
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, parse_number, to_yuan
 from budgetqa.model.text import bigrams, in_order, normalize
-from budgetqa.parse.metadata import OWN_BODY, region_of
+from budgetqa.parse.metadata import OWN_BODY, region_of, region_prefix
 from budgetqa.query import lexicon, thesaurus
 from budgetqa.query.asking import (
     ASKED_UNIT, CHANGE_WORDS, TABLE_NAMED, TOTAL_END, WHY, Ask, Reason, ask_of, asked_count, asked_kind, asked_measures, asks_text,
@@ -754,7 +754,7 @@ def _budget_word(word: str) -> bool:
     return word in _budget_text()
 
 
-_LEADING_LINK = re.compile(r"^[比和与跟同较及]")
+_LEADING_LINK = re.compile(r"^[比和与跟同较及占是]")  # ("占乙区…的比例", "是乙区的几倍")
 _PROVINCIAL = re.compile(r"省里|省级|省属|省直")
 _OPENING_WORDS = re.compile(r"^(?:听说|据说|听人说|有人说|请问|问一下|问下|为什么|为啥|为何|咋|怎么)")  # "听说省里的…", "为啥区委…": no place 听说省, 为啥区
 _COUNTED = re.compile(r"^(?:多少|几)")
@@ -1000,7 +1000,7 @@ def _each_named_apart(entities: set[str], question: str) -> bool:
 def _organisation(name: str) -> str:
     """A unit's name after its place ("西陵市体育局" -> "体育局"), normalised."""
     name = normalize(name)
-    return name[len(region_of(name)):]
+    return name[len(region_prefix(name)):]
 
 
 def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[str, set[str]]:
@@ -1019,7 +1019,9 @@ def _bare_mentions(index: EntityIndex, question: str, named: set[str]) -> dict[s
             for m in re.finditer(re.escape(form), q):
                 if any(start <= m.start() and m.end() <= end for start, end in items):
                     continue
-                if m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1]):
+                if (m.start() == 0 or _BARE_BEFORE.match(q[m.start() - 1])
+                        # "2026年卫健委的…" (not the 政府办 of "2024年政府办公厅事务": a word runs on)
+                        or (_YEAR_BEFORE.search(q[:m.start()]) and m.end() in _word_ends(q))):
                     surface, fits = at.get(m.start(), (form, set()))
                     at[m.start()] = (max(surface, form, key=len), fits | {entity})
     mentions: dict[str, set[str]] = {}
@@ -1047,10 +1049,23 @@ def _bare_forms(names: set[str]) -> set[str]:
     town or street on (镇政府, 街道办事处)."""
     forms = {_organisation(name) for name in names}
     forms |= {normalize(name)[m.start():] for name in names if (m := _TIER.search(normalize(name)))}
+    # "卫生健康部门": the field a bureau or commission serves, said as a department's
+    forms |= {f"{field}部门" for form in forms if len(field := _BODY.sub("", form)) >= 2 and field != form}
     return {form for form in forms if len(form) >= 3}
 
 
+def _word_ends(text: str) -> set[int]:
+    """Where the words of a text end, as the tokenizer cuts it."""
+    ends, at = set(), 0
+    for word in lexicon.tokenizer().lcut(text):
+        at += len(word)
+        ends.add(at)
+    return ends
+
+
 _TIER = re.compile(r"(?:镇|乡|街道)(?=.{2})")
+_BODY = re.compile(r"(?:委员会|局|委|厅)$")
+_YEAR_BEFORE = re.compile(r"(?<![0-9])(?:20)?[0-9]{2}年度?$")  # "2026年卫健委…": a unit named after its year
 _BARE_BEFORE = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]|[和与及跟同比较]")  # what may stand before a unit named alone
 
 
