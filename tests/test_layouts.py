@@ -430,6 +430,27 @@ def test_a_field_said_as_a_department_fits_each_unit_of_it(layout_engine):
     assert answer.status == "ambiguous" and "清江" in answer.text and "金沙" in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question, missing", [
+    # 玉山 2026 表2/3/5: under 21103 污染防治 only 2110301 大气 and 2110302 水体; 噪声 (2110303) is printed nowhere
+    ("玉山县生态环境局2026年噪声污染防治的预算是多少万元？", "污染防治"),
+    # 东山 2026 p2 部门收入总表: 合计 | 一般公共预算拨款收入 | 政府性基金… | 事业收入 | 其他收入 | 上年结转, no 经营收入
+    ("东山市农业农村局2026年经营收入预算是多少？", "经营收入"),
+    # 青州 2023 公开01表 p4 收入决算表: 本年收入合计 | 财政拨款收入 | 其他收入 only
+    ("青州县农业农村局2023年度上级补助收入决算有多少？", "上级补助收入"),
+    # 安河 2025 表3 p5 项目支出决算表: 全民阅读推广, 古籍数字化 only (非遗保护传承 is 金沙文旅's project)
+    ("安河县图书馆2025年度“非遗保护传承”项目执行了多少？", "非遗保护传承"),
+])
+def test_an_item_the_document_does_not_print_is_not_answered_by_its_neighbour(layout_engine, question, missing):
+    answer = layout_engine.ask(question)
+    assert answer.status == "not_found" and missing in answer.text, answer.text
+
+
+def test_a_classification_quoted_is_an_item_though_the_units_name_holds_it(layout_engine):
+    # 安河 2025 p4 表2 支出决算表（元）: 2070104 图书馆 合计 7,674,200.00
+    answer = layout_engine.ask("安河县图书馆2025年“图书馆”科目实际支出多少万元？")
+    assert answer.status == "answered" and answer.value == Decimal("767.42"), answer.text
+
+
 def test_a_sum_with_an_item_printed_nowhere_is_no_sum(layout_engine):
     """玉山 2026 基本支出表 prints 30201 办公费 13.30 and 30205 水费 11.01 but no 印刷费 row (the prose only
     lists 印刷费 among 公用经费's kinds): 办公费 alone is no answer to "办公费、印刷费一共多少"."""

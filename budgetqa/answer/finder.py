@@ -204,6 +204,17 @@ class Finder:
             broader = "、".join(dict.fromkeys(f"“{clean_label(f.row_label)}”" for f in coded[:2]))
             return [], f"{meta.label} 中没有所问的这一项，只有更宽的 {broader}"
         coded = narrower
+        projects = query.ask.projects
+        if projects:  # “非遗保护传承”项目: a sentence or row of another project is no answer
+            coded = [f for f in coded if any(name in normalize(f.table + f.row_label + f.item + f.lead + f.quote)
+                                             for name in projects)]
+            if not coded:
+                return [], f"{meta.label} 中没有“{'、'.join(projects)}”项目"
+        sources = _income_sources_named(query.ask)
+        if sources:  # "经营收入预算": where no column or row prints it, never the 收入总计 beside it
+            coded = [f for f in coded if any(name in normalize(f.row_label + f.column + f.item + f.quote) for name in sources)]
+            if not coded:
+                return [], f"{meta.label} 中没有“{'、'.join(sources)}”"
         if query.ask.count:  # "办公用房面积" printed blank ("…其中办公用房平方米，…；土地0平方米"): no figure of it
             coded = [f for f in coded if not _printed_blank(f, query.ask.specific, query.ask.count)]
         kinds = [kind for kind in standard.VEHICLE_KINDS if kind in query.item_text] if query.ask.count else []
@@ -572,11 +583,24 @@ def _inside_another_item(fact: Fact, ask: Ask) -> bool:
     if fact.kind != "cell":
         return False
     label = normalize(clean_label(fact.row_label))
-    return bool(label) and any(
+    return bool(label) and (any(
         e.kind == "item" and label in (words := normalize(e.text)) and label != words
         and not any(printed and (printed in label or label in printed) for printed in e.labels)
         and ask.text.count(label) == words.count(label)  # the row's name said nowhere else
-        for e in ask.expansions)
+        for e in ask.expansions) or _names_a_part_of(fact.row_code, label, ask))
+
+
+def _income_sources_named(ask: Ask) -> tuple[str, ...]:
+    """The sources of income the question names (事业收入, 经营收入, 上级补助收入 …), as printed and as said."""
+    return tuple(dict.fromkeys(name for e in ask.expansions if e.kind == "total" and e.tables == ("收入",)
+                               for name in (*e.labels, normalize(e.text))))
+
+
+def _names_a_part_of(code: str, label: str, ask: Ask) -> bool:
+    """"噪声污染防治": 噪声 is 2110303, a 项 of the 款 21103 污染防治 — that row is broader than asked (words of
+    the row's own name, 就业 of 社会保障和就业支出, name no part of it)."""
+    return bool(code) and any(c.startswith(code) and len(c) > len(code) for e in ask.expansions
+                              if e.kind in ("code", "item") and normalize(e.text) not in label for c in e.codes)
 
 
 def _has_code(fact: Fact, codes: set[str]) -> bool:

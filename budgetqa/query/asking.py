@@ -138,6 +138,7 @@ class Ask:
     classified: tuple[str, ...] = ()  # the national classification's names the text says
     parent: tuple[str, str] = ("", "")  # the code and name of a 类/款 named as the place of the item ("社会保障和就业支出里的")
     within: Ask | None = None  # what is asked within that parent, ranked without its name
+    projects: tuple[str, ...] = ()  # projects named in quotes (“非遗保护传承”项目): a figure of another is no answer
 
 
 # everyday words for what the documents print (budgetqa/data/plain_words.csv: 进账 -> 收入, 原本打算花 -> 预算
@@ -205,11 +206,11 @@ def printed_words(text: str) -> str:
 
 
 def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...] = (),
-           excluded: tuple[str, ...] = ()) -> Ask:
+           excluded: tuple[str, ...] = (), projects: tuple[str, ...] = ()) -> Ask:
     """What `text` (a question's item text, or an operand of a computation) asks for; `names`, the
     units' names, whose words in it name no item; `quoted`, names the question sets in quotes, whose
     parts name no budget term of their own (培训 of “人民调解员培训”项目 is no 培训费); `excluded`,
-    items the question says it does not ask ("（不是安装费）")."""
+    items the question says it does not ask ("（不是安装费）"); `projects`, projects it names in quotes."""
     # the documents print 上年 (上年结转, 上年预算数) and 拨款 ("财政拨了多少" asks the 拨款)
     q = normalize(text).replace("去年", "上年").replace("上一年", "上年").replace("拨了", "拨款").replace("拨给", "拨款")
     q = printed_words(q)
@@ -245,7 +246,8 @@ def ask_of(text: str, names: str = "", member: str = "", quoted: tuple[str, ...]
         rate_named=bool(_RATE_NOUN.search(q)), direction=_direction_asked(q) if change else "",
         period=next(iter(_PERIOD.findall(q)), ""),
         classified=tuple(thesaurus.classification_names_in(text)), parent=parent,
-        within=ask_of(normalize(text).replace(parent[1], " "), names, member) if parent[0] else None)
+        within=ask_of(normalize(text).replace(parent[1], " "), names, member) if parent[0] else None,
+        projects=projects)
 
 
 IN_BRACKETS = re.compile(r"[（(][^（）()]*[)）]")  # an aside or gloss in brackets

@@ -140,6 +140,11 @@ _QUOTED = re.compile(r"[“\"「『](.+?)[”\"」』]")
 def quoted_names(question: str) -> tuple[str, ...]:
     """The names a question sets in quotes (“人民调解员培训”项目): each asked as a whole."""
     return tuple(normalize(w) for w in _QUOTED.findall(question))
+
+
+def quoted_projects(question: str) -> tuple[str, ...]:
+    """The projects a question names in quotes (“非遗保护传承”项目)."""
+    return tuple(normalize(m[1]) for m in re.finditer(_QUOTED.pattern + r"(?:这个|这一|这项)?项目", question))
 # "三个项目的财政拨款合计", "全部项目的全年预算数加起来": a column summed over the rows of a project table
 ROWS_SUMMED = re.compile(r"(?:(?P<n>[两二三四五六七八九十])个|全部|所有|各个?)项目(?:的|加起来|合计|合在一起)?")
 _ROWS_COUNTED = re.compile(ROWS_SUMMED.pattern + "$")

@@ -21,7 +21,8 @@ from budgetqa.query.asking import (
     ASKED_UNIT, CHANGE_WORDS, TABLE_NAMED, TOTAL_END, WHY, Ask, Reason, ask_of, asked_count, asked_kind, asked_measures, asks_text,
     described_topic, printed_words, reason_of,
 )
-from budgetqa.query.operation import HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, projects_together, quoted_names
+from budgetqa.query.operation import (HOW_MUCH_OF, MEMBER_MARK, Operation, parse_operation, projects_together,
+                                      quoted_names, quoted_projects)
 from budgetqa.query.spelling import respelled
 
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
@@ -261,7 +262,8 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     return Query(text=asked, item_text=item_text, match=match, unit=unit, measures=measures,
                  follow_up=follow_up, asks_change=asks_change, asks_why=asks_why, asks_text=asks_text(question),
                  operation=operation, mentioned=index.mention_order(question, match.docs),
-                 ask=ask_of(item_text, names, match.member, quoted_names(question), left_out(question)),
+                 ask=ask_of(item_text, names, match.member, quoted_names(question), left_out(question),
+                            quoted_projects(question)),
                  codes=_codes_named(question, item_text), names=names, decimals=asked_decimals(question),
                  described=described_topic(question), stated=stated, figure=_figure_before_why(item_text, names, unit, {m.year for m in match.docs}) if asks_why else None,
                  reason=reason_of(item_text, names) if asks_why else None, together=projects_together(item_text),
@@ -872,8 +874,9 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     q, out, i = normalize(re.sub(r"[“”「」『』]", "·", question)), [], 0
     after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
     while i < len(q):
-        quoted = re.match(r"·([^·]+)·", q[i:])
-        if quoted and not _quotes_name(quoted[1], names):
+        quoted = re.match(r"·([^·]+)·(?P<item>科目|项目|款|项|类)?", q[i:])
+        if quoted and (quoted["item"] or not _quotes_name(quoted[1], names)):
+            # ("“图书馆”科目" of the 图书馆: a classification's name, however like the unit's)
             out.append(quoted[0])  # "“自然资源规划及管理”" of the 自然资源局: what the reader quotes is the item
             i += len(quoted[0])
             after_name = False
