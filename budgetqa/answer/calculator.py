@@ -437,7 +437,8 @@ class Calculator:
                      for meta in ordered]
             if all(fact for _, fact in loose) and _same_item([fact for _, fact in loose]):
                 found = loose
-        found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted)
+        each_its_own = len(operation.quoted) == len(ordered) > 1
+        found = [(meta, fact if fact is not None and _accounts_for(fact, operation.quoted, each_its_own)
                   and not self.finder.of_another_classification(fact, item) else None) for meta, fact in found]
         found = self.same_table(item.ask, [(meta, fact) for meta, fact in found if fact is not None])
         # (read after the tables are matched: the 上年 column of one is no reason to read the others' 上年)
@@ -809,10 +810,11 @@ def _as_member(query: Query, meta: DocumentMeta) -> DocumentMeta:
     return replace(meta, entity=f"{member}（{meta.entity}）") if member else meta
 
 
-def _accounts_for(fact, words: tuple[str, ...]) -> bool:
-    """Every item the question quotes appears where the fact stands (“其他工资福利支出”, not 工资福利支出)."""
+def _accounts_for(fact, words: tuple[str, ...], each_its_own: bool = False) -> bool:
+    """Every item the question quotes appears where the fact stands (“其他工资福利支出”, not 工资福利支出);
+    one of them, when each unit compared has its own name quoted (“甲赛事活动”项目 比 乙的“甲赛事”项目)."""
     where = normalize(f"{fact.row_label}{fact.column}{fact.table}{fact.quote if fact.kind == 'narrative' else ''}")
-    return all(word in where for word in words)
+    return (any if each_its_own else all)(word in where for word in words) if words else True
 
 
 def _shortfall(operation: Operation, a: Operand, b: Operand) -> bool:

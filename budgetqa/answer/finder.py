@@ -349,7 +349,11 @@ class Finder:
         if rival is None:  # an economic row of staff costs prints its amount only under 人员经费 (公用经费 0)
             rival = max((f for f in namesakes if f.measure in standard.BREAKDOWN_MEASURES),
                         key=lambda f: f.value_yuan or 0, default=None)
-        return [best, rival] if rival and rival.value_yuan and rival.amount != best.amount else []
+        if rival is None or not rival.value_yuan or rival.amount == best.amount:
+            return []
+        # "职业年金缴费" names the economic row as printed, not 机关事业单位职业年金缴费支出: that row it is
+        said = [_says_as_printed(clean_label(f.row_label), normalize(query.item_text)) for f in (best, rival)]
+        return [] if said == [True, False] else [best, rival]
 
     def topic_views(self, query: Query, meta: DocumentMeta, fitting: list[Fact]) -> list[Fact]:
         """公务接待费 printed by the 三公 table and by its economic row (30217) at other amounts: two
@@ -510,10 +514,15 @@ def _topic_item(fact: Fact) -> str:
     return terms.pop() if len(terms) == 1 else ""
 
 
+def _says_as_printed(label: str, text: str) -> bool:
+    """The text names the row as printed, and not as the start of a longer name (职业年金缴费支出)."""
+    return bool(label) and bool(re.search(re.escape(normalize(label)) + "(?!支出)", text))
+
+
 def _item_name(label: str) -> str:
     """A row's item whichever classification prints it (…养老保险缴费支出 by function, …养老保险缴费 by
-    economic nature)."""
-    return clean_label(label).removesuffix("支出")
+    economic nature; 机关事业单位职业年金缴费支出 by function, 职业年金缴费 by economic nature)."""
+    return clean_label(label).removesuffix("支出").removeprefix("机关事业单位")
 
 
 def _child_named_first(facts: list[Fact], question: str) -> list[Fact]:
@@ -609,8 +618,18 @@ def _has_code(fact: Fact, codes: set[str]) -> bool:
     if not codes:
         return True
     if fact.kind == "cell":
-        return fact.row_code in codes
+        return fact.row_code in codes or (not fact.row_code and any(_row_names_code(fact, code) for code in codes)
+                                          and fact.table_kind in standard.FUNCTION_TABLES + standard.ECONOMIC_TABLES)
     return any(code in fact.quote or _heading_names_code(fact, code) for code in codes)
+
+
+def _row_names_code(fact: Fact, code: str) -> bool:
+    """A row printed without codes is that code's row when it bears the code's national name, under the
+    parent's name where the table prints that name more than once (行政运行 under 文化和旅游: 2070101)."""
+    name, parent = thesaurus.code_name(code), thesaurus.code_name(code[:-2]) if len(code) > 3 else None
+    if not name or normalize(strip_enumerator(clean_label(fact.row_label))) != normalize(name):
+        return False
+    return not fact.under or (parent is not None and normalize(fact.under) == normalize(parent))
 
 
 _LEVEL_MARK = {3: "类", 5: "款", 7: "项"}

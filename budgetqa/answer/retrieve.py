@@ -294,6 +294,8 @@ class FactRanker:
         # without spending lines of its own prints its 0 as income)
         if ask.spending and not ask.income and not ask.fund:
             candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_income(self.facts[i])]
+        if ask.measures & standard.BREAKDOWN_MEASURES and not ask.income:  # "基本支出中公用经费": never an income line
+            candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_income(self.facts[i])]
         if ask.income and not ask.spending:  # nor money coming in by money going out (a summary's 支出 side)
             candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_spending(self.facts[i])]
         if ask.spending and not ask.income:  # nor by a sentence's income ("…一般公共预算拨款收入2418.73万元")

@@ -20,8 +20,8 @@ PLUS = re.compile(r"(?<=[\u4e00-\u9fff])(?<![增附参追叠])加上?(?![班强�
 # where parse_query marks a department's unit named in the question ("§0§"), for the operands to carry it
 MEMBER_MARK = re.compile(r"§(\d)§")
 # "分别是多少": each figure asked — two documents' are compared (the larger named, both given)
-EACH = re.compile(r"分别|各是|各为|各有(?:多少|几)|各自(?:是|有)多少")
-_COMPARED = re.compile(r"比|差|多出|少出|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
+EACH = re.compile(r"分别|各是|各为|各有(?:多少|几)|各自(?:是|有)多少|各(?:安排|花|用|拨|支出)了?多少")
+_COMPARED = re.compile(r"比|差(?!旅)|多出|少出|哪个|哪家|谁|更[高多少低大小]|[多少高低大小]多少|[多少高低大小]了?几|倍|占")  # what "分别" asks besides
 SUM_WORDS = ("加起来", "加在一起", "加到一起", "加一起", "加一块", "加到一块", "加在一块", "加总", "合起来", "合在一起", "合一起", "之和",
              "总和", "一共", "共计")
 # "人均", "按在职人数平摊下来每人": the amount over the unit's staff
