@@ -59,7 +59,8 @@ QUESTIONS = [json.loads(line) for name in ("questions.jsonl", "journalist_questi
                                            "cross35_questions.jsonl", "why35_questions.jsonl", "lookup36_questions.jsonl",
                                            "heldout33_questions.jsonl", "lookup37_questions.jsonl", "cross37_questions.jsonl",
                                            "lookup38_questions.jsonl", "cross38_questions.jsonl", "trap38_questions.jsonl",
-                                           "para39_questions.jsonl", "lookup39_questions.jsonl", "cross39_questions.jsonl")
+                                           "para39_questions.jsonl", "lookup39_questions.jsonl", "cross39_questions.jsonl",
+                                           "lookup40_questions.jsonl", "cross40_questions.jsonl")
              for line in (LAYOUTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 DOCS = {
     "临川县城市管理局2025年部门预算.pdf": ("临川县城市管理局", 2025, "部门预算"),
@@ -238,6 +239,8 @@ NOT_YET = {"桐城教育局2023年的收支总量比2022年多了多少，原因
            "青林市疾控中心2024年度“实验室设备购置”项目的执行数里，财政拨款资金是多少？": "gold: not found (the 项目支出决算表 has no column by source of funds); the project's whole 全年执行数 is answered",
            "西陵市体育局2025年的支出预算总计，能占它和海东省司法厅2026年支出预算总计两家合计的多少？": "“能占它和乙两家合计的多少”: the share of a sum, its part named by a pronoun, is not read",
            "凤阳县民政局2024年度在养老服务上实际花了多少钱？": "gold: not found (no 养老服务 row); the 养老 rows of other items make it ambiguous",
+           # hard lookups and everyday comparisons (lookup40 48/50, cross40 40/40 at the session's first code)
+           "金沙文广旅局2025年基本支出表里职工医保缴费（人员支出）是多少元？": "“（人员支出）” names the column here, but a gloss in brackets is read as the words it explains (办公经费（日常公用开支）)",
            }
 _parsed: dict = {}
 

@@ -485,8 +485,10 @@ class FactRanker:
         if fact.kind == "cell":  # "政府采购预算中，办公设备": words of the table's title name the table, not the row
             specific = tuple(word for word in specific if word not in normalize(fact.table)) or specific
         if ask.member and ask.member in label:  # the unit's own row: the column must name the item asked
-            column = normalize(fact.column)
-            return w.label_named + len(label) if all(word in column for word in specific) else 0.0
+            column = normalize(fact.column)  # (as said, or as the thesaurus prints it: 财政拨款收入, 一般公共预算拨款收入)
+            return w.label_named + len(label) if all(word in column or any(
+                normalize(printed) in column for e in expansions if normalize(e.text) in word for printed in e.labels)
+                for word in specific) else 0.0
         if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
             best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
             # of two labels saying every word, the one saying little else ("政府采购金额", not

@@ -63,7 +63,7 @@ _PEOPLES_MONEY = re.compile(r"人员(?:经费|支出|开支|费用)"  # "在职�
 _PEOPLE_COUNTED = re.compile(r"(?:多少|几)(?!批|辆|台|套|张|次|人次)(?:个|名|位)?[^，,。？?钱元费]{0,8}(?:人员|人|运动员|学生|学员|职工|员工|队员|教师|老人|儿童|同志|干部)"
                              r"(?:的[^，,。？?钱元费经资补]{1,6})?[？?]?$")
 _NOT_STAFF = re.compile(r"(?:预算|规划|方案|计划|标准|报告|清单)编制|编制(?:范围|单位|说明|部门|工作|了|绩效)")  # the act of drawing up: no staff
-_ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是)?(多少|几)"
+_ASKS_CHANGE = re.compile(r"(新增|增长|增加|减少|下降|压减|压缩|增幅|降幅|增减|变化)(了|率)?(百分之|是|为|有)?(多少|几)"
                           r"|比[^，,。？?]{0,12}(?:少了|多了)(?:多少|几)"  # "比2023年度少了多少"
                           # "比上年多出多少", "比2023年多出来多少" (a year and 多出 without 来 compares units: "比乙2025年的多出多少")
                           r"|比(?:上年|去年|上一年)[^，,。？?]{0,6}(?:多出|少出)来?了?(?:多少|几)|比(?:20)?[0-9]{2}年度?(?:多出|少出)来了?(?:多少|几)")
@@ -360,10 +360,11 @@ def content_terms(q: str, names: str = "") -> list[str]:
     q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q.replace("年底", "年末")))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
     q = _ADDED_UP.sub(" ", q)  # "的钱加起来": not a word 钱加
     q = _MEASURE_TOTAL.sub(" ", q)  # "基本支出合计": 基本支出 and its total, not 基本 and 支出合计
+    q = q.replace("的话", "的 话")  # "…中心的话务外包": no particle 的话 (jieba would cut 的话|务)
     tokens = lexicon.tokenizer().lcut(q)
     for at, token in enumerate(tokens):
-        if token[-1:] in ("有", "是", "为") and token[:-1] in TOTAL_VOCABULARY:
-            token = token[:-1]  # "总计有多少": jieba glues the verb to the word
+        if token[-1:] in ("有", "是", "为") and (token[:-1] in TOTAL_VOCABULARY or token[:-1] in QUESTION_WORDS):
+            token = token[:-1]  # "总计有多少", "按元算为多少": jieba glues the verb to the word
         if len(token) > 2 and token.endswith("多少"):
             token = token[:-2]  # "收入多少" (a word it does not know before 多少)
         if len(token) == 2 and token[1] in "多少高低" and _RANKED.search(q):

@@ -125,6 +125,9 @@ _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2
 # "三公 2026比2025 增幅": years compared without their 年
 _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
                             r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
+# "您好，请问…", "…是多少，谢谢！": courtesy, at either end, asks nothing
+_COURTESY = re.compile(r"^\s*(?:(?:你好|您好|老师好)[，,！!。\s]*)?(?:请问|请教一下|请教)[，,：:\s]*|^\s*(?:你好|您好)[，,！!。\s]+"
+                       r"|[，,。！!\s]*(?:谢谢(?:你|您|了)?|多谢|感谢(?:你|您)?|麻烦(?:你|您)?了|辛苦了?)[。！!~～]*\s*$")
 # "…分别是多少？两者一样吗？", "…加起来多少？哪家最大？": a second question about the figures just asked,
 # which the answer's comparison of them says anyway
 _AFTERTHOUGHT = re.compile(r"(?<=[？?])\s*(?:两者|二者|两家|三家|几家|它们|这两个|这几个|哪家|哪个|谁)?的?(?:是不是|是否)?"
@@ -212,7 +215,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
-    question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", question))
+    question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", _COURTESY.sub("", question)))
     question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
     question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
