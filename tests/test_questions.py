@@ -73,3 +73,22 @@ def test_question(engine, case):
         assert set(case["candidates"]) <= offered, result["candidates"]
     if result["status"] == "answered":
         assert result["citations"], "an answered question must cite its source"
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    # 福建省 2024 lines 233–236 基本支出经济分类: 40.20 + 2.78 + 4.40 + 15.75 万元 (a thank-you closes the question)
+    ("福建12345中心2024年基本工资、津贴补贴、奖金和绩效工资加起来多少，谢谢", "63.13", "万元"),
+    ("您好，请问福建12345中心2024年基本工资、津贴补贴、奖金和绩效工资加起来多少？", "63.13", "万元"),
+    # 三明 2025 line 711: "增加 0.42 万元，增长 0.28%" ("有多少", "为多少" ask what "是多少" asks)
+    ("三明热线2025年一般公共预算拨款支出增长率有多少？", "0.28", "%"),
+    ("三明热线2025年一般公共预算拨款支出增长率为多少？", "0.28", "%"),
+    # 社工部 2024 决算 p18: 全年预算为 321.02 万元，支出决算为 307.82 万元 (the unit said before "没花掉")
+    ("社会工作部2024年全年预算里有多少万元没花掉？", "13.20", "万元"),
+    # 泉州 2026 line 387: "委托业务费预算总额819.86万元" (the year first, then the unit and 的: no unit "热线的委")
+    ("2026年泉州热线的委托业务费预算总额是多少？", "819.86", "万元"),
+    # 财政局 2024 决算 p23: "公务接待费支出决算为0.00万元" ("实际花了多少万元": 实际花了 names no item)
+    ("财政局2024年公务接待费实际花了多少万元？", "0.00", "万元"),
+])
+def test_a_question_reworded_keeps_its_answer(engine, question, value, unit):
+    answer = engine.ask(question)
+    assert answer.status == "answered" and answer.unit == unit and close_enough(answer.value, unit, value, unit), answer.text
