@@ -462,6 +462,21 @@ def test_a_classification_quoted_is_an_item_though_the_units_name_holds_it(layou
     assert answer.status == "answered" and answer.value == Decimal("767.42"), answer.text
 
 
+@pytest.mark.parametrize("question, value", [
+    # 金沙卫健 2026 p5 表3 30302 退休费 合计 521,269.72 元 ("2026年金沙…": no 年金 there)
+    ("2026年金沙卫健局预算里给退休人员发的退休费有多少？", "521269.72"),
+    # 海东 2026 p3 说明四: 机关运行经费236.57万元 (the 海东省司法厅机关 row is not what "…厅机关运行经费" names)
+    ("2026年海东省司法厅机关运行经费安排了多少万元？", "236.57"),
+    # 兰溪一中 2026 p8 政府采购预算表: 食堂食材配送服务 461,900.00 元 (一中 and the words after it name no other unit)
+    ("2026年兰溪一中请人给学校食堂送菜送肉，打算花多少钱？", "461900.00"),
+    # p3 部门支出总表 2140106 公路养护: 云台 657.33, 南湖 501.81, 龙泉 600.98 万元 (三市 leaves no 三 beside 公路)
+    ("2026年云台、南湖、龙泉三市交通运输局公路养护预算，哪家最多？是多少？", "657.33"),
+])
+def test_the_year_said_before_the_unit(layout_engine, question, value):
+    answer = layout_engine.ask(question)
+    assert answer.status == "answered" and answer.value == Decimal(value), answer.text
+
+
 def test_a_sum_with_an_item_printed_nowhere_is_no_sum(layout_engine):
     """玉山 2026 基本支出表 prints 30201 办公费 13.30 and 30205 水费 11.01 but no 印刷费 row (the prose only
     lists 印刷费 among 公用经费's kinds): 办公费 alone is no answer to "办公费、印刷费一共多少"."""

@@ -531,6 +531,8 @@ class EntityIndex:
             surface = form if form in q else self._short_form(form, q)
             if surface and self._at_another_place(q, surface, self.members[form][1]):
                 continue  # "甲市应急救援保障中心" is not 乙市's 应急救援保障中心
+            if surface and _runs_into_term(q, surface):
+                continue  # "甲厅机关运行经费": 机关运行经费, not the 甲厅机关 row
             if surface and not any(surface in named or named in surface for named, _, _ in found):
                 found.append((surface, *self.members[form]))
         if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found):
@@ -747,9 +749,26 @@ class EntityIndex:
                 # "甲市三家交通运输局": 交通运输局; "乙区的卫健委": 卫健委
                 organisation = _UNIT_COUNT.sub("", mention.group(1)).removeprefix("的")
                 organisation = next_unit.split(organisation)[0] if next_unit else organisation
-                if not any(in_order(organisation, name) for name in names):
+                if not any(in_order(organisation, name) or _short_form_then_words(organisation, name) for name in names):
                     unknown.append(mention.group())
         return unknown
+
+
+def _runs_into_term(q: str, surface: str) -> bool:
+    """The words end inside a budget term that begins among them ("…厅机关" of "…厅机关运行经费")."""
+    at = q.find(surface)
+    end = at + len(surface)
+    return at >= 0 and any(at <= e.start < end < e.end for e in thesaurus.expand(q))
+
+
+def _short_form_then_words(organisation: str, name: str) -> bool:
+    """"一中请人给学校" after 兰溪: a short form of a unit's name (一中 of 兰溪县第一中学), then a clause of the
+    question (a verb: 请, 给 …) that runs on to the next organisation word — not another body (应急救援保障中心)."""
+    return any(in_order(organisation[:k], name) and _CLAUSE_WORD.search(organisation[k:])
+               for k in range(2, len(organisation) - 2))
+
+
+_CLAUSE_WORD = re.compile(r"[请给为向对在把替帮拿花用搞办]")
 
 
 @cache
@@ -770,6 +789,7 @@ _COUNTED = re.compile(r"^(?:多少|几)")
 _UNIT_COUNT = re.compile(r"[这那]?[两二三四五六七八九十几]+(?:家|个|地|(?<=[两二三四五六七八九十])[市县区](?=[\u4e00-\u9fa5]{2,}(?:局|委|办|中心)))"
                          r"(?:[镇乡](?:人民)?政府|街道办事处|街道)?")  # "甲、乙、丙三市交通运输局"
 _ORG_END = re.compile(r"[局委办院所站队馆处社部厅心署会]$")
+_PLACES_COUNTED = re.compile(r"[两二三四五六七八九十几]+[市县区](?=[\u4e00-\u9fa5]{2,}?(?:局|委|办|中心))")
 
 
 def _shared_run(text: str, at: int, names: set[str]) -> str:
@@ -797,6 +817,7 @@ def without_items(question: str, names: str = "") -> str:
     """The question minus budget terms ("办公费", "住房公积金"), whose words could look like a unit's
     name — unless the words are part of a unit's name ("司法" in 司法局)."""
     q = _TOPIC_NAMED.sub(" ", _CODED_ITEM.sub(" ", normalize(question)))
+    q = re.sub(r"(?<![0-9])((?:20)?[0-9]{2})年度?", r"\1，", q)  # "2026年金沙…": no 年金 (a pension) there
     # one stretch may be several terms ("部门预算": a level and a kind): each is blanked once
     spans = sorted({(e.start, e.end) for e in thesaurus.expand(q) if q[e.start:e.end] not in names}, reverse=True)
     cut_from = len(q)
@@ -878,7 +899,9 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     names |= thesaurus.abbreviated(names)  # "江北文旅局" for 江北区文化和旅游局
     # a quotation mark ends the name: "东山农业农村局“农村公路养护补助”" keeps its 农村
     q, out, i = normalize(re.sub(r"[“”「」『』]", "·", question)), [], 0
+    q = _PLACES_COUNTED.sub(" ", q)  # "甲、乙、丙三市交通运输局公路养护": no 三 left beside 公路
     after_name = False  # right after a removed piece, two characters of a name continue it ("12345" + "中心")
+    terms = [(e.start, e.end) for e in thesaurus.expand(q) if e.end - e.start >= 3]
     while i < len(q):
         quoted = re.match(r"·([^·]+)·(?P<item>科目|项目|款|项|类)?", q[i:])
         if quoted and (quoted["item"] or not _quotes_name(quoted[1], names)):
@@ -903,6 +926,8 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
                    for name in names):
                 length = size
                 break
+        # "海东省司法厅机关运行经费": a name (…司法厅机关, a row of its own) ends where a term it runs into begins
+        length = next((start - i for start, end in terms if i <= start < i + length < end), length)
         if length and _AREA_AFTER.match(q, i + length):
             length = 0  # "应急管理这一大块" of the 应急管理局: an area of spending, not the name again
         if length:
