@@ -471,8 +471,12 @@ def test_a_classification_quoted_is_an_item_though_the_units_name_holds_it(layou
     ("2026年兰溪一中请人给学校食堂送菜送肉，打算花多少钱？", "461900.00"),
     # p3 部门支出总表 2140106 公路养护: 云台 657.33, 南湖 501.81, 龙泉 600.98 万元 (三市 leaves no 三 beside 公路)
     ("2026年云台、南湖、龙泉三市交通运输局公路养护预算，哪家最多？是多少？", "657.33"),
+    # 龙泉 2026 p2 部门收入总表 128002 龙泉市公路养护中心 合计 1012.94 万元 ("…局底下的…": no 年底 once the name is out)
+    ("2026年龙泉市交通局底下的公路养护中心，收入加起来一共多少？", "1012.94"),
+    # 凤阳 2024 公开05表 p8: 人员经费合计 836.29, 公用经费合计 65.64 万元: 836.29 ÷ 901.93 ("占比有多少" as "是多少")
+    ("凤阳县民政局2024年基本支出里人员经费占比有多少？", "92.72"),
 ])
-def test_the_year_said_before_the_unit(layout_engine, question, value):
+def test_the_year_said_before_the_unit_and_other_rewordings(layout_engine, question, value):
     answer = layout_engine.ask(question)
     assert answer.status == "answered" and answer.value == Decimal(value), answer.text
 

@@ -115,7 +115,7 @@ _YES_NO_GAP = re.compile(r"^(?P<a>[^？?]+?)(?:是不是|是否)?比(?P<b>[^？?
 def item_gap(q: str) -> re.Match | None:
     """"A比B多多少", or asked yes or no when the question asks no figure before it."""
     return ITEM_DIFFERENCE.search(q) or (_YES_NO_GAP.search(q) if not re.search(r"多少|几", q) else None)
-_VAGUE = re.compile(r"[了是的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
+_VAGUE = re.compile(r"[了是有为的比多大少几成()（）%]")  # "占了多大比例", "占比多少": no whole named after 占
 # 中 saying "within", not opening a word (中医, 中小企业, 中学, 中心)
 _IN = r"(?:里面|里|当中|之中|中(?![医小学心央等职药级期层]))"
 _WITHIN = re.compile(rf"(?P<whole>.{{2,}}?){_IN}的?(?P<part>.{{2,}})")

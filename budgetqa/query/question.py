@@ -126,6 +126,7 @@ _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2
 # "三公 2026比2025 增幅": years compared without their 年
 _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
                             r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
+_UNDER_IT = re.compile(r"底下(?=的)")  # "2026年甲局底下的…": 下属 (with the unit's name out, no 年底 is said)
 # "您好，请问…", "…是多少，谢谢！": courtesy, at either end, asks nothing
 _COURTESY = re.compile(r"^\s*(?:(?:你好|您好|老师好)[，,！!。\s]*)?(?:请问|请教一下|请教)[，,：:\s]*|^\s*(?:你好|您好)[，,！!。\s]+"
                        r"|[，,。！!\s]*(?:谢谢(?:你|您|了)?|多谢|感谢(?:你|您)?|麻烦(?:你|您)?了|辛苦了?)[。！!~～]*\s*$")
@@ -216,7 +217,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
-    question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", _COURTESY.sub("", question)))
+    question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", _COURTESY.sub("", _UNDER_IT.sub("下属", question))))
     question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
     question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
@@ -342,7 +343,7 @@ def left_out(question: str) -> tuple[str, ...]:
 _NOT_ASKED = re.compile(_LEFT_OUT.pattern + r"|[（(][^（）()]*(?:这些|之类|这类|等等)[）)]"
                         r"|[（(][^（）()]*(?:不算|除外)[）)]"  # "（其他收入那部分不算）"
                         # "(2026年)不算财政给的，…" (not "除去X，还剩多少": the rest is asked)
-                        r"|(?:^|(?<=[，,])|(?<=年))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,](?!还剩|剩下|剩余|其余)"
+                        r"|(?:^|(?<=[，,])|(?<=年)|(?<=年度))(?:不算|不含|不包括|除去|除了)[^，,。？?（）()]*[，,](?!还剩|剩下|剩余|其余)"
                         # "专门办具体事情、不算日常运转的钱": a clause of the description saying what it is not
                         r"|、(?:不算|不含|不包括|而?不是)[^，,。？?、（）()]*?(?=的(?:钱|经费|资金|支出|费用))"
                         # "…的钱有多少，不是退休的那些哈" (not "…的钱里，不是财政给的有多少": that asks)
