@@ -88,6 +88,8 @@ def test_question(engine, case):
     ("2026年泉州热线的委托业务费预算总额是多少？", "819.86", "万元"),
     # 财政局 2024 决算 p23: "公务接待费支出决算为0.00万元" ("实际花了多少万元": 实际花了 names no item)
     ("财政局2024年公务接待费实际花了多少万元？", "0.00", "万元"),
+    # 万里 2024 p10 财务收支预算总表（元）: 城乡社区支出 119,385,303 + 社会保障和就业支出 19,604,064 ("一共为": no item 为)
+    ("万里街道2024年城乡社区支出加上社会保障和就业支出，一共为多少亿元？保留两位小数", "1.39", "亿元"),
 ])
 def test_a_question_reworded_keeps_its_answer(engine, question, value, unit):
     answer = engine.ask(question)

@@ -496,7 +496,7 @@ def operation_kind(text: str, several_docs: bool) -> str:
 
 
 # "A加上B，实际花了多少": a clause that asks, naming no item
-_ASKING_ONLY = re.compile(r"(?:实际上?|一共|总共|共|花了|花掉了?|用了|支出了|要|是|的|亿元|万元|元|[（()）]"
+_ASKING_ONLY = re.compile(r"(?:实际上?|一共|总共|共|花了|花掉了?|用了|支出了|要|是|为|有|的|亿元|万元|元|[（()）]"
                           r"|(?:四舍五入)?(?:到|保留)?[一二两三四0-9]位小数|精确到[^，,、]*|四舍五入)+")  # (the answer's unit and rounding)
 # "2025年部门预算中，A和B两项…": where the items are, no item
 _SCOPE = re.compile(r".{2,}?(?:里面|里|当中|之中|中)")
