@@ -475,6 +475,8 @@ def test_a_classification_quoted_is_an_item_though_the_units_name_holds_it(layou
     ("2026年龙泉市交通局底下的公路养护中心，收入加起来一共多少？", "1012.94"),
     # 凤阳 2024 公开05表 p8: 人员经费合计 836.29, 公用经费合计 65.64 万元: 836.29 ÷ 901.93 ("占比有多少" as "是多少")
     ("凤阳县民政局2024年基本支出里人员经费占比有多少？", "92.72"),
+    # 金沙文旅 2025 p3 说明二: "离退休人员30人" (a closing 呢 asks nothing)
+    ("金沙县文旅局有多少退休的老同志呢？", "30"),
 ])
 def test_the_year_said_before_the_unit_and_other_rewordings(layout_engine, question, value):
     answer = layout_engine.ask(question)

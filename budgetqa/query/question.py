@@ -129,7 +129,8 @@ _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=
 _UNDER_IT = re.compile(r"底下(?=的)")  # "2026年甲局底下的…": 下属 (with the unit's name out, no 年底 is said)
 # "您好，请问…", "…是多少，谢谢！": courtesy, at either end, asks nothing
 _COURTESY = re.compile(r"^\s*(?:(?:你好|您好|老师好)[，,！!。\s]*)?(?:请问|请教一下|请教)[，,：:\s]*|^\s*(?:你好|您好)[，,！!。\s]+"
-                       r"|[，,。！!\s]*(?:谢谢(?:你|您|了)?|多谢|感谢(?:你|您)?|麻烦(?:你|您)?了|辛苦了?)[。！!~～]*\s*$")
+                       r"|[，,。！!\s]*(?:谢谢(?:你|您|了)?|多谢|感谢(?:你|您)?|麻烦(?:你|您)?了|辛苦了?)[。！!~～]*\s*$"
+                       r"|[呢啊呀嘛](?=[？?。！!]*\s*$)")  # "…有多少退休的老同志呢？": a particle ends the ask
 # "…分别是多少？两者一样吗？", "…加起来多少？哪家最大？": a second question about the figures just asked,
 # which the answer's comparison of them says anyway
 _AFTERTHOUGHT = re.compile(r"(?<=[？?])\s*(?:两者|二者|两家|三家|几家|它们|这两个|这几个|哪家|哪个|谁)?的?(?:是不是|是否)?"
@@ -223,7 +224,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
     question = _SHORT_YEARS_COMPARED.sub(r"20\1年比20\2年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
-    follow_up = bool(context) and is_follow_up(question)
+    follow_up = bool(context) and is_follow_up(asked.strip())  # (as asked, its 呢 still there)
     context = context if follow_up else None
     item_text = f"{context.get('question', '')} {question}" if context else question
     match = match_documents(question, index, context)
