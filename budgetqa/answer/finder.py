@@ -349,8 +349,8 @@ class Finder:
         if rival is None:  # an economic row of staff costs prints its amount only under 人员经费 (公用经费 0)
             rival = max((f for f in namesakes if f.measure in standard.BREAKDOWN_MEASURES),
                         key=lambda f: f.value_yuan or 0, default=None)
-        if rival is None or not rival.value_yuan or rival.amount == best.amount:
-            return []
+        if rival is None or not rival.value_yuan or rival.a_digit_apart(best):
+            return []  # (4.30 and 4.29: one amount the document contradicts itself on, said in a warning)
         # "职业年金缴费" names the economic row as printed, not 机关事业单位职业年金缴费支出: that row it is
         said = [_says_as_printed(clean_label(f.row_label), normalize(query.item_text)) for f in (best, rival)]
         return [] if said == [True, False] else [best, rival]

@@ -87,6 +87,14 @@ class Fact:
         step = max(to_yuan(_last_digit(f.printed), f.unit) for f in (self, other))
         return abs(mine - theirs) <= step / 2
 
+    def a_digit_apart(self, other: Fact) -> bool:
+        """Whether two money figures differ by at most one unit of the coarser last printed digit (4.30 and
+        4.29 万元): one amount with a slip of rounding, not two amounts."""
+        mine, theirs = self.value_yuan, other.value_yuan
+        if mine is None or theirs is None:
+            return self.amount == other.amount
+        return abs(mine - theirs) <= max(to_yuan(_last_digit(f.printed), f.unit) for f in (self, other))
+
     @property
     def row_id(self) -> str:
         """The cell's table row (its id without the column): the cells of one printed row share it."""

@@ -32,8 +32,7 @@ CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|�
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 # an organisation's name right after a place: "(市)财政局", "(区)教育局", "(市)便民中心"
-# (no name holds 的 but before it: "乙区的卫健委", never "甲热线的委托…")
-_ORGANISATION = r"(?:省|市|区|县)?(府办|的?(?:(?!的)[\u4e00-\u9fa5]){1,10}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅|学校|中学|小学|幼儿园|医院))"
+_ORGANISATION = r"(?:省|市|区|县)?(府办|[\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅|学校|中学|小学|幼儿园|医院))"
 # a subordinate unit named right after its parent's name: "财政局|财政所", "街道|社区服务站"
 _SUBORDINATE = re.compile(r"(?P<unit>[\u4e00-\u9fa5]{1,6}(?:局|委员会|委|办公室|街道|办事处))(?P<sub>[\u4e00-\u9fa5]{1,6}?(?:所|站|队|院|馆))")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
@@ -751,6 +750,8 @@ class EntityIndex:
                 # "甲市三家交通运输局": 交通运输局; "乙区的卫健委": 卫健委
                 organisation = _UNIT_COUNT.sub("", mention.group(1)).removeprefix("的")
                 organisation = next_unit.split(organisation)[0] if next_unit else organisation
+                if "的" in organisation:
+                    continue  # "甲热线的委(托业务费)": no organisation's name holds 的
                 if not any(in_order(organisation, name) or _short_form_then_words(organisation, name) for name in names):
                     unknown.append(mention.group())
         return unknown
