@@ -292,9 +292,8 @@ class FactRanker:
                 self.facts[i].row_code, self.facts[i].table_kind, named)]
         # money going out is never answered by money coming in (a fund's line of the summary may: a fund
         # without spending lines of its own prints its 0 as income)
-        if ask.spending and not ask.income and not ask.fund:
-            candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_income(self.facts[i])]
-        if ask.measures & standard.BREAKDOWN_MEASURES and not ask.income:  # "基本支出中公用经费": never an income line
+        # (and a breakdown asked, "基本支出中公用经费", is never an income line, whatever fund is named)
+        if not ask.income and ((ask.spending and not ask.fund) or ask.measures & standard.BREAKDOWN_MEASURES):
             candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_income(self.facts[i])]
         if ask.income and not ask.spending:  # nor money coming in by money going out (a summary's 支出 side)
             candidates = [i for i in candidates if self.facts[i].kind != "cell" or not _is_spending(self.facts[i])]

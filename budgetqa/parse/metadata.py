@@ -56,7 +56,7 @@ _COVER_KIND = re.compile(r"(部门|单位)?(预算|决算)(?:公开)?$")
 _ORG_SUFFIX = "中心|委员会|办公室|管理局|事务局|服务局|局|厅|委|院|所|站|队|馆|处|社|学校|学院|大学|医院|公司|协会|联合会|办|部"
 _REGION = (
     r"(?:北京市|天津市|上海市|重庆市|[%s]{2,3}省|[%s]{2,6}自治区)?"
-    # (a city's name holds no county's end: "临川县城市管理局" is 临川县's, no city 临川县城)
+    # (a city's name holds no county's end: "甲县城市管理局" is 甲县's, no city 甲县城)
     r"(?:(?:(?![区县旗])[%s]){2,5}?(?:市|自治州|州|盟|地区))?"
     r"(?:[%s]{1,5}?(?:区|县|旗))?"
 ) % (_CJK, _CJK, _CJK, _CJK)
@@ -126,7 +126,7 @@ def cover_lines(text: str, limit: int = 15) -> list[str]:
 
 
 def region_prefix(entity: str) -> str:
-    """Administrative prefix of a unit name as printed ("福州市鼓楼区" of 福州市鼓楼区民政局)."""
+    """Administrative prefix of a unit name as printed ("甲市乙区" of 甲市乙区民政局)."""
     m = re.match(_REGION, entity)
     return m.group(0) if m else ""
 

@@ -361,7 +361,7 @@ def content_terms(q: str, names: str = "") -> list[str]:
     q = ASKED_UNIT.sub(" ", _YEAR_WORD.sub(" ", q.replace("年底", "年末")))  # "2026年花在…" must not yield "年花", nor "换算成元" "成元"
     q = _ADDED_UP.sub(" ", q)  # "的钱加起来": not a word 钱加
     q = _MEASURE_TOTAL.sub(" ", q)  # "基本支出合计": 基本支出 and its total, not 基本 and 支出合计
-    q = q.replace("的话", "的 话")  # "…中心的话务外包": no particle 的话 (jieba would cut 的话|务)
+    q = q.replace("的话", "的 话")  # "…中心的话费": no particle 的话 (jieba would cut 的话|费)
     tokens = lexicon.tokenizer().lcut(q)
     for at, token in enumerate(tokens):
         if token[-1:] in ("有", "是", "为") and (token[:-1] in TOTAL_VOCABULARY or token[:-1] in QUESTION_WORDS):

@@ -710,8 +710,6 @@ class EntityIndex:
             if k and len(words[k - 1]) >= 2 and words[k - 1] + word[:1] in self.known_text:
                 continue  # "甲溪镇安防": 镇 ends the name before (jieba cut 甲溪|镇安), no place 镇安
             word = _LEADING_LINK.sub("", word)  # "比安河县": the 比 of a comparison is no part of the place
-            if "的" in word:
-                continue  # "热线的委(托)": no organisation's name holds 的
             if k + 1 < len(words) and _COUNTED.match(words[k + 1]):
                 continue  # "新建多少个站点": a verb before what it counts, though jieba knows a place 新建
             named = (lexicon.names_place_or_organisation(word)
@@ -751,7 +749,7 @@ class EntityIndex:
                 organisation = _UNIT_COUNT.sub("", mention.group(1)).removeprefix("的")
                 organisation = next_unit.split(organisation)[0] if next_unit else organisation
                 if "的" in organisation:
-                    continue  # "甲热线的委(托业务费)": no organisation's name holds 的
+                    continue  # "甲中心的委(托业务费)": no organisation's name holds 的
                 if not any(in_order(organisation, name) or _short_form_then_words(organisation, name) for name in names):
                     unknown.append(mention.group())
         return unknown
@@ -765,8 +763,8 @@ def _runs_into_term(q: str, surface: str) -> bool:
 
 
 def _short_form_then_words(organisation: str, name: str) -> bool:
-    """"一中请人给学校" after 兰溪: a short form of a unit's name (一中 of 兰溪县第一中学), then a clause of the
-    question (a verb: 请, 给 …) that runs on to the next organisation word — not another body (应急救援保障中心)."""
+    """"一中请人给学校" after 甲: a short form of a unit's name (一中 of 甲县第一中学), then a clause of the
+    question (a verb: 请, 给 …) that runs on to the next organisation word — not another body (甲市救援保障中心)."""
     return any(in_order(organisation[:k], name) and _CLAUSE_WORD.search(organisation[k:])
                for k in range(2, len(organisation) - 2))
 
@@ -820,7 +818,7 @@ def without_items(question: str, names: str = "") -> str:
     """The question minus budget terms ("办公费", "住房公积金"), whose words could look like a unit's
     name — unless the words are part of a unit's name ("司法" in 司法局)."""
     q = _TOPIC_NAMED.sub(" ", _CODED_ITEM.sub(" ", normalize(question)))
-    q = re.sub(r"(?<![0-9])((?:20)?[0-9]{2})年度?", r"\1，", q)  # "2026年金沙…": no 年金 (a pension) there
+    q = re.sub(r"(?<![0-9])((?:20)?[0-9]{2})年度?", r"\1，", q)  # "2026年金乙…": no 年金 (a pension) there
     # one stretch may be several terms ("部门预算": a level and a kind): each is blanked once
     spans = sorted({(e.start, e.end) for e in thesaurus.expand(q) if q[e.start:e.end] not in names}, reverse=True)
     cut_from = len(q)
@@ -929,7 +927,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
                    for name in names):
                 length = size
                 break
-        # "海东省司法厅机关运行经费": a name (…司法厅机关, a row of its own) ends where a term it runs into begins
+        # "甲省司法厅机关运行经费": a name (…司法厅机关, a row of its own) ends where a term it runs into begins
         length = next((start - i for start, end in terms if i <= start < i + length < end), length)
         if length and _AREA_AFTER.match(q, i + length):
             length = 0  # "应急管理这一大块" of the 应急管理局: an area of spending, not the name again
