@@ -179,6 +179,20 @@ def computed(value: Decimal, unit: str, text: str, formula: str, operands: list[
                   value_text=format_decimal(value), operands=tuple(operands), exact=exact)
 
 
+def in_unit_asked(result: Answer, unit: str) -> Answer:
+    """An amount answered in another money unit than the one asked ("增加了多少元" of a sentence in 万元):
+    the same amount in the unit asked, the conversion shown."""
+    if result.status != "answered" or result.value is None or not unit or result.unit == unit:
+        return result
+    value = convert_unit(result.value, result.unit or "", unit)
+    if value is None:
+        return result
+    work = f"{format_decimal(result.value)} {result.unit} = {format_decimal(value)} {unit}"
+    exact = None if result.exact is None else convert_unit(result.exact, result.unit or "", unit)
+    return replace(result, value=value, unit=unit, value_text=format_decimal(value), exact=exact,
+                   text=f"{result.text}\n换算：{work}", work=(*result.work, work))
+
+
 def rounded(result: Answer, places: int) -> Answer:
     """A computed answer rounded as the question asks ("保留两位小数"), the exact result kept in its text."""
     if result.status != "answered" or result.value is None:

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from budgetqa.answer.retrieve import FIRM_LABEL_SCORE, MIN_LABEL_SCORE, FactRanker, Scored, clean_label, fact_tokens
+from budgetqa.answer.retrieve import (FIRM_LABEL_SCORE, MIN_LABEL_SCORE, FactRanker, Scored, clean_label, fact_tokens,
+                                      in_table_named)
 from budgetqa.answer.weights import WEIGHTS, RankingWeights
 from budgetqa.model import standard
 from budgetqa.model.document import DocumentMeta, to_yuan
@@ -24,6 +25,7 @@ from budgetqa.query.question import Query, item_query
 from budgetqa.store.catalog import Catalog
 from budgetqa.store.fact_store import passage_texts
 
+_EXACT_TARGET = re.compile(r"[|｜:：]=?$")  # "…|面积数|=120": the target itself, no ≥ or ≤ bound
 _LIST_ITEM = re.compile(r"^(?:[0-9]+[.、．]|[（(][0-9一二三四五六七八九十]+[)）])")  # "2.乙；": an item of a numbered list
 _SAYS_MOST = 0.7  # a sentence answering in words says this share of the question's words (by length)
 FACT_CACHE = 64  # documents whose facts, parsed form and audit stay in memory
@@ -102,6 +104,16 @@ class Finder:
         if len(strip_enumerator(normalize(best.quote)).strip("。.：:；; ")) <= 8 and at + 1 < len(sentences):
             return sentences[at + 1]
         return best
+
+    def target_stated_exactly(self, said: Fact, meta: DocumentMeta) -> Fact | None:
+        """The one figure of a sentence that sets an indicator's target as a plain amount ("…|用房面积
+        |=120平方米"): the figure asked. None for a bound (≥95%) or a sentence of several figures."""
+        figures = [f for f in self.facts_of([meta.doc_id])
+                   if f.kind == "narrative" and f.quote == said.quote and f.value is not None]
+        if len(figures) != 1 or figures[0].offset < 0:
+            return None
+        before = normalize(said.quote[:figures[0].offset])
+        return figures[0] if _EXACT_TARGET.search(before) else None
 
     def unit_described(self, topic: str, meta: DocumentMeta) -> Fact | None:
         """The document's first sentence saying what the unit is in the way asked (its nature, duties or
@@ -392,9 +404,11 @@ class Finder:
         synonyms = "".join(e.text for e in query.ask.expansions if e.term in query.measures or e.kind == "doc_kind")
         # "一般公共预算基本支出中公用经费": a fund and the breakdown above it name no other item
         # ("项目支出总额", cut 项目 | 支出总额: the measure's pieces)
+        # ("经济分类预算表中，人员经费": the words of a table named say where, not what)
         others = [t for t in query.ask.content if t not in query.measures and t not in synonyms
                   and not _FUND_PHRASE.fullmatch(t) and t not in standard.BREAKDOWN_MEASURES
-                  and t not in TOTAL_QUALIFIERS and not any(t in m for m in query.measures)]
+                  and t not in TOTAL_QUALIFIERS and not any(t in m for m in query.measures)
+                  and not (query.ask.table_named and (t.endswith("表") or t in query.ask.table_named))]
         # in a 决算 its own figures are the 决算数: "实际花了多少人员经费" names one measure
         measures = query.measures - ({"决算数"} if meta.kind == "决算" else set())
         if len(measures) != 1 or query.asks_change or others or query.codes:  # a code names a row, not the total
@@ -406,6 +420,8 @@ class Finder:
                   and GRAND_TOTAL.search(f.row_label) and f.measure == named]
         order = {kind: i for i, kind in enumerate(standard.TOTAL_SOURCES.get(named, ()))}
         totals = [f for f in totals if f.table_kind in order]
+        if query.ask.table_named:
+            totals = in_table_named(totals, query.ask.table_named)
         if query.ask.fund:  # "一般公共预算里的项目支出": that fund's table, not the all-funds 支出总表
             totals = [f for f in totals if standard.holds_funds_named(f.table, query.ask.text)]
         if meta.kind == "决算" and not query.measures & standard.BUDGET_MEASURES:  # "全年决算中，基本支出合计":

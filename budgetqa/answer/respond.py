@@ -47,7 +47,8 @@ class Responder:
                 result = compose.not_found("文件只印了问题中给出的这个数额本身，没有再细分出所问的部分", [],
                                            unit_list(self.finder.metas))
         elif query.decimals is not None:
-            result = compose.rounded(result, query.decimals)
+            result = compose.rounded(compose.in_unit_asked(result, query.unit), query.decimals)
+        result = compose.in_unit_asked(result, query.unit)
         return result.asked(query.text, query.follow_up_context(), self._contradictions(result))
 
     def _not_a_sum(self, query: Query, result: Answer) -> Answer | None:
@@ -92,7 +93,7 @@ class Responder:
             return compose.not_found(unexplained)
         said = self.finder.describing_sentence(query, meta) if query.asks_text else None
         if said is not None:
-            return compose.explained(said, meta)
+            return compose.explained(said, meta, self.finder.target_stated_exactly(said, meta))
         whole = self.finder.measure_total(query, meta)
         return self._said_in_words(query, compose.answered(whole, meta, unit) if whole is not None
                                    else self._one_document(query, meta))

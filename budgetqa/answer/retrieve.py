@@ -124,6 +124,16 @@ def _sum_word_of_another_item(fact: Fact, label: str, ask: Ask, expansions, want
                and not any(name in title for name in (e.term, e.text, *e.labels)) for e in expansions)
 
 
+def in_table_named(facts: list[Fact], named: str) -> list[Fact]:
+    """The cells in the table the question names: the longest end of its words ("在经济分类" -> 经济分类)
+    whose characters a title has in order (收支总表 in 财务收支预算总表); all the facts when none fits."""
+    for start in range(len(named) - 1):
+        inside = [f for f in facts if f.kind == "cell" and in_order(named[start:], normalize(f.table))]
+        if inside:
+            return inside
+    return facts
+
+
 def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> int:
     """How many characters of a row label the question says in two or more pieces, each its longest
     run said on its own ("给伤残军人发抚恤金" says 伤残 and 抚恤 of 伤残抚恤); 0 when the pieces are fewer
@@ -392,14 +402,8 @@ class FactRanker:
 
 
     def _in_table_named(self, candidates: list[int], named: str) -> list[int]:
-        """The candidates in the table the question names: the longest end of its words ("在经济分类"
-        -> 经济分类) whose characters a title has in order (收支总表 in 财务收支预算总表)."""
-        for start in range(len(named) - 1):
-            words = named[start:]
-            inside = [i for i in candidates if self.facts[i].kind == "cell" and in_order(words, normalize(self.facts[i].table))]
-            if inside:
-                return inside
-        return candidates
+        inside = {id(f) for f in in_table_named([self.facts[i] for i in candidates], named)}
+        return [i for i in candidates if id(self.facts[i]) in inside]
 
     def _narrative_label(self, i: int, label: float, ask: Ask, w: RankingWeights) -> float:
         """How well a sentence's words for its number name what was asked."""

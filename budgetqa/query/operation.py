@@ -58,7 +58,7 @@ _STAFF_WHO = re.compile(r"实有|在职|在编|编制|工作人员|人员|职工
 # "按在职人数算，": how the figure is divided, no words of the figure divided (人数 would read a count)
 _BY_HEADCOUNT = re.compile(r"(?:按|以|除以)(?P<who>(?:实有)?[\u4e00-\u9fa5]{0,8}?)的?(?:人数|人头数?|人员)(?:来)?(?:计算|算|计|平摊|分摊|平均)?"
                           r"(?:下来)?[，,、]?")
-CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|差|高出?|低出?)了?(百分之)?(多少|几)")
+CHANGE_ASKED = re.compile(r"(增加|减少|增长|下降|压减|压缩|变化|涨|降|多|少|相差|差|高出?|低出?)了?(百分之)?(多少|几)")
 _COUNTED_UNITS = "辆台套人名个家项次所"  # "多几辆": a count of things, not of money
 # the words that say a figure changed against its base
 _CHANGE_WORD = re.compile(r"增长|增加|减少|下降|变化|变动|增减|增幅|降幅|涨幅|涨|降|多|少|高|低|超出|超过|超支|节约|结余|差额|相差|差距")
@@ -553,8 +553,8 @@ def side_by_side(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
     i = 0
     while i < len(text):
-        name = next((text[i:i + n] for n in range(8, 1, -1)
-                     if i + n <= len(text) and thesaurus.code_for_name(text[i:i + n])), "")
+        name = next((text[i:i + n] for n in range(min(24, len(text) - i), 1, -1)  # (the longest name: 其他社会保障和就业支出)
+                     if thesaurus.code_for_name(text[i:i + n])), "")
         if name:
             found.append((i, name))
         i += len(name) or 1

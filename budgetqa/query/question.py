@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
+from itertools import accumulate
 
 from opencc import OpenCC
 
@@ -116,6 +117,10 @@ _DASHED_ASIDE = re.compile(r"——([^—]{2,40})——")
 # a figure stated to be checked ("…是7.46万元，对吗", "…4703平方米，文件里是这么写的吗")
 _CLAIM_CHECKED = re.compile(r"对吗|对不对|是真的吗|真的吗|是这样吗|这么写的?吗|没错吧|属实吗|是否属实|准确吗|是不是真的")
 _STATED_COUNT = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?\s*(?P<unit>平方米|人次|人|辆|台|套|张|个|家|项|所)")
+_FULL_STOP_END = re.compile(r"[。！!]+\s*$")
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+# "甲热线中心23年…", "…2080506 23年执行数": a year written in two digits is that year in full
+_TWO_DIGIT_YEAR = re.compile(r"(?<![0-9.第近满约共前后])(2[0-9])(?=年)")
 _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
 
 
@@ -126,8 +131,10 @@ _SHORT_YEAR = re.compile(r"(?<![0-9.第共约近超])(?<![.第共约近超]\s)(2
 _YEARS_COMPARED = re.compile(r"(?<![0-9.])(20[0-9]{2})(?![0-9.年万元亿%])(?=\s*(?:比|较|相比|对比|[和与至到~-]\s*20[0-9]{2}))"
                             r"|(?<=[比较和与至到~-])\s*(20[0-9]{2})(?![0-9.年万元亿%])")
 _UNDER_IT = re.compile(r"底下(?=的)")  # "2026年甲局底下的…": 下属 (with the unit's name out, no 年底 is said)
-# "您好，请问…", "…是多少，谢谢！": courtesy, at either end, asks nothing
+# "您好，请问…", "我想知道…", "…是多少，谢谢！": courtesy, at either end, asks nothing
 _COURTESY = re.compile(r"^\s*(?:(?:你好|您好|老师好)[，,！!。\s]*)?(?:请问|请教一下|请教)[，,：:\s]*|^\s*(?:你好|您好)[，,！!。\s]+"
+                       r"|^\s*(?:我们?)?(?:想|要)(?:知道|了解一?下|问一?下|查一?下)[，,：:\s]*"
+                       r"|^\s*(?:请|麻烦)?(?:帮我|帮忙|你|您)?(?:查|看|找)一?下[，,：:\s]*|^\s*(?:请|麻烦)?(?:你|您)?(?:能|可以)?告诉我[，,：:\s]*"
                        r"|[，,。！!\s]*(?:谢谢(?:你|您|了)?|多谢|感谢(?:你|您)?|麻烦(?:你|您)?了|辛苦了?)[。！!~～]*\s*$"
                        r"|[呢啊呀嘛](?=[？?。！!]*\s*$)")  # "…有多少退休的老同志呢？": a particle ends the ask
 # "…分别是多少？两者一样吗？", "…加起来多少？哪家最大？": a second question about the figures just asked,
@@ -216,10 +223,15 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      measures=set(), follow_up=False, asks_change=False, asks_why=False, asks_text=False,
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
+    question = question.translate(_HALF_WIDTH)  # "２０２６ ３０２０１": the digits every rule below reads
+    if not re.search(r"[？?]", question):  # "…有多少在职员工。": asked all the same (not a remark after a question)
+        question = _FULL_STOP_END.sub("？", question)
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
     question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", _COURTESY.sub("", _UNDER_IT.sub("下属", question))))
+    question = _FULL_NAME_GLOSSED.sub(lambda m: _glossed_name(m, index), question)
     question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
     question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
+    question = _TWO_DIGIT_YEAR.sub(r"20\1", question)
     question = _YEARS_COMPARED.sub(lambda m: f"{m[1] or m[2].strip()}年", question)
     question = _SHORT_YEARS_COMPARED.sub(r"20\1年比20\2年", question)
     question = _COUNT_ONLY.sub(r"有几\1", _SPACED_NUMBERS.sub("，", _SHORT_YEAR.sub(r"20\1年，", question)))
@@ -233,6 +245,8 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
         for k, (surface, _) in enumerate(members):
             item_text = item_text.replace(surface, f"§{k}§")
     item_text = _people_kept(without_preface(strip_entity(item_text, match.docs)), question)
+    parents = index.parents_of_units(normalize(question))
+    item_text = _PARENT_OF.sub(lambda m: "" if m["parent"] in parents else m[0], item_text)  # no item 水务局
     stated = stated_amounts(question)
     if _CLAIM_CHECKED.search(item_text):  # "占用房屋4703平方米，文件里是这么写的吗": the count is what is checked
         item_text = _STATED_COUNT.sub(lambda m: f"多少{m['unit']}", item_text)
@@ -306,7 +320,7 @@ def _operands_read(operation: Operation, operands: tuple[Query, ...], match: Doc
 _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|问一下|问下|帮我查一?下|帮忙查一?下|麻烦查一?下"
                       r"|核[对实]一?个数字?|核[对实]一下)[,，:：]?")
 # "按说明中给出的减少额倒推，", "根据表1…和说明中…，推算": how the figure is to be worked out, not what it is
-_WORKED_OUT = re.compile(r"(?:根据|按照?|依据)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
+_WORKED_OUT = re.compile(r"(?:根据|按照?|依据|由)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
 
 
 _DECIMALS = re.compile(r"(?:保留|精确到|四舍五入到?)(?P<n>[0-9一二两三四])位小数|精确到(?P<unit>角|分)")
@@ -429,6 +443,9 @@ def _year_before_named(text: str, docs: list[DocumentMeta]) -> set[str]:
 _PARTS_LISTED = re.compile(r"[^、，,]{2,}(?:[、，,]|再?加上|以及)[^、，,]{2,}(?:[、，,]|再?加上|以及)")  # three parts or more
 
 
+_COLUMN_NAMES = ("人员经费", "人员支出", "公用经费", "公用支出")  # a breakdown's printed column names
+
+
 def glossed(text: str) -> str:
     """A question that glosses its own words with a budget term in brackets ("人头经费（人员支出）")
     asks for that term: the gloss stands for the word it explains."""
@@ -436,6 +453,9 @@ def glossed(text: str) -> str:
         term = match["gloss"]
         if _SCOPE_NOTE.search(term):  # "收入总计（含年初结转和结余）" says what the figure covers, names no item
             text = text[:match.start()] + text[match.end():]
+            continue
+        if term in _COLUMN_NAMES and any(len(code) == 5 for e in thesaurus.expand(text[:match.start()][-8:]) for code in e.codes):
+            text = text[:match.start()] + f"的{term}" + text[match.end():]  # "职工医保缴费（人员支出）": the row's column
             continue
         if _PARTS_LISTED.search(term) and any(e.kind == "item" for e in thesaurus.expand(printed_words(text[:match.start()][-8:]))):
             text = text[:match.start()] + text[match.end():]  # "养人的钱（工资、社保、公积金再加上退休费）": its parts, said
@@ -706,7 +726,10 @@ class EntityIndex:
         if opening and not any(gram in self.known_text for gram in bigrams(opening.group(1))):
             unknown.append(opening.group())
         words = lexicon.tokenizer().lcut(text)
+        parents = self.parents_of_units(text)
         for k, word in enumerate(words):
+            if word in parents:
+                continue  # "甲局下面的乙中心": 乙中心's own document answers, whoever its department is
             if k and len(words[k - 1]) >= 2 and words[k - 1] + word[:1] in self.known_text:
                 continue  # "甲溪镇安防": 镇 ends the name before (jieba cut 甲溪|镇安), no place 镇安
             word = _LEADING_LINK.sub("", word)  # "比安河县": the 比 of a comparison is no part of the place
@@ -721,6 +744,11 @@ class EntityIndex:
                     unknown.append(word)
         found = self._units_at_places(question) + self._units_under_units(question)
         return unknown + [name for name in dict.fromkeys(found) if not any(word in name for word in unknown)]
+
+    def parents_of_units(self, text: str) -> set[str]:
+        """The words said as the department over a unit the corpus has ("水务局下面的甲中心")."""
+        return {m["parent"] for m in _PARENT_OF.finditer(text)
+                if len(text[m.end():m.end() + 4]) == 4 and any(text[m.end():m.end() + 4] in name for name in self._own_names)}
 
     def _shortens_a_name(self, word: str) -> bool:
         """"水文预报" of 甲市水文监测预报中心: a word of four or more characters whose characters stand in
@@ -752,7 +780,29 @@ class EntityIndex:
                     continue  # "甲中心的委(托业务费)": no organisation's name holds 的
                 if not any(in_order(organisation, name) or _short_form_then_words(organisation, name) for name in names):
                     unknown.append(mention.group())
+                elif not any(_follows_place(organisation, name, place) for name in names
+                             if place in name and in_order(organisation, name)):
+                    unknown.append(mention.group())  # "甲市生态环境局" is no 甲市乙生态环境局: 乙's, a level below
         return unknown
+
+
+_BEFORE_BODY = re.compile(r"[省市区县0-9]*(?:中共|中国共产党|人民)?")  # what may stand between a place and its body
+_GOVERNMENT_BODY = re.compile(r"(?:局|委员会|委|厅)$")
+
+
+def _follows_place(organisation: str, name: str, place: str) -> bool:
+    """The government body said after the place (生态环境局) is, in the unit's name holding that place,
+    not a level below: no other place's name (two or three characters) stands between them. A body
+    said by a short form (…热线中心) says nothing against it."""
+    if not _GOVERNMENT_BODY.search(organisation):
+        return True
+    rest = name[name.find(place) + len(place):]
+    at = max(rest.find(organisation[0]), 0)
+    between = rest[:at]
+    # (a word the body's name begins with, 生态 of 生态环境局, is cut inside by a short form: 环境局)
+    starts_a_word = at in accumulate(len(w) for w in lexicon.tokenizer().lcut(rest))
+    return (bool(_BEFORE_BODY.fullmatch(between)) or not starts_a_word
+            or not re.fullmatch(r"[省市区县]?[\u4e00-\u9fa5]{2,3}", between))
 
 
 def _runs_into_term(q: str, surface: str) -> bool:
@@ -858,9 +908,13 @@ def asked_unit(question: str) -> str:
     return match.group(1) or match.group(2) or "亿元"  # "几个亿"
 
 
+# "基本支出部门预算经济分类预算表": the national economic classification's name, said of any unit's table
+_CLASSIFICATION_NAME = re.compile(r"(?:政府预算|部门预算)(?:支出)?经济分类")
+
+
 def asked_level(question: str) -> str:
     """部门 or 单位 when the question says which, anywhere in the sentence ("部门收入预算")."""
-    q = normalize(question)
+    q = _CLASSIFICATION_NAME.sub("", normalize(question))
     if re.search(r"部门(预算|决算)?(和|与|跟|及|、|比)单位(预算|决算)|单位(预算|决算)?(和|与|跟|及|、|比)部门", q):
         return ""  # "部门预算和单位预算…相差多少": both
     if re.search(r"部门(预算|决算)", q):
@@ -894,6 +948,19 @@ def _quotes_name(quoted: str, names: set[str]) -> bool:
 _NAME_ENDS = re.compile(r"$|[，,、。；;？?的和与及跟0-9]")  # what may follow a short name ("甲农业农村的…")
 
 
+_PLACE_WITH_SUFFIX = re.compile(r"([\u4e00-\u9fa5]{2,4}?)[区县]")
+
+
+def _place_said_whole(q: str, i: int, names: set[str]) -> int:
+    """"乙区生态环境局" for 甲市乙生态环境局: the place said with its 区 that the name prints without it;
+    the length of the place said so, else 0."""
+    said = _PLACE_WITH_SUFFIX.match(q, i)
+    if not said:
+        return 0
+    after = q[said.end():said.end() + 2]
+    return len(said[0]) if len(after) == 2 and any(said[1] + after in name for name in names) else 0
+
+
 def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
     """Remove the unit's name from a question so its words ("司法局") do not match row labels ("司法")."""
     names = {normalize(n) for m in metas for n in [m.entity, *m.aliases]}
@@ -920,8 +987,8 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             i += len(item)
             after_name = False
             continue
-        length = 0
-        for size in range(min(12, len(q) - i), 1, -1):
+        length = _place_said_whole(q, i, names)
+        for size in range(min(12, len(q) - i), 1, -1) if not length else ():
             piece = q[i:i + size]
             if any(piece in name if size > 2 or after_name else re.search(re.escape(piece) + "[省市区县]", name)
                    for name in names):
@@ -948,7 +1015,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
 
 
 # the document a figure is worked out from: "按2026年预算说明推算", "根据2025年的部门预算文件"
-_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开)")
+_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据)")
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
@@ -1132,6 +1199,18 @@ def _whole_organisation(entities: set[str], question: str) -> set[str]:
     return whole or entities
 
 
+# "医保中心（甲市医疗保险事业管理中心）": a short name glossed by the unit's full name, which says which unit
+_FULL_NAME_GLOSSED = re.compile(r"[^\s，,、。？?：:（(）)0-9年和与及跟比]{2,12}[（(](?P<full>[^（()）]{4,40})[）)]")
+
+
+def _glossed_name(said: re.Match, index: EntityIndex) -> str:
+    full = normalize(said["full"])
+    return full if any(full in {normalize(n) for n in names} for names in index.names_by_entity.values()) else said[0]
+
+
+_PARENT_OF = re.compile(r"(?P<parent>[\u4e00-\u9fa5]{2,10}?)(?:下面的?|下属的?|所属的?|旗下的?|管的)")
+
+
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
     """Filter documents by the unit, year, kind and level the question names (or the context had)."""
     context = context or {}
@@ -1197,8 +1276,12 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                           years=years, kind=kind, level=level,
                           shared_name=entity_named and not unique and not members and len(entities) > 1
                           and not _each_named_apart(entities, question))
-    match.members = [(surface, member) for surface, member, entity in members if entity in entities]
-    for _, member, entity in members:
+    # "甲局（本级）" of 甲局's own budget (本级 throughout) names the document, no row of its units
+    own_documents = {m.entity for m in docs} - {m.entity for m in docs if m.scope != "本级"}
+    rows_named = [(surface, member, entity) for surface, member, entity in members
+                  if not (member.endswith(OWN_BODY) and entity in own_documents)]
+    match.members = [(surface, member) for surface, member, entity in rows_named if entity in entities]
+    for _, member, entity in rows_named:
         match.member_of.setdefault(entity, member)
     if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
@@ -1259,8 +1342,11 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.missing = f"没有{kind}文档（现有：{'、'.join(have)}）"
         return match
     # the level qualifies the units that have documents of both levels ("司法局…比商务委（部门）")
+    # (and, with two years named, the year that has a document of that level: "2023年决算…比2025年单位预算…")
     by_level = [m for m in by_kind if not level or m.level == level
-                or not any(d.level == level and d.entity == m.entity for d in by_kind)]
+                or not any(d.level == level and d.entity == m.entity for d in by_kind)
+                or (len(set(years)) > 1 and not any(d.level == level and d.entity == m.entity and d.year == m.year
+                                                    for d in by_kind))]
     by_level.sort(key=lambda m: (-scores.get(m.entity, 0), -(m.year or 0)))
     match.docs = by_level
     # "甲区财政局和甲区司法局2026年的…相差多少": a unit named whose documents are of another year or kind
