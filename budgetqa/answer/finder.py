@@ -150,7 +150,14 @@ class Finder:
 
     def rank(self, ask: Ask, doc_ids: list[str], k: int = 10) -> list[Scored]:
         """The facts of these documents that best answer what `ask` asks for, best first."""
+        if ask.member and self._is_own_document(ask.member, doc_ids):
+            ask = replace(ask, member="")  # "甲局（本级）" of 甲局's own budget: every figure of it is 本级's
         return self._ranker(doc_ids).rank(ask, doc_ids, k, self.weights)
+
+    def _is_own_document(self, member: str, doc_ids: list[str]) -> bool:
+        """The department's own body named (…（本级）) of a document that is that body's own budget
+        (本级 throughout): a row of its name there is the document's own total."""
+        return member.endswith(OWN_BODY) and len(doc_ids) == 1 and self.metas[doc_ids[0]].scope == "本级"
 
     # -- what answers a query in one document -----------------------------------------------
     def fitting(self, query: Query, meta: DocumentMeta) -> tuple[list[Fact], str]:

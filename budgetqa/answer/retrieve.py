@@ -512,7 +512,9 @@ class FactRanker:
                 and not (fact.kind == "narrative" and _CHANGE_ITEM.search(label) and len(label) <= 6)):
             best = max(best, w.label_named + len(label))  # the question names the row as printed: beats a synonym
         # said in its pieces (two pieces share two bigrams with the question: most labels are passed over unread)
-        in_pieces = _said_in_pieces(label, q, rows_named) if len(grams & ask.grams) > 1 else 0
+        # (a word said for a term is that term's name said: "城乡居民医保基金" says 医疗保险 of its row)
+        terms_said = "".join(f"|{e.term}" for e in expansions if e.term not in q)
+        in_pieces = _said_in_pieces(label, q + terms_said, rows_named) if len(grams & ask.grams) > 1 else 0
         if in_pieces:
             best = max(best, w.label_named + in_pieces)
         names_item = any(e.kind in ITEM_KINDS for e in expansions)

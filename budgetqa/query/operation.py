@@ -33,7 +33,9 @@ PER_COUNT = re.compile(r"(?:平均)?(?:到)?(?:每(?:[^\d，,。？?的]{0,3}?)�
 # "哪家最高", "谁的…更高", "哪家在职人员多" (not "是多少"): which of the documents ranks first
 RANK_ASKED = re.compile(r"(哪|谁)[^，,。？?]*?(更|最)?(?P<way>高|多(?!少)|大|低|(?<!多)少|小)")
 _RANK_FIRST = re.compile(r"最(?P<way>高|多(?!少)|大|低|(?<!多)少|小)的?(?:是|为|属)?(?:哪|谁)"  # "…最少的是哪家"
-                         r"|(?:排名?|位居|数)(?:在)?(?:第一|首位|(?P<last>最后|末位))|(?P<bottom>倒数第一)")  # "哪个排第一"
+                         r"|(?:排名?|位居|数)(?:在)?(?:第一|首位|(?P<last>最后|末位))|(?P<bottom>倒数第一)"  # "哪个排第一"
+                         # "…排个名", "从高到低怎么排": the whole order, the first named
+                         r"|排个?名|排序|排一下|怎么排|从(?:高|大|多)到(?:低|小|少)|(?P<rising>从(?:低|小|少)到(?:高|大|多))")
 _MINUS = re.compile(r"减去|减掉")  # "甲的X减去乙的X": the first less the second
 _LATTER_FIRST = re.compile(r"后者(?:比|较|相比|对比)")  # "A和B…，后者比前者…": B measured against A
 _YEAR_TO_YEAR = re.compile(r"(?:20)?[0-9]{2}年[^，,。？?]{0,12}?到(?:20)?[0-9]{2}年")  # the year named first is the base
@@ -400,7 +402,7 @@ def _names_no_other_item(part: str, whole: str) -> bool:
 def _ranks_lowest(q: str) -> bool:
     asked = _RANK_FIRST.search(q) or RANK_ASKED.search(q)
     if asked and asked.re is _RANK_FIRST and not asked["way"]:  # "排第一" / "排最后", "倒数第一"
-        return bool(asked["last"] or asked["bottom"])
+        return bool(asked["last"] or asked["bottom"] or asked["rising"])
     return bool(asked) and asked["way"] in "低少小"
 
 

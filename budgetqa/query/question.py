@@ -117,6 +117,9 @@ _DASHED_ASIDE = re.compile(r"——([^—]{2,40})——")
 # a figure stated to be checked ("…是7.46万元，对吗", "…4703平方米，文件里是这么写的吗")
 _CLAIM_CHECKED = re.compile(r"对吗|对不对|是真的吗|真的吗|是这样吗|这么写的?吗|没错吧|属实吗|是否属实|准确吗|是不是真的")
 _STATED_COUNT = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?\s*(?P<unit>平方米|人次|人|辆|台|套|张|个|家|项|所)")
+# money as people say it, after what asks the amount: "多少块钱" (元), "几万块" (万元), "多少个亿" (亿元)
+_SPOKEN_AMOUNT = re.compile(r"(?P<how>多少|几)(?P<unit>万块钱?|块钱?|个亿元?|亿(?!元))")
+_SPOKEN_UNITS = {"万块": "万元", "万块钱": "万元", "块": "元", "块钱": "元", "个亿": "亿元", "个亿元": "亿元", "亿": "亿元"}
 _FULL_STOP_END = re.compile(r"[。！!]+\s*$")
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 # "甲热线中心23年…", "…2080506 23年执行数": a year written in two digits is that year in full
@@ -224,6 +227,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = question.translate(_HALF_WIDTH)  # "２０２６ ３０２０１": the digits every rule below reads
+    question = _SPOKEN_AMOUNT.sub(lambda m: m["how"] + _SPOKEN_UNITS[m["unit"]], question)  # "多少万块钱": 多少万元
     if not re.search(r"[？?]", question):  # "…有多少在职员工。": asked all the same (not a remark after a question)
         question = _FULL_STOP_END.sub("？", question)
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
@@ -1276,12 +1280,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
                           years=years, kind=kind, level=level,
                           shared_name=entity_named and not unique and not members and len(entities) > 1
                           and not _each_named_apart(entities, question))
-    # "甲局（本级）" of 甲局's own budget (本级 throughout) names the document, no row of its units
-    own_documents = {m.entity for m in docs} - {m.entity for m in docs if m.scope != "本级"}
-    rows_named = [(surface, member, entity) for surface, member, entity in members
-                  if not (member.endswith(OWN_BODY) and entity in own_documents)]
-    match.members = [(surface, member) for surface, member, entity in rows_named if entity in entities]
-    for _, member, entity in rows_named:
+    match.members = [(surface, member) for surface, member, entity in members if entity in entities]
+    for _, member, entity in members:
         match.member_of.setdefault(entity, member)
     if unknown:
         match.missing = f"文档库中没有“{'、'.join(unknown)}”的预算或决算文档"
@@ -1294,9 +1294,12 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
         match.missing = f"文档库中没有“{'、'.join(sorted(places))}”的这一单位的文档"
         return match
     by_year = [m for m in docs if not years or m.year in years]
-    later = max(years) if len(set(years)) == 2 and len(entities) == 1 and not undecided else None
-    if later and not any(m.year in (later, later + 1) for m in docs):  # "2025年…比2024年" with no 2025 figure anywhere
-        match.missing = f"没有{later}年的文档（现有年份：{'、'.join(str(y) for y in sorted({m.year for m in docs if m.year}))}）"
+    two_years = sorted(set(years)) if len(set(years)) == 2 and len(entities) == 1 and not undecided else []
+    # "2025年…比2024年" with no figure of either year anywhere (a year's figures are in its own document or,
+    # as 上年, in the next year's)
+    absent = next((year for year in reversed(two_years) if not any(m.year in (year, year + 1) for m in docs)), None)
+    if absent:
+        match.missing = f"没有{absent}年的文档（现有年份：{'、'.join(str(y) for y in sorted({m.year for m in docs if m.year}))}）"
         return match
     covered = {m.entity for m in by_year}
     # "福建、泉州、三明（2025年）": the year qualifies one of the units named apart (not one of the units
