@@ -152,7 +152,6 @@ NOT_YET = {"桐城教育局2023年的收支总量比2022年多了多少，原因
            "我在核对一个数字，长宁市监局2025年基本支出情况表里经济分类30217公务接待费是多少？不是三公经费表里的那个。": "an economic item in a two-panel 基本支出 table, with a negated 三公 table",
            "根据青石县人民医院2026年表1收入合计和情况说明中“比上年增加474.95万元”，推算上年（2025年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
            "根据梅岭市中医院2025年表1收入合计和说明中“比上年增加386.82万元”，推算上年（2024年）收入预算是多少万元？": "last year's total from the table's 收入合计 and a change quoted in the question",
-           "江北区文化和旅游局2026年纳入绩效目标管理的项目，共涉及多少一般公共预算当年财政拨款？": "money of the projects under 绩效目标 management, stated in prose",
            # layouts J to L and colleagues' sets on them (county_, township_, unit_final_questions) and on the prose of all (prose_questions)
            "东城街道2026年城乡社区支出是多少万元？": "gold: ambiguous between fund scopes; the 收支总表's all-funds figure is answered",
            "青林疾控2024年一共接待了多少次？": "多少次 (批次 or 人次): not found rather than the choice of both",

@@ -693,7 +693,20 @@ class EntityIndex:
                 if place or (any(len(piece) == 3 and piece in normalize(n) for piece in longer for n in names)
                              and not _item_words(run) and not _ANY_UNITS_END.fullmatch(run)):
                     named.add(entity)
-        return named
+        return named | self._short_named(text)
+
+    def _short_named(self, text: str) -> set[str]:
+        """Units said by a short form only one unit's name has: the first two and the last two characters
+        of its name after the place, the rest left out ("文保中心" for 文保研究中心, "医保中心")."""
+        said: dict[str, set[str]] = {}
+        for entity, names in self.names_by_entity.items():
+            for form in _bare_forms(names):
+                if len(form) < 5 or not re.fullmatch(r"[\u4e00-\u9fa5]{2}", form[:2]):
+                    continue
+                for m in re.finditer(re.escape(form[:2]) + r"[\u4e00-\u9fa5]{0,2}?" + re.escape(form[-2:]), text):
+                    if in_order(m.group(), form):
+                        said.setdefault(m.group(), set()).add(entity)
+        return {e for fits in said.values() if len(fits) == 1 for e in fits}
 
     def named_apart(self, question: str, entity: str, places: set[str]) -> bool:
         """Whether a unit uniquely named, but not by a place the question names, is named outside the
@@ -732,7 +745,7 @@ class EntityIndex:
         words = lexicon.tokenizer().lcut(text)
         parents = self.parents_of_units(text)
         for k, word in enumerate(words):
-            if word in parents:
+            if any(word in parent for parent in parents):
                 continue  # "甲局下面的乙中心": 乙中心's own document answers, whoever its department is
             if k and len(words[k - 1]) >= 2 and words[k - 1] + word[:1] in self.known_text:
                 continue  # "甲溪镇安防": 镇 ends the name before (jieba cut 甲溪|镇安), no place 镇安
@@ -746,7 +759,8 @@ class EntityIndex:
                 core = re.sub(r"(省|市|区|县)$", "", word)
                 if core not in self.known_text and word not in unknown and not self._shortens_a_name(word):
                     unknown.append(word)
-        found = self._units_at_places(question) + self._units_under_units(question)
+        found = [name for name in self._units_at_places(question) + self._units_under_units(question)
+                 if not any(name.endswith(parent) for parent in parents)]
         return unknown + [name for name in dict.fromkeys(found) if not any(word in name for word in unknown)]
 
     def parents_of_units(self, text: str) -> set[str]:
@@ -763,7 +777,7 @@ class EntityIndex:
     def _units_under_units(self, question: str) -> list[str]:
         """"农业局农机站", "水利局水文站": an office, station or institute named right after a unit
         the corpus has, that no document is — a subordinate unit, whose figures no document gives."""
-        q = normalize(question)
+        q = normalize(_QUOTED_ITEM.sub(" ", question))
         return [m["sub"] for m in _SUBORDINATE.finditer(q)  # "…民政局比安河县图书馆": the unit compared with
                 if m["unit"] in self.known_text and m["sub"] not in self.known_text and not _LEADING_LINK.match(m["sub"])]
 
@@ -868,10 +882,14 @@ def _item_words(run: str) -> bool:
     return not _ORG_END.search(run) and _budget_word(run)
 
 
+_QUOTED_ITEM = re.compile(r"[“\"][^”\"]{2,40}[”\"](?=项目|科目|专项|绩效)")
+
+
 def without_items(question: str, names: str = "") -> str:
     """The question minus budget terms ("办公费", "住房公积金"), whose words could look like a unit's
     name — unless the words are part of a unit's name ("司法" in 司法局)."""
-    q = _TOPIC_NAMED.sub(" ", _CODED_ITEM.sub(" ", normalize(question)))
+    # ("“甲服务站工作经费”项目": a project's name, whatever body it names)
+    q = _TOPIC_NAMED.sub(" ", _CODED_ITEM.sub(" ", normalize(_QUOTED_ITEM.sub(" ", question))))
     q = re.sub(r"(?<![0-9])((?:20)?[0-9]{2})年度?", r"\1，", q)  # "2026年金乙…": no 年金 (a pension) there
     # one stretch may be several terms ("部门预算": a level and a kind): each is blanked once
     spans = sorted({(e.start, e.end) for e in thesaurus.expand(q) if q[e.start:e.end] not in names}, reverse=True)
@@ -992,7 +1010,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
             after_name = False
             continue
         length = _place_said_whole(q, i, names)
-        for size in range(min(12, len(q) - i), 1, -1) if not length else ():
+        for size in range(min(24, len(q) - i), 1, -1) if not length else ():
             piece = q[i:i + size]
             if any(piece in name if size > 2 or after_name else re.search(re.escape(piece) + "[省市区县]", name)
                    for name in names):
@@ -1079,8 +1097,11 @@ def _by_other_places(index: EntityIndex, question: str, named: set[str],
         for entity, own in index.places_by_entity.items():
             if place not in own or entity in named:
                 continue
+            # (or its short form: "甲医保中心" for 甲市医保事业管理中心, its first two and last two characters)
             said = [m.group(0) for form in _bare_forms(index.names_by_entity[entity])
-                    if (m := re.search(f"{re.escape(place)}[省市区县]?{re.escape(form)}", q))]
+                    if (m := re.search(f"{re.escape(place)}[省市区县]?(?:{re.escape(form)}|{re.escape(form[:2])}"
+                                       f"[\u4e00-\u9fff]{{0,6}}?{re.escape(form[-2:])})", q))
+                    and in_order(m.group(0)[len(place):].lstrip("省市区县"), form)]
             if said:
                 found.setdefault(max(said, key=len), set()).add(entity)
     return found
@@ -1212,7 +1233,7 @@ def _glossed_name(said: re.Match, index: EntityIndex) -> str:
     return full if any(full in {normalize(n) for n in names} for names in index.names_by_entity.values()) else said[0]
 
 
-_PARENT_OF = re.compile(r"(?P<parent>[\u4e00-\u9fa5]{2,10}?)(?:下面的?|下属的?|所属的?|旗下的?|管的)")
+_PARENT_OF = re.compile(r"(?P<parent>[\u4e00-\u9fa5]{2,10}?)(?:下面|下属|所属|旗下|底下|管)(?:的|那个|的那个)?")
 
 
 def match_documents(question: str, index: EntityIndex, context: dict | None = None) -> DocumentMatch:
@@ -1241,6 +1262,8 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     elif entity_named:
         entities = _whole_organisation({e for e, s in scores.items() if s >= 0.75 * best}, question)
         entities |= _numbered_alike(index, question, entities)
+        # "甲市医保局和乙医保中心": another place's unit, the one best named there
+        entities |= {e for fits in _by_other_places(index, question, entities, scores).values() if len(fits) == 1 for e in fits}
     elif context.get("entities"):
         entities, entity_named = set(context["entities"]), True
     else:
