@@ -124,6 +124,13 @@ def _sum_word_of_another_item(fact: Fact, label: str, ask: Ask, expansions, want
                and not any(name in title for name in (e.term, e.text, *e.labels)) for e in expansions)
 
 
+def _another_item(word: str, label: str) -> bool:
+    """The word and the label are two items of one class of the national classification (电费 30206,
+    邮电费 30207) — not a row of the other classification joining several (50101 工资奖金津补贴 holds 奖金)."""
+    mine, theirs = thesaurus.code_for_name(word), thesaurus.code_for_name(clean_label(label))
+    return not set(mine) & set(theirs) and any(a[:3] == b[:3] for a in mine for b in theirs)
+
+
 def in_table_named(facts: list[Fact], named: str) -> list[Fact]:
     """The cells in the table the question names: the longest end of its words ("在经济分类" -> 经济分类)
     whose characters a title has in order (收支总表 in 财务收支预算总表); all the facts when none fits."""
@@ -492,7 +499,8 @@ class FactRanker:
             return w.label_named + len(label) if all(word in column or any(
                 normalize(printed) in column for e in expansions if normalize(e.text) in word for printed in e.labels)
                 for word in specific) else 0.0
-        if specific and all(word in label for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
+        # ("电费" is no word of 邮电费: each is a classification item of its own)
+        if specific and all(word in label and not _another_item(word, label) for word in specific):  # "支持中小企业发展的钱" -> 支持中小企业发展…支出
             best_words = w.label_all_words + sum(len(word) for word in specific) / w.label_all_words_length_divisor
             # of two labels saying every word, the one saying little else ("政府采购金额", not
             # "面向中小企业预留政府采购项目预算金额": a part the question did not ask)

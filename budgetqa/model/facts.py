@@ -23,7 +23,7 @@ _EXPLAINS = ("主要用于", "主要原因", "主要是", "用于")  # a sentenc
 _SAYS_UNCHANGED = re.compile(r"(?:与|较|同)[^，,。；;]{0,16}持平")  # "…0.73万元。与2025年预算数持平": of the one before
 # a sentence opening with the comparison it states ("与2023年度相比，减少121.15万元")
 COMPARED_OPENING = re.compile(r"\s*(?:与|较|同)(?:上年|去年|上一年度?|20[0-9]{2}年度?)(?:相比|比较|同期)")
-_CLAUSE_BREAK = re.compile(r"[，,、：:]")
+_CLAUSE_BREAK = re.compile(r"[，、：:]|,(?![0-9]{3}(?![0-9]))")  # (not the thousands comma of "32,640万元")
 _PROJECT_NAME_ROW = re.compile(r"^(?:项目|专项)名称$")
 # a table cell that says what its amount is: "年度资金总额(含本级)4.50万元"
 _STATED_AMOUNT = re.compile(r"^(?P<label>[^0-9]{2,}?)[:：]?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<unit>亿元|万元|元)$")

@@ -118,7 +118,7 @@ _DASHED_ASIDE = re.compile(r"——([^—]{2,40})——")
 _CLAIM_CHECKED = re.compile(r"对吗|对不对|是真的吗|真的吗|是这样吗|这么写的?吗|没错吧|属实吗|是否属实|准确吗|是不是真的")
 _STATED_COUNT = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?\s*(?P<unit>平方米|人次|人|辆|台|套|张|个|家|项|所)")
 # money as people say it, after what asks the amount: "多少块钱" (元), "几万块" (万元), "多少个亿" (亿元)
-_SPOKEN_AMOUNT = re.compile(r"(?P<how>多少|几)(?P<unit>万块钱?|块钱?|个亿元?|亿(?!元))")
+_SPOKEN_AMOUNT = re.compile(r"(?P<how>多少|几)(?P<unit>万块钱?|块钱|块(?![\u4e00-\u9fa5])|个亿元?|亿(?!元))")  # (not "这几块工资")
 _SPOKEN_UNITS = {"万块": "万元", "万块钱": "万元", "块": "元", "块钱": "元", "个亿": "亿元", "个亿元": "亿元", "亿": "亿元"}
 _FULL_STOP_END = re.compile(r"[。！!]+\s*$")
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -447,7 +447,8 @@ def _year_before_named(text: str, docs: list[DocumentMeta]) -> set[str]:
 _PARTS_LISTED = re.compile(r"[^、，,]{2,}(?:[、，,]|再?加上|以及)[^、，,]{2,}(?:[、，,]|再?加上|以及)")  # three parts or more
 
 
-_COLUMN_NAMES = ("人员经费", "人员支出", "公用经费", "公用支出")  # a breakdown's printed column names
+_SPENDING_SCOPES = ("基本支出", "项目支出")
+_BREAKDOWN_COLUMNS = ("人员经费", "人员支出", "公用经费", "公用支出")
 
 
 def glossed(text: str) -> str:
@@ -458,8 +459,12 @@ def glossed(text: str) -> str:
         if _SCOPE_NOTE.search(term):  # "收入总计（含年初结转和结余）" says what the figure covers, names no item
             text = text[:match.start()] + text[match.end():]
             continue
-        if term in _COLUMN_NAMES and any(len(code) == 5 for e in thesaurus.expand(text[:match.start()][-8:]) for code in e.codes):
-            text = text[:match.start()] + f"的{term}" + text[match.end():]  # "职工医保缴费（人员支出）": the row's column
+        before = printed_words(text[:match.start()][-10:])
+        # "租场地的钱（基本支出）", "基本支出表里职工医保缴费（人员支出）": an economic row, and the column it is
+        # read in (a breakdown glossed without a table named is the breakdown: "工资开销（人员经费）")
+        column = term in _SPENDING_SCOPES or (term in _BREAKDOWN_COLUMNS and TABLE_NAMED.search(text))
+        if column and any(len(code) == 5 for e in thesaurus.expand(before) for code in e.codes):
+            text = text[:match.start()] + f"的{term}" + text[match.end():]
             continue
         if _PARTS_LISTED.search(term) and any(e.kind == "item" for e in thesaurus.expand(printed_words(text[:match.start()][-8:]))):
             text = text[:match.start()] + text[match.end():]  # "养人的钱（工资、社保、公积金再加上退休费）": its parts, said
@@ -798,8 +803,9 @@ class EntityIndex:
                     continue  # "甲中心的委(托业务费)": no organisation's name holds 的
                 if not any(in_order(organisation, name) or _short_form_then_words(organisation, name) for name in names):
                     unknown.append(mention.group())
-                elif not any(_follows_place(organisation, name, place) for name in names
-                             if place in name and in_order(organisation, name)):
+                    continue
+                fitting = [name for name in names if place in name and in_order(organisation, name)]
+                if fitting and not any(_follows_place(organisation, name, place) for name in fitting):
                     unknown.append(mention.group())  # "甲市生态环境局" is no 甲市乙生态环境局: 乙's, a level below
         return unknown
 
@@ -1230,7 +1236,8 @@ _FULL_NAME_GLOSSED = re.compile(r"[^\s，,、。？?：:（(）)0-9年和与及�
 
 def _glossed_name(said: re.Match, index: EntityIndex) -> str:
     full = normalize(said["full"])
-    return full if any(full in {normalize(n) for n in names} for names in index.names_by_entity.values()) else said[0]
+    named = any(full in {normalize(n) for n in names} for names in index.names_by_entity.values())
+    return full if named or len(index.uniquely_named(full)) == 1 else said[0]
 
 
 _PARENT_OF = re.compile(r"(?P<parent>[\u4e00-\u9fa5]{2,10}?)(?:下面|下属|所属|旗下|底下|管)(?:的|那个|的那个)?")
