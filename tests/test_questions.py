@@ -102,6 +102,9 @@ def test_question(engine, case):
     ("区府办 ２０２５ ３０２０１", "259400", "元"),
     # 三明 2023 决算 本年收入合计 402.64, 2025 预算 收入合计 147.87 万元: 254.77 万元 asked in 元 ("相差多少元")
     ("三明12345热线中心2023年决算的收入和2025年预算的收入相差多少元？", "2547700", "元"),
+    # 泉州 2026 项目支出 1011.95 万元, asked in spoken money words (块钱 is 元, 万块 is 万元)
+    ("泉州12345中心2026年项目支出是多少块钱？", "10119500", "元"),
+    ("泉州12345中心2026年项目支出有几万块？", "1011.95", "万元"),
 ])
 def test_a_question_reworded_keeps_its_answer(engine, question, value, unit):
     answer = engine.ask(question)

@@ -132,13 +132,27 @@ def _another_item(word: str, label: str) -> bool:
 
 
 def in_table_named(facts: list[Fact], named: str) -> list[Fact]:
-    """The cells in the table the question names: the longest end of its words ("在经济分类" -> 经济分类)
-    whose characters a title has in order (收支总表 in 财务收支预算总表); all the facts when none fits."""
-    for start in range(len(named) - 1):
-        inside = [f for f in facts if f.kind == "cell" and in_order(named[start:], normalize(f.table))]
-        if inside:
-            return inside
-    return facts
+    """The cells in the table the question names: the titles that have most of its words' characters in
+    their order (收支总表 in 财务收支预算总表; "财政拨款支出预算表" is 财政拨款支出表 more than 国有资本经营预算支出预算表);
+    else the longest end of its words ("在经济分类" -> 经济分类) whose characters a title has in order; all the
+    facts when none has."""
+    named = re.split(r"的|中|里", named)[-1]  # "单位预算的支出预算": the table's own words
+    shared = {title: _common_in_order(named, normalize(title)) for title in {f.table for f in facts if f.kind == "cell"}}
+    most = max(shared.values(), default=0)
+    if most < max(3, 0.6 * len(named)):  # no title says most of them: the longest end of the words one has
+        return next((inside for start in range(len(named) - 1) if (inside := [
+            f for f in facts if f.kind == "cell" and in_order(named[start:], normalize(f.table))])), facts)
+    return [f for f in facts if f.kind == "cell" and shared[f.table] == most]
+
+
+def _common_in_order(a: str, b: str) -> int:
+    """How many characters of `a` stand in `b` in their order (the longest common subsequence)."""
+    row = [0] * (len(b) + 1)
+    for ch in a:
+        diagonal = 0
+        for j, other in enumerate(b, 1):
+            diagonal, row[j] = row[j], diagonal + 1 if ch == other else max(row[j], row[j - 1])
+    return row[-1]
 
 
 def _said_in_pieces(label: str, q: str, spans: list[tuple[int, int, bool]]) -> int:

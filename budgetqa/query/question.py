@@ -33,7 +33,7 @@ CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|�
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
 # an organisation's name right after a place: "(市)财政局", "(区)教育局", "(市)便民中心"
-_ORGANISATION = r"(?:省|市|区|县)?(府办|[\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅|学校|中学|小学|幼儿园|医院))"
+_ORGANISATION = r"(?:省|市|区|县)?(府办|(?:(?![的比])[\u4e00-\u9fa5]){1,16}?(?:局|委员会|委|办公室|中心|街道|所|院|站|队|馆|厅|学校|中学|小学|幼儿园|医院))"
 # a subordinate unit named right after its parent's name: "财政局|财政所", "街道|社区服务站"
 _SUBORDINATE = re.compile(r"(?P<unit>[\u4e00-\u9fa5]{1,6}(?:局|委员会|委|办公室|街道|办事处))(?P<sub>[\u4e00-\u9fa5]{1,6}?(?:所|站|队|院|馆))")
 _PLACE_CORE = re.compile(r"([\u4e00-\u9fa5]{2,}?)(?:省|自治区|市|自治州|州|区|县)")
@@ -324,7 +324,7 @@ def _operands_read(operation: Operation, operands: tuple[Query, ...], match: Doc
 _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|问一下|问下|帮我查一?下|帮忙查一?下|麻烦查一?下"
                       r"|核[对实]一?个数字?|核[对实]一下)[,，:：]?")
 # "按说明中给出的减少额倒推，", "根据表1…和说明中…，推算": how the figure is to be worked out, not what it is
-_WORKED_OUT = re.compile(r"(?:根据|按照?|依据|由)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
+_WORKED_OUT = re.compile(r"(?:根据|按照?|依据|由|用)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
 
 
 _DECIMALS = re.compile(r"(?:保留|精确到|四舍五入到?)(?P<n>[0-9一二两三四])位小数|精确到(?P<unit>角|分)")
@@ -1043,7 +1043,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
 
 
 # the document a figure is worked out from: "按2026年预算说明推算", "根据2025年的部门预算文件"
-_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据)")
+_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由|用)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据)")
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
