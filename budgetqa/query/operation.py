@@ -49,7 +49,10 @@ SHARE_OF_SUM = re.compile(rf"(?:{'|'.join(SUM_WORDS)}|合计)(?:里面?|中|当�
                           r"的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)"
                           # "甲、乙2024年人员经费，甲一家占两家合计的百分之几": the item said first, the unit after
                           r"|[，,](?P<unit>[^，,。？?]{0,30}?)(?:一家|自己|单独)?的?占(?:两|三|四|几)(?:家|个|镇|局|所|地)的?"
-                          r"(?:合计|总和|之和|加起来|加在一起)的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
+                          r"(?:合计|总和|之和|加起来|加在一起)的?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)"
+                          # "甲加乙的机关运行经费里，甲占百分之几": the units joined by 加, the item, then the unit
+                          r"|加[^，,。？?]{0,20}?的(?P<summed>[^，,。？?]{2,30}?)(?:里面?|中|当中)[，,]"
+                          r"(?P<joined>[^，,。？?]{0,30}?)(?:一家|自己|单独)?的?占了?(?:百分之几|百分之多少|多少|多大|几成|比重|比例|百分比)")
 # "A是B的百分之几", "A是B的几倍": A ÷ B (not the change from B to A)
 # (b may hold the comma that keeps a unit's number from its year apart: "甲12345，2025年的")
 RATIO = re.compile(r"(?P<a>.+?)(?P<verb>是|相当于)(?P<b>(?:[^，,。？?；;比]|[，,](?=20[0-9]{2}年))+?)的?"
@@ -213,9 +216,11 @@ def parse_operation(question: str, item_text: str, several_docs: bool, unit: str
     q = item_text
     if kind == "share_of_sum":  # the item summed, named before the sum word; the unit whose share is asked after it
         said, named = SHARE_OF_SUM.search(q), SHARE_OF_SUM.search(normalize(question))  # (its name taken out of q)
-        item = (q[:said.start()] if said["part"] is not None or said["unit"] is not None
+        item = (said["summed"] if said["summed"] is not None
+                else q[:said.start()] if said["part"] is not None or said["unit"] is not None
                 else re.sub(r"^[^的]*的", "", said["first"]))
-        return Operation(kind, (item,), part_unit=(named["part"] or named["first"] or named["unit"] or "") if named else "")
+        unit = (named["part"] or named["first"] or named["unit"] or named["joined"] or "") if named else ""
+        return Operation(kind, (item,), part_unit=unit)
     given = _GIVEN_COUNT.search(q)  # "按在职88人算，人均", "就3辆公务用车，…一辆车摊下来": the divisor said
     if kind in ("per_person", "per_count") and given:
         q = q[:given.start()] + q[given.end():]
@@ -586,4 +591,5 @@ def _and_names(text: str) -> list[tuple[int, int]]:
 def _names_with_and() -> tuple[str, ...]:
     names = {n for n in thesaurus.classification_names() if "和" in n}
     names |= {n.removesuffix("支出") for n in names if "和" in n.removesuffix("支出")}
+    names |= {n[1:] for n in names if n.startswith("对")}  # "给个人和家庭的补助" says 对个人和家庭的补助
     return tuple(sorted(names, key=len, reverse=True))

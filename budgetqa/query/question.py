@@ -29,6 +29,7 @@ from budgetqa.query.spelling import respelled
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
+                             r"|(?:降|涨|升|减|增)了?(?:多少|几)|(?:少|多)了(?:多少|几)"  # "机关运行经费降了多少"
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占(?!有|用|地).{0,30}" + HOW_MUCH_OF)  # 占有使用的房屋: no share
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
@@ -255,6 +256,7 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
     if _CLAIM_CHECKED.search(item_text):  # "占用房屋4703平方米，文件里是这么写的吗": the count is what is checked
         item_text = _STATED_COUNT.sub(lambda m: f"多少{m['unit']}", item_text)
     item_text = printed_words(glossed(_ROUNDING_SAID.sub("", _STATED_AMOUNT.sub(" ", item_text))))
+    item_text = _AS_OF.sub(" ", item_text)  # "截至2025年8月31日": when a stock is counted, no month of spending
     unit = asked_unit(question) or (context or {}).get("unit", "")
     asks_change = bool(CHANGE_OR_SHARE.search(normalize(item_text)))
     measures = asked_measures(item_text) - ({"上年预算"} if asks_change else set())  # "比上年": the base
@@ -565,7 +567,7 @@ class EntityIndex:
                 continue  # "甲厅机关运行经费": 机关运行经费, not the 甲厅机关 row
             if surface and not any(surface in named or named in surface for named, _, _ in found):
                 found.append((surface, *self.members[form]))
-        if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found):
+        if "本级" in q and not any(member.endswith("(本级)") for _, member, _ in found) and not self._own_budget_before(q):
             own = {self.members[form] for form in self.members if form.endswith("(本级)")}
             scores = self.scores(question)  # the 本级 of the department the question names
             best = max(own, key=lambda pair: scores.get(pair[1], 0.0), default=None)
@@ -579,6 +581,15 @@ class EntityIndex:
                 tied = [pair for pair in ranked if scores[pair[1]] == top]
                 found += [(surface, *pair) for pair in (ranked[:said] if said > 1 else tied)]
         return found
+
+    def _own_budget_before(self, q: str) -> bool:
+        """"…和甲局本级": the unit said right before 本级 has a budget of its own (本级 throughout) printing no
+        本级 row, so 本级 names that budget — no other department's 本级 row."""
+        before = re.split(r"[和与及跟、，,]", q[:q.find("本级")])[-1][-12:]
+        scores = self.scores(before)
+        best = max(scores, key=scores.get, default=None)
+        return (best is not None and scores[best] >= 1.5 and all(m.scope == "本级" for m in self.docs if m.entity == best)
+                and not any(entity == best for form, (_, entity) in self.members.items() if form.endswith("(本级)")))
 
     def members_shared(self, question: str) -> list[tuple[str, set[str]]]:
         """A short name several departments' units share ("公路中心" of 甲局's 公路事业发展中心 and 乙局's
@@ -1082,7 +1093,7 @@ def _year_said_with(q: str, surface: str) -> int | None:
     return before.pop() if len(before) == 1 else None
 
 
-_AS_OF = re.compile(r"截[至止](?:20[0-9]{2}|[0-9]{2})年(?:底|末|12月31日)")
+_AS_OF = re.compile(r"截[至止]到?(?:20[0-9]{2}|[0-9]{2})年(?:底|末|[0-9]{1,2}月(?:[0-9]{1,2}日|底|末)?)")  # (any date a stock is counted at)
 _BODY_TAIL = "站所队馆"  # a unit's last character that says what it is (推广站, 监测站, 档案馆)
 
 
