@@ -643,7 +643,18 @@ def _has_code(fact: Fact, codes: set[str]) -> bool:
     if fact.kind == "cell":
         return fact.row_code in codes or (not fact.row_code and any(_row_names_code(fact, code) for code in codes)
                                           and fact.table_kind in standard.FUNCTION_TABLES + standard.ECONOMIC_TABLES)
-    return any(code in fact.quote or _heading_names_code(fact, code) for code in codes)
+    return any(code in fact.quote or _heading_names_code(fact, code) or _levels_said(fact.quote, code) for code in codes)
+
+
+def _levels_said(quote: str, code: str) -> bool:
+    """A sentence naming a code by its levels: "公共安全支出（204类）司法（06款）信息化建设（13项）" says 2040613."""
+    parts = [f"{code[:3]}类", f"{code[3:5]}款", f"{code[5:]}项"][:{3: 1, 5: 2, 7: 3}.get(len(code), 0)]
+    at = 0
+    for part in parts:
+        at = quote.find(part, at)
+        if at < 0:
+            return False
+    return bool(parts)
 
 
 def _row_names_code(fact: Fact, code: str) -> bool:

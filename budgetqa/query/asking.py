@@ -11,7 +11,7 @@ from budgetqa.model import standard
 from budgetqa.model.text import bigrams, normalize
 from budgetqa.query import lexicon, thesaurus
 
-ASKED_UNIT = re.compile(r"(?:多少|几|以|按|用|折合|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
+ASKED_UNIT = re.compile(r"(?:多少|几|以|按|用|折合成?|换算成?|合|单位为?|单位是|计)\s*(亿元|万元|元)|(亿元|万元|元)(?:为单位|计)"
                         r"|(?:几个|多少个?)(亿)(?!元)")
 # "这四家中心…加起来"; "几辆车" (the count asked, not an item)
 # "两家", "两镇" (the units counted, no item); "各有": each of them

@@ -121,6 +121,7 @@ _STATED_COUNT = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?\s*(?P<unit>平方米
 # money as people say it, after what asks the amount: "多少块钱" (元), "几万块" (万元), "多少个亿" (亿元)
 _SPOKEN_AMOUNT = re.compile(r"(?P<how>多少|几)(?P<unit>万块钱?|块钱|块(?![\u4e00-\u9fa5])|个亿元?|亿(?!元))")  # (not "这几块工资")
 _SPOKEN_UNITS = {"万块": "万元", "万块钱": "万元", "块": "元", "块钱": "元", "个亿": "亿元", "个亿元": "亿元", "亿": "亿元"}
+_CODE_BY_LEVEL = re.compile(r"(?<![0-9])([0-9]{3})类([0-9]{2})款(?:([0-9]{2})项)?")
 _FULL_STOP_END = re.compile(r"[。！!]+\s*$")
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 # "甲热线中心23年…", "…2080506 23年执行数": a year written in two digits is that year in full
@@ -228,12 +229,14 @@ def parse_query(question: str, index: EntityIndex, context: dict | None = None) 
                      operation=Operation(), mentioned=[], ask=ask_of(""), unreadable=reason)
     asked = question  # as the user wrote it; the rest reads the numbers set apart
     question = question.translate(_HALF_WIDTH)  # "２０２６ ３０２０１": the digits every rule below reads
+    question = _CODE_BY_LEVEL.sub(lambda m: "".join(g for g in m.groups() if g), question)  # "204类06款13项": 2040613
     question = _SPOKEN_AMOUNT.sub(lambda m: m["how"] + _SPOKEN_UNITS[m["unit"]], question)  # "多少万块钱": 多少万元
     if not re.search(r"[？?]", question):  # "…有多少在职员工。": asked all the same (not a remark after a question)
         question = _FULL_STOP_END.sub("？", question)
     question = _DASHED_ASIDE.sub(r"（\1）", respelled(in_simplified(question, index.known_text)))  # "养人的钱——工资、社保……——": a gloss
     question = _PLUS_SIGN.sub("加", _AFTERTHOUGHT.sub("", _COURTESY.sub("", _UNDER_IT.sub("下属", question))))
     question = _FULL_NAME_GLOSSED.sub(lambda m: _glossed_name(m, index), question)
+    question = _PLACE_GLOSSED.sub(lambda m: m["place"] + m["name"] if index.named_places(m["place"]) else m[0], question)
     question = _VERSUS.sub("比", _LESS_TERSE.sub(r"比\1多多少", question))  # "2026 vs 2025 增幅", "决算 减 年初预算"
     question = _ACTUAL_VS_START.sub(r"\1比年初预算", question)  # "决算 vs 年初": its 年初预算 (not the 年初 balance)
     question = _TWO_DIGIT_YEAR.sub(r"20\1", question)
@@ -329,6 +332,10 @@ _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|�
 _WORKED_OUT = re.compile(r"(?:根据|按照?|依据|由|用)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
 
 
+# "…多少万元？手上只有它2026年的单位预算。": what the asker has to work from, not what is asked
+_HAVE_ONLY = re.compile(r"[，,。？?]?(?:我|手上|手里|手头)?(?:只有|就有)[^，,。？?]{0,30}?(?:预算|决算|文件|说明)[。.]?")
+
+
 _DECIMALS = re.compile(r"(?:保留|精确到|四舍五入到?)(?P<n>[0-9一二两三四])位小数|精确到(?P<unit>角|分)")
 _ROUNDING_SAID = re.compile(rf"[，,]?[（(]?(?:{_DECIMALS.pattern})[)）]?")  # "（四舍五入到两位小数）": how, not what
 
@@ -345,7 +352,7 @@ def asked_decimals(question: str) -> int | None:
 
 def without_preface(text: str) -> str:
     """The ask, without what comes before it and without an aside naming what is not asked."""
-    rest = _WORKED_OUT.sub("", _PREFACE.sub("", _ROW_NUMBER.sub("", _NOT_ASKED.sub("", text))))
+    rest = _HAVE_ONLY.sub("", _WORKED_OUT.sub("", _PREFACE.sub("", _ROW_NUMBER.sub("", _NOT_ASKED.sub("", text)))))
     return rest if len(rest) >= 4 else text
 
 
@@ -1054,7 +1061,7 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
 
 
 # the document a figure is worked out from: "按2026年预算说明推算", "根据2025年的部门预算文件"
-_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由|用)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据)")
+_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由|用|只有)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据|预算|决算)")
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
@@ -1243,6 +1250,10 @@ def _whole_organisation(entities: set[str], question: str) -> set[str]:
 
 # "医保中心（甲市医疗保险事业管理中心）": a short name glossed by the unit's full name, which says which unit
 _FULL_NAME_GLOSSED = re.compile(r"[^\s，,、。？?：:（(）)0-9年和与及跟比]{2,12}[（(](?P<full>[^（()）]{4,40})[）)]")
+
+
+# "医保中心（甲市）": a short name glossed by its place, said as 甲市医保中心
+_PLACE_GLOSSED = re.compile(r"(?P<name>[^\s，,、。？?：:（(）)0-9年和与及跟比]{2,12})[（(](?P<place>[\u4e00-\u9fa5]{2,4}?[省市区县]?)[）)]")
 
 
 def _glossed_name(said: re.Match, index: EntityIndex) -> str:
