@@ -329,7 +329,7 @@ def _operands_read(operation: Operation, operands: tuple[Query, ...], match: Doc
 _PREFACE = re.compile(r"^.*(?:想问一?下|请问|想知道|想了解一?下|问一下|问下|帮我查一?下|帮忙查一?下|麻烦查一?下"
                       r"|核[对实]一?个数字?|核[对实]一下)[,，:：]?")
 # "按说明中给出的减少额倒推，", "根据表1…和说明中…，推算": how the figure is to be worked out, not what it is
-_WORKED_OUT = re.compile(r"(?:根据|按照?|依据|由|用)[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
+_WORKED_OUT = re.compile(r"(?:根据|按照?|依据|由|用(?=[0-9]{4}年))[^。？?]*?(?:倒推|推算|推出)(?:出来)?[，,]?")
 
 
 # "…多少万元？手上只有它2026年的单位预算。": what the asker has to work from, not what is asked
@@ -1061,7 +1061,8 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
 
 
 # the document a figure is worked out from: "按2026年预算说明推算", "根据2025年的部门预算文件"
-_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由|用|只有)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据|预算|决算)")
+_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由(?=[0-9]{4}年)|用(?=[0-9]{4}年)|(?P<only>只有))[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?"
+                          r"[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据|(?(only)(?:预算|决算)|(?!)))")  # ("手上只有2026年的预算")
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
