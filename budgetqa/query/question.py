@@ -29,7 +29,7 @@ from budgetqa.query.spelling import respelled
 # why / what-for words: such a question is answered with the document's own sentence (answer/explain.py)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|2[0-9])(?=年|年度)|(?<![0-9])(20[0-9]{2})(?![0-9])")
 CHANGE_OR_SHARE = re.compile(r"比.{0,40}(多|少|高|低|增|减|降|升|变)|新增|增加|减少|增长|下降|上升|降低|变化|变动|百分之|百分比"
-                             r"|(?:降|涨|升|减|增)了?(?:多少|几)|(?:少|多)了(?:多少|几)"  # "机关运行经费降了多少"
+                             r"|(?:降|涨|升|减|增)了?(?:多少|几)"  # "机关运行经费降了多少" (not "少了多少钱": no base said)
                              r"|%|增长率|增幅|降幅|占比|比重|比例|占(?!有|用|地).{0,30}" + HOW_MUCH_OF)  # 占有使用的房屋: no share
 _UNIT_KIND = re.compile(r"(?:哪家|哪个|哪一家|哪些|各家?|这几家|几家|这些|所有|每家)(?:\d+)?"
                         r"(中心|局|委员会|办公室|街道|医院|学校)")
