@@ -1061,8 +1061,11 @@ def strip_entity(question: str, metas: list[DocumentMeta]) -> str:
 
 
 # the document a figure is worked out from: "按2026年预算说明推算", "根据2025年的部门预算文件"
-_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从|由(?=[0-9]{4}年)|用(?=[0-9]{4}年)|(?P<only>只有))[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?"
-                          r"[^，,。？?]{0,12}?(?:说明|文件|文档|报告|公开|数字|数据|(?(only)(?:预算|决算)|(?!)))")  # ("手上只有2026年的预算")
+_SOURCE_YEAR = re.compile(r"(?:根据|按照?|依据|从)[^，,。？?]{0,20}?(?P<year>20[0-9]{2})年度?[^，,。？?]{0,12}?"
+                          r"(?:说明|文件|文档|报告|公开|数字|数据)"
+                          # "用2024年决算里的减少额倒推", "由2024年数字倒推", "手上只有2026年的预算": the year right after
+                          r"|(?:由|用|只有[^，,。？?]{0,20}?)(?P<year2>20[0-9]{2})年度?[^，,。？?]{0,12}?"
+                          r"(?:说明|文件|文档|报告|公开|数字|数据|数|预算|决算)")
 
 
 def _each_units_year(question: str, index: EntityIndex, docs: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
@@ -1313,7 +1316,7 @@ def match_documents(question: str, index: EntityIndex, context: dict | None = No
     kind, level = asked_kind(question), asked_level(question)
     source = _SOURCE_YEAR.search(normalize(question))
     if source and len(years) > 1:  # "按2026年预算说明推算，2025年的…": the year asked is the other one
-        years = [y for y in years if y != int(source["year"])]
+        years = [y for y in years if y != int(source["year"] or source["year2"])]
     if not years and context.get("years") and best < 1.5:  # a follow-up naming no unit keeps the years
         years = list(context["years"])
     undecided = []
