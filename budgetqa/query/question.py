@@ -123,7 +123,7 @@ _SPOKEN_AMOUNT = re.compile(r"(?P<how>多少|几)(?P<unit>万块钱?|块钱|块(
 _SPOKEN_UNITS = {"万块": "万元", "万块钱": "万元", "块": "元", "块钱": "元", "个亿": "亿元", "个亿元": "亿元", "亿": "亿元"}
 _CODE_BY_LEVEL = re.compile(r"(?<![0-9])([0-9]{3})类([0-9]{2})款(?:([0-9]{2})项)?")
 _FULL_STOP_END = re.compile(r"[。！!]+\s*$")
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_HALF_WIDTH = str.maketrans({chr(ord("０") + d): str(d) for d in range(10)} | {"．": "."})  # full-width digits
 # "甲热线中心23年…", "…2080506 23年执行数": a year written in two digits is that year in full
 _TWO_DIGIT_YEAR = re.compile(r"(?<![0-9.第近满约共前后])(2[0-9])(?=年)")
 _SPACED_NUMBERS = re.compile(r"(?<=[0-9]{4})\s+(?=[0-9]{4})|(?<=(?<![0-9])20[0-9]{2})\s+(?=[0-9])")  # ("201 03 50" stays one)
@@ -835,7 +835,7 @@ _GOVERNMENT_BODY = re.compile(r"(?:局|委员会|委|厅)$")
 def _follows_place(organisation: str, name: str, place: str) -> bool:
     """The government body said after the place (生态环境局) is, in the unit's name holding that place,
     not a level below: no other place's name (two or three characters) stands between them. A body
-    said by a short form (…热线中心) says nothing against it."""
+    said by a short form (…服务中心) says nothing against it."""
     if not _GOVERNMENT_BODY.search(organisation):
         return True
     rest = name[name.find(place) + len(place):]
